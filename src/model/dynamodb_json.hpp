@@ -1,0 +1,39 @@
+// DynamoDB JSON ({"name":{"S":"x"}}) and plain JSON ({"name":"x"}) for items.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "model/attribute_value.hpp"
+#include "model/json.hpp"
+
+namespace csv2ddb::model {
+
+// Appends {"a":{"S":"..."},"n":{"N":"12"},"b":{"B":"<base64>"},...}. Compact, column order.
+void append_dynamodb_item(std::string& out, const Item& item);
+void append_dynamodb_value(std::string& out, const AttributeValue& value);
+
+// Appends the plain JSON form used by the JSON copy and unprocessed files, as the reference
+// design writes them: S as a string, N as a JSON number (its canonical text), B as a base64
+// string, BOOL as true/false, NULL as null, sets and lists as arrays, maps as objects.
+void append_plain_item(std::string& out, const Item& item);
+
+// Decodes a DynamoDB JSON item / value with DynamoDB's validation: exactly one type per value,
+// numbers validated and canonicalised, base64 decoded, sets non-empty and without duplicates.
+// Error code "ValidationException" with a message naming the attribute.
+Result<Item> decode_dynamodb_item(const JsonValue& object);
+Result<AttributeValue> decode_dynamodb_value(const JsonValue& value);
+JsonValue to_dynamodb_json(const Item& item);
+
+// Decodes a plain JSON object into an item, typing values the way the JSON copy encodes them
+// (strings -> S, numbers -> N, booleans -> BOOL, null -> NULL, arrays -> L, objects -> M), so
+// that an unprocessed/ file can be fed back in. Key attributes are then retyped by the schema
+// (a string "12" for an N key becomes N).
+Result<Item> decode_plain_item(const JsonValue& object, const KeySchema& schema);
+
+// Standard base64 (RFC 4648, with padding); decode rejects anything else.
+std::string base64_encode(std::string_view bytes);
+Result<std::string> base64_decode(std::string_view text);
+
+}  // namespace csv2ddb::model
