@@ -31,9 +31,9 @@ Result<char> parse_delimiter(std::string_view text);
 
 struct ReaderOptions {
   Dialect dialect;
-  std::size_t buffer_size = 256 * 1024;        // bytes read from the source at a time
+  std::size_t buffer_size = 256 * 1024;            // bytes read from the source at a time
   std::size_t max_record_bytes = 4 * 1024 * 1024;  // a single record may not exceed this
-  bool strip_bom = true;                        // drop a leading UTF-8 BOM (EF BB BF)
+  bool strip_bom = true;                           // drop a leading UTF-8 BOM (EF BB BF)
 };
 
 // What went wrong with one record; the reader goes on with the next one.
@@ -50,7 +50,7 @@ struct Record {
   std::uint64_t byte_offset = 0;  // offset of the record's first byte in the (decompressed) input
   std::uint64_t end_offset = 0;   // offset just past the record's terminator
   RecordErrorKind error = RecordErrorKind::kNone;
-  std::string error_message;      // set when error != kNone, e.g. "record exceeds 4194304 bytes"
+  std::string error_message;  // set when error != kNone, e.g. "record exceeds 4194304 bytes"
 
   // A blank line (no characters before the record end) yields a record with no fields.
   bool blank() const { return fields.empty() && error == RecordErrorKind::kNone; }

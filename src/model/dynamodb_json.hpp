@@ -34,6 +34,7 @@ Result<Item> decode_plain_item(const JsonValue& object, const KeySchema& schema)
 
 // Standard base64 (RFC 4648, with padding); decode rejects anything else.
 std::string base64_encode(std::string_view bytes);
+void append_base64(std::string& out, std::string_view bytes);  // base64_encode, appended
 Result<std::string> base64_decode(std::string_view text);
 
 }  // namespace csv2ddb::model

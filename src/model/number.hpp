@@ -2,6 +2,8 @@
 // positive, negative or zero. Validated and canonicalised as decimal text, never via double.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,13 @@ namespace csv2ddb::model {
 // Error codes: "InvalidNumber" (not a number), "NumberPrecision" (over 38 significant digits),
 // "NumberMagnitude" (too large or too small in magnitude); messages quote the input.
 Result<std::string> canonical_number(std::string_view text);
+
+// What canonical_number found, for callers that word their own messages (the DynamoDB JSON
+// decoder speaks DynamoDB's) or reuse an output buffer on a hot path.
+enum class NumberStatus : std::uint8_t { kOk, kInvalid, kTooPrecise, kTooLarge, kTooSmall };
+
+// Writes the canonical form into `out` (replacing its contents) when the status is kOk.
+NumberStatus canonicalize_number(std::string_view text, std::string& out);
 
 // True for what `--types infer` turns into N: integers without leading zeros ("0", "-12",
 // "12345") and plain decimals ("3.25", "-0.5") that canonical_number keeps exactly and whose

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: builds csv2ddb (release) and runs its end-to-end demo. Extra arguments go to
+# `csv2ddb demo` (e.g. --rows 100000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/csv2ddb-ccache}"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" --target csv2ddb
+exec build/release/csv2ddb demo "$@"

@@ -1,0 +1,181 @@
+// csv2ddb convert: CSV → DynamoDB JSON Lines, offline. The same column plan and rejection rules
+// as ingest, so what convert prints is exactly what ingest would write.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/output_file.hpp"
+#include "csv/reader.hpp"
+#include "ingest/row_mapper.hpp"
+#include "ingest/rejection_json.hpp"
+#include "model/dynamodb_json.hpp"
+
+namespace csv2ddb::cli {
+namespace {
+
+constexpr const char* kUsage = R"(usage: csv2ddb convert INPUT [--key account:S,offer_id:S] [--types SPEC|strings|infer]
+                        [--delimiter C] [--header a,b,c] [--output FILE] [--rejects FILE]
+
+Converts a CSV file (plain, gzip or zstd; "-" for standard input) into DynamoDB JSON Lines,
+one {"Item":{...}} per row: the format DynamoDB's import from S3 reads. Rows that cannot
+become items are listed with their line number and reason; a summary goes to stderr.
+
+  --key SCHEMA     the table's key: hash[:type][,range[:type]], types S, N or B
+                   (default account:S,offer_id:S, the template's table)
+  --types MODE     non-key columns: strings (default, as the reference design),
+                   infer (plain numbers -> N, true/false -> BOOL), or a spec such as
+                   price:N,active:BOOL,tags:SS (set members separated by ';')
+  --delimiter C    , ; : | tab or space (default ,)
+  --header a,b,c   column names, when the file has no header row
+  --output FILE    items file (default: standard output)
+  --rejects FILE   rejected rows as JSON Lines {"line":N,"reason":...,"fields":[...]}
+                   (default: one line per rejected row on stderr)
+
+Exit status: 0 when the file was converted (even if some rows were rejected), 1 when the file
+itself is unusable (unreadable, corrupt compression, bad header), 2 for a wrong command line.
+)";
+
+std::vector<std::string> split_header(const std::string& text) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    names.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return names;
+}
+
+struct ConvertCounts {
+  std::uint64_t read = 0;
+  std::uint64_t items = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t skipped = 0;
+};
+
+int fail(const std::string& message) {
+  std::cerr << "csv2ddb convert: " << message << "\n";
+  return kExitFailure;
+}
+
+}  // namespace
+
+int run_convert(const std::vector<std::string>& argv) {
+  auto args = Args::parse(
+      argv,
+      {{"key"}, {"types"}, {"delimiter"}, {"header"}, {"output"}, {"rejects"}},
+      "convert");
+  if (!args) {
+    std::cerr << "csv2ddb convert: " << args.error().message << "\n";
+    return kExitUsage;
+  }
+  if (args->help()) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (args->positional().size() != 1) {
+    std::cerr << "csv2ddb convert: expected one INPUT (a path, or - for standard input); see "
+                 "'csv2ddb convert --help'\n";
+    return kExitUsage;
+  }
+  const std::string input = args->positional().front();
+
+  auto schema = model::parse_key_schema(args->get("key").value_or("account:S,offer_id:S"));
+  auto typing = ingest::parse_typing(args->get("types").value_or("strings"));
+  auto delimiter = csv::parse_delimiter(args->get("delimiter").value_or(","));
+  for (const Error* error : {schema ? nullptr : &schema.error(), typing ? nullptr : &typing.error(),
+                             delimiter ? nullptr : &delimiter.error()}) {
+    if (error != nullptr) {
+      std::cerr << "csv2ddb convert: " << error->message << "\n";
+      return kExitUsage;
+    }
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  auto source = csv::open_input(input);
+  if (!source) return fail(source.error().message);
+  csv::ReaderOptions reader_options;
+  reader_options.dialect.delimiter = *delimiter;
+  csv::CsvReader reader(std::move(*source), reader_options);
+  csv::Record record;
+
+  std::vector<std::string> header;
+  if (auto names = args->get("header")) {
+    header = split_header(*names);
+  } else {
+    auto got = reader.next(record);
+    if (!got) return fail(got.error().message);
+    if (!*got) return fail(input + ": the file is empty: expected a header row");
+    if (record.error != csv::RecordErrorKind::kNone) {
+      return fail(input + ": line " + std::to_string(record.line) + ": header row: " +
+                  record.error_message);
+    }
+    header.assign(record.fields.begin(), record.fields.end());
+  }
+  auto mapper = ingest::RowMapper::create(std::move(header), *schema, *typing);
+  if (!mapper) return fail(input + ": " + mapper.error().message);
+
+  auto output = OutputFile::open(args->get("output").value_or("-"));
+  if (!output) return fail(output.error().message);
+  std::unique_ptr<OutputFile> rejects;
+  if (auto path = args->get("rejects")) {
+    auto opened = OutputFile::open(*path);
+    if (!opened) return fail(opened.error().message);
+    rejects = std::move(*opened);
+  }
+
+  ConvertCounts counts;
+  model::Item item;
+  ingest::Rejection rejection;
+  std::string line;
+  while (true) {
+    auto got = reader.next(record);
+    if (!got) return fail(got.error().message);
+    if (!*got) break;
+    ++counts.read;
+    switch (mapper->map(record, item, rejection)) {
+      case ingest::RowMapper::Outcome::kItem: {
+        ++counts.items;
+        line.assign("{\"Item\":");
+        model::append_dynamodb_item(line, item);
+        line.append("}\n");
+        if (auto status = (*output)->write(line); !status) return fail(status.error().message);
+        break;
+      }
+      case ingest::RowMapper::Outcome::kSkipped:
+        ++counts.skipped;
+        break;
+      case ingest::RowMapper::Outcome::kRejected:
+        ++counts.rejected;
+        if (rejects) {
+          line.clear();
+          ingest::append_rejection_json(line, rejection);
+          line.push_back('\n');
+          if (auto status = rejects->write(line); !status) return fail(status.error().message);
+        } else {
+          std::cerr << input << ":" << rejection.line << ": rejected: " << rejection.reason << "\n";
+        }
+        break;
+    }
+  }
+  if (auto status = (*output)->close(); !status) return fail(status.error().message);
+  if (rejects) {
+    if (auto status = rejects->close(); !status) return fail(status.error().message);
+  }
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double megabytes = static_cast<double>(reader.bytes_consumed()) / 1e6;
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.1f MB in %.2f s (%.0f MB/s)", megabytes, seconds,
+                seconds > 0 ? megabytes / seconds : 0.0);
+  std::cerr << "csv2ddb convert: " << input << ": " << counts.read << " rows read: " << counts.items
+            << " items, " << counts.rejected << " rejected, " << counts.skipped
+            << " skipped (all empty); " << rate << "\n";
+  return kExitOk;
+}
+
+}  // namespace csv2ddb::cli

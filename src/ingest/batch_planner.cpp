@@ -1,0 +1,87 @@
+#include "ingest/batch_planner.hpp"
+
+#include <functional>
+#include <utility>
+
+#include "model/item_size.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+// {"PutRequest":{"Item":{}}}, plus a separating comma.
+constexpr std::size_t kPerItemOverhead = 28;
+// "":{"S":""}, plus a comma: quotes, braces and the type tag around each name and value.
+constexpr std::size_t kPerAttributeOverhead = 12;
+
+std::size_t value_overhead(const model::AttributeValue& value) {
+  std::size_t extra = 0;
+  switch (value.type) {
+    case model::AttributeType::kB:
+      extra += value.text.size() / 3 + 4;  // base64 is 4/3 the size
+      break;
+    case model::AttributeType::kS:
+      extra += value.text.size() / 8;  // room for escapes of quotes, backslashes, controls
+      break;
+    case model::AttributeType::kSS:
+    case model::AttributeType::kNS:
+    case model::AttributeType::kBS:
+      for (const std::string& member : value.set) {
+        extra += 3 + (value.type == model::AttributeType::kBS ? member.size() / 3 + 4 : 0);
+      }
+      break;
+    default:
+      break;
+  }
+  return extra;
+}
+
+}  // namespace
+
+std::size_t estimate_request_bytes(const model::Item& item) {
+  std::size_t bytes = model::item_size(item) + kPerItemOverhead;
+  for (const model::Attribute& attribute : item.attributes) {
+    bytes += kPerAttributeOverhead + value_overhead(attribute.value);
+  }
+  return bytes;
+}
+
+std::size_t lane_for(const std::string& fingerprint, std::size_t lanes) {
+  if (lanes <= 1) return 0;
+  return std::hash<std::string>{}(fingerprint) % lanes;
+}
+
+bool BatchPlanner::holds_key(const std::string& fingerprint) const {
+  // A batch holds at most 25 items: a linear scan beats maintaining a hash set.
+  for (const PlannedItem& planned : pending_) {
+    if (planned.fingerprint == fingerprint) return true;
+  }
+  return false;
+}
+
+std::optional<Batch> BatchPlanner::add(PlannedItem item) {
+  std::optional<Batch> closed;
+  if (!pending_.empty() &&
+      (pending_.size() >= limits_.max_items ||
+       pending_bytes_ + item.request_bytes > limits_.max_bytes || holds_key(item.fingerprint))) {
+    closed = flush();
+  }
+  pending_bytes_ += item.request_bytes;
+  pending_.push_back(std::move(item));
+  return closed;
+}
+
+std::optional<Batch> BatchPlanner::take_full() {
+  if (pending_.size() < limits_.max_items) return std::nullopt;
+  return flush();
+}
+
+std::optional<Batch> BatchPlanner::flush() {
+  if (pending_.empty()) return std::nullopt;
+  Batch batch;
+  batch.reserve(limits_.max_items);
+  batch.swap(pending_);
+  pending_bytes_ = 0;
+  return batch;
+}
+
+}  // namespace csv2ddb::ingest

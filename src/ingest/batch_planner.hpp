@@ -1,0 +1,70 @@
+// Groups items into BatchWriteItem requests: at most 25 items, at most 16 MB, and never the same
+// primary key twice (DynamoDB refuses such a batch as a whole).
+//
+// "Last row wins" for a key that appears twice in a file: the engine routes every key to one
+// lane (lane_for), each lane sends its batches strictly in order with one request in flight, and
+// here a batch that already holds the key is closed before the repeat joins the next batch. So
+// the later row is always written after the earlier one, however many lanes run. We close
+// instead of replacing the earlier item in place: every row is then really written and counted
+// as written (the report stays a plain count of rows, with nothing "superseded" to explain), at
+// the cost of one extra small request per in-batch repeat, which is rare in real files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/attribute_value.hpp"
+
+namespace csv2ddb::ingest {
+
+// An item on its way to the table, with what the engine needs to batch and account for it.
+struct PlannedItem {
+  model::Item item;
+  std::string fingerprint;         // model::key_fingerprint
+  std::uint64_t line = 0;          // CSV line, for rejections the server causes
+  std::size_t request_bytes = 0;   // estimate_request_bytes(item)
+};
+
+using Batch = std::vector<PlannedItem>;
+
+struct BatchLimits {
+  std::size_t max_items = 25;
+  std::size_t max_bytes = 16 * 1024 * 1024;
+};
+
+// What an item adds to a BatchWriteItem request body: DynamoDB's item size plus the JSON around
+// it ({"PutRequest":{"Item":{"name":{"S":...}}}}) and base64's growth of binary values. An
+// estimate on the safe side, far cheaper than encoding the item.
+std::size_t estimate_request_bytes(const model::Item& item);
+
+// Which of `lanes` lanes a key goes to: the same key always to the same lane.
+std::size_t lane_for(const std::string& fingerprint, std::size_t lanes);
+
+class BatchPlanner {
+ public:
+  explicit BatchPlanner(BatchLimits limits = {}) : limits_(limits) {}
+
+  // Adds an item. When it cannot join the pending batch (full, too big, or its key is already
+  // there), the pending batch is returned closed and the item starts the next one.
+  std::optional<Batch> add(PlannedItem item);
+  // Closes the pending batch when it has reached max_items, so it can go out without waiting
+  // for another item.
+  std::optional<Batch> take_full();
+  // Closes whatever is pending (end of input, or nothing else to do right now).
+  std::optional<Batch> flush();
+
+  std::size_t pending_items() const { return pending_.size(); }
+  std::size_t pending_bytes() const { return pending_bytes_; }
+
+ private:
+  bool holds_key(const std::string& fingerprint) const;
+
+  BatchLimits limits_;
+  Batch pending_;
+  std::size_t pending_bytes_ = 0;
+};
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,111 @@
+#include "cli/sample_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace csv2ddb::cli {
+namespace {
+
+std::string make(std::uint64_t rows, std::uint64_t accounts, std::uint64_t seed) {
+  std::string out;
+  SampleOptions options{rows, accounts, seed};
+  Status status = write_sample_csv(options, [&](std::string_view chunk) {
+    out.append(chunk);
+    return Status{};
+  });
+  EXPECT_TRUE(status.ok());
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(SampleData, HeaderIsTheReferenceGeneratorsColumns) {
+  EXPECT_EQ(lines_of(make(0, 1, 1)),
+            std::vector<std::string>{
+                "account,offer_id,catalog_id,account_type_code,offer_type_id,created,expire,risk"});
+}
+
+// Every column has the reference generator's shape, and expire is 7 to 365 days after created.
+TEST(SampleData, EveryRowHasTheDocumentedShape) {
+  const std::regex row(
+      R"(([1-9]\d{7}),([1-9]\d{11}),([1-9]\d{17}),[A-Z]{2},[1-9]\d{7},)"
+      R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z,(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z,)"
+      R"((high|medium|low))");
+  auto lines = lines_of(make(5000, 7, 42));
+  ASSERT_EQ(lines.size(), 5001u);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(lines[i], m, row)) << lines[i];
+    auto to_seconds = [&](int first) {
+      std::tm tm{};
+      tm.tm_year = std::stoi(m[first]) - 1900;
+      tm.tm_mon = std::stoi(m[first + 1]) - 1;
+      tm.tm_mday = std::stoi(m[first + 2]);
+      tm.tm_hour = std::stoi(m[first + 3]);
+      tm.tm_min = std::stoi(m[first + 4]);
+      tm.tm_sec = std::stoi(m[first + 5]);
+      return static_cast<long long>(timegm(&tm));
+    };
+    const long long days_x_86400 = to_seconds(10) - to_seconds(4);
+    EXPECT_GE(days_x_86400, 7LL * 86400) << lines[i];
+    EXPECT_LE(days_x_86400, 365LL * 86400) << lines[i];
+  }
+}
+
+TEST(SampleData, PairsAreUniqueAndAccountsAreSpreadOverTheRequestedCount) {
+  auto lines = lines_of(make(20000, 13, 7));
+  std::set<std::string> pairs;
+  std::set<std::string> accounts;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto first_comma = lines[i].find(',');
+    const auto second_comma = lines[i].find(',', first_comma + 1);
+    accounts.insert(lines[i].substr(0, first_comma));
+    pairs.insert(lines[i].substr(0, second_comma));
+  }
+  EXPECT_EQ(pairs.size(), 20000u);
+  EXPECT_EQ(accounts.size(), 13u);
+}
+
+TEST(SampleData, SameSeedSameFileOtherSeedOtherFile) {
+  EXPECT_EQ(make(300, 5, 9), make(300, 5, 9));
+  EXPECT_NE(make(300, 5, 9), make(300, 5, 10));
+}
+
+// Golden rows: the generator is part of the contract (benchmarks and docs quote its files), so a
+// change to its output must be deliberate.
+TEST(SampleData, GoldenFirstRowsForSeedOne) {
+  auto lines = lines_of(make(2, 100, 1));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], GOLDEN_ROW_1);
+  EXPECT_EQ(lines[2], GOLDEN_ROW_2);
+}
+
+TEST(SampleData, RejectsImpossibleOptions) {
+  auto sink = [](std::string_view) { return Status{}; };
+  EXPECT_FALSE(write_sample_csv({10, 0, 1}, sink).ok());
+  EXPECT_FALSE(write_sample_csv({10, kMaxSampleAccounts + 1, 1}, sink).ok());
+  EXPECT_FALSE(write_sample_csv({kMaxSampleRows + 1, 5, 1}, sink).ok());
+}
+
+TEST(SampleData, SinkErrorsStopTheGenerator) {
+  int calls = 0;
+  Status status = write_sample_csv({100000, 5, 1}, [&](std::string_view) {
+    ++calls;
+    return Status(make_error("OutputError", "disk full"));
+  });
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().message, "disk full");
+  EXPECT_EQ(calls, 1);
+}
+
+}  // namespace
+}  // namespace csv2ddb::cli
