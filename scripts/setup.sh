@@ -25,4 +25,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Independent implementations the tests check against (dynalite, s3rver), pinned by the lock
+# file, installed into tools/node_modules.
+if ! command -v npm >/dev/null 2>&1; then
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+if [ ! -x tools/node_modules/.bin/dynalite ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (tools/)"
+  npm ci --prefix tools --no-audit --no-fund --loglevel=error
+fi
 echo "setup: done"

@@ -51,7 +51,9 @@ Sha256Digest sha256(std::string_view data) {
   return digest;
 }
 
-std::string sha256_hex(std::string_view data) { return hex_encode(sha256(data)); }
+std::string sha256_hex(std::string_view data) {
+  return hex_encode(sha256(data));
+}
 
 Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data) {
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac_mac());
@@ -66,11 +68,10 @@ Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view dat
   // A zero-length key is valid HMAC; OpenSSL wants a non-null pointer for it.
   static const std::uint8_t kNoKey = 0;
   const std::uint8_t* key_data = key.empty() ? &kNoKey : key.data();
-  const bool ok = EVP_MAC_init(ctx, key_data, key.size(), params) == 1 &&
-                  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()),
-                                 data.size()) == 1 &&
-                  EVP_MAC_final(ctx, out.data(), &length, out.size()) == 1 &&
-                  length == out.size();
+  const bool ok =
+      EVP_MAC_init(ctx, key_data, key.size(), params) == 1 &&
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1 &&
+      EVP_MAC_final(ctx, out.data(), &length, out.size()) == 1 && length == out.size();
   EVP_MAC_CTX_free(ctx);
   if (!ok) openssl_failure("HMAC-SHA256");
   return out;
@@ -94,8 +95,8 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;  // lengths are public (a signature is always 64)
   unsigned char difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    difference = static_cast<unsigned char>(difference | (static_cast<unsigned char>(a[i]) ^
-                                                          static_cast<unsigned char>(b[i])));
+    difference = static_cast<unsigned char>(
+        difference | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
   }
   // Read through a volatile so the compiler cannot turn the loop into an early exit.
   volatile unsigned char result = difference;
@@ -108,7 +109,9 @@ Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
   }
 }
 
-Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(ctx_); }
+Sha256Hasher::~Sha256Hasher() {
+  EVP_MD_CTX_free(ctx_);
+}
 
 Sha256Hasher::Sha256Hasher(Sha256Hasher&& other) noexcept
     : ctx_(std::exchange(other.ctx_, nullptr)) {}
@@ -139,6 +142,8 @@ Sha256Digest Sha256Hasher::finish() {
   return digest;
 }
 
-std::string Sha256Hasher::finish_hex() { return hex_encode(finish()); }
+std::string Sha256Hasher::finish_hex() {
+  return hex_encode(finish());
+}
 
 }  // namespace csv2ddb::aws

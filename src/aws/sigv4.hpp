@@ -43,6 +43,11 @@ struct Header {
 };
 using HeaderList = std::vector<Header>;
 
+// ASCII case-insensitive comparison, as header names compare.
+bool header_name_equals(std::string_view a, std::string_view b);
+// The first header with that name, or nullptr.
+const Header* find_header(const HeaderList& headers, std::string_view name);
+
 // One query parameter, percent-decoded.
 struct QueryParam {
   std::string key;
@@ -97,8 +102,7 @@ std::string percent_decode(std::string_view text);
 // (unless the result is the root) a trailing '/'.
 std::string normalize_path(std::string_view path);
 std::string canonical_uri(std::string_view wire_path, const SigningConfig& config);
-std::string canonical_uri(std::string_view wire_path, bool double_uri_encode,
-                          bool normalize_path);
+std::string canonical_uri(std::string_view wire_path, bool double_uri_encode, bool normalize_path);
 
 // ---- Step 2: the canonical query string ----
 
@@ -155,8 +159,8 @@ std::string signature(const SigningKey& key, std::string_view string_to_sign);
 class SigningKeyCache {
  public:
   explicit SigningKeyCache(std::size_t capacity = 16) : capacity_(capacity) {}
-  SigningKey get(std::string_view secret_access_key, std::string_view date,
-                 std::string_view region, std::string_view service);
+  SigningKey get(std::string_view secret_access_key, std::string_view date, std::string_view region,
+                 std::string_view service);
   std::size_t derivations() const;  // how many keys were derived (cache misses)
 
   static SigningKeyCache& process_wide();

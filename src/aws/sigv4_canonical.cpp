@@ -33,12 +33,26 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char to_lower_ascii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+  }
+  return true;
+}
 
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = to_lower_ascii(c);
   return out;
+}
+
+void append_lower(std::string_view text, std::string& out) {
+  for (char c : text) out.push_back(to_lower_ascii(c));
 }
 
 bool is_never_signed(std::string_view lower_name) {
@@ -64,6 +78,17 @@ void append_header_value(std::string_view value, std::string& out) {
 
 }  // namespace
 
+bool header_name_equals(std::string_view a, std::string_view b) {
+  return equals_ignore_case(a, b);
+}
+
+const Header* find_header(const HeaderList& headers, std::string_view name) {
+  for (const Header& header : headers) {
+    if (equals_ignore_case(header.name, name)) return &header;
+  }
+  return nullptr;
+}
+
 void append_uri_encoded(std::string_view text, bool keep_slash, std::string& out) {
   out.reserve(out.size() + text.size());
   for (char c : text) {
@@ -88,7 +113,7 @@ std::string percent_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() + 0 && i + 2 <= text.size() - 1 + 0) {
+    if (text[i] == '%' && i + 2 < text.size()) {
       const int high = hex_value(text[i + 1]);
       const int low = hex_value(text[i + 2]);
       if (high >= 0 && low >= 0) {
@@ -130,8 +155,7 @@ std::string normalize_path(std::string_view path) {
   return out;
 }
 
-std::string canonical_uri(std::string_view wire_path, bool double_uri_encode,
-                          bool normalize) {
+std::string canonical_uri(std::string_view wire_path, bool double_uri_encode, bool normalize) {
   if (wire_path.empty()) return "/";
   if (!double_uri_encode) {
     return normalize ? normalize_path(wire_path) : std::string(wire_path);
@@ -234,11 +258,11 @@ CanonicalHeaders canonical_headers(const HeaderList& headers,
   for (const std::string& name : signed_names) {
     if (!out.signed_headers.empty()) out.signed_headers.push_back(';');
     out.signed_headers.append(name);
-    out.canonical.append(name);
+    append_lower(name, out.canonical);
     out.canonical.push_back(':');
     bool first = true;
     for (const Header& header : headers) {
-      if (header.name.size() != name.size() || lower_ascii(header.name) != name) continue;
+      if (!equals_ignore_case(header.name, name)) continue;
       if (!first) out.canonical.push_back(',');
       first = false;
       append_header_value(header.value, out.canonical);
@@ -248,9 +272,8 @@ CanonicalHeaders canonical_headers(const HeaderList& headers,
   return out;
 }
 
-std::string canonical_request(std::string_view method, std::string_view uri,
-                              std::string_view query, const CanonicalHeaders& headers,
-                              std::string_view payload_hash) {
+std::string canonical_request(std::string_view method, std::string_view uri, std::string_view query,
+                              const CanonicalHeaders& headers, std::string_view payload_hash) {
   std::string out;
   out.reserve(method.size() + uri.size() + query.size() + headers.canonical.size() +
               headers.signed_headers.size() + 64 + 6);

@@ -48,7 +48,9 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
   return args;
 }
 
-bool Args::has(std::string_view name) const { return values_.find(name) != values_.end(); }
+bool Args::has(std::string_view name) const {
+  return values_.find(name) != values_.end();
+}
 
 std::optional<std::string> Args::get(std::string_view name) const {
   auto it = values_.find(name);

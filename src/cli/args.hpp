@@ -13,7 +13,7 @@
 namespace csv2ddb::cli {
 
 struct OptionSpec {
-  std::string name;      // without the leading "--"
+  std::string name;  // without the leading "--"
   bool takes_value = true;
   bool repeatable = false;  // e.g. --param K=V --param K2=V2
 };

@@ -8,14 +8,15 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "csv/reader.hpp"
-#include "ingest/row_mapper.hpp"
 #include "ingest/rejection_json.hpp"
+#include "ingest/row_mapper.hpp"
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: csv2ddb convert INPUT [--key account:S,offer_id:S] [--types SPEC|strings|infer]
+constexpr const char* kUsage =
+    R"(usage: csv2ddb convert INPUT [--key account:S,offer_id:S] [--types SPEC|strings|infer]
                         [--delimiter C] [--header a,b,c] [--output FILE] [--rejects FILE]
 
 Converts a CSV file (plain, gzip or zstd; "-" for standard input) into DynamoDB JSON Lines,
@@ -65,9 +66,7 @@ int fail(const std::string& message) {
 
 int run_convert(const std::vector<std::string>& argv) {
   auto args = Args::parse(
-      argv,
-      {{"key"}, {"types"}, {"delimiter"}, {"header"}, {"output"}, {"rejects"}},
-      "convert");
+      argv, {{"key"}, {"types"}, {"delimiter"}, {"header"}, {"output"}, {"rejects"}}, "convert");
   if (!args) {
     std::cerr << "csv2ddb convert: " << args.error().message << "\n";
     return kExitUsage;
@@ -110,8 +109,8 @@ int run_convert(const std::vector<std::string>& argv) {
     if (!got) return fail(got.error().message);
     if (!*got) return fail(input + ": the file is empty: expected a header row");
     if (record.error != csv::RecordErrorKind::kNone) {
-      return fail(input + ": line " + std::to_string(record.line) + ": header row: " +
-                  record.error_message);
+      return fail(input + ": line " + std::to_string(record.line) +
+                  ": header row: " + record.error_message);
     }
     header.assign(record.fields.begin(), record.fields.end());
   }

@@ -8,7 +8,8 @@
 
 namespace csv2ddb::cli {
 namespace {
-constexpr const char* kUsage = R"(usage: csv2ddb make-csv [--rows N] [--accounts N] [--output FILE] [--seed N]
+constexpr const char* kUsage =
+    R"(usage: csv2ddb make-csv [--rows N] [--accounts N] [--output FILE] [--seed N]
 
 Writes sample offers as CSV, with the reference generator's columns:
   account (8 digits), offer_id (12 digits), catalog_id (18 digits), account_type_code
@@ -57,8 +58,8 @@ int run_make_csv(const std::vector<std::string>& argv) {
     std::cerr << "csv2ddb make-csv: " << output.error().message << "\n";
     return kExitFailure;
   }
-  Status written = write_sample_csv(
-      options, [&](std::string_view chunk) { return (*output)->write(chunk); });
+  Status written =
+      write_sample_csv(options, [&](std::string_view chunk) { return (*output)->write(chunk); });
   if (written) written = (*output)->close();
   if (!written) {
     std::cerr << "csv2ddb make-csv: " << written.error().message << "\n";

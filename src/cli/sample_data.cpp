@@ -7,6 +7,8 @@
 namespace csv2ddb::cli {
 namespace {
 
+__extension__ using Uint128 = unsigned __int128;  // GCC/clang extension: exact 64x64 products
+
 // splitmix64: tiny, fast, and good enough for sample data; fixed so a seed always gives the
 // same file on every machine (std:: distributions differ between standard libraries).
 class SampleRandom {
@@ -20,7 +22,7 @@ class SampleRandom {
   }
   // Uniform in [0, bound) without modulo bias worth caring about for bound << 2^64.
   std::uint64_t below(std::uint64_t bound) {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * bound) >> 64);
+    return static_cast<std::uint64_t>((static_cast<Uint128>(next()) * bound) >> 64);
   }
 
  private:
@@ -33,7 +35,7 @@ std::uint64_t scramble(std::uint64_t index, std::uint64_t modulus, std::uint64_t
   // 0x9E3779B97F4A7C15 mod anything of the form 2^a*3^b*5^c is coprime to it (it is odd, and
   // its residues mod 3 and 5 are non-zero), so multiplication by it permutes the residues.
   constexpr std::uint64_t kUnit = 0x9E3779B97F4A7C15ULL;
-  unsigned __int128 product = static_cast<unsigned __int128>(index) * (kUnit % modulus);
+  Uint128 product = static_cast<Uint128>(index) * (kUnit % modulus);
   return static_cast<std::uint64_t>((product + offset) % modulus);
 }
 
@@ -53,7 +55,8 @@ void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& da
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned month_index = (5 * day_of_year + 2) / 153;
   day = day_of_year - (153 * month_index + 2) / 5 + 1;
   month = month_index < 10 ? month_index + 3 : month_index - 9;
@@ -90,8 +93,8 @@ constexpr std::int64_t kDay = 86400;
 Status write_sample_csv(const SampleOptions& options,
                         const std::function<Status(std::string_view)>& sink) {
   if (options.accounts == 0 || options.accounts > kMaxSampleAccounts) {
-    return make_error("UsageError", "--accounts must be between 1 and " +
-                                        std::to_string(kMaxSampleAccounts));
+    return make_error("UsageError",
+                      "--accounts must be between 1 and " + std::to_string(kMaxSampleAccounts));
   }
   if (options.rows > kMaxSampleRows) {
     return make_error("UsageError", "--rows must be at most " + std::to_string(kMaxSampleRows));
@@ -125,8 +128,8 @@ Status write_sample_csv(const SampleOptions& options,
     append_timestamp(chunk, created);
     chunk.push_back(',');
     // 7 to 365 days later, to the second.
-    append_timestamp(chunk, created + 7 * kDay +
-                                static_cast<std::int64_t>(random.below(358 * kDay + 1)));
+    append_timestamp(chunk,
+                     created + 7 * kDay + static_cast<std::int64_t>(random.below(358 * kDay + 1)));
     chunk.push_back(',');
     chunk.append(kRisks[random.below(kRisks.size())]);
     chunk.push_back('\n');

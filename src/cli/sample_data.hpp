@@ -18,7 +18,7 @@ struct SampleOptions {
   std::uint64_t seed = 1;
 };
 
-inline constexpr std::uint64_t kMaxSampleAccounts = 90'000'000;  // distinct 8-digit numbers
+inline constexpr std::uint64_t kMaxSampleAccounts = 90'000'000;   // distinct 8-digit numbers
 inline constexpr std::uint64_t kMaxSampleRows = 900'000'000'000;  // distinct 12-digit offer ids
 
 // Calls `sink` with consecutive chunks of CSV text (header first); stops at the first error.

@@ -52,21 +52,21 @@ std::size_t lane_for(const std::string& fingerprint, std::size_t lanes) {
 
 bool BatchPlanner::holds_key(const std::string& fingerprint) const {
   // A batch holds at most 25 items: a linear scan beats maintaining a hash set.
-  for (const PlannedItem& planned : pending_) {
-    if (planned.fingerprint == fingerprint) return true;
+  for (const ItemInfo& info : pending_.info) {
+    if (info.fingerprint == fingerprint) return true;
   }
   return false;
 }
 
 std::optional<Batch> BatchPlanner::add(PlannedItem item) {
   std::optional<Batch> closed;
-  if (!pending_.empty() &&
-      (pending_.size() >= limits_.max_items ||
-       pending_bytes_ + item.request_bytes > limits_.max_bytes || holds_key(item.fingerprint))) {
+  if (!pending_.empty() && (pending_.size() >= limits_.max_items ||
+                            pending_.request_bytes + item.request_bytes > limits_.max_bytes ||
+                            holds_key(item.fingerprint))) {
     closed = flush();
   }
-  pending_bytes_ += item.request_bytes;
-  pending_.push_back(std::move(item));
+  pending_.add(std::move(item.item),
+               ItemInfo{std::move(item.fingerprint), item.line, item.request_bytes});
   return closed;
 }
 
@@ -78,9 +78,9 @@ std::optional<Batch> BatchPlanner::take_full() {
 std::optional<Batch> BatchPlanner::flush() {
   if (pending_.empty()) return std::nullopt;
   Batch batch;
-  batch.reserve(limits_.max_items);
-  batch.swap(pending_);
-  pending_bytes_ = 0;
+  batch.items.reserve(limits_.max_items);
+  batch.info.reserve(limits_.max_items);
+  std::swap(batch, pending_);
   return batch;
 }
 

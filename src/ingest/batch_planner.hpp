@@ -23,12 +23,33 @@ namespace csv2ddb::ingest {
 // An item on its way to the table, with what the engine needs to batch and account for it.
 struct PlannedItem {
   model::Item item;
-  std::string fingerprint;         // model::key_fingerprint
-  std::uint64_t line = 0;          // CSV line, for rejections the server causes
-  std::size_t request_bytes = 0;   // estimate_request_bytes(item)
+  std::string fingerprint;        // model::key_fingerprint
+  std::uint64_t line = 0;         // CSV line, for rejections the server causes
+  std::size_t request_bytes = 0;  // estimate_request_bytes(item)
 };
 
-using Batch = std::vector<PlannedItem>;
+// What the engine knows about each item of a batch besides the item itself.
+struct ItemInfo {
+  std::string fingerprint;
+  std::uint64_t line = 0;
+  std::size_t request_bytes = 0;
+};
+
+// One BatchWriteItem request's worth. Items and their info are parallel vectors so that
+// `items` can be handed to TableWriter::batch_put as is, without copying an item.
+struct Batch {
+  std::vector<model::Item> items;
+  std::vector<ItemInfo> info;
+  std::size_t request_bytes = 0;
+
+  std::size_t size() const { return items.size(); }
+  bool empty() const { return items.empty(); }
+  void add(model::Item item, ItemInfo item_info) {
+    request_bytes += item_info.request_bytes;
+    items.push_back(std::move(item));
+    info.push_back(std::move(item_info));
+  }
+};
 
 struct BatchLimits {
   std::size_t max_items = 25;
@@ -57,14 +78,13 @@ class BatchPlanner {
   std::optional<Batch> flush();
 
   std::size_t pending_items() const { return pending_.size(); }
-  std::size_t pending_bytes() const { return pending_bytes_; }
+  std::size_t pending_bytes() const { return pending_.request_bytes; }
 
  private:
   bool holds_key(const std::string& fingerprint) const;
 
   BatchLimits limits_;
   Batch pending_;
-  std::size_t pending_bytes_ = 0;
 };
 
 }  // namespace csv2ddb::ingest

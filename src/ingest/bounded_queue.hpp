@@ -1,13 +1,19 @@
 // A blocking queue with a fixed capacity: the reader's push waits while a lane is behind, which
 // is what keeps a multi-gigabyte file in bounded memory (back-pressure instead of buffering).
+//
+// Built for one fast producer and a consumer that works in batches: the consumer is woken only
+// when a batch's worth is waiting (or at close, or when its linger time runs out), and the
+// producer only when it actually waits for room. Waking a thread per item cost more than all
+// the rest of the per-row work together.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <utility>
+#include <vector>
 
 namespace csv2ddb::ingest {
 
@@ -19,35 +25,57 @@ class BoundedQueue {
   // Waits for room; false when the queue was aborted (the value is dropped).
   bool push(T value) {
     std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return aborted_ || items_.size() < capacity_; });
+    if (!aborted_ && items_.size() >= capacity_) {
+      ++producers_waiting_;
+      not_full_.wait(lock, [&] { return aborted_ || items_.size() < capacity_; });
+      --producers_waiting_;
+    }
     if (aborted_) return false;
     items_.push_back(std::move(value));
     if (items_.size() > high_water_) high_water_ = items_.size();
-    not_empty_.notify_one();
+    if (consumer_waiting_ && items_.size() >= wanted_) not_empty_.notify_one();
     return true;
   }
 
-  // Waits for an item; nullopt once the queue is closed and drained, or aborted.
-  std::optional<T> pop() {
+  enum class Popped {
+    kItems,     // `out` holds the `want` items asked for (or fewer when the queue is smaller)
+    kTimedOut,  // `linger` ran out first; `out` holds whatever was there (maybe nothing)
+    kDone,      // closed and drained, or aborted: nothing more will come
+  };
+
+  // Waits until `want` items are queued, the queue is closed or aborted, or `linger` passes,
+  // then moves up to `want` items into `out`.
+  template <typename Duration>
+  Popped pop_some(std::vector<T>& out, std::size_t want, Duration linger) {
     std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return aborted_ || closed_ || !items_.empty(); });
-    return take(lock);
+    const std::size_t target = std::min(want == 0 ? 1 : want, capacity_);
+    bool ready = aborted_ || closed_ || items_.size() >= target;
+    if (!ready) {
+      consumer_waiting_ = true;
+      wanted_ = target;
+      ready = not_empty_.wait_for(lock, linger,
+                                  [&] { return aborted_ || closed_ || items_.size() >= target; });
+      consumer_waiting_ = false;
+    }
+    if (aborted_) return Popped::kDone;
+    const std::size_t count = std::min(target, items_.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      out.push_back(std::move(items_.front()));
+      items_.pop_front();
+    }
+    if (count > 0 && producers_waiting_ > 0) not_full_.notify_all();
+    if (count == 0 && closed_) return Popped::kDone;
+    return ready ? Popped::kItems : Popped::kTimedOut;
   }
 
-  // Never waits: an item if one is there.
-  std::optional<T> try_pop() {
-    std::unique_lock lock(mutex_);
-    return take(lock);
-  }
-
-  // No more pushes; pop() drains what is left, then returns nullopt.
+  // No more pushes; pop_some() drains what is left, then says kDone.
   void close() {
     std::lock_guard lock(mutex_);
     closed_ = true;
     not_empty_.notify_all();
   }
 
-  // Stop now: pending and future pushes fail, pops return nullopt.
+  // Stop now: pending and future pushes fail, pops say kDone.
   void abort() {
     std::lock_guard lock(mutex_);
     aborted_ = true;
@@ -64,20 +92,15 @@ class BoundedQueue {
   std::size_t capacity() const { return capacity_; }
 
  private:
-  std::optional<T> take(std::unique_lock<std::mutex>&) {
-    if (aborted_ || items_.empty()) return std::nullopt;
-    std::optional<T> value(std::move(items_.front()));
-    items_.pop_front();
-    not_full_.notify_one();
-    return value;
-  }
-
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
   std::deque<T> items_;
   std::size_t high_water_ = 0;
+  std::size_t producers_waiting_ = 0;
+  bool consumer_waiting_ = false;
+  std::size_t wanted_ = 1;
   bool closed_ = false;
   bool aborted_ = false;
 };

@@ -28,7 +28,8 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ObjectWriter>> create(const std::string& key,
                                                        std::string_view content_type) = 0;
   virtual Status remove(const std::string& key) = 0;
-  // Where a key ends up, for messages and results ("out/json-copy/a.json", "s3://b/json-copy/a.json").
+  // Where a key ends up, for messages and results ("out/json-copy/a.json",
+  // "s3://b/json-copy/a.json").
   virtual std::string locate(const std::string& key) const = 0;
 };
 

@@ -52,9 +52,7 @@ class MersenneRandom final : public RandomSource {
 
 class ThreadSleeper final : public Sleeper {
  public:
-  void sleep(std::chrono::microseconds duration) override {
-    std::this_thread::sleep_for(duration);
-  }
+  void sleep(std::chrono::microseconds duration) override { std::this_thread::sleep_for(duration); }
 };
 
 }  // namespace
@@ -97,7 +95,8 @@ int RetryQuota::acquire(ErrorClass error_class) {
 
 void RetryQuota::on_success(int retry_cost) {
   std::lock_guard lock(mutex_);
-  available_ = std::min(capacity_, available_ + (retry_cost > 0 ? retry_cost : no_retry_increment_));
+  available_ =
+      std::min(capacity_, available_ + (retry_cost > 0 ? retry_cost : no_retry_increment_));
 }
 
 int RetryQuota::available() const {
@@ -115,7 +114,8 @@ std::chrono::microseconds RetryPolicy::backoff(int retry_number, ErrorClass erro
   const double exponential =
       static_cast<double>(base.count()) * std::ldexp(1.0, std::max(0, retry_number - 1));
   const double ceiling = std::min(exponential, static_cast<double>(config_.max_backoff.count()));
-  return std::chrono::microseconds(static_cast<std::int64_t>(std::floor(random_.uniform() * ceiling)));
+  return std::chrono::microseconds(
+      static_cast<std::int64_t>(std::floor(random_.uniform() * ceiling)));
 }
 
 RetryDecision RetryPolicy::after_failure(int attempts_made, ErrorClass error_class) {

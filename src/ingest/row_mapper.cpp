@@ -151,8 +151,8 @@ Result<RowMapper> RowMapper::create(std::vector<std::string> header, model::KeyS
   auto plan_key = [&](const model::KeyAttribute& key, Column::Role role) -> Status {
     const std::optional<std::size_t> index = find_column(key.name);
     if (!index) {
-      return header_error("key attribute '" + key.name + "' is not a column; the header has: " +
-                          list_header());
+      return header_error("key attribute '" + key.name +
+                          "' is not a column; the header has: " + list_header());
     }
     mapper.columns_[*index] = Column{role, key.type, false};
     return {};
@@ -255,8 +255,8 @@ RowMapper::Outcome RowMapper::map(const csv::Record& record, model::Item& item,
       return reject("key attribute '" + name + "' is empty");  // e.g. B key "" after decoding
     }
     // A set cell of only separators (";;") has no members: omitted like an empty cell.
-    const bool is_set = type == AttributeType::kSS || type == AttributeType::kNS ||
-                        type == AttributeType::kBS;
+    const bool is_set =
+        type == AttributeType::kSS || type == AttributeType::kNS || type == AttributeType::kBS;
     if (is_set && value.set.empty()) --count;
   }
   item.attributes.resize(count);

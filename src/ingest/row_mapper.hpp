@@ -31,7 +31,8 @@ Result<Typing> parse_typing(std::string_view text);
 // {"line":N,"reason":"...","fields":[...]}.
 struct Rejection {
   std::uint64_t line = 0;
-  std::string reason;  // e.g. "key attribute 'account' is empty", "row has 9 fields; the header has 8"
+  std::string
+      reason;  // e.g. "key attribute 'account' is empty", "row has 9 fields; the header has 8"
   std::vector<std::string> fields;  // the raw fields as read (capped, see row_mapper.cpp)
 };
 

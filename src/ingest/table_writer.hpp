@@ -14,11 +14,12 @@ namespace csv2ddb::ingest {
 // What one BatchWriteItem attempt came back with.
 struct BatchWriteOutcome {
   enum class Status {
-    kOk,          // accepted; `unprocessed` may still hold items DynamoDB did not write
-    kThrottled,   // ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded...
-    kTransient,   // 5xx, connection reset, timeout: worth retrying
-    kInvalid,     // ValidationException and other 4xx caused by the request's content
-    kFatal,       // ResourceNotFoundException, AccessDenied, bad credentials: stop the run
+    kOk,         // accepted; `unprocessed` may still hold items DynamoDB did not write
+    kThrottled,  // ProvisionedThroughputExceededException, ThrottlingException,
+                 // RequestLimitExceeded...
+    kTransient,  // 5xx, connection reset, timeout: worth retrying
+    kInvalid,    // ValidationException and other 4xx caused by the request's content
+    kFatal,      // ResourceNotFoundException, AccessDenied, bad credentials: stop the run
   };
   Status status = Status::kOk;
   std::vector<model::Item> unprocessed;  // for kOk: items to send again

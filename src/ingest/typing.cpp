@@ -14,7 +14,9 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-Error typing_error(std::string message) { return make_error("InvalidTypes", std::move(message)); }
+Error typing_error(std::string message) {
+  return make_error("InvalidTypes", std::move(message));
+}
 
 // M and L have no cell syntax in a CSV row, so a spec cannot ask for them.
 bool csv_typable(model::AttributeType type) {

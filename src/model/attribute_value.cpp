@@ -69,7 +69,9 @@ AttributeValue AttributeValue::boolean_value(bool b) {
   return value;
 }
 
-AttributeValue AttributeValue::null() { return AttributeValue{}; }
+AttributeValue AttributeValue::null() {
+  return AttributeValue{};
+}
 
 const AttributeValue* Item::find(std::string_view name) const {
   for (const Attribute& attribute : attributes) {

@@ -68,7 +68,9 @@ struct KeySchema {
   std::optional<KeyAttribute> range;
 };
 
-// Parses "account:S,offer_id:S" (what --key takes). Types default to S when omitted.
+// Parses "account:S,offer_id:S" (what --key takes). Types default to S when omitted; spaces
+// around names and types are ignored. At most two attributes, types S, N or B only; errors have
+// code "InvalidKeySchema".
 Result<KeySchema> parse_key_schema(std::string_view text);
 
 inline constexpr std::size_t kMaxItemBytes = 400 * 1024;
@@ -78,10 +80,14 @@ inline constexpr std::size_t kMaxRangeKeyBytes = 1024;
 // Checks that the item has the key attributes with the schema's types and within the size
 // limits. The error message names the attribute, e.g.
 // "key attribute 'account' is missing", "range key 'offer_id' is 1500 bytes; the limit is 1024".
+// Error codes: "MissingKey", "KeyTypeMismatch", "EmptyKey" (DynamoDB refuses empty S/B keys),
+// "KeyTooLarge" (S and B keys by their bytes; an N key is at most 38 digits and always fits).
 Status validate_key(const Item& item, const KeySchema& schema);
 
 // A byte string that is equal for two items exactly when DynamoDB would treat them as the same
 // primary key (numbers compared by value). Used to keep one key out of a batch twice.
+// Form: per key attribute, type name, ':', byte length, ':', bytes (N canonicalised), e.g.
+// "S:8:12345678N:12:123456789012"; an absent attribute is "-".
 std::string key_fingerprint(const Item& item, const KeySchema& schema);
 
 }  // namespace csv2ddb::model

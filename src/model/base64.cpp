@@ -51,7 +51,8 @@ void append_base64(std::string& out, std::string_view bytes) {
   char* o = out.data() + start;
   std::size_t i = 0;
   for (; i + 3 <= n; i += 3) {
-    const std::uint32_t group = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
+    const std::uint32_t group =
+        (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
     *o++ = kAlphabet[(group >> 18) & 0x3F];
     *o++ = kAlphabet[(group >> 12) & 0x3F];
     *o++ = kAlphabet[(group >> 6) & 0x3F];
@@ -95,8 +96,8 @@ Result<std::string> base64_decode(std::string_view text) {
         if (kDecode[p[k]] == kInvalid) return symbol_error(k);
       }
     }
-    const std::uint32_t group = (std::uint32_t{a} << 18) | (std::uint32_t{b} << 12) |
-                                (std::uint32_t{c} << 6) | d;
+    const std::uint32_t group =
+        (std::uint32_t{a} << 18) | (std::uint32_t{b} << 12) | (std::uint32_t{c} << 6) | d;
     *o++ = static_cast<char>(group >> 16);
     *o++ = static_cast<char>((group >> 8) & 0xFF);
     *o++ = static_cast<char>(group & 0xFF);

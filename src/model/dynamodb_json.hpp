@@ -20,8 +20,12 @@ void append_dynamodb_value(std::string& out, const AttributeValue& value);
 void append_plain_item(std::string& out, const Item& item);
 
 // Decodes a DynamoDB JSON item / value with DynamoDB's validation: exactly one type per value,
-// numbers validated and canonicalised, base64 decoded, sets non-empty and without duplicates.
-// Error code "ValidationException" with a message naming the attribute.
+// numbers validated and canonicalised, base64 decoded, sets non-empty and without duplicates
+// (NS members compared as numbers), no empty SS/BS members, NULL only as true, no attribute
+// name twice in one object. Empty S and B are accepted (DynamoDB allows them outside keys;
+// validate_key checks keys). Error code "ValidationException"; the message is DynamoDB's own
+// wording where known, followed by the attribute path, e.g.
+// "Input collection contains duplicates (attribute 'prices')" or "... (attribute 'doc.lines[1]')".
 Result<Item> decode_dynamodb_item(const JsonValue& object);
 Result<AttributeValue> decode_dynamodb_value(const JsonValue& value);
 JsonValue to_dynamodb_json(const Item& item);
@@ -32,7 +36,8 @@ JsonValue to_dynamodb_json(const Item& item);
 // (a string "12" for an N key becomes N).
 Result<Item> decode_plain_item(const JsonValue& object, const KeySchema& schema);
 
-// Standard base64 (RFC 4648, with padding); decode rejects anything else.
+// Standard base64 (RFC 4648, with padding); decode rejects anything else, including whitespace
+// and non-zero padding bits, with code "InvalidBase64".
 std::string base64_encode(std::string_view bytes);
 void append_base64(std::string& out, std::string_view bytes);  // base64_encode, appended
 Result<std::string> base64_decode(std::string_view text);

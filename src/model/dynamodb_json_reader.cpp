@@ -166,8 +166,7 @@ class Decoder {
       std::vector<std::string_view> as_sent;
       as_sent.reserve(elements.size());
       for (const JsonValue& element : elements) as_sent.push_back(element.as_string());
-      return invalid(std::string(kInvalidPrefix) + "Input collection " +
-                     collection_text(as_sent) +
+      return invalid(std::string(kInvalidPrefix) + "Input collection " + collection_text(as_sent) +
                      (type == AttributeType::kBS ? " of type BS" : "") + " contains duplicates.");
     }
     return value;
@@ -182,7 +181,10 @@ class Decoder {
     for (const JsonValue& element : body.as_array()) {
       Result<AttributeValue> decoded = decode(element);
       if (!decoded) {
-        path.insert(0, "[" + std::to_string(index) + "]");
+        std::string segment = "[";  // built step by step: g++ 12 -O3 misreports "[" + ... + "]"
+        segment.append(std::to_string(index));
+        segment.push_back(']');
+        path.insert(0, segment);
         return decoded.take_error();
       }
       value.list.push_back(std::move(decoded.value()));

@@ -38,7 +38,7 @@ class JsonValue {
   bool is_object() const { return kind_ == Kind::kObject; }
 
   bool as_bool() const { return bool_; }
-  const std::string& as_string() const { return text_; }      // string value or number text
+  const std::string& as_string() const { return text_; }  // string value or number text
   const Array& as_array() const { return array_; }
   Array& as_array() { return array_; }
   const Object& as_object() const { return object_; }
@@ -46,7 +46,8 @@ class JsonValue {
 
   // Member lookup on objects (first match); nullptr when absent or not an object.
   const JsonValue* find(std::string_view key) const;
-  // Appends a member (objects) or element (arrays) and returns a reference to it.
+  // Appends a member (objects) or element (arrays) and returns a reference to it. A null value
+  // becomes an empty object (set) or array (push) first, so documents can be built from {}.
   JsonValue& set(std::string key, JsonValue value);
   JsonValue& push(JsonValue value);
 
@@ -74,10 +75,10 @@ Result<JsonValue> parse_json(std::string_view text, JsonParseOptions options = {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
-  void string(std::string_view s);   // a quoted, escaped string
+  void string(std::string_view s);  // a quoted, escaped string
   void raw(std::string_view text) { out_.append(text); }
   void ch(char c) { out_.push_back(c); }
-  void value(const JsonValue& v);    // a whole DOM value, compact
+  void value(const JsonValue& v);  // a whole DOM value, compact
   std::string& out() { return out_; }
 
  private:

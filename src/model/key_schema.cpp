@@ -33,8 +33,8 @@ Result<KeyAttribute> parse_key_attribute(std::string_view part, std::string_view
                         std::string(kKeySchemaExample));
   }
   const std::optional<AttributeType> type = parse_type_name(type_text);
-  if (!type || (*type != AttributeType::kS && *type != AttributeType::kN &&
-                *type != AttributeType::kB)) {
+  if (!type ||
+      (*type != AttributeType::kS && *type != AttributeType::kN && *type != AttributeType::kB)) {
     return schema_error("key attribute '" + std::string(name) + "' has type '" +
                         std::string(type_text) + "'; key types are S, N or B");
   }

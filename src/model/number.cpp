@@ -16,7 +16,9 @@ constexpr std::int64_t kMinScientificExponent = -130;  // 1E-130
 // saturating keeps the arithmetic below free of overflow whatever the input length.
 constexpr std::int64_t kExponentSaturation = 1'000'000'000'000'000LL;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // The pieces of a syntactically valid number: [sign] int_digits [. frac_digits] [e exponent].
 struct NumberSyntax {
@@ -80,9 +82,9 @@ struct Significand {
 
 struct Analysis {
   bool zero = true;
-  std::size_t first = 0;         // index of the first non-zero digit
-  std::size_t count = 0;         // significant digits: first..last non-zero digit inclusive
-  std::int64_t scientific = 0;   // exponent e of d.ddd x 10^e
+  std::size_t first = 0;        // index of the first non-zero digit
+  std::size_t count = 0;        // significant digits: first..last non-zero digit inclusive
+  std::int64_t scientific = 0;  // exponent e of d.ddd x 10^e
 };
 
 Analysis analyse(const NumberSyntax& syntax) {
@@ -170,24 +172,24 @@ Result<std::string> canonical_number(std::string_view text) {
       return out;
     case NumberStatus::kInvalid:
       return make_error("InvalidNumber",
-                        quoted(text) + " is not a number (expected digits with an optional sign, "
-                                       "decimal point and exponent, e.g. -12.5 or 1E+3)");
+                        quoted(text) +
+                            " is not a number (expected digits with an optional sign, "
+                            "decimal point and exponent, e.g. -12.5 or 1E+3)");
     case NumberStatus::kTooPrecise: {
       NumberSyntax syntax;
       parse_syntax(text, syntax);
       const Analysis analysis = analyse(syntax);
-      return make_error("NumberPrecision", quoted(text) + " has " +
-                                               std::to_string(analysis.count) +
+      return make_error("NumberPrecision", quoted(text) + " has " + std::to_string(analysis.count) +
                                                " significant digits; DynamoDB allows 38");
     }
     case NumberStatus::kTooLarge:
-      return make_error("NumberMagnitude",
-                        quoted(text) + " is too large; DynamoDB numbers go up to "
-                                       "9.9999999999999999999999999999999999999E+125");
+      return make_error("NumberMagnitude", quoted(text) +
+                                               " is too large; DynamoDB numbers go up to "
+                                               "9.9999999999999999999999999999999999999E+125");
     case NumberStatus::kTooSmall:
-      return make_error("NumberMagnitude",
-                        quoted(text) + " is too small in magnitude; the smallest non-zero "
-                                       "DynamoDB number is 1E-130");
+      return make_error("NumberMagnitude", quoted(text) +
+                                               " is too small in magnitude; the smallest non-zero "
+                                               "DynamoDB number is 1E-130");
   }
   return make_error("InvalidNumber", quoted(text) + " is not a number");
 }

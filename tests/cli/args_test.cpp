@@ -5,7 +5,8 @@
 namespace csv2ddb::cli {
 namespace {
 
-const std::vector<OptionSpec> kSpecs = {{"rows"}, {"output"}, {"dry-run", false}, {"param", true, true}};
+const std::vector<OptionSpec> kSpecs = {
+    {"rows"}, {"output"}, {"dry-run", false}, {"param", true, true}};
 
 TEST(Args, ValuesFlagsAndPositionals) {
   auto args = Args::parse({"in.csv", "--rows", "5", "--output=o.json", "--dry-run", "-", "--param",

@@ -1,0 +1,68 @@
+// One error type for everything an AWS call can come back with: an error response from S3
+// (XML), DynamoDB (JSON with __type) or Lambda (x-amzn-ErrorType), or a transport failure
+// with no response at all. Decoders turn each service's wire form into AwsError; encoders write
+// the same wire forms (for the local AWS), so client and server agree by construction. The
+// retry class follows the AWS SDKs' standard retry mode.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "aws/sigv4.hpp"  // HeaderList
+#include "common/result.hpp"
+
+namespace csv2ddb::aws {
+
+enum class RetryClass : std::uint8_t {
+  kNone,        // the request itself is wrong, or access is denied: retrying cannot help
+  kThrottling,  // slow down, then retry (ProvisionedThroughputExceededException, SlowDown...)
+  kTransient,   // 5xx, timeouts, dropped connections: retry with backoff
+  kClockSkew,   // the local clock is off: correct it from the Date header, then retry
+};
+
+std::string_view retry_class_name(RetryClass retry);
+
+struct AwsError {
+  int http_status = 0;  // 0 when no response arrived (transport error)
+  std::string code;     // "NoSuchKey", "ResourceNotFoundException", "ConnectionReset"...
+  std::string message;  // the service's message, verbatim
+  std::string request_id;
+  RetryClass retry = RetryClass::kNone;
+
+  bool retryable() const { return retry != RetryClass::kNone; }
+  bool throttling() const { return retry == RetryClass::kThrottling; }
+  // "NoSuchKey: The specified key does not exist. (HTTP 404, request id 4442587FB7D0A2F9)".
+  std::string to_string() const;
+  // code, and the message with the status and request id appended (see to_string).
+  Error to_error() const;
+};
+
+// The standard-mode classification of an error code and status.
+RetryClass classify_retry(int http_status, std::string_view code, std::string_view message);
+
+// A transport failure from HttpClient (ConnectionRefused, RequestTimeout, ConnectionReset,
+// DnsFailure, TlsError...): http_status 0, classified transient except for TLS failures.
+AwsError from_transport_error(const Error& error);
+
+// The code S3 implies by a status alone, for responses without a body (HEAD): 404 NotFound,
+// 403 Forbidden, 412 PreconditionFailed, 301 PermanentRedirect, 304 NotModified, 400 BadRequest,
+// 416 InvalidRange, 500 InternalError, 503 SlowDown; "HttpStatus<N>" otherwise.
+std::string status_error_code(int http_status);
+
+// S3: <Error><Code/><Message/><RequestId/>...</Error>; request id falls back to the
+// x-amz-request-id header; a missing or unreadable body gives status_error_code().
+AwsError decode_s3_error(int http_status, const HeaderList& headers, std::string_view body);
+// DynamoDB: {"__type":"com.amazonaws.dynamodb.v20120810#Code","message":"..."} (or "Message");
+// request id from x-amzn-RequestId.
+AwsError decode_dynamodb_error(int http_status, const HeaderList& headers, std::string_view body);
+// Lambda: the code from x-amzn-ErrorType (anything after ':' dropped), else the body's __type
+// or Type; the message from the body's message or Message; request id from x-amzn-RequestId.
+AwsError decode_lambda_error(int http_status, const HeaderList& headers, std::string_view body);
+
+// The wire forms the services write.
+std::string encode_s3_error(std::string_view code, std::string_view message,
+                            std::string_view resource, std::string_view request_id);
+std::string encode_dynamodb_error(std::string_view code, std::string_view message);
+
+}  // namespace csv2ddb::aws

@@ -1,0 +1,99 @@
+// Where AWS credentials come from, in the AWS SDKs' order:
+//   1. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (skipped when a
+//      profile is chosen explicitly with --profile, as the AWS CLI does);
+//   2. shared files: the profile (--profile, AWS_PROFILE, "default") in AWS_SHARED_CREDENTIALS_FILE
+//      (~/.aws/credentials) and AWS_CONFIG_FILE (~/.aws/config); the credentials file's keys win;
+//   3. container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on 169.254.170.2) or
+//      AWS_CONTAINER_CREDENTIALS_FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE);
+//   4. EC2 instance metadata, IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT,
+//   AWS_EC2_METADATA_DISABLED).
+// CredentialsChain caches what it found and fetches again shortly before temporary credentials
+// expire. Secrets never appear in errors: use redacted() to show credentials.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/environment.hpp"
+#include "aws/http_date.hpp"
+#include "aws/sigv4.hpp"  // Credentials
+#include "common/result.hpp"
+
+namespace csv2ddb::aws {
+
+struct ProvidedCredentials {
+  Credentials credentials;
+  std::optional<SystemTime> expiration;  // temporary credentials only
+  std::string source;  // "environment", "profile default in /root/.aws/credentials"...
+};
+
+// "access key AKIA****MPLE, secret <redacted>, session token <redacted>" (or "none"). The key id
+// keeps only its first and last four characters.
+std::string redacted(const Credentials& credentials);
+
+// One source of credentials. A source that has none, or fails, answers an error whose message is
+// its entry in the chain's "tried:" list, e.g. "environment variables (AWS_ACCESS_KEY_ID not set)".
+// Codes: "CredentialsNotConfigured" (nothing there), "CredentialsUnavailable" (configured but
+// failed).
+class CredentialsProvider {
+ public:
+  virtual ~CredentialsProvider() = default;
+  virtual Result<ProvidedCredentials> fetch() = 0;
+};
+
+std::unique_ptr<CredentialsProvider> make_environment_provider(Environment env);
+// `profile` "" means AWS_PROFILE, then "default".
+std::unique_ptr<CredentialsProvider> make_profile_provider(Environment env, std::string profile);
+// `timeout` bounds each HTTP request (connect and response).
+std::unique_ptr<CredentialsProvider> make_container_provider(Environment env,
+                                                             std::chrono::milliseconds timeout);
+std::unique_ptr<CredentialsProvider> make_instance_metadata_provider(
+    Environment env, std::chrono::milliseconds timeout);
+
+struct CredentialsChainOptions {
+  std::string profile;  // --profile
+  std::chrono::milliseconds metadata_timeout{1000};
+  // Temporary credentials are fetched again this long before they expire.
+  std::chrono::seconds refresh_before_expiry{300};
+  std::function<SystemTime()> clock = [] { return std::chrono::system_clock::now(); };
+};
+
+// Thread-safe. The first get() walks the chain; later calls return the cached credentials until
+// they come within refresh_before_expiry of their expiration, then walk the chain again (and keep
+// the old ones while they are still valid if that fails).
+class CredentialsChain {
+ public:
+  // The standard chain over this environment.
+  explicit CredentialsChain(Environment env, CredentialsChainOptions options = {});
+  // A custom chain (tests, or a fixed source).
+  CredentialsChain(std::vector<std::unique_ptr<CredentialsProvider>> providers,
+                   CredentialsChainOptions options);
+
+  // Errors: "NoCredentials" with "no AWS credentials found; tried: <each source (why)>".
+  Result<ProvidedCredentials> get();
+  Result<Credentials> credentials();
+
+ private:
+  Result<ProvidedCredentials> walk();
+
+  std::vector<std::unique_ptr<CredentialsProvider>> providers_;
+  CredentialsChainOptions options_;
+  std::mutex mutex_;
+  std::optional<ProvidedCredentials> cached_;
+};
+
+// Parses the JSON that container and instance metadata endpoints answer with:
+// AccessKeyId, SecretAccessKey, Token, Expiration (ISO 8601). On failure the error message says
+// what is missing and never includes the body (it holds secrets).
+Result<ProvidedCredentials> parse_credentials_json(std::string_view body, std::string source);
+
+// "1 s", "1.5 s", "200 ms": durations in messages.
+std::string describe_duration(std::chrono::milliseconds duration);
+
+}  // namespace csv2ddb::aws

@@ -1,0 +1,116 @@
+#include <cstdio>
+#include <utility>
+
+#include "aws/credentials.hpp"
+#include "model/json.hpp"
+
+namespace csv2ddb::aws {
+namespace {
+
+std::string json_string(const model::JsonValue& doc, std::string_view key) {
+  const model::JsonValue* v = doc.find(key);
+  return v != nullptr && v->is_string() ? v->as_string() : std::string();
+}
+
+}  // namespace
+
+std::string redacted(const Credentials& credentials) {
+  const std::string& id = credentials.access_key_id;
+  std::string shown =
+      id.size() >= 12 ? id.substr(0, 4) + "****" + id.substr(id.size() - 4) : "****";
+  return "access key " + shown + ", secret " +
+         (credentials.secret_access_key.empty() ? "none" : "<redacted>") + ", session token " +
+         (credentials.session_token.empty() ? "none" : "<redacted>");
+}
+
+std::string describe_duration(std::chrono::milliseconds duration) {
+  auto ms = duration.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  if (ms > 1000) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return buffer;
+  }
+  return std::to_string(ms) + " ms";
+}
+
+Result<ProvidedCredentials> parse_credentials_json(std::string_view body, std::string source) {
+  auto doc = model::parse_json(body);
+  if (!doc || !doc->is_object()) {
+    return make_error("InvalidCredentialsResponse", "the response is not a JSON object");
+  }
+  if (const auto* code = doc->find("Code");
+      code != nullptr && code->is_string() && code->as_string() != "Success") {
+    return make_error("InvalidCredentialsResponse", "the response's Code is " + code->as_string());
+  }
+  ProvidedCredentials out;
+  out.credentials.access_key_id = json_string(*doc, "AccessKeyId");
+  out.credentials.secret_access_key = json_string(*doc, "SecretAccessKey");
+  out.credentials.session_token = json_string(*doc, "Token");
+  if (out.credentials.access_key_id.empty()) {
+    return make_error("InvalidCredentialsResponse", "the response has no AccessKeyId");
+  }
+  if (out.credentials.secret_access_key.empty()) {
+    return make_error("InvalidCredentialsResponse", "the response has no SecretAccessKey");
+  }
+  std::string expiration = json_string(*doc, "Expiration");
+  if (!expiration.empty()) {
+    auto when = parse_iso8601(expiration);
+    if (!when) {
+      return make_error("InvalidCredentialsResponse",
+                        "the response's Expiration is not an ISO 8601 time");
+    }
+    out.expiration = *when;
+  }
+  out.source = std::move(source);
+  return out;
+}
+
+CredentialsChain::CredentialsChain(Environment env, CredentialsChainOptions options)
+    : options_(std::move(options)) {
+  // An explicit --profile means "use this profile", so the environment's keys must not win.
+  if (options_.profile.empty()) providers_.push_back(make_environment_provider(env));
+  providers_.push_back(make_profile_provider(env, options_.profile));
+  providers_.push_back(make_container_provider(env, options_.metadata_timeout));
+  providers_.push_back(make_instance_metadata_provider(env, options_.metadata_timeout));
+}
+
+CredentialsChain::CredentialsChain(std::vector<std::unique_ptr<CredentialsProvider>> providers,
+                                   CredentialsChainOptions options)
+    : providers_(std::move(providers)), options_(std::move(options)) {}
+
+Result<ProvidedCredentials> CredentialsChain::walk() {
+  std::string tried;
+  for (auto& provider : providers_) {
+    auto found = provider->fetch();
+    if (found) return found;
+    if (!tried.empty()) tried += ", ";
+    tried += found.error().message;
+  }
+  return make_error("NoCredentials", "no AWS credentials found; tried: " + tried);
+}
+
+Result<ProvidedCredentials> CredentialsChain::get() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  SystemTime now = options_.clock();
+  if (cached_ &&
+      (!cached_->expiration || now < *cached_->expiration - options_.refresh_before_expiry)) {
+    return *cached_;
+  }
+  auto fresh = walk();
+  if (fresh) {
+    cached_ = *fresh;
+    return fresh;
+  }
+  // Keep using what we have while it is still valid: a refresh may fail transiently.
+  if (cached_ && cached_->expiration && now < *cached_->expiration) return *cached_;
+  return fresh;
+}
+
+Result<Credentials> CredentialsChain::credentials() {
+  auto got = get();
+  if (!got) return got.take_error();
+  return std::move(got->credentials);
+}
+
+}  // namespace csv2ddb::aws

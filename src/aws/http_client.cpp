@@ -1,0 +1,344 @@
+#include "aws/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace csv2ddb::aws {
+namespace {
+
+constexpr std::string_view kTraceIdHeader = "X-Amzn-Trace-Id";
+constexpr const char* kTraceIdVariable = "_X_AMZN_TRACE_ID";
+constexpr long kTransferBufferBytes = 256 * 1024;
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// Everything one transfer's callbacks need.
+struct Transfer {
+  const HttpRequest* request = nullptr;
+  const BodySink* sink = nullptr;
+  HttpResponse* response = nullptr;
+  std::size_t body_offset = 0;          // string bodies: bytes handed to curl so far
+  std::optional<Error> callback_error;  // a body reader's or sink's failure
+};
+
+std::string_view trim_line(std::string_view s) {
+  while (!s.empty() &&
+         (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  return s;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::size_t bytes = size * count;
+  std::string_view line = trim_line(std::string_view(data, bytes));
+  if (line.substr(0, 5) == "HTTP/") {
+    // A new status line: an interim response (100 Continue) is over, or this is the first.
+    transfer->response->headers.clear();
+    auto space = line.find(' ');
+    transfer->response->status = space == std::string_view::npos
+                                     ? 0
+                                     : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
+    return bytes;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos && colon > 0) {
+    transfer->response->headers.push_back(
+        Header{std::string(line.substr(0, colon)), std::string(trim_line(line.substr(colon + 1)))});
+  }
+  return bytes;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::size_t bytes = size * count;
+  HttpResponse& response = *transfer->response;
+  if (transfer->sink != nullptr && *transfer->sink && response.ok()) {
+    if (auto status = (*transfer->sink)(std::string_view(data, bytes)); !status) {
+      transfer->callback_error = status.take_error();
+      return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
+    return bytes;
+  }
+  std::size_t room = kMaxErrorBodyBytes - std::min(kMaxErrorBodyBytes, response.body.size());
+  if (response.ok() || transfer->sink == nullptr || !*transfer->sink) room = bytes;
+  response.body.append(data, std::min(bytes, room));
+  return bytes;
+}
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::size_t capacity = size * count;
+  const HttpRequest& request = *transfer->request;
+  if (request.source) {
+    auto got = request.source->read(std::span<char>(buffer, capacity));
+    if (!got) {
+      transfer->callback_error = got.take_error();
+      return CURL_READFUNC_ABORT;
+    }
+    return *got;
+  }
+  std::size_t n = std::min(capacity, request.body.size() - transfer->body_offset);
+  std::memcpy(buffer, request.body.data() + transfer->body_offset, n);
+  transfer->body_offset += n;
+  return n;
+}
+
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  const HttpRequest& request = *transfer->request;
+  if (request.source) {
+    if (offset != 0 || !request.source->rewind || !request.source->rewind()) {
+      return CURL_SEEKFUNC_CANTSEEK;
+    }
+    return CURL_SEEKFUNC_OK;
+  }
+  if (static_cast<std::uint64_t>(offset) > request.body.size()) return CURL_SEEKFUNC_FAIL;
+  transfer->body_offset = static_cast<std::size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+bool has_header(const HeaderList& headers, std::string_view name) {
+  return find_header(headers, name) != nullptr;
+}
+
+// The transport error a curl failure stands for.
+Error classify(CURLcode code, CURL* handle, const HttpRequest& request, const char* detail) {
+  long os_errno = 0;
+  curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+  std::string code_name;
+  std::string what;
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+      if (os_errno == ECONNREFUSED) {
+        code_name = "ConnectionRefused";
+        what = "connection refused";
+      } else {
+        code_name = "ConnectionFailed";
+        what = "could not connect";
+      }
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      code_name = "RequestTimeout";
+      what = "timed out";
+      break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      code_name = "DnsFailure";
+      what = "host name not found";
+      break;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SEND_FAIL_REWIND:
+      code_name = "ConnectionReset";
+      what = "connection closed before the response was complete";
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      code_name = "TlsError";
+      what = "TLS failure";
+      break;
+    default:
+      code_name = "HttpTransportError";
+      what = curl_easy_strerror(code);
+  }
+  std::string message = request.method + " " + redact_url(request.url) + ": " + what;
+  if (detail != nullptr && detail[0] != '\0') message += " (" + std::string(detail) + ")";
+  return make_error(std::move(code_name), std::move(message));
+}
+
+struct HeaderListGuard {
+  curl_slist* list = nullptr;
+  ~HeaderListGuard() { curl_slist_free_all(list); }
+  void add(const std::string& line) {
+    curl_slist* next = curl_slist_append(list, line.c_str());
+    if (next != nullptr) list = next;
+  }
+};
+
+}  // namespace
+
+struct HttpClient::Impl {
+  CURLSH* share = nullptr;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;
+  std::mutex pool_mutex;
+  std::vector<CURL*> idle;
+
+  Impl() {
+    share = curl_share_init();
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Impl::lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  ~Impl() {
+    for (CURL* handle : idle) curl_easy_cleanup(handle);
+    curl_share_cleanup(share);
+  }
+
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<Impl*>(user)->share_locks[static_cast<std::size_t>(data)].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<Impl*>(user)->share_locks[static_cast<std::size_t>(data)].unlock();
+  }
+
+  CURL* acquire() {
+    {
+      std::lock_guard<std::mutex> guard(pool_mutex);
+      if (!idle.empty()) {
+        CURL* handle = idle.back();
+        idle.pop_back();
+        return handle;
+      }
+    }
+    return curl_easy_init();
+  }
+  void release(CURL* handle) {
+    curl_easy_reset(handle);  // options only: connections stay in the share
+    std::lock_guard<std::mutex> guard(pool_mutex);
+    idle.push_back(handle);
+  }
+};
+
+const std::string* HttpResponse::header(std::string_view name) const {
+  const Header* h = find_header(headers, name);
+  return h == nullptr ? nullptr : &h->value;
+}
+
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+  global_init_once();
+  impl_ = std::make_unique<Impl>();
+}
+
+HttpClient::~HttpClient() = default;
+
+Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink& sink) {
+  CURL* handle = impl_->acquire();
+  if (handle == nullptr) return make_error("HttpTransportError", "curl_easy_init failed");
+  struct Releaser {
+    Impl* impl;
+    CURL* handle;
+    ~Releaser() { impl->release(handle); }
+  } releaser{impl_.get(), handle};
+
+  HttpResponse response;
+  Transfer transfer{&request, &sink, &response, 0, std::nullopt};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  curl_easy_setopt(handle, CURLOPT_SHARE, impl_->share);
+  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may hold "//" and ".."
+  curl_easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(handle, CURLOPT_MAXCONNECTS, options_.max_connections);
+  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, kTransferBufferBytes);
+  curl_easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, kTransferBufferBytes);
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  auto timeout = request.timeout.value_or(options_.timeout);
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  if (options_.low_speed_limit > 0 && options_.low_speed_time.count() > 0) {
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options_.low_speed_limit));
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(options_.low_speed_time.count()));
+  }
+  curl_easy_setopt(handle, CURLOPT_EXPECT_100_TIMEOUT_MS,
+                   static_cast<long>(options_.expect_continue_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+
+  HeaderListGuard headers;
+  for (const Header& h : request.headers) {
+    // curl's syntax for a header with an empty value is "Name;".
+    headers.add(h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
+  }
+  if (options_.trace_id_from_environment && !has_header(request.headers, kTraceIdHeader)) {
+    if (const char* trace = std::getenv(kTraceIdVariable); trace != nullptr && trace[0] != '\0') {
+      headers.add(std::string(kTraceIdHeader) + ": " + trace);
+    }
+  }
+
+  bool has_body = request.source.has_value() || !request.body.empty() || request.method == "PUT" ||
+                  request.method == "POST" || request.method == "PATCH";
+  if (request.method == "HEAD") {
+    curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+  } else if (has_body) {
+    std::optional<std::uint64_t> length =
+        request.source ? request.source->length : std::optional<std::uint64_t>(request.body.size());
+    curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(handle, CURLOPT_READFUNCTION, &on_read);
+    curl_easy_setopt(handle, CURLOPT_READDATA, &transfer);
+    curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, &on_seek);
+    curl_easy_setopt(handle, CURLOPT_SEEKDATA, &transfer);
+    if (length) {
+      curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(*length));
+    } else if (!has_header(request.headers, "Transfer-Encoding")) {
+      headers.add("Transfer-Encoding: chunked");
+    }
+    if (request.method != "PUT") {
+      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    // A small body costs less to send than a round trip waiting for 100 Continue.
+    bool small = length && *length < options_.expect_continue_threshold;
+    if (small && !has_header(request.headers, "Expect")) headers.add("Expect:");
+  } else if (request.method == "GET") {
+    curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
+
+  CURLcode code = curl_easy_perform(handle);
+  if (transfer.callback_error) return std::move(*transfer.callback_error);
+  if (code != CURLE_OK) return classify(code, handle, request, error_buffer);
+  long status = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+std::string redact_url(std::string_view url) {
+  auto cut = url.find_first_of("?#");
+  std::string_view base = url.substr(0, cut);
+  // Drop user info ("https://user:pass@host/...").
+  auto scheme_end = base.find("://");
+  std::size_t host_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  auto path_start = base.find('/', host_start);
+  auto at = base.substr(0, path_start).rfind('@');
+  if (at != std::string_view::npos && at >= host_start) {
+    return std::string(base.substr(0, host_start)) + std::string(base.substr(at + 1));
+  }
+  return std::string(base);
+}
+
+}  // namespace csv2ddb::aws

@@ -1,0 +1,205 @@
+#include "ingest/in_memory_table.hpp"
+
+#include <cmath>
+#include <thread>
+
+#include "model/item_size.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+BatchWriteOutcome validation_error(std::string message) {
+  BatchWriteOutcome outcome;
+  outcome.status = BatchWriteOutcome::Status::kInvalid;
+  outcome.error_code = "ValidationException";
+  outcome.error_message = std::move(message);
+  return outcome;
+}
+
+// DynamoDB charges one write unit per started kilobyte of each item.
+double write_units(const model::Item& item) {
+  return std::ceil(static_cast<double>(model::item_size(item)) / 1024.0);
+}
+
+}  // namespace
+
+InMemoryTable::InMemoryTable(model::KeySchema schema, std::string name)
+    : schema_(std::move(schema)), name_(std::move(name)) {}
+
+void InMemoryTable::fail_call(std::size_t call_number, ScriptedFailure failure) {
+  std::lock_guard lock(mutex_);
+  failures_[call_number] = std::move(failure);
+}
+
+void InMemoryTable::fail_calls_after(std::size_t call_number, ScriptedFailure failure) {
+  std::lock_guard lock(mutex_);
+  failures_after_.emplace(call_number, std::move(failure));
+}
+
+void InMemoryTable::set_unprocessed_count(std::size_t count, std::size_t calls) {
+  std::lock_guard lock(mutex_);
+  unprocessed_count_ = count;
+  unprocessed_calls_ = calls;
+}
+
+void InMemoryTable::set_invalid_item(std::function<bool(const model::Item&)> predicate,
+                                     std::string message) {
+  std::lock_guard lock(mutex_);
+  invalid_item_ = std::move(predicate);
+  invalid_message_ = std::move(message);
+}
+
+std::optional<BatchWriteOutcome> InMemoryTable::validate(
+    const std::vector<model::Item>& items) const {
+  // The checks and messages of DynamoDB's BatchWriteItem, in its order.
+  if (items.empty()) {
+    return validation_error(
+        "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+        "Map value must satisfy constraint: [Member must have length greater than or equal to 1]");
+  }
+  if (items.size() > 25) {
+    return validation_error(
+        "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+        "Map value must satisfy constraint: [Member must have length less than or equal to 25]");
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (Status key = model::validate_key(items[i], schema_); !key) {
+      return validation_error("One or more parameter values were invalid: " + key.error().message);
+    }
+    if (model::item_size(items[i]) > model::kMaxItemBytes) {
+      return validation_error("Item size has exceeded the maximum allowed size");
+    }
+    if (invalid_item_ && invalid_item_(items[i])) return validation_error(invalid_message_);
+  }
+  std::vector<std::string> keys;
+  keys.reserve(items.size());
+  for (const model::Item& item : items) {
+    std::string key = model::key_fingerprint(item, schema_);
+    for (const std::string& seen : keys) {
+      if (seen == key) return validation_error("Provided list of item keys contains duplicates");
+    }
+    keys.push_back(std::move(key));
+  }
+  return std::nullopt;
+}
+
+BatchWriteOutcome InMemoryTable::batch_put(const std::string& table,
+                                           const std::vector<model::Item>& items) {
+  std::size_t call_number = 0;
+  {
+    std::lock_guard lock(mutex_);
+    call_number = calls_.size() + 1;
+    Call call;
+    // Keys are recorded only when items are kept: runs of millions of rows keep counts only.
+    if (store_items_) {
+      for (const model::Item& item : items) {
+        call.fingerprints.push_back(model::key_fingerprint(item, schema_));
+      }
+    }
+    calls_.push_back(std::move(call));
+    ++in_progress_;
+    max_in_progress_ = std::max(max_in_progress_, in_progress_);
+  }
+  if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+
+  std::lock_guard lock(mutex_);
+  --in_progress_;
+  auto finish = [&](BatchWriteOutcome outcome) {
+    calls_[call_number - 1].status = outcome.status;
+    calls_[call_number - 1].unprocessed = outcome.unprocessed.size();
+    return outcome;
+  };
+  if (table != name_) {
+    BatchWriteOutcome outcome;
+    outcome.status = BatchWriteOutcome::Status::kFatal;
+    outcome.error_code = "ResourceNotFoundException";
+    outcome.error_message = "Requested resource not found: Table: " + table + " not found";
+    return finish(std::move(outcome));
+  }
+  const ScriptedFailure* failure = nullptr;
+  if (auto found = failures_.find(call_number); found != failures_.end()) {
+    failure = &found->second;
+  } else if (failures_after_ && call_number > failures_after_->first) {
+    failure = &failures_after_->second;
+  }
+  if (failure != nullptr) {
+    BatchWriteOutcome outcome;
+    outcome.status = failure->status;
+    outcome.error_code = failure->code;
+    outcome.error_message = failure->message;
+    return finish(std::move(outcome));
+  }
+  if (std::optional<BatchWriteOutcome> invalid = validate(items)) {
+    return finish(std::move(*invalid));
+  }
+
+  ++accepted_calls_;
+  std::size_t unprocessed = static_cast<std::size_t>(
+      std::floor(unprocessed_fraction_ * static_cast<double>(items.size())));
+  if (accepted_calls_ <= unprocessed_calls_) {
+    unprocessed = std::max(unprocessed, std::min(items.size(), unprocessed_count_));
+  }
+  const std::size_t applied = items.size() - unprocessed;
+  BatchWriteOutcome outcome;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i >= applied) {
+      outcome.unprocessed.push_back(items[i]);
+      continue;
+    }
+    outcome.consumed_wcu += write_units(items[i]);
+    ++puts_;
+    if (store_items_) {
+      items_.insert_or_assign(calls_[call_number - 1].fingerprints[i], items[i]);
+    }
+  }
+  return finish(std::move(outcome));
+}
+
+Result<model::KeySchema> InMemoryTable::describe_key_schema(const std::string& table) {
+  if (table != name_) {
+    return make_error("ResourceNotFoundException",
+                      "Requested resource not found: Table: " + table + " not found");
+  }
+  return schema_;
+}
+
+std::vector<InMemoryTable::Call> InMemoryTable::calls() const {
+  std::lock_guard lock(mutex_);
+  return calls_;
+}
+
+std::size_t InMemoryTable::call_count() const {
+  std::lock_guard lock(mutex_);
+  return calls_.size();
+}
+
+std::size_t InMemoryTable::put_count() const {
+  std::lock_guard lock(mutex_);
+  return puts_;
+}
+
+std::size_t InMemoryTable::size() const {
+  std::lock_guard lock(mutex_);
+  return items_.size();
+}
+
+std::optional<model::Item> InMemoryTable::get(const std::string& fingerprint) const {
+  std::lock_guard lock(mutex_);
+  if (auto found = items_.find(fingerprint); found != items_.end()) return found->second;
+  return std::nullopt;
+}
+
+std::vector<model::Item> InMemoryTable::items() const {
+  std::lock_guard lock(mutex_);
+  std::vector<model::Item> out;
+  out.reserve(items_.size());
+  for (const auto& [key, item] : items_) out.push_back(item);
+  return out;
+}
+
+std::size_t InMemoryTable::max_concurrent_calls() const {
+  std::lock_guard lock(mutex_);
+  return max_in_progress_;
+}
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,99 @@
+// A TableWriter held in memory, for tests of the engine and of whatever wires it up. It checks
+// each batch as DynamoDB does, stores items by primary key (a later put replaces an earlier one),
+// and can be told to misbehave: return items unprocessed, throttle or fail chosen calls, refuse
+// items as invalid, or take time. Every call is recorded for assertions. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest/table_writer.hpp"
+
+namespace csv2ddb::ingest {
+
+// A scripted answer of InMemoryTable for a call, by its 1-based number among all batch_put calls.
+struct TableFailure {
+  BatchWriteOutcome::Status status = BatchWriteOutcome::Status::kThrottled;
+  std::string code = "ProvisionedThroughputExceededException";
+  std::string message =
+      "The level of configured provisioned throughput for the table was "
+      "exceeded. Consider increasing your provisioning level with the "
+      "UpdateTable API.";
+};
+
+class InMemoryTable final : public TableWriter {
+ public:
+  using ScriptedFailure = TableFailure;
+
+  // What one call carried and how it was answered.
+  struct Call {
+    std::vector<std::string> fingerprints;  // the keys sent, in request order (when storing)
+    BatchWriteOutcome::Status status = BatchWriteOutcome::Status::kOk;
+    std::size_t unprocessed = 0;
+  };
+
+  explicit InMemoryTable(model::KeySchema schema, std::string name = "table");
+
+  BatchWriteOutcome batch_put(const std::string& table,
+                              const std::vector<model::Item>& items) override;
+  Result<model::KeySchema> describe_key_schema(const std::string& table) override;
+
+  // --- knobs (set before the run) ---
+  // Calls answered with a failure instead of being applied, e.g. {1, 2} throttled then success.
+  void fail_call(std::size_t call_number, ScriptedFailure failure = {});
+  // Every call after `call_number` calls fails this way (e.g. kFatal from the 3rd call on).
+  void fail_calls_after(std::size_t call_number, ScriptedFailure failure);
+  // Of each accepted call, the last floor(fraction * n) items come back unprocessed.
+  void set_unprocessed_fraction(double fraction) { unprocessed_fraction_ = fraction; }
+  // Of each accepted call, the last min(n, count) items come back unprocessed, for the first
+  // `calls` accepted calls (SIZE_MAX: always).
+  void set_unprocessed_count(std::size_t count, std::size_t calls = SIZE_MAX);
+  // A batch holding an item this predicate accepts is refused whole as ValidationException with
+  // `message`, as DynamoDB refuses a batch for one bad item.
+  void set_invalid_item(std::function<bool(const model::Item&)> predicate, std::string message);
+  // Time each call takes (slept outside the lock, so calls from lanes overlap).
+  void set_call_delay(std::chrono::microseconds delay) { delay_ = delay; }
+  // Keep only counts, not items nor the keys of calls (for runs of millions of rows).
+  void set_store_items(bool store) { store_items_ = store; }
+
+  // --- observations ---
+  std::vector<Call> calls() const;
+  std::size_t call_count() const;
+  std::size_t put_count() const;  // items applied, counting repeats of a key
+  std::size_t size() const;       // distinct keys stored
+  std::optional<model::Item> get(const std::string& fingerprint) const;
+  // Stored items ordered by fingerprint (a stable order for comparisons).
+  std::vector<model::Item> items() const;
+  // Most calls that were in progress at the same moment.
+  std::size_t max_concurrent_calls() const;
+
+ private:
+  std::optional<BatchWriteOutcome> validate(const std::vector<model::Item>& items) const;
+
+  const model::KeySchema schema_;
+  const std::string name_;
+  mutable std::mutex mutex_;
+  std::map<std::string, model::Item> items_;
+  std::vector<Call> calls_;
+  std::map<std::size_t, ScriptedFailure> failures_;
+  std::optional<std::pair<std::size_t, ScriptedFailure>> failures_after_;
+  double unprocessed_fraction_ = 0;
+  std::size_t unprocessed_count_ = 0;
+  std::size_t unprocessed_calls_ = 0;
+  std::size_t accepted_calls_ = 0;
+  std::function<bool(const model::Item&)> invalid_item_;
+  std::string invalid_message_;
+  std::chrono::microseconds delay_{0};
+  bool store_items_ = true;
+  std::size_t puts_ = 0;
+  std::size_t in_progress_ = 0;
+  std::size_t max_in_progress_ = 0;
+};
+
+}  // namespace csv2ddb::ingest

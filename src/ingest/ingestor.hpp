@@ -1,0 +1,76 @@
+// The engine: CSV bytes in, items written to a table, every row accounted for in a Report.
+//
+// The calling thread reads records, maps them (RowMapper), streams the JSON copy and mapper
+// rejections, and hands each item to the writer lane its key hashes to. Lanes batch, write and
+// retry on their own threads. Lane queues are bounded, so a slow table slows the reader down
+// instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "csv/byte_source.hpp"
+#include "csv/reader.hpp"
+#include "ingest/batch_planner.hpp"
+#include "ingest/object_store.hpp"
+#include "ingest/report.hpp"
+#include "ingest/retry_policy.hpp"
+#include "ingest/row_mapper.hpp"
+#include "ingest/table_writer.hpp"
+
+namespace csv2ddb::ingest {
+
+// Which outcome objects to write, and where. A key left empty means "not wanted". Nothing is
+// written without a store.
+struct IngestOutputs {
+  ObjectStore* store = nullptr;
+  std::string json_copy_key;
+  std::string unprocessed_key;
+  std::string rejected_key;
+  std::string report_key;
+};
+
+struct IngestOptions {
+  std::string table;
+  std::optional<model::KeySchema> key_schema;  // default: the table's (describe_key_schema)
+  Typing typing;
+  std::optional<std::vector<std::string>> header;  // default: the first record
+  csv::ReaderOptions reader;
+  std::size_t lanes = 4;
+  std::size_t lane_queue_capacity = 1024;  // items waiting per lane
+  BatchLimits batch_limits;
+  RetryConfig retry;
+  RandomSource* random = nullptr;  // default: default_random_source()
+  Sleeper* sleeper = nullptr;      // default: default_sleeper()
+  IngestOutputs outputs;
+  bool dry_run = false;     // map and validate only: no table calls
+  std::string source_name;  // for the report; default: the byte source's name
+};
+
+struct Progress {
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_written = 0;
+  std::uint64_t rows_rejected = 0;
+  std::uint64_t bytes_read = 0;
+};
+using ProgressCallback = std::function<void(const Progress&)>;
+
+// What a run observed about itself, for tests and benchmarks.
+struct IngestDiagnostics {
+  std::size_t max_lane_queue_depth = 0;  // most items any lane queue held at once
+};
+
+// Runs one ingestion. Errors (code and message) for what stops the accounting itself: an
+// unreadable input or header, no such table, access denied and other fatal table answers, an
+// output that cannot be written. Then no output is committed; the caller fails the invocation.
+// Progress is reported from the calling thread every few thousand rows and once at the end.
+Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& table,
+                          const IngestOptions& options, const ProgressCallback& progress = {},
+                          IngestDiagnostics* diagnostics = nullptr);
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,162 @@
+// make_local_object_store: outcome files in a folder. Each object is written to a temporary file
+// beside its final path and renamed into place on commit, so readers see the old object or the
+// whole new one, never a half-written file.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "ingest/object_store.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+constexpr std::size_t kWriteBuffer = 64 * 1024;
+
+Error io_error(const std::string& what, const std::string& path, int error_number) {
+  return make_error("ObjectStoreError", what + " " + path + ": " + std::strerror(error_number));
+}
+
+// Keys are relative paths whose every segment is a plain name: no "..", ".", empty segments
+// (leading '/', "a//b") or NUL, so no key can name a file outside the root.
+bool is_safe_key(const std::string& key) {
+  if (key.empty() || key.find('\0') != std::string::npos) return false;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t slash = key.find('/', start);
+    if (slash == std::string::npos) slash = key.size();
+    const std::string_view segment(key.data() + start, slash - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    if (slash == key.size()) return true;
+    start = slash + 1;
+  }
+}
+
+class LocalObjectWriter final : public ObjectWriter {
+ public:
+  LocalObjectWriter(int fd, std::string temp_path, std::string final_path)
+      : fd_(fd), temp_path_(std::move(temp_path)), final_path_(std::move(final_path)) {
+    buffer_.reserve(kWriteBuffer);
+  }
+  ~LocalObjectWriter() override { abort(); }
+
+  Status write(std::string_view bytes) override {
+    if (fd_ < 0) return make_error("ObjectStoreError", "write after commit or abort");
+    if (buffer_.size() + bytes.size() > kWriteBuffer) {
+      if (Status flushed = flush(); !flushed) return flushed;
+      if (bytes.size() >= kWriteBuffer) return write_all(bytes);
+    }
+    buffer_.append(bytes);
+    return {};
+  }
+
+  Status commit() override {
+    if (fd_ < 0) return make_error("ObjectStoreError", "commit after commit or abort");
+    if (Status flushed = flush(); !flushed) {
+      abort();
+      return flushed;
+    }
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) {
+      const int error_number = errno;
+      ::unlink(temp_path_.c_str());
+      return io_error("cannot close", temp_path_, error_number);
+    }
+    if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+      const int error_number = errno;
+      ::unlink(temp_path_.c_str());
+      return io_error("cannot rename into", final_path_, error_number);
+    }
+    return {};
+  }
+
+  void abort() override {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(temp_path_.c_str());
+  }
+
+ private:
+  Status flush() {
+    Status status = write_all(buffer_);
+    buffer_.clear();
+    return status;
+  }
+
+  Status write_all(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        return io_error("cannot write", temp_path_, errno);
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return {};
+  }
+
+  int fd_;
+  std::string temp_path_;
+  std::string final_path_;
+  std::string buffer_;
+};
+
+class LocalObjectStore final : public ObjectStore {
+ public:
+  explicit LocalObjectStore(std::string root) : root_(std::move(root)) {
+    while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  }
+
+  Result<std::unique_ptr<ObjectWriter>> create(const std::string& key,
+                                               std::string_view /*content_type*/) override {
+    if (!is_safe_key(key)) return refused(key);
+    const std::string path = locate(key);
+    std::error_code error;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+    if (error) {
+      return make_error("ObjectStoreError",
+                        "cannot create the folder for " + path + ": " + error.message());
+    }
+    // Unique per process and object, so concurrent writers of one key never share a temp file.
+    static std::atomic<unsigned long> counter{0};
+    const std::string temp =
+        path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return io_error("cannot create", temp, errno);
+    return std::unique_ptr<ObjectWriter>(new LocalObjectWriter(fd, temp, path));
+  }
+
+  Status remove(const std::string& key) override {
+    if (!is_safe_key(key)) return refused(key);
+    const std::string path = locate(key);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return io_error("cannot remove", path, errno);
+    }
+    return {};
+  }
+
+  std::string locate(const std::string& key) const override { return root_ + "/" + key; }
+
+ private:
+  static Error refused(const std::string& key) {
+    return make_error("InvalidKey", "object key '" + key +
+                                        "' is not a plain relative path (no '..', '.', empty "
+                                        "segments or leading '/')");
+  }
+
+  std::string root_;
+};
+
+}  // namespace
+
+std::unique_ptr<ObjectStore> make_local_object_store(std::string root) {
+  return std::make_unique<LocalObjectStore>(std::move(root));
+}
+
+}  // namespace csv2ddb::ingest

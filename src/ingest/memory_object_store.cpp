@@ -1,0 +1,72 @@
+#include "ingest/memory_object_store.hpp"
+
+namespace csv2ddb::ingest {
+
+class MemoryObjectWriter final : public ObjectWriter {
+ public:
+  MemoryObjectWriter(MemoryObjectStore& store, std::string key, std::string content_type)
+      : store_(store), key_(std::move(key)), content_type_(std::move(content_type)) {}
+
+  Status write(std::string_view bytes) override {
+    if (done_) return make_error("ObjectStoreError", "write after commit or abort");
+    bytes_.append(bytes);
+    return {};
+  }
+  Status commit() override {
+    if (done_) return make_error("ObjectStoreError", "commit after commit or abort");
+    done_ = true;
+    store_.commit(key_, {std::move(bytes_), std::move(content_type_)});
+    return {};
+  }
+  void abort() override { done_ = true; }
+
+ private:
+  MemoryObjectStore& store_;
+  std::string key_;
+  std::string content_type_;
+  std::string bytes_;
+  bool done_ = false;
+};
+
+Result<std::unique_ptr<ObjectWriter>> MemoryObjectStore::create(const std::string& key,
+                                                                std::string_view content_type) {
+  if (key.empty()) return make_error("InvalidKey", "object key is empty");
+  return std::unique_ptr<ObjectWriter>(
+      new MemoryObjectWriter(*this, key, std::string(content_type)));
+}
+
+Status MemoryObjectStore::remove(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  objects_.erase(key);
+  return {};
+}
+
+void MemoryObjectStore::commit(const std::string& key, Object object) {
+  std::lock_guard lock(mutex_);
+  objects_[key] = std::move(object);
+}
+
+void MemoryObjectStore::put(const std::string& key, std::string bytes) {
+  commit(key, {std::move(bytes), "application/octet-stream"});
+}
+
+std::optional<std::string> MemoryObjectStore::get(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  if (auto found = objects_.find(key); found != objects_.end()) return found->second.bytes;
+  return std::nullopt;
+}
+
+std::optional<std::string> MemoryObjectStore::content_type(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  if (auto found = objects_.find(key); found != objects_.end()) return found->second.content_type;
+  return std::nullopt;
+}
+
+std::vector<std::string> MemoryObjectStore::keys() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> keys;
+  for (const auto& [key, object] : objects_) keys.push_back(key);
+  return keys;
+}
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,47 @@
+// An object written in pieces through a buffer, created on the first write. Sinks build on it:
+// unprocessed/ and rejected/ objects appear only when there is something to put in them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ingest/object_store.hpp"
+
+namespace csv2ddb::ingest {
+
+class ObjectStream {
+ public:
+  ObjectStream(ObjectStore& store, std::string key, std::string content_type);
+  ~ObjectStream();
+  ObjectStream(const ObjectStream&) = delete;
+  ObjectStream& operator=(const ObjectStream&) = delete;
+
+  // Appends bytes, sending them on once the buffer holds enough.
+  Status append(std::string_view bytes);
+  // The buffer itself, for writers that append in place (JSON encoders); call flush_if_full().
+  std::string& buffer() { return buffer_; }
+  Status flush_if_full();
+
+  // Sends what is buffered and makes the object visible (creating it if nothing was written).
+  Status commit();
+  // Drops the object if it was started.
+  void abort();
+
+  bool started() const { return writer_ != nullptr; }
+  const std::string& key() const { return key_; }
+  ObjectStore& store() { return store_; }
+
+ private:
+  Status open();
+  Status flush();
+
+  ObjectStore& store_;
+  std::string key_;
+  std::string content_type_;
+  std::unique_ptr<ObjectWriter> writer_;
+  std::string buffer_;
+  bool finished_ = false;
+};
+
+}  // namespace csv2ddb::ingest

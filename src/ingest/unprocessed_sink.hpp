@@ -1,0 +1,30 @@
+// unprocessed/<key>.unprocessed.json: a JSON array of the plain items still unwritten after the
+// last retry, in the form `csv2ddb ingest` reads back. Lanes add from their threads. The object
+// is created on the first item; a run with none removes a stale one from an earlier run, so the
+// outputs always describe the latest run.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "ingest/object_stream.hpp"
+#include "model/attribute_value.hpp"
+
+namespace csv2ddb::ingest {
+
+class UnprocessedSink {
+ public:
+  UnprocessedSink(ObjectStore& store, std::string key);
+  Status add(const model::Item& item);
+  Status finish();
+  void abort();
+  std::uint64_t items() const;
+
+ private:
+  mutable std::mutex mutex_;
+  ObjectStream stream_;
+  std::uint64_t items_ = 0;
+};
+
+}  // namespace csv2ddb::ingest

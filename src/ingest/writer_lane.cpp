@@ -1,0 +1,202 @@
+#include "ingest/writer_lane.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "ingest/utf8_text.hpp"
+#include "model/dynamodb_json.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+constexpr std::size_t kMaxRejectedFieldBytes = 1024;
+
+// A value as its CSV cell would have read, for the `fields` of a row the server rejected.
+std::string cell_text(const model::AttributeValue& value) {
+  using model::AttributeType;
+  switch (value.type) {
+    case AttributeType::kB:
+      return model::base64_encode(value.text);
+    case AttributeType::kBool:
+      return value.boolean ? "true" : "false";
+    case AttributeType::kNull:
+      return "true";
+    case AttributeType::kSS:
+    case AttributeType::kNS:
+    case AttributeType::kBS: {
+      std::string text;
+      for (const std::string& member : value.set) {
+        if (!text.empty()) text.push_back(';');
+        text += value.type == AttributeType::kBS ? model::base64_encode(member) : member;
+      }
+      return text;
+    }
+    default:
+      return value.text;
+  }
+}
+
+}  // namespace
+
+void LaneContext::fail(Error error) {
+  bool first = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!failure_) {
+      failure_ = std::move(error);
+      first = true;
+    }
+  }
+  stopping = true;
+  if (first && on_stop) on_stop();
+}
+
+std::optional<Error> LaneContext::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+WriterLane::WriterLane(LaneContext& context, std::size_t queue_capacity)
+    : context_(context), queue_(queue_capacity), planner_(context.limits) {}
+
+WriterLane::~WriterLane() {
+  if (thread_.joinable()) {
+    queue_.abort();
+    thread_.join();
+  }
+}
+
+void WriterLane::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void WriterLane::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void WriterLane::run() {
+  std::vector<PlannedItem> taken;
+  taken.reserve(context_.limits.max_items);
+  while (!context_.stopping) {
+    const auto popped = queue_.pop_some(taken, context_.limits.max_items, context_.linger);
+    for (PlannedItem& item : taken) {
+      if (std::optional<Batch> closed = planner_.add(std::move(item))) send(std::move(*closed));
+      if (std::optional<Batch> full = planner_.take_full()) send(std::move(*full));
+    }
+    taken.clear();
+    if (popped == BoundedQueue<PlannedItem>::Popped::kDone) break;
+    if (popped == BoundedQueue<PlannedItem>::Popped::kTimedOut) {
+      // The input is slow: send what we have rather than hold it back.
+      if (std::optional<Batch> partial = planner_.flush()) send(std::move(*partial));
+    }
+  }
+  if (context_.stopping) return;
+  if (std::optional<Batch> last = planner_.flush()) send(std::move(*last));
+}
+
+void WriterLane::send(Batch batch) {
+  int attempt = 0;
+  int last_retry_cost = 0;
+  while (!batch.empty()) {
+    if (context_.stopping) return;  // the run failed elsewhere; its outputs are discarded
+    ++attempt;
+    ++stats_.requests;
+    if (attempt > 1) ++stats_.retries;
+    BatchWriteOutcome outcome = context_.table.batch_put(context_.table_name, batch.items);
+
+    ErrorClass error_class = ErrorClass::kThrottling;
+    switch (outcome.status) {
+      case BatchWriteOutcome::Status::kOk: {
+        stats_.consumed_wcu += outcome.consumed_wcu;
+        context_.policy.after_success(last_retry_cost);
+        const std::size_t sent = batch.size();
+        if (!outcome.unprocessed.empty()) keep_unprocessed(batch, outcome.unprocessed);
+        if (outcome.unprocessed.empty()) batch = {};
+        stats_.written += sent - batch.size();
+        context_.rows_written += sent - batch.size();
+        if (batch.empty()) return;
+        // UnprocessedItems is DynamoDB shedding load: back off as for throttling.
+        error_class = ErrorClass::kThrottling;
+        break;
+      }
+      case BatchWriteOutcome::Status::kThrottled:
+        ++stats_.throttles;
+        error_class = ErrorClass::kThrottling;
+        break;
+      case BatchWriteOutcome::Status::kTransient:
+        error_class = ErrorClass::kTransient;
+        break;
+      case BatchWriteOutcome::Status::kInvalid: {
+        // DynamoDB refuses the whole batch for one bad item and does not say which: halve until
+        // the bad items stand alone, so every good item is still written.
+        if (batch.size() == 1) {
+          reject(batch.items[0], batch.info[0], outcome);
+          return;
+        }
+        const std::size_t half = batch.size() / 2;
+        Batch first;
+        Batch second;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          (i < half ? first : second).add(std::move(batch.items[i]), std::move(batch.info[i]));
+        }
+        send(std::move(first));
+        send(std::move(second));
+        return;
+      }
+      case BatchWriteOutcome::Status::kFatal:
+        context_.fail(make_error(outcome.error_code.empty() ? "TableError" : outcome.error_code,
+                                 outcome.error_message));
+        return;
+    }
+
+    const RetryDecision decision = context_.policy.after_failure(attempt, error_class);
+    if (!decision.retry) {
+      give_up(batch);
+      return;
+    }
+    last_retry_cost = decision.cost;
+    context_.sleeper.sleep(decision.delay);
+  }
+}
+
+void WriterLane::keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed) {
+  std::unordered_set<std::string> keys;
+  for (const model::Item& item : unprocessed) {
+    keys.insert(model::key_fingerprint(item, context_.schema));
+  }
+  Batch kept;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (keys.count(batch.info[i].fingerprint) != 0) {
+      kept.add(std::move(batch.items[i]), std::move(batch.info[i]));
+    }
+  }
+  batch = std::move(kept);
+}
+
+void WriterLane::give_up(const Batch& batch) {
+  stats_.unprocessed += batch.size();
+  if (context_.unprocessed == nullptr) return;
+  for (const model::Item& item : batch.items) {
+    if (Status added = context_.unprocessed->add(item); !added) {
+      context_.fail(added.take_error());
+      return;
+    }
+  }
+}
+
+void WriterLane::reject(const model::Item& item, const ItemInfo& info,
+                        const BatchWriteOutcome& outcome) {
+  ++stats_.rejected;
+  if (context_.rejected == nullptr) return;
+  Rejection rejection;
+  rejection.line = info.line;
+  rejection.reason = outcome.error_code.empty() ? outcome.error_message
+                                                : outcome.error_code + ": " + outcome.error_message;
+  for (const model::Attribute& attribute : item.attributes) {
+    rejection.fields.push_back(
+        displayable_field(cell_text(attribute.value), kMaxRejectedFieldBytes));
+  }
+  if (Status added = context_.rejected->add(rejection); !added) context_.fail(added.take_error());
+}
+
+}  // namespace csv2ddb::ingest

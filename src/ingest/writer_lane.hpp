@@ -1,0 +1,102 @@
+// One writer lane: a thread that takes items from its bounded queue, batches them
+// (BatchPlanner) and sends the batches one at a time, retrying per the RetryPolicy. One request
+// in flight per lane and keys routed to lanes by hash is what makes "last row wins" hold with
+// any number of lanes (see batch_planner.hpp).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "ingest/batch_planner.hpp"
+#include "ingest/bounded_queue.hpp"
+#include "ingest/rejected_sink.hpp"
+#include "ingest/retry_policy.hpp"
+#include "ingest/table_writer.hpp"
+#include "ingest/unprocessed_sink.hpp"
+
+namespace csv2ddb::ingest {
+
+// What the lanes of one run share. Sinks may be null (that output is not wanted).
+struct LaneContext {
+  LaneContext(TableWriter& table_writer, std::string name, model::KeySchema key_schema,
+              RetryPolicy& retry_policy, Sleeper& retry_sleeper)
+      : table(table_writer),
+        table_name(std::move(name)),
+        schema(std::move(key_schema)),
+        policy(retry_policy),
+        sleeper(retry_sleeper) {}
+
+  TableWriter& table;
+  std::string table_name;
+  model::KeySchema schema;
+  RetryPolicy& policy;
+  Sleeper& sleeper;
+  BatchLimits limits;
+  UnprocessedSink* unprocessed = nullptr;
+  RejectedSink* rejected = nullptr;
+  // A partial batch waits this long for more items before it is sent anyway (slow inputs).
+  std::chrono::milliseconds linger{50};
+
+  std::atomic<std::uint64_t> rows_written{0};  // for progress reports while running
+  std::atomic<bool> stopping{false};
+
+  // The first error that stops the run (a fatal answer, an output that cannot be written).
+  // `on_stop` runs once, on the first failure (the engine aborts every queue there).
+  void fail(Error error);
+  std::optional<Error> failure() const;
+  std::function<void()> on_stop;
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<Error> failure_;
+};
+
+struct LaneStats {
+  std::uint64_t written = 0;
+  std::uint64_t unprocessed = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t throttles = 0;
+  double consumed_wcu = 0;
+};
+
+class WriterLane {
+ public:
+  WriterLane(LaneContext& context, std::size_t queue_capacity);
+  ~WriterLane();
+  WriterLane(const WriterLane&) = delete;
+  WriterLane& operator=(const WriterLane&) = delete;
+
+  void start();
+  // Called by the reader; waits while the queue is full. False once the run is stopping.
+  bool push(PlannedItem item) { return queue_.push(std::move(item)); }
+  void close() { queue_.close(); }
+  void abort() { queue_.abort(); }
+  void join();
+
+  // Valid after join().
+  const LaneStats& stats() const { return stats_; }
+  std::size_t queue_high_water() const { return queue_.high_water(); }
+
+ private:
+  void run();
+  void send(Batch batch);
+  void give_up(const Batch& batch);  // to unprocessed/
+  void reject(const model::Item& item, const ItemInfo& info, const BatchWriteOutcome& outcome);
+  // Keeps the entries of `batch` whose keys the server returned unprocessed.
+  void keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed);
+
+  LaneContext& context_;
+  BoundedQueue<PlannedItem> queue_;
+  BatchPlanner planner_;
+  LaneStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace csv2ddb::ingest

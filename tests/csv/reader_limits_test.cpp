@@ -1,0 +1,148 @@
+// CsvReader at its limits: over-long records and resynchronisation, very wide and very long
+// records, and resuming a fresh reader at a record boundary.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "csv/reader.hpp"
+#include "csv_test_support.hpp"
+
+namespace csv2ddb::csv {
+namespace {
+
+using testing::Fields;
+using testing::fields_of;
+using testing::kDefaultSize;
+using testing::read_all;
+using testing::read_all_sizes;
+
+TEST(CsvReaderLimitsTest, RecordTooLargeThenNextRecordIsReadFine) {
+  ReaderOptions options;
+  options.max_record_bytes = 10;
+  std::string wide;
+  for (int i = 0; i < 20; ++i) wide += "a,";
+  const std::string input = "short\n" + wide + "\nnext,1\n";
+  const auto records = read_all_sizes(input, options);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].fields, (std::vector<std::string>{"short"}));
+  EXPECT_EQ(records[1].error, RecordErrorKind::kRecordTooLarge);
+  EXPECT_EQ(records[1].error_message, "record exceeds 10 bytes");
+  EXPECT_TRUE(records[1].fields.empty());
+  Record too_large;
+  too_large.error = RecordErrorKind::kRecordTooLarge;
+  EXPECT_FALSE(too_large.blank());
+  EXPECT_EQ(records[1].line, 2u);
+  EXPECT_EQ(records[1].byte_offset, 6u);
+  EXPECT_EQ(records[1].end_offset, 47u);
+  EXPECT_EQ(records[2].fields, (std::vector<std::string>{"next", "1"}));
+  EXPECT_EQ(records[2].line, 3u);
+  EXPECT_EQ(records[2].byte_offset, 47u);
+}
+
+TEST(CsvReaderLimitsTest, ResynchronisationHonoursQuotes) {
+  // The discarded record holds quoted newlines and delimiters: the reader must keep following
+  // the quotes while discarding, or it would resume in the middle of the quoted field.
+  ReaderOptions options;
+  options.max_record_bytes = 8;
+  const std::string input = "\"long\nquoted,\r\nfield\",x\r\nok\n";
+  const auto records = read_all_sizes(input, options);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].error, RecordErrorKind::kRecordTooLarge);
+  EXPECT_EQ(records[0].line, 1u);
+  EXPECT_EQ(records[0].end_offset, 25u);
+  EXPECT_EQ(records[1].fields, (std::vector<std::string>{"ok"}));
+  EXPECT_EQ(records[1].line, 4u);
+}
+
+TEST(CsvReaderLimitsTest, LimitCountsContentNotTerminator) {
+  ReaderOptions options;
+  options.max_record_bytes = 5;
+  EXPECT_EQ(fields_of(read_all_sizes("12345\r\n123456\n1\n", options)),
+            (Fields{{"12345"}, {}, {"1"}}));
+  const auto records = read_all_sizes("12345\r\n123456\n", options);
+  EXPECT_EQ(records[0].error, RecordErrorKind::kNone);
+  EXPECT_EQ(records[1].error, RecordErrorKind::kRecordTooLarge);
+}
+
+TEST(CsvReaderLimitsTest, TenThousandColumns) {
+  std::string header;
+  std::string row;
+  for (int i = 0; i < 10000; ++i) {
+    header += (i > 0 ? "," : "") + std::string("c") + std::to_string(i);
+    row += (i > 0 ? "," : "") + std::string("\"v") + std::to_string(i) + "\"";
+  }
+  const auto records = read_all_sizes(header + "\n" + row + "\n", {}, {1, 7, kDefaultSize});
+  ASSERT_EQ(records.size(), 2u);
+  ASSERT_EQ(records[0].fields.size(), 10000u);
+  ASSERT_EQ(records[1].fields.size(), 10000u);
+  EXPECT_EQ(records[0].fields[9999], "c9999");
+  EXPECT_EQ(records[1].fields[0], "v0");
+  EXPECT_EQ(records[1].fields[5000], "v5000");
+  EXPECT_EQ(records[1].line, 2u);
+}
+
+TEST(CsvReaderLimitsTest, OneMegabyteFieldPassesTheDefaultCap) {
+  const std::string big(1 << 20, 'x');
+  const std::string quoted_big = std::string(1 << 19, 'y') + "\"\"" + std::string(1 << 19, 'z');
+  const std::string input = "a," + big + "\n\"" + quoted_big + "\",b\nend\n";
+  const auto records = read_all_sizes(input, {}, {7, 4096, kDefaultSize});
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].error, RecordErrorKind::kNone);
+  EXPECT_EQ(records[0].fields[1], big);
+  EXPECT_EQ(records[1].fields[0], std::string(1 << 19, 'y') + "\"" + std::string(1 << 19, 'z'));
+  EXPECT_EQ(records[2].fields, (std::vector<std::string>{"end"}));
+}
+
+TEST(CsvReaderLimitsTest, FieldOverTheDefaultCapNeedsTheCapRaised) {
+  const std::string huge(5 << 20, 'h');
+  const std::string input = "a," + huge + "\nend\n";
+  const auto capped = read_all(input);
+  ASSERT_EQ(capped.size(), 2u);
+  EXPECT_EQ(capped[0].error, RecordErrorKind::kRecordTooLarge);
+  EXPECT_EQ(capped[0].error_message, "record exceeds 4194304 bytes");
+  EXPECT_EQ(capped[1].fields, (std::vector<std::string>{"end"}));
+
+  ReaderOptions raised;
+  raised.max_record_bytes = 8 << 20;
+  const auto records = read_all_sizes(input, raised, {4096, kDefaultSize});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].error, RecordErrorKind::kNone);
+  EXPECT_EQ(records[0].fields[1], huge);
+}
+
+TEST(CsvReaderLimitsTest, SkipToResumesWithTheSameRemainingRecords) {
+  const std::string input =
+      "\xEF\xBB\xBF"
+      "id,text\r\n1,\"multi\nline\"\n\n2,plain\r3,\"q\"\"q\"\n4,last";
+  for (std::size_t size : testing::hostile_sizes()) {
+    SCOPED_TRACE(size);
+    ReaderOptions options;
+    if (size != kDefaultSize) options.buffer_size = size;
+    const auto all = read_all(input, options, size);
+    ASSERT_EQ(all.size(), 6u);
+    for (std::size_t from = 0; from < all.size(); ++from) {
+      SCOPED_TRACE(from);
+      CsvReader resumed(make_memory_source(input, "<memory>", size), options);
+      ASSERT_TRUE(resumed.skip_to(all[from].byte_offset, all[from].line).ok());
+      EXPECT_EQ(resumed.bytes_consumed(), all[from].byte_offset);
+      const auto rest = testing::read_records(resumed);
+      EXPECT_EQ(rest, std::vector<testing::ParsedRecord>(all.begin() + static_cast<long>(from),
+                                                         all.end()));
+    }
+    // Resuming after the last record reads nothing more.
+    CsvReader at_end(make_memory_source(input, "<memory>", size), options);
+    ASSERT_TRUE(at_end.skip_to(all.back().end_offset, all.back().line + 1).ok());
+    EXPECT_TRUE(testing::read_records(at_end).empty());
+  }
+}
+
+TEST(CsvReaderLimitsTest, SkipPastTheEndIsAnError) {
+  CsvReader reader(make_memory_source("a\nb\n", "data.csv"));
+  auto status = reader.skip_to(10, 3);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, "InvalidOffset");
+  EXPECT_EQ(status.error().message, "data.csv: cannot resume at byte 10: input has only 4 bytes");
+}
+
+}  // namespace
+}  // namespace csv2ddb::csv

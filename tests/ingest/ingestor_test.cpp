@@ -1,0 +1,399 @@
+// The whole engine against InMemoryTable: outputs byte for byte, retries, splitting, fatal
+// errors, last-row-wins with parallel lanes, and bounded memory on a large generated input.
+#include "ingest/ingestor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+#include "ingest/in_memory_table.hpp"
+#include "ingest/memory_object_store.hpp"
+#include "ingest/output_keys.hpp"
+#include "model/dynamodb_json.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+using std::chrono::microseconds;
+
+class FixedRandom final : public RandomSource {
+ public:
+  double uniform() override { return 0.5; }
+};
+
+class RecordingSleeper final : public Sleeper {
+ public:
+  void sleep(microseconds duration) override {
+    std::lock_guard lock(mutex_);
+    delays_.push_back(duration);
+  }
+  std::vector<microseconds> delays() const {
+    std::lock_guard lock(mutex_);
+    return delays_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<microseconds> delays_;
+};
+
+model::KeySchema offers_schema() {
+  return model::parse_key_schema("account:S,offer_id:S").value();
+}
+
+struct Harness {
+  InMemoryTable table{offers_schema(), "offers"};
+  MemoryObjectStore store;
+  RecordingSleeper sleeper;
+  FixedRandom random;
+  OutputKeys keys = output_keys_for("offers.csv");
+  IngestOptions options;
+
+  Harness() {
+    options.table = "offers";
+    options.lanes = 1;
+    options.sleeper = &sleeper;
+    options.random = &random;
+    options.source_name = "offers.csv";
+    options.outputs = {&store, keys.json_copy, keys.unprocessed, keys.rejected, keys.report};
+  }
+
+  Result<Report> run(std::string csv, std::size_t chunk = SIZE_MAX) {
+    Result<Report> report =
+        run_ingest(csv::make_memory_source(std::move(csv), "offers.csv", chunk), table, options);
+    if (report.ok()) {
+      EXPECT_TRUE(report->balanced()) << report->to_json();
+    }
+    return report;
+  }
+
+  std::string object(const std::string& key) { return store.get(key).value_or("<absent>"); }
+};
+
+std::string stored(const InMemoryTable& table) {
+  std::string out;
+  for (const model::Item& item : table.items()) {
+    model::append_plain_item(out, item);
+    out.push_back('\n');
+  }
+  return out;
+}
+
+// The counts of a report, without the run-dependent seconds.
+std::string counts(const Report& r) {
+  return "read=" + std::to_string(r.rows_read) + " written=" + std::to_string(r.rows_written) +
+         " rejected=" + std::to_string(r.rows_rejected) +
+         " unprocessed=" + std::to_string(r.rows_unprocessed) +
+         " skipped=" + std::to_string(r.rows_skipped) + " requests=" + std::to_string(r.requests) +
+         " retries=" + std::to_string(r.retries) + " throttles=" + std::to_string(r.throttles);
+}
+
+const char* const kOffersCsv =
+    "account,offer_id,price,note\n"
+    "a1,o1,10,first\n"
+    "\n"
+    ",,,\n"
+    "a2,,5,no offer\n"
+    "a1,o2,20,\n"
+    "a1,o1,11,second\n"
+    "a3,o1,7,\"quoted, with comma\"\n"
+    "a4,o4,1,x,extra\n";
+
+TEST(Ingest, OutputsAndCountsExact) {
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, SIZE_MAX}) {
+    Harness h;
+    Result<Report> report = h.run(kOffersCsv, chunk);
+    ASSERT_TRUE(report.ok()) << report.error().to_string();
+    EXPECT_EQ(counts(*report),
+              "read=8 written=4 rejected=2 unprocessed=0 skipped=2 requests=2 retries=0 "
+              "throttles=0");
+    EXPECT_EQ(report->bytes_read, std::strlen(kOffersCsv));
+    EXPECT_EQ(report->consumed_wcu, 4.0);
+    EXPECT_EQ(h.object("json-copy/offers.json"),
+              R"({"data":[{"account":"a1","offer_id":"o1","price":"10","note":"first"},)"
+              R"({"account":"a1","offer_id":"o2","price":"20"},)"
+              R"({"account":"a1","offer_id":"o1","price":"11","note":"second"},)"
+              R"({"account":"a3","offer_id":"o1","price":"7","note":"quoted, with comma"}]})");
+    EXPECT_EQ(h.object("rejected/offers.csv.rejected.jsonl"),
+              "{\"line\":5,\"reason\":\"key attribute 'offer_id' is empty\",\"fields\":[\"a2\","
+              "\"\",\"5\",\"no offer\"]}\n"
+              "{\"line\":9,\"reason\":\"row has 5 fields; the header has 4\",\"fields\":[\"a4\","
+              "\"o4\",\"1\",\"x\",\"extra\"]}\n");
+    EXPECT_EQ(h.object("unprocessed/offers.csv.unprocessed.json"), "<absent>");
+    EXPECT_EQ(h.object("reports/offers.csv.report.json"), report->to_json() + "\n");
+    // The second a1/o1 row wins; the repeat forced a second batch.
+    EXPECT_EQ(stored(h.table),
+              "{\"account\":\"a1\",\"offer_id\":\"o1\",\"price\":\"11\",\"note\":\"second\"}\n"
+              "{\"account\":\"a1\",\"offer_id\":\"o2\",\"price\":\"20\"}\n"
+              "{\"account\":\"a3\",\"offer_id\":\"o1\",\"price\":\"7\",\"note\":\"quoted, with "
+              "comma\"}\n");
+  }
+}
+
+TEST(Ingest, TableAlwaysReturningUnprocessedFillsTheUnprocessedFile) {
+  Harness h;
+  h.table.set_unprocessed_fraction(1.0);
+  Result<Report> report = h.run("account,offer_id\na,1\nb,2\nc,3\n");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=3 written=0 rejected=0 unprocessed=3 skipped=0 requests=4 retries=3 "
+            "throttles=0");
+  EXPECT_EQ(h.object("unprocessed/offers.csv.unprocessed.json"),
+            R"([{"account":"a","offer_id":"1"},{"account":"b","offer_id":"2"},)"
+            R"({"account":"c","offer_id":"3"}])");
+  // The copy holds every item read, unprocessed ones included, as the reference's does.
+  EXPECT_EQ(h.object("json-copy/offers.json"),
+            R"({"data":[{"account":"a","offer_id":"1"},{"account":"b","offer_id":"2"},)"
+            R"({"account":"c","offer_id":"3"}]})");
+  EXPECT_EQ(h.sleeper.delays(),
+            (std::vector<microseconds>{microseconds(500'000), microseconds(1'000'000),
+                                       microseconds(2'000'000)}));
+  EXPECT_EQ(h.table.size(), 0u);
+}
+
+TEST(Ingest, PartiallyUnprocessedItemsAreResentUntilWritten) {
+  Harness h;
+  h.table.set_unprocessed_count(2, 1);  // the first call leaves its last two items
+  h.table.fail_call(2);                 // and the resend is throttled once
+  Result<Report> report = h.run("account,offer_id\na,1\nb,2\nc,3\n");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=3 written=3 rejected=0 unprocessed=0 skipped=0 requests=3 retries=2 "
+            "throttles=1");
+  const std::vector<InMemoryTable::Call> calls = h.table.calls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].fingerprints.size(), 3u);
+  EXPECT_EQ(calls[1].fingerprints, (std::vector<std::string>{"S:1:bS:1:2", "S:1:cS:1:3"}));
+  EXPECT_EQ(calls[2].fingerprints, (std::vector<std::string>{"S:1:bS:1:2", "S:1:cS:1:3"}));
+  EXPECT_EQ(h.sleeper.delays(),
+            (std::vector<microseconds>{microseconds(500'000), microseconds(1'000'000)}));
+  EXPECT_EQ(h.table.size(), 3u);
+  EXPECT_EQ(h.object("unprocessed/offers.csv.unprocessed.json"), "<absent>");
+}
+
+TEST(Ingest, ThrottlingThenSuccess) {
+  Harness h;
+  h.table.fail_call(1);
+  h.table.fail_call(2);
+  Result<Report> report = h.run("account,offer_id\na,1\nb,2\n");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=2 written=2 rejected=0 unprocessed=0 skipped=0 requests=3 retries=2 "
+            "throttles=2");
+  EXPECT_EQ(h.sleeper.delays(),
+            (std::vector<microseconds>{microseconds(500'000), microseconds(1'000'000)}));
+  EXPECT_EQ(h.table.size(), 2u);
+}
+
+TEST(Ingest, TransientErrorsBackOffFromTheShortBase) {
+  Harness h;
+  h.table.fail_calls_after(0, {BatchWriteOutcome::Status::kTransient, "InternalServerError", ""});
+  Result<Report> report = h.run("account,offer_id\na,1\n");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=1 written=0 rejected=0 unprocessed=1 skipped=0 requests=4 retries=3 "
+            "throttles=0");
+  EXPECT_EQ(h.sleeper.delays(),
+            (std::vector<microseconds>{microseconds(12'500), microseconds(25'000),
+                                       microseconds(50'000)}));
+}
+
+TEST(Ingest, InvalidBatchIsSplitUntilTheBadItemIsIsolated) {
+  Harness h;
+  h.table.set_invalid_item(
+      [](const model::Item& item) {
+        const model::AttributeValue* note = item.find("note");
+        return note != nullptr && note->text == "bad";
+      },
+      "One or more parameter values were invalid: note is bad");
+  std::string csv = "account,offer_id,note\n";
+  for (int i = 0; i < 25; ++i) {
+    csv += "a,o" + std::to_string(i) + "," + (i == 17 ? "bad" : "ok") + "\n";
+  }
+  Result<Report> report = h.run(csv);
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  // 25 → 12 + 13; 13 → 6 + 7 (o12..o17 fails); 6 → 3 + 3; 3 → 1 + 2; 2 → 1 + 1 (o17 alone).
+  EXPECT_EQ(counts(*report),
+            "read=25 written=24 rejected=1 unprocessed=0 skipped=0 requests=11 retries=0 "
+            "throttles=0");
+  EXPECT_EQ(h.object("rejected/offers.csv.rejected.jsonl"),
+            "{\"line\":19,\"reason\":\"ValidationException: One or more parameter values were "
+            "invalid: note is bad\",\"fields\":[\"a\",\"o17\",\"bad\"]}\n");
+  EXPECT_EQ(h.table.size(), 24u);
+}
+
+TEST(Ingest, FatalErrorStopsTheRunAndCommitsNothing) {
+  Harness h;
+  h.options.lanes = 3;
+  h.table.fail_calls_after(1, {BatchWriteOutcome::Status::kFatal, "AccessDeniedException",
+                               "User is not authorized to perform: dynamodb:BatchWriteItem"});
+  std::string csv = "account,offer_id\n";
+  for (int i = 0; i < 5000; ++i) csv += "a" + std::to_string(i) + ",o\n";
+  Result<Report> report = h.run(csv);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().to_string(),
+            "AccessDeniedException: User is not authorized to perform: dynamodb:BatchWriteItem");
+  EXPECT_TRUE(h.store.keys().empty());
+  EXPECT_LT(h.table.call_count(), 200u);  // stopped early, not after all 200 batches
+}
+
+TEST(Ingest, LastRowWinsWithManyLanesAndRetries) {
+  // 3000 rows over 50 keys, each key repeated ~60 times, some repeats adjacent.
+  std::string csv = "account,offer_id,seq\n";
+  std::map<std::string, int> last;
+  for (int i = 0; i < 3000; ++i) {
+    const int key = (i % 7 == 0) ? (i / 7) % 50 : (i * 31) % 50;
+    csv += "acct" + std::to_string(key) + ",o," + std::to_string(i) + "\n";
+    last["acct" + std::to_string(key)] = i;
+  }
+  std::map<std::string, std::string> expected;
+  for (const auto& [account, seq] : last) expected[account] = std::to_string(seq);
+  auto seq_by_account = [](const InMemoryTable& table) {
+    std::map<std::string, std::string> out;
+    for (const model::Item& item : table.items()) {
+      out[item.find("account")->text] = item.find("seq")->text;
+    }
+    return out;
+  };
+  for (int run = 0; run < 20; ++run) {
+    Harness h;
+    h.options.lanes = 8;
+    h.options.lane_queue_capacity = 16;
+    h.table.set_unprocessed_fraction(0.3);  // resends interleave with later batches' keys
+    Result<Report> report = h.run(csv);
+    ASSERT_TRUE(report.ok()) << report.error().to_string();
+    ASSERT_EQ(report->rows_written + report->rows_unprocessed, 3000u);
+    if (report->rows_unprocessed == 0) {
+      ASSERT_EQ(seq_by_account(h.table), expected) << "run " << run;
+    }
+  }
+  // And without injected trouble, every run must write everything, last row winning.
+  for (int run = 0; run < 20; ++run) {
+    Harness h;
+    h.options.lanes = 8;
+    h.options.lane_queue_capacity = 4;
+    h.table.set_call_delay(microseconds(run % 3 == 0 ? 200 : 0));
+    Result<Report> report = h.run(csv);
+    ASSERT_TRUE(report.ok()) << report.error().to_string();
+    EXPECT_EQ(report->rows_written, 3000u);
+    ASSERT_EQ(seq_by_account(h.table), expected) << "run " << run;
+  }
+}
+
+TEST(Ingest, GivenHeaderMakesTheFirstRecordData) {
+  Harness h;
+  h.options.header = std::vector<std::string>{"account", "offer_id"};
+  Result<Report> report = h.run("a,1\nb,2\n");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->rows_written, 2u);
+  EXPECT_EQ(h.table.size(), 2u);
+}
+
+TEST(Ingest, KeySchemaComesFromTheTableUnlessGiven) {
+  Harness h;
+  h.options.table = "missing";
+  Result<Report> report = h.run("account,offer_id\na,1\n");
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().to_string(),
+            "ResourceNotFoundException: Requested resource not found: Table: missing not found");
+
+  Harness given;
+  given.options.key_schema = model::parse_key_schema("id:N").value();
+  given.options.dry_run = true;
+  Result<Report> dry = given.run("id,v\n1,x\nnope,y\n");
+  ASSERT_TRUE(dry.ok()) << dry.error().to_string();
+  EXPECT_EQ(counts(*dry),
+            "read=2 written=1 rejected=1 unprocessed=0 skipped=0 requests=0 retries=0 "
+            "throttles=0");
+  EXPECT_TRUE(dry->dry_run);
+  EXPECT_EQ(given.table.call_count(), 0u);
+}
+
+TEST(Ingest, HeaderErrorsFailTheFile) {
+  Harness h;
+  Result<Report> report = h.run("account,offer_id,account\na,1,x\n");
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().to_string(), "InvalidHeader: column 3 'account' duplicates column 1");
+  EXPECT_TRUE(h.store.keys().empty());
+}
+
+TEST(Ingest, EmptyInputGivesAnEmptyCopyAndAZeroReport) {
+  Harness h;
+  h.store.put("unprocessed/offers.csv.unprocessed.json", "[stale]");
+  Result<Report> report = h.run("");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=0 written=0 rejected=0 unprocessed=0 skipped=0 requests=0 retries=0 "
+            "throttles=0");
+  EXPECT_EQ(h.object("json-copy/offers.json"), R"({"data":[]})");
+  EXPECT_EQ(h.store.keys(),
+            (std::vector<std::string>{"json-copy/offers.json", "reports/offers.csv.report.json"}));
+}
+
+TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
+  Harness h;
+  std::vector<Progress> seen;
+  std::string csv = "account,offer_id\n";
+  for (int i = 0; i < 20000; ++i) csv += "a" + std::to_string(i) + ",o\n";
+  Result<Report> report = run_ingest(csv::make_memory_source(csv), h.table, h.options,
+                                     [&](const Progress& p) { seen.push_back(p); });
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  ASSERT_EQ(seen.size(), 3u);  // at 8192, 16384 and the end
+  EXPECT_EQ(seen[0].rows_read, 8192u);
+  EXPECT_EQ(seen[1].rows_read, 16384u);
+  EXPECT_EQ(seen[2].rows_read, 20000u);
+  EXPECT_EQ(seen[2].rows_written, 20000u);
+  EXPECT_EQ(seen[2].bytes_read, csv.size());
+}
+
+// Generates "account,offer_id,v" then `rows` rows on the fly, never holding the file.
+class GeneratedSource final : public csv::ByteSource {
+ public:
+  explicit GeneratedSource(std::uint64_t rows) : rows_(rows) { pending_ = "account,offer_id,v\n"; }
+
+  Result<std::size_t> read(char* buffer, std::size_t capacity) override {
+    while (pending_.size() - offset_ < capacity && next_ < rows_) {
+      pending_.erase(0, offset_);
+      offset_ = 0;
+      pending_ +=
+          "acct" + std::to_string(next_ % 10007) + ",offer" + std::to_string(next_) + ",value\n";
+      ++next_;
+    }
+    const std::size_t n = std::min(capacity, pending_.size() - offset_);
+    std::memcpy(buffer, pending_.data() + offset_, n);
+    offset_ += n;
+    return n;
+  }
+  std::string name() const override { return "generated"; }
+
+ private:
+  std::uint64_t rows_;
+  std::uint64_t next_ = 0;
+  std::string pending_;
+  std::size_t offset_ = 0;
+};
+
+TEST(Ingest, TwoMillionRowsStreamWithinTheLaneQueueBound) {
+  constexpr std::uint64_t kRows = 2'000'000;
+  InMemoryTable table(offers_schema(), "offers");
+  table.set_store_items(false);
+  IngestOptions options;
+  options.table = "offers";
+  options.lanes = 2;
+  options.lane_queue_capacity = 64;
+  IngestDiagnostics diagnostics;
+  Result<Report> report =
+      run_ingest(std::make_unique<GeneratedSource>(kRows), table, options, {}, &diagnostics);
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_TRUE(report->balanced());
+  EXPECT_EQ(report->rows_read, kRows);
+  EXPECT_EQ(report->rows_written, kRows);
+  EXPECT_EQ(table.put_count(), kRows);
+  EXPECT_GT(diagnostics.max_lane_queue_depth, 0u);
+  EXPECT_LE(diagnostics.max_lane_queue_depth, 64u);
+}
+
+}  // namespace
+}  // namespace csv2ddb::ingest

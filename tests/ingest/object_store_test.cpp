@@ -1,0 +1,125 @@
+// The local object store: atomic commit, abort, folders, and keys that try to leave the root.
+#include "ingest/object_store.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ingest/memory_object_store.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalObjectStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("csv2ddb-ingest-store-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    store_ = make_local_object_store(root_.string());
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::string read(const std::string& key) {
+    std::ifstream in(root_ / key, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::size_t files_under_root() {
+    std::size_t count = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(root_)) {
+      count += entry.is_regular_file() ? 1 : 0;
+    }
+    return count;
+  }
+
+  fs::path root_;
+  std::unique_ptr<ObjectStore> store_;
+};
+
+TEST_F(LocalObjectStoreTest, CommitMakesTheObjectVisibleWhole) {
+  auto writer = store_->create("json-copy/data/offers.json", "application/json");
+  ASSERT_TRUE(writer.ok()) << writer.error().to_string();
+  ASSERT_TRUE((*writer)->write("{\"data\":[").ok());
+  const std::string big(200 * 1024, 'x');  // larger than the write buffer
+  ASSERT_TRUE((*writer)->write(big).ok());
+  ASSERT_TRUE((*writer)->write("]}").ok());
+  EXPECT_FALSE(fs::exists(root_ / "json-copy/data/offers.json"));  // not before commit
+  ASSERT_TRUE((*writer)->commit().ok());
+  EXPECT_EQ(read("json-copy/data/offers.json"), "{\"data\":[" + big + "]}");
+  EXPECT_EQ(files_under_root(), 1u);  // no temporary file left
+  EXPECT_EQ(store_->locate("a/b.json"), (root_ / "a/b.json").string());
+}
+
+TEST_F(LocalObjectStoreTest, CommitReplacesAnExistingObject) {
+  for (const char* text : {"first", "second"}) {
+    auto writer = store_->create("reports/r.json", "application/json");
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->write(text).ok());
+    ASSERT_TRUE((*writer)->commit().ok());
+  }
+  EXPECT_EQ(read("reports/r.json"), "second");
+}
+
+TEST_F(LocalObjectStoreTest, AbortAndDestructionLeaveNothing) {
+  {
+    auto writer = store_->create("a/aborted.json", "");
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->write("partial").ok());
+    (*writer)->abort();
+    EXPECT_FALSE((*writer)->write("more").ok());
+  }
+  {
+    auto writer = store_->create("a/dropped.json", "");
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->write("partial").ok());
+  }  // destroyed without commit
+  EXPECT_EQ(files_under_root(), 0u);
+}
+
+TEST_F(LocalObjectStoreTest, RemoveIsIdempotent) {
+  auto writer = store_->create("x.json", "");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->commit().ok());
+  EXPECT_TRUE(store_->remove("x.json").ok());
+  EXPECT_FALSE(fs::exists(root_ / "x.json"));
+  EXPECT_TRUE(store_->remove("x.json").ok());
+}
+
+TEST_F(LocalObjectStoreTest, KeysEscapingTheRootAreRefused) {
+  for (const char* key : {"../outside.json", "a/../../outside.json", "/etc/passwd", "a//b", "",
+                          "./a", "a/.", "a/.."}) {
+    auto writer = store_->create(key, "");
+    ASSERT_FALSE(writer.ok()) << key;
+    EXPECT_EQ(writer.error().code, "InvalidKey") << key;
+    EXPECT_EQ(store_->remove(key).error().code, "InvalidKey") << key;
+  }
+  EXPECT_FALSE(fs::exists(root_.parent_path() / "outside.json"));
+  EXPECT_TRUE(store_->create("a..b/..c.json", "").ok());  // dots inside names are fine
+}
+
+TEST(MemoryObjectStore, ObjectsAppearOnCommitOnly) {
+  MemoryObjectStore store;
+  auto writer = store.create("k.json", "application/json");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->write("ab").ok());
+  EXPECT_FALSE(store.get("k.json"));
+  ASSERT_TRUE((*writer)->write("c").ok());
+  ASSERT_TRUE((*writer)->commit().ok());
+  EXPECT_EQ(store.get("k.json"), "abc");
+  EXPECT_EQ(store.content_type("k.json"), "application/json");
+  EXPECT_EQ(store.keys(), (std::vector<std::string>{"k.json"}));
+  ASSERT_TRUE(store.remove("k.json").ok());
+  EXPECT_TRUE(store.keys().empty());
+}
+
+}  // namespace
+}  // namespace csv2ddb::ingest
