@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace csv2ddb::csv {
@@ -30,6 +31,36 @@ constexpr std::uint8_t kEndsUnquotedRun = 1;  // delimiter, CR, LF
 constexpr std::uint8_t kEndsQuotedRun = 2;    // quote, CR, LF (newlines are counted as lines)
 
 constexpr std::array<unsigned char, 3> kUtf8Bom{0xEF, 0xBB, 0xBF};
+
+static_assert(std::endian::native == std::endian::little, "word scanning assumes little endian");
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+constexpr std::uint64_t kCrPattern = kOnes * '\r';
+constexpr std::uint64_t kLfPattern = kOnes * '\n';
+
+// High bit set in every byte of `word` equal to `byte`'s broadcast (`pattern`). Bits above the
+// first match may be false positives; only the lowest one is ever used.
+inline std::uint64_t bytes_equal(std::uint64_t word, std::uint64_t pattern) {
+  const std::uint64_t x = word ^ pattern;
+  return (x - kOnes) & ~x & kHighBits;
+}
+
+// Finds the first byte in [from, to) that is one of three special bytes, eight bytes at a time
+// and then with the class table: most fields are short runs of ordinary bytes.
+inline char* find_special(char* from, const char* to, std::uint64_t a, std::uint64_t b,
+                          std::uint64_t c, const std::array<std::uint8_t, 256>& classes,
+                          std::uint8_t stop_class) {
+  while (to - from >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, from, sizeof word);
+    const std::uint64_t found = bytes_equal(word, a) | bytes_equal(word, b) | bytes_equal(word, c);
+    if (found != 0) return from + std::countr_zero(found) / 8;
+    from += 8;
+  }
+  while (from < to && (classes[static_cast<unsigned char>(*from)] & stop_class) == 0) ++from;
+  return from;
+}
 
 }  // namespace
 
@@ -140,6 +171,8 @@ Result<bool> CsvReader::State::next(Record& record) {
   const std::size_t max_bytes = options.max_record_bytes;
   const char delimiter = options.dialect.delimiter;
   const char quote = options.dialect.quote;
+  const std::uint64_t delimiter_pattern = kOnes * static_cast<unsigned char>(delimiter);
+  const std::uint64_t quote_pattern = kOnes * static_cast<unsigned char>(quote);
   std::uint64_t content_end = 0;  // offset of the record terminator (or end of input)
   std::uint64_t quote_line = 0;   // line where the currently open quoted field began
   bool discarding = false;
@@ -224,10 +257,8 @@ Result<bool> CsvReader::State::next(Record& record) {
           // The fast path: plain bytes up to the next delimiter or newline; a quote here is
           // an ordinary character.
           const char* run = in;
-          while (in < in_end &&
-                 (byte_classes[static_cast<unsigned char>(*in)] & kEndsUnquotedRun) == 0) {
-            ++in;
-          }
+          in = find_special(in, in_end, delimiter_pattern, kCrPattern, kLfPattern, byte_classes,
+                            kEndsUnquotedRun);
           const auto length = static_cast<std::size_t>(in - run);
           if (out != run) std::memmove(out, run, length);
           out += length;
