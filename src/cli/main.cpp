@@ -15,6 +15,7 @@ constexpr const char* kUsage = R"(usage: csv2ddb COMMAND [OPTIONS]
 Commands:
   make-csv   write sample offers as CSV
   convert    turn a CSV file into DynamoDB JSON Lines (the format of DynamoDB's import from S3)
+  ingest     write a CSV file into a DynamoDB table, accounting for every row
   demo       the end-to-end demo on this machine
 
 Run 'csv2ddb COMMAND --help' for a command's options.
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, Command> commands = {
       {"make-csv", csv2ddb::cli::run_make_csv},
       {"convert", csv2ddb::cli::run_convert},
+      {"ingest", csv2ddb::cli::run_ingest},
       {"demo", csv2ddb::cli::run_demo},
   };
   if (argc < 2) {

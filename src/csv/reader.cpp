@@ -274,10 +274,8 @@ Result<bool> CsvReader::State::next(Record& record) {
         }
         case ParseState::kInQuotedField: {
           const char* run = in;
-          while (in < in_end &&
-                 (byte_classes[static_cast<unsigned char>(*in)] & kEndsQuotedRun) == 0) {
-            ++in;
-          }
+          in = find_special(in, in_end, quote_pattern, kCrPattern, kLfPattern, byte_classes,
+                            kEndsQuotedRun);
           const auto length = static_cast<std::size_t>(in - run);
           if (out != run) std::memmove(out, run, length);
           out += length;
@@ -359,6 +357,10 @@ Result<bool> CsvReader::next(Record& record) {
 
 std::uint64_t CsvReader::bytes_consumed() const {
   return state_->offset_of(state_->read);
+}
+
+std::size_t CsvReader::buffer_capacity() const {
+  return state_->capacity;
 }
 
 Status CsvReader::skip_to(std::uint64_t byte_offset, std::uint64_t line) {

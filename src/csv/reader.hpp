@@ -31,9 +31,11 @@ Result<char> parse_delimiter(std::string_view text);
 
 struct ReaderOptions {
   Dialect dialect;
-  std::size_t buffer_size = 256 * 1024;            // bytes read from the source at a time
-  std::size_t max_record_bytes = 4 * 1024 * 1024;  // a single record may not exceed this
-  bool strip_bom = true;                           // drop a leading UTF-8 BOM (EF BB BF)
+  std::size_t buffer_size = 256 * 1024;  // bytes read from the source at a time
+  // A record's raw bytes (quotes included, terminator excluded) may not exceed this; a longer
+  // one is returned as kRecordTooLarge and skipped without being held in memory.
+  std::size_t max_record_bytes = 4 * 1024 * 1024;
+  bool strip_bom = true;  // drop a leading UTF-8 BOM (EF BB BF)
 };
 
 // What went wrong with one record; the reader goes on with the next one.
@@ -74,6 +76,10 @@ class CsvReader {
   // if `byte_offset` bytes (of the decompressed stream) ending at line `line - 1` were already
   // consumed. The skipped bytes are read and discarded (decompression cannot seek).
   Status skip_to(std::uint64_t byte_offset, std::uint64_t line);
+
+  // Size of the reader's buffer: at most max_record_bytes + buffer_size, whatever the input.
+  // For tests and diagnostics.
+  std::size_t buffer_capacity() const;
 
  private:
   struct State;

@@ -3,8 +3,9 @@
 //
 // As in the reference design, whose copy is built from the whole CSV before any write, the copy
 // holds every row that became an item, whatever then happened to it in the table: items that end
-// in unprocessed/ are in the copy too (and in the unprocessed file), rows rejected while mapping
-// are not (they are not items). Writing it from the reader thread as rows are mapped keeps file
+// in unprocessed/ are in the copy too (and in the unprocessed file), as are the rare items
+// DynamoDB itself refuses (and in rejected/); rows rejected while mapping are not (they are not
+// items). Writing it from the reader thread as rows are mapped keeps file
 // order without holding the file in memory, since the lanes finish out of order.
 #pragma once
 

@@ -36,12 +36,12 @@ def expected_rows(text, delimiter, key_names):
         if header is None:
             header = fields
             continue
+        if all(value == "" for value in fields):
+            continue  # blank line or all-empty row (however many delimiters): skipped, no data
         if len(fields) > len(header):
             rejected_lines.append(start_line)
             continue
         item = {name: value for name, value in zip(header, fields) if value != ""}
-        if not item:
-            continue  # blank line or all-empty row: skipped
         if any(name not in item for name in key_names):
             rejected_lines.append(start_line)
             continue

@@ -107,6 +107,30 @@ TEST(FileSourceTest, ReadsAFileAndNamesMissingOnes) {
   EXPECT_EQ(missing.error().message, path.string() + ": cannot open: No such file or directory");
 }
 
+TEST(FileSourceTest, DashReadsStandardInput) {
+  // Put a pipe holding a small gzip file on stdin for the duration of the test.
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const std::string compressed = gzip(kSample);
+  ASSERT_EQ(::write(pipe_fds[1], compressed.data(), compressed.size()),
+            static_cast<ssize_t>(compressed.size()));
+  ::close(pipe_fds[1]);
+  const int saved_stdin = ::dup(STDIN_FILENO);
+  ASSERT_GE(saved_stdin, 0);
+  ASSERT_EQ(::dup2(pipe_fds[0], STDIN_FILENO), STDIN_FILENO);
+  ::close(pipe_fds[0]);
+
+  auto source = open_input("-");
+  std::string text;
+  if (source.ok()) text = drain(**source, 3).value();
+  ::dup2(saved_stdin, STDIN_FILENO);
+  ::close(saved_stdin);
+
+  ASSERT_TRUE(source.ok()) << source.error().to_string();
+  EXPECT_EQ((*source)->name(), "-");
+  EXPECT_EQ(text, kSample);
+}
+
 TEST(FileSourceTest, OpenInputDecompressesGzipFiles) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("csv2ddb_open_input_" + std::to_string(::getpid()) + ".csv.gz");

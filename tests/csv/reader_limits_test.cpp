@@ -110,6 +110,30 @@ TEST(CsvReaderLimitsTest, FieldOverTheDefaultCapNeedsTheCapRaised) {
   EXPECT_EQ(records[0].fields[1], huge);
 }
 
+// Reads every record and returns the largest buffer the reader ever had.
+std::size_t peak_buffer(const std::string& input, const ReaderOptions& options) {
+  CsvReader reader(make_memory_source(input, "<memory>", options.buffer_size), options);
+  Record record;
+  std::size_t peak = 0;
+  while (reader.next(record).value()) peak = std::max(peak, reader.buffer_capacity());
+  return peak;
+}
+
+TEST(CsvReaderLimitsTest, MemoryStaysBoundedByOneRecordPlusOneChunk) {
+  ReaderOptions options;
+  options.buffer_size = 4096;
+  options.max_record_bytes = 64 * 1024;
+  std::string small_records;
+  for (int i = 0; i < 20000; ++i) small_records += "00000001,\"quoted\",2024-03-01T12:34:56Z\n";
+  EXPECT_LE(peak_buffer(small_records, options), 2 * options.buffer_size);
+
+  // A record sixteen times the limit, quoted or not, is discarded in bounded memory.
+  const std::string huge(1 << 20, 'x');
+  for (const std::string& input : {huge + "\nok\n", "\"" + huge + "\n" + huge + "\"\nok\n"}) {
+    EXPECT_LE(peak_buffer(input, options), options.max_record_bytes + options.buffer_size);
+  }
+}
+
 TEST(CsvReaderLimitsTest, SkipToResumesWithTheSameRemainingRecords) {
   const std::string input =
       "\xEF\xBB\xBF"

@@ -200,6 +200,32 @@ TEST(Ingest, TransientErrorsBackOffFromTheShortBase) {
                                        microseconds(50'000)}));
 }
 
+TEST(Ingest, EmptyRetryQuotaSendsItemsToUnprocessedEarly) {
+  Harness h;
+  h.options.retry.quota_initial = 5;  // one throttling retry's worth
+  h.table.fail_calls_after(0, {});    // always throttled
+  Result<Report> report = h.run("account,offer_id\na,1\n");
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=1 written=0 rejected=0 unprocessed=1 skipped=0 requests=2 retries=1 "
+            "throttles=2");
+  EXPECT_EQ(h.sleeper.delays(), (std::vector<microseconds>{microseconds(500'000)}));
+  EXPECT_EQ(h.object("unprocessed/offers.csv.unprocessed.json"),
+            R"([{"account":"a","offer_id":"1"}])");
+}
+
+TEST(Ingest, ReaderDamageRejectsTheRecordWithTheReadersMessage) {
+  Harness h;
+  Result<Report> report = h.run("account,offer_id\na,1\nb,\"2\n");  // ends inside quotes
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=2 written=1 rejected=1 unprocessed=0 skipped=0 requests=1 retries=0 "
+            "throttles=0");
+  const std::string rejected = h.object("rejected/offers.csv.rejected.jsonl");
+  EXPECT_EQ(rejected.substr(0, 20), "{\"line\":3,\"reason\":\"");
+  EXPECT_NE(rejected.find("quote"), std::string::npos) << rejected;
+}
+
 TEST(Ingest, InvalidBatchIsSplitUntilTheBadItemIsIsolated) {
   Harness h;
   h.table.set_invalid_item(
@@ -348,17 +374,16 @@ TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
   EXPECT_EQ(seen[2].bytes_read, csv.size());
 }
 
-// Generates "account,offer_id,v" then `rows` rows on the fly, never holding the file.
+// Generates "account,offer_id" then `rows` rows on the fly, never holding the file.
 class GeneratedSource final : public csv::ByteSource {
  public:
-  explicit GeneratedSource(std::uint64_t rows) : rows_(rows) { pending_ = "account,offer_id,v\n"; }
+  explicit GeneratedSource(std::uint64_t rows) : rows_(rows) { pending_ = "account,offer_id\n"; }
 
   Result<std::size_t> read(char* buffer, std::size_t capacity) override {
     while (pending_.size() - offset_ < capacity && next_ < rows_) {
       pending_.erase(0, offset_);
       offset_ = 0;
-      pending_ +=
-          "acct" + std::to_string(next_ % 10007) + ",offer" + std::to_string(next_) + ",value\n";
+      pending_ += "a" + std::to_string(next_ % 10007) + "," + std::to_string(next_) + "\n";
       ++next_;
     }
     const std::size_t n = std::min(capacity, pending_.size() - offset_);

@@ -1,0 +1,115 @@
+// The signed-call core every service client sits on: build the request, sign it, send it,
+// decode a failure into AwsError, and retry what is worth retrying.
+//
+// - Every attempt is signed afresh, with the current credentials (the chain refreshes temporary
+//   ones) and the skew-corrected time (ClockSkew::process_wide()), so a retry after a long
+//   backoff never carries a stale signature.
+// - RequestTimeTooSkewed / RequestExpired / "Signature expired": the server's Date header
+//   corrects the process-wide clock and the request goes again, once per call. This costs no
+//   retry token: it is our clock that was wrong, not the service that is overloaded.
+// - Throttling and transient failures (5xx, dropped connections, timeouts) follow the engine's
+//   RetryPolicy (standard mode: full-jitter backoff, a retry quota shared by every call of the
+//   caller). RetryMode::kSingleAttempt turns that off for callers that retry on their own (the
+//   ingest lanes around BatchWriteItem).
+// - X-Amzn-Trace-Id: HttpClient copies _X_AMZN_TRACE_ID into every request; it is not signed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "aws/aws_error.hpp"
+#include "aws/credentials.hpp"
+#include "aws/endpoints.hpp"
+#include "aws/http_client.hpp"
+#include "aws/sigv4.hpp"
+#include "common/result.hpp"
+#include "ingest/retry_policy.hpp"
+
+namespace csv2ddb::aws {
+
+// How a service writes its errors.
+enum class ErrorDialect : std::uint8_t { kS3Xml, kDynamoDbJson, kLambda };
+
+// One service at one endpoint.
+struct ServiceConfig {
+  std::string service;  // the signing name: "s3", "dynamodb", "lambda"
+  std::string region;
+  Endpoint endpoint;
+  ErrorDialect dialect = ErrorDialect::kDynamoDbJson;
+  bool force_path_style = false;  // S3 only: path style even for AWS endpoints
+};
+
+enum class RetryMode : std::uint8_t {
+  kStandard,       // the RetryPolicy decides (throttling and transient errors retried)
+  kSingleAttempt,  // one attempt; only a clock-skew correction goes again
+};
+
+struct AwsRequest {
+  std::string method = "GET";
+  // The whole URL, as on the wire: percent-encoded path, encoded query.
+  std::string url;
+  HeaderList headers;  // besides Host and the signature's, e.g. Content-Type, X-Amz-Target
+  std::string body;    // used when `source` is not set
+  // A streamed body; `payload_hash` must then be its SHA-256 hex or kUnsignedPayload.
+  std::optional<BodySource> source;
+  std::string payload_hash;  // "" = computed from `body`
+  // Called before a retry when part of a response body already went to the sink; it must
+  // undo what the sink received and return true. Without it such a call is not retried.
+  std::function<bool()> reset_sink;
+  std::optional<std::chrono::milliseconds> timeout;
+  RetryMode retry_mode = RetryMode::kStandard;
+};
+
+// Sends one HTTP request. The default sends with an HttpClient; tests substitute a recorder.
+using Transport = std::function<Result<HttpResponse>(const HttpRequest&, const BodySink&)>;
+Transport http_transport(std::shared_ptr<HttpClient> client);
+
+struct AwsCallerOptions {
+  ingest::RetryConfig retry;
+  ingest::RandomSource* random = nullptr;  // default: ingest::default_random_source()
+  ingest::Sleeper* sleeper = nullptr;      // default: ingest::default_sleeper()
+  // The signing time; default ClockSkew::process_wide().now().
+  std::function<SystemTime()> clock;
+};
+
+// What one call took: attempts sent and clock corrections made.
+struct CallStats {
+  int attempts = 0;
+  int clock_corrections = 0;
+};
+
+class AwsCaller {
+ public:
+  AwsCaller(ServiceConfig service, std::shared_ptr<CredentialsChain> credentials,
+            Transport transport, AwsCallerOptions options = {});
+
+  // Sends the request (with retries per its retry_mode). A response with a 2xx status is a
+  // success; with a sink, its body goes there. Anything else is an Error whose code is the
+  // service's (or the transport's) and whose message names the service and operation; when
+  // `failure` is given it receives the decoded AwsError (status and retry class included).
+  Result<HttpResponse> call(std::string_view operation, const AwsRequest& request,
+                            const BodySink& sink = {}, AwsError* failure = nullptr,
+                            CallStats* stats = nullptr);
+
+  // Builds and signs one attempt without sending it (golden files, presigning tests).
+  Result<HttpRequest> sign(const AwsRequest& request, const Credentials& credentials,
+                           SystemTime time) const;
+
+  const ServiceConfig& service() const { return service_; }
+  // The URL of a path on the endpoint ("/" for DynamoDB and Lambda's JSON APIs).
+  std::string url(std::string_view path_and_query) const;
+
+ private:
+  ServiceConfig service_;
+  std::shared_ptr<CredentialsChain> credentials_;
+  Transport transport_;
+  AwsCallerOptions options_;
+  ingest::RetryPolicy policy_;
+};
+
+}  // namespace csv2ddb::aws

@@ -1,0 +1,102 @@
+// DynamoDB over its JSON 1.0 protocol: POST / with X-Amz-Target: DynamoDB_20120810.<Op> and
+// Content-Type: application/x-amz-json-1.0. Only the operations csv2ddb and its tests use.
+// Items travel as model::Item, encoded and decoded with the model's DynamoDB JSON codecs.
+// Errors carry DynamoDB's code ("ResourceNotFoundException") and its message verbatim; pass an
+// AwsError* to see the HTTP status and retry class as well.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aws/aws_caller.hpp"
+#include "common/result.hpp"
+#include "model/attribute_value.hpp"
+
+namespace csv2ddb::aws {
+
+inline constexpr std::string_view kDynamoDbTargetPrefix = "DynamoDB_20120810.";
+inline constexpr std::string_view kDynamoDbContentType = "application/x-amz-json-1.0";
+
+struct TableDescription {
+  std::string name;
+  std::string status;  // "CREATING", "ACTIVE", "DELETING", "UPDATING"
+  model::KeySchema key_schema;
+  std::uint64_t item_count = 0;
+};
+
+struct BatchWriteResult {
+  std::vector<model::Item> unprocessed;  // put requests DynamoDB did not write
+  double consumed_wcu = 0;               // ConsumedCapacity (TOTAL) for the table
+};
+
+struct ItemPage {
+  std::vector<model::Item> items;
+  std::optional<model::Item> last_evaluated_key;  // set when more pages follow
+};
+
+struct QueryRequest {
+  std::string table;
+  std::string key_condition_expression;  // "#a = :a AND begins_with(#o, :p)"
+  std::vector<std::pair<std::string, std::string>> names;  // "#a" -> "account"
+  model::Item values;                                      // ":a" -> {"S":"A1"}
+  std::optional<model::Item> exclusive_start_key;
+  bool consistent_read = false;
+};
+
+class DynamoDbClient {
+ public:
+  explicit DynamoDbClient(std::shared_ptr<AwsCaller> caller) : caller_(std::move(caller)) {}
+
+  Result<TableDescription> describe_table(const std::string& table);
+  // A table keyed by `key_schema`, billed PAY_PER_REQUEST.
+  Result<TableDescription> create_table(const std::string& table,
+                                        const model::KeySchema& key_schema);
+  Status delete_table(const std::string& table);
+  // Polls DescribeTable until the status is ACTIVE, at most `attempts` times, `interval` apart.
+  Status wait_until_active(const std::string& table, int attempts = 100,
+                           std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+
+  Status put_item(const std::string& table, const model::Item& item);
+  // Nothing when there is no item with that key.
+  Result<std::optional<model::Item>> get_item(const std::string& table, const model::Item& key,
+                                              bool consistent_read = true);
+  Result<ItemPage> scan(const std::string& table,
+                        const std::optional<model::Item>& exclusive_start_key = std::nullopt,
+                        std::optional<int> limit = std::nullopt);
+  // Every item, page after page.
+  Result<std::vector<model::Item>> scan_all(const std::string& table);
+  Result<ItemPage> query(const QueryRequest& request);
+
+  // BatchWriteItem of PutRequests with ReturnConsumedCapacity=TOTAL. `mode` kSingleAttempt
+  // leaves retries to the caller.
+  Result<BatchWriteResult> batch_write_item(const std::string& table,
+                                            const std::vector<model::Item>& items,
+                                            RetryMode mode = RetryMode::kStandard,
+                                            AwsError* failure = nullptr);
+
+  // The request body of BatchWriteItem, built with the model's writer (no DOM).
+  static std::string batch_write_body(const std::string& table,
+                                      const std::vector<model::Item>& items);
+  // The AwsRequest for an operation and body (public for golden files).
+  AwsRequest request(std::string_view operation, std::string body,
+                     RetryMode mode = RetryMode::kStandard) const;
+
+  AwsCaller& caller() { return *caller_; }
+
+ private:
+  Result<std::string> call(std::string_view operation, std::string body,
+                           RetryMode mode = RetryMode::kStandard, AwsError* failure = nullptr);
+
+  std::shared_ptr<AwsCaller> caller_;
+};
+
+// Decoders for DynamoDB's responses (public for tests).
+Result<TableDescription> parse_table_description(std::string_view response_body);
+Result<BatchWriteResult> parse_batch_write_response(std::string_view response_body,
+                                                    const std::string& table);
+Result<ItemPage> parse_item_page(std::string_view response_body);
+
+}  // namespace csv2ddb::aws

@@ -1,0 +1,194 @@
+// csv2ddb ingest: the engine from a laptop. Reads a CSV (path, "-" or s3://), writes its rows to
+// a DynamoDB table through BatchWriteItem, and accounts for every row in the report it prints.
+#include <cstdio>
+#include <iostream>
+
+#include "aws/dynamodb_table_writer.hpp"
+#include "aws/environment.hpp"
+#include "aws/s3_object_source.hpp"
+#include "aws/service_clients.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/destination_store.hpp"
+#include "csv/byte_source.hpp"
+#include "ingest/ingestor.hpp"
+#include "ingest/output_keys.hpp"
+
+namespace csv2ddb::cli {
+namespace {
+
+constexpr const char* kUsage =
+    R"(usage: csv2ddb ingest INPUT --table NAME [--endpoint-url URL] [--region R] [--profile P]
+                       [--key SCHEMA] [--types SPEC|strings|infer] [--delimiter C] [--header a,b,c]
+                       [--concurrency N] [--json-copy DEST] [--unprocessed DEST]
+                       [--rejected DEST] [--report DEST] [--dry-run]
+
+Writes every row of a CSV file (plain, gzip or zstd; a path, - for standard input, or
+s3://bucket/key) to a DynamoDB table with BatchWriteItem, retrying throttling, server errors
+and UnprocessedItems with exponential backoff and jitter. Every row ends up written, rejected
+(with its line and reason) or unprocessed (saved for a re-run); the report says how many.
+
+  --table NAME        the table (its key schema is read with DescribeTable)
+  --endpoint-url URL  a DynamoDB-compatible endpoint (also AWS_ENDPOINT_URL[_DYNAMODB|_S3])
+  --region R          the region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)
+  --profile P         a profile of ~/.aws/credentials and ~/.aws/config
+  --key SCHEMA        use this key schema instead of DescribeTable's (hash[:type][,range[:type]])
+  --types MODE        strings (default), infer, or a spec such as price:N,active:BOOL
+  --delimiter C       , ; : | tab or space (default ,)
+  --header a,b,c      column names, when the file has no header row
+  --concurrency N     parallel writer lanes (default 4); the same key always uses the same lane,
+                      so the last row for a key wins
+  --json-copy DEST    write the JSON copy {"data":[...]} to DEST (a path or s3://bucket/key)
+  --unprocessed DEST  where rows still unwritten after the last retry go
+                      (default ./<input>.unprocessed.json, created only when there are some)
+  --rejected DEST     where rejected rows go, as JSON Lines {"line":N,"reason":...,"fields":[...]}
+                      (default ./<input>.rejected.jsonl, created only when there are some)
+  --report DEST       also write the report there
+  --dry-run           read, map and validate the whole file; write nothing to the table
+
+Prints the report (JSON) on stdout and a summary on stderr. Exit status: 0 when every row was
+written, rejected or skipped; 3 when some rows are unprocessed (saved, see --unprocessed);
+1 when the run could not be accounted (unreadable input, no such table, access denied);
+2 for a wrong command line.
+)";
+
+constexpr int kExitUnprocessed = 3;
+
+int fail(const std::string& message) {
+  std::cerr << "csv2ddb ingest: " << message << "\n";
+  return kExitFailure;
+}
+
+int usage(const std::string& message) {
+  std::cerr << "csv2ddb ingest: " << message << "\n";
+  return kExitUsage;
+}
+
+// "data/offers.csv.gz" -> "offers", "-" -> "stdin": the name default outputs are called after.
+std::string input_stem(const std::string& input) {
+  if (input == "-") return "stdin";
+  std::string name = input.substr(input.find_last_of('/') + 1);
+  return std::string(ingest::strip_csv_suffix(name));
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    parts.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) return parts;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+int run_ingest(const std::vector<std::string>& argv) {
+  auto args = Args::parse(argv,
+                          {{"table"},
+                           {"endpoint-url"},
+                           {"region"},
+                           {"profile"},
+                           {"key"},
+                           {"types"},
+                           {"delimiter"},
+                           {"header"},
+                           {"concurrency"},
+                           {"json-copy"},
+                           {"unprocessed"},
+                           {"rejected"},
+                           {"report"},
+                           {"dry-run", false}},
+                          "ingest");
+  if (!args) return usage(args.error().message);
+  if (args->help()) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (args->positional().size() != 1) {
+    return usage("expected one INPUT (a path, - or s3://bucket/key); see 'csv2ddb ingest --help'");
+  }
+  const std::string input = args->positional().front();
+  const auto table = args->get("table");
+  if (!table || table->empty()) return usage("--table is required");
+
+  ingest::IngestOptions options;
+  options.table = *table;
+  options.dry_run = args->has("dry-run");
+  if (auto key = args->get("key")) {
+    auto schema = model::parse_key_schema(*key);
+    if (!schema) return usage(schema.error().message);
+    options.key_schema = *schema;
+  }
+  auto typing = ingest::parse_typing(args->get("types").value_or("strings"));
+  if (!typing) return usage(typing.error().message);
+  options.typing = *typing;
+  auto delimiter = csv::parse_delimiter(args->get("delimiter").value_or(","));
+  if (!delimiter) return usage(delimiter.error().message);
+  options.reader.dialect.delimiter = *delimiter;
+  if (auto header = args->get("header")) options.header = split_commas(*header);
+  auto lanes = args->get_int("concurrency", 4, 1, 256);
+  if (!lanes) return usage(lanes.error().message);
+  options.lanes = static_cast<std::size_t>(*lanes);
+
+  aws::ServiceClientsOptions client_options;
+  client_options.region = args->get("region").value_or("");
+  client_options.endpoint_url = args->get("endpoint-url").value_or("");
+  client_options.profile = args->get("profile").value_or("");
+  auto clients = aws::ServiceClients::create(aws::Environment::process(), client_options);
+  if (!clients) return fail(clients.error().message);
+
+  // Outputs: each to its own destination; rejected and unprocessed rows always go somewhere.
+  DestinationStore destinations(clients->s3());
+  const std::string stem = input_stem(input);
+  const std::vector<std::pair<std::string, std::optional<std::string>>> wanted = {
+      {"json-copy", args->get("json-copy")},
+      {"unprocessed", args->get("unprocessed").value_or(stem + ".unprocessed.json")},
+      {"rejected", args->get("rejected").value_or(stem + ".rejected.jsonl")},
+      {"report", args->get("report")},
+  };
+  for (const auto& [name, destination] : wanted) {
+    if (!destination) continue;
+    if (auto added = destinations.add(name, *destination); !added) {
+      return usage("--" + name + ": " + added.error().message);
+    }
+  }
+  options.outputs.store = &destinations;
+  options.outputs.json_copy_key = args->has("json-copy") ? "json-copy" : "";
+  options.outputs.unprocessed_key = "unprocessed";
+  options.outputs.rejected_key = "rejected";
+  options.outputs.report_key = args->has("report") ? "report" : "";
+
+  Result<std::unique_ptr<csv::ByteSource>> source = input.rfind("s3://", 0) == 0
+                                                        ? aws::open_s3_source(clients->s3(), input)
+                                                        : csv::open_file_source(input);
+  if (!source) return fail(source.error().message);
+  auto decompressed = csv::open_decompressed(std::move(*source));
+  if (!decompressed) return fail(decompressed.error().message);
+
+  aws::DynamoDbTableWriter table_writer(clients->dynamodb());
+  auto report = ingest::run_ingest(std::move(*decompressed), table_writer, options);
+  if (!report) return fail(report.error().message);
+
+  std::cout << report->to_json() << "\n" << std::flush;
+  char timing[96];
+  std::snprintf(timing, sizeof timing, "%.2f s, %.0f rows/s", report->seconds,
+                report->seconds > 0 ? static_cast<double>(report->rows_read) / report->seconds : 0);
+  std::cerr << "csv2ddb ingest: " << input << " -> " << options.table
+            << (options.dry_run ? " (dry run)" : "") << ": " << report->rows_read
+            << " rows read: " << report->rows_written << " written, " << report->rows_rejected
+            << " rejected, " << report->rows_unprocessed << " unprocessed, " << report->rows_skipped
+            << " skipped; " << timing << "\n";
+  if (report->rows_rejected > 0) {
+    std::cerr << "  rejected rows: " << destinations.locate("rejected") << "\n";
+  }
+  if (report->rows_unprocessed > 0) {
+    std::cerr << "  unprocessed rows: " << destinations.locate("unprocessed")
+              << " (feed it back with csv2ddb ingest once the table accepts writes)\n";
+    return kExitUnprocessed;
+  }
+  return kExitOk;
+}
+
+}  // namespace csv2ddb::cli

@@ -1,0 +1,57 @@
+// A thin RAII layer over SQLite: one connection with its prepared statements cached by SQL
+// text, and a statement handle that binds and steps. Errors become Error{"InternalServerError"}
+// with SQLite's message (the DynamoDB service answers them as HTTP 500).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace csv2ddb::local::dynamodb {
+
+class SqliteStatement {
+ public:
+  explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  // Resets and clears bindings; call before binding a new set.
+  SqliteStatement& reset();
+  SqliteStatement& bind(int index, std::int64_t value);
+  SqliteStatement& bind_blob(int index, std::string_view bytes);
+  SqliteStatement& bind_text(int index, std::string_view text);
+  // True when a row is ready, false when done; an error when SQLite failed.
+  Result<bool> step();
+  Status run();  // step to completion
+
+  std::int64_t column_int(int index) const;
+  std::string_view column_blob(int index) const;  // valid until the next step/reset
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteConnection {
+ public:
+  // Opens (creating) the database file in WAL mode with synchronous=NORMAL.
+  static Result<std::unique_ptr<SqliteConnection>> open(const std::string& path);
+  ~SqliteConnection();
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  Status exec(const char* sql);
+  // A cached prepared statement, reset and ready to bind.
+  Result<SqliteStatement> prepare(const std::string& sql);
+  Error error(std::string_view what) const;
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+}  // namespace csv2ddb::local::dynamodb

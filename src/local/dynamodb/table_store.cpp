@@ -1,0 +1,364 @@
+#include "local/dynamodb/table_store.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include "model/json.hpp"
+
+namespace csv2ddb::local::dynamodb {
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS tables("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL, info TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS items("
+    "  tbl INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, size INTEGER NOT NULL,"
+    "  item BLOB NOT NULL, PRIMARY KEY (tbl, hk, rk)) WITHOUT ROWID;";
+
+// The catalog row: the table's definition as a small JSON document.
+std::string encode_info(const TableInfo& info) {
+  std::string out = "{\"name\":";
+  model::append_json_string(out, info.name);
+  out += ",\"hash\":";
+  model::append_json_string(out, info.key.hash.name);
+  out += ",\"hash_type\":";
+  model::append_json_string(out, model::type_name(info.key.hash.type));
+  if (info.key.range) {
+    out += ",\"range\":";
+    model::append_json_string(out, info.key.range->name);
+    out += ",\"range_type\":";
+    model::append_json_string(out, model::type_name(info.key.range->type));
+  }
+  out += ",\"definitions\":[";
+  for (std::size_t i = 0; i < info.attribute_definitions.size(); ++i) {
+    if (i != 0) out += ',';
+    out += '[';
+    model::append_json_string(out, info.attribute_definitions[i].name);
+    out += ',';
+    model::append_json_string(out, model::type_name(info.attribute_definitions[i].type));
+    out += ']';
+  }
+  out += "],\"billing\":";
+  model::append_json_string(out, info.billing_mode);
+  out += ",\"rcu\":" + std::to_string(info.read_capacity);
+  out += ",\"wcu\":" + std::to_string(info.write_capacity);
+  out += ",\"created\":" + std::to_string(static_cast<std::int64_t>(info.created * 1000));
+  out += ",\"table_id\":";
+  model::append_json_string(out, info.table_id);
+  out += '}';
+  return out;
+}
+
+std::int64_t as_int(const model::JsonValue* value) {
+  if (value == nullptr) return 0;
+  std::int64_t out = 0;
+  const std::string& text = value->as_string();
+  std::from_chars(text.data(), text.data() + text.size(), out);
+  return out;
+}
+
+std::string as_text(const model::JsonValue* value) {
+  return value == nullptr ? std::string() : value->as_string();
+}
+
+model::AttributeType as_type(const model::JsonValue* value) {
+  return model::parse_type_name(as_text(value)).value_or(model::AttributeType::kS);
+}
+
+Result<TableInfo> decode_info(std::int64_t id, std::string_view text) {
+  auto parsed = model::parse_json(text);
+  if (!parsed) return make_error("StorageCorrupt", "table catalog: " + parsed.error().message);
+  const model::JsonValue& doc = *parsed;
+  TableInfo info;
+  info.id = id;
+  info.name = as_text(doc.find("name"));
+  info.key.hash = {as_text(doc.find("hash")), as_type(doc.find("hash_type"))};
+  if (doc.find("range") != nullptr) {
+    info.key.range = model::KeyAttribute{as_text(doc.find("range")), as_type(doc.find("range_type"))};
+  }
+  if (const auto* definitions = doc.find("definitions"); definitions && definitions->is_array()) {
+    for (const model::JsonValue& pair : definitions->as_array()) {
+      if (!pair.is_array() || pair.as_array().size() != 2) continue;
+      info.attribute_definitions.push_back(
+          {pair.as_array()[0].as_string(), as_type(&pair.as_array()[1])});
+    }
+  }
+  info.billing_mode = as_text(doc.find("billing"));
+  info.read_capacity = as_int(doc.find("rcu"));
+  info.write_capacity = as_int(doc.find("wcu"));
+  info.created = static_cast<double>(as_int(doc.find("created"))) / 1000.0;
+  info.table_id = as_text(doc.find("table_id"));
+  return info;
+}
+
+Error not_found(std::string_view name) {
+  return make_error("ResourceNotFoundException",
+                    "Requested resource not found: Table: " + std::string(name) + " not found");
+}
+
+// Collects rows of (hk, rk, size, item) into stored items.
+Result<std::vector<StoredItem>> collect(SqliteStatement& statement, std::size_t limit,
+                                        std::size_t max_bytes) {
+  std::vector<StoredItem> items;
+  std::size_t bytes = 0;
+  while (items.size() < limit && bytes < max_bytes) {
+    auto row = statement.step();
+    if (!row) return row.take_error();
+    if (!*row) break;
+    StoredItem item;
+    item.hash = std::string(statement.column_blob(0));
+    item.range = std::string(statement.column_blob(1));
+    item.size = static_cast<std::uint32_t>(statement.column_int(2));
+    item.json = std::string(statement.column_blob(3));
+    bytes += item.size;
+    items.push_back(std::move(item));
+  }
+  statement.reset();
+  return items;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TableStore>> TableStore::open(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return make_error("StorageOpenFailed", "cannot create " + directory + ": " + ec.message());
+  std::unique_ptr<TableStore> store(new TableStore(directory + "/dynamodb.sqlite3"));
+  auto writer = SqliteConnection::open(store->path_);
+  if (!writer) return writer.take_error();
+  store->writer_ = std::move(*writer);
+  if (Status s = store->writer_->exec(kSchema); !s) return s.take_error();
+  if (Status s = store->load_tables(); !s) return s.take_error();
+  return store;
+}
+
+Status TableStore::load_tables() {
+  auto statement = writer_->prepare("SELECT id, info FROM tables ORDER BY name");
+  if (!statement) return statement.take_error();
+  std::vector<TableInfo> loaded;
+  for (;;) {
+    auto row = statement->step();
+    if (!row) return row.take_error();
+    if (!*row) break;
+    auto info = decode_info(statement->column_int(0), statement->column_blob(1));
+    if (!info) return info.take_error();
+    loaded.push_back(std::move(*info));
+  }
+  statement->reset();
+  std::lock_guard<std::mutex> lock(tables_mutex_);
+  tables_ = std::move(loaded);
+  return {};
+}
+
+Result<TableInfo> TableStore::create_table(TableInfo info) {
+  std::lock_guard<std::mutex> write_lock(writer_mutex_);
+  if (find_table(info.name)) {
+    return make_error("ResourceInUseException", "Table already exists: " + info.name);
+  }
+  auto insert = writer_->prepare("INSERT INTO tables(name, info) VALUES (?, ?)");
+  if (!insert) return insert.take_error();
+  const std::string encoded = encode_info(info);
+  insert->bind_text(1, info.name).bind_text(2, encoded);
+  if (Status s = insert->run(); !s) return s.take_error();
+  auto id = writer_->prepare("SELECT id FROM tables WHERE name = ?");
+  if (!id) return id.take_error();
+  id->bind_text(1, info.name);
+  auto row = id->step();
+  if (!row) return row.take_error();
+  info.id = id->column_int(0);
+  id->reset();
+  std::lock_guard<std::mutex> lock(tables_mutex_);
+  tables_.push_back(info);
+  return info;
+}
+
+std::optional<TableInfo> TableStore::find_table(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(tables_mutex_);
+  for (const TableInfo& table : tables_) {
+    if (table.name == name) return table;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> TableStore::table_names() const {
+  std::vector<std::string> names;
+  {
+    std::lock_guard<std::mutex> lock(tables_mutex_);
+    for (const TableInfo& table : tables_) names.push_back(table.name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<TableInfo> TableStore::delete_table(std::string_view name) {
+  std::lock_guard<std::mutex> write_lock(writer_mutex_);
+  auto table = find_table(name);
+  if (!table) return not_found(name);
+  if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s.take_error();
+  auto items = writer_->prepare("DELETE FROM items WHERE tbl = ?");
+  auto row = writer_->prepare("DELETE FROM tables WHERE id = ?");
+  Status done = !items ? Status(items.take_error()) : items->bind(1, table->id).run();
+  if (done && !row) done = row.take_error();
+  if (done) done = row->bind(1, table->id).run();
+  if (!done) {
+    (void)writer_->exec("ROLLBACK");
+    return done.take_error();
+  }
+  if (Status s = writer_->exec("COMMIT"); !s) return s.take_error();
+  std::lock_guard<std::mutex> lock(tables_mutex_);
+  std::erase_if(tables_, [&](const TableInfo& t) { return t.id == table->id; });
+  return *table;
+}
+
+Status TableStore::write(std::int64_t table, std::span<const ItemWrite> writes,
+                         std::vector<std::uint32_t>* old_sizes) {
+  std::lock_guard<std::mutex> write_lock(writer_mutex_);
+  if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s;
+  auto fail = [&](Error error) -> Status {
+    (void)writer_->exec("ROLLBACK");
+    return error;
+  };
+  if (old_sizes != nullptr) old_sizes->clear();
+  for (const ItemWrite& w : writes) {
+    if (old_sizes != nullptr) {
+      auto size = writer_->prepare("SELECT size FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+      if (!size) return fail(size.take_error());
+      size->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+      auto row = size->step();
+      if (!row) return fail(row.take_error());
+      old_sizes->push_back(*row ? static_cast<std::uint32_t>(size->column_int(0)) : 0);
+      size->reset();
+    }
+    if (w.is_put) {
+      auto put = writer_->prepare(
+          "INSERT OR REPLACE INTO items(tbl, hk, rk, size, item) VALUES (?, ?, ?, ?, ?)");
+      if (!put) return fail(put.take_error());
+      put->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range).bind(4, w.size).bind_blob(5, w.json);
+      if (Status s = put->run(); !s) return fail(s.take_error());
+      put->reset();
+    } else {
+      auto del = writer_->prepare("DELETE FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+      if (!del) return fail(del.take_error());
+      del->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+      if (Status s = del->run(); !s) return fail(s.take_error());
+      del->reset();
+    }
+  }
+  if (Status s = writer_->exec("COMMIT"); !s) return fail(s.take_error());
+  return {};
+}
+
+Result<std::unique_ptr<SqliteConnection>> TableStore::take_reader() {
+  {
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    if (!readers_.empty()) {
+      auto connection = std::move(readers_.back());
+      readers_.pop_back();
+      return connection;
+    }
+  }
+  return SqliteConnection::open(path_);
+}
+
+void TableStore::return_reader(std::unique_ptr<SqliteConnection> connection) {
+  std::lock_guard<std::mutex> lock(readers_mutex_);
+  readers_.push_back(std::move(connection));
+}
+
+// Borrows a reader connection for one call and gives it back however the call ends.
+class TableStore::ReaderLease {
+ public:
+  explicit ReaderLease(TableStore& store) : store_(store) {
+    auto taken = store.take_reader();
+    if (taken) {
+      connection_ = std::move(*taken);
+    } else {
+      error_ = taken.take_error();
+    }
+  }
+  ~ReaderLease() {
+    if (connection_) store_.return_reader(std::move(connection_));
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  SqliteConnection* get() { return connection_.get(); }
+  const Error& error() const { return error_; }
+
+ private:
+  TableStore& store_;
+  std::unique_ptr<SqliteConnection> connection_;
+  Error error_;
+};
+
+Result<TableStats> TableStore::stats(std::int64_t table) {
+  ReaderLease reader(*this);
+  if (reader.get() == nullptr) return reader.error();
+  auto statement = reader.get()->prepare("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl = ?");
+  if (!statement) return statement.take_error();
+  statement->bind(1, table);
+  auto row = statement->step();
+  if (!row) return row.take_error();
+  TableStats stats{static_cast<std::uint64_t>(statement->column_int(0)),
+                   static_cast<std::uint64_t>(statement->column_int(1))};
+  statement->reset();
+  return stats;
+}
+
+Result<std::optional<StoredItem>> TableStore::get(std::int64_t table, std::string_view hash,
+                                                  std::string_view range) {
+  ReaderLease reader(*this);
+  if (reader.get() == nullptr) return reader.error();
+  auto statement = reader.get()->prepare(
+      "SELECT hk, rk, size, item FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+  if (!statement) return statement.take_error();
+  statement->bind(1, table).bind_blob(2, hash).bind_blob(3, range);
+  auto items = collect(*statement, 1, SIZE_MAX);
+  if (!items) return items.take_error();
+  if (items->empty()) return std::optional<StoredItem>();
+  return std::optional<StoredItem>(std::move(items->front()));
+}
+
+Result<std::vector<StoredItem>> TableStore::scan(
+    std::int64_t table, const std::optional<std::pair<std::string, std::string>>& after,
+    std::size_t limit, std::size_t max_bytes) {
+  ReaderLease reader(*this);
+  if (reader.get() == nullptr) return reader.error();
+  auto statement = reader.get()->prepare(
+      after ? "SELECT hk, rk, size, item FROM items WHERE tbl = ? AND (hk, rk) > (?, ?) "
+              "ORDER BY hk, rk LIMIT ?"
+            : "SELECT hk, rk, size, item FROM items WHERE tbl = ? ORDER BY hk, rk LIMIT ?");
+  if (!statement) return statement.take_error();
+  statement->bind(1, table);
+  const auto sql_limit = static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX));
+  if (after) {
+    statement->bind_blob(2, after->first).bind_blob(3, after->second).bind(4, sql_limit);
+  } else {
+    statement->bind(2, sql_limit);
+  }
+  return collect(*statement, limit, max_bytes);
+}
+
+Result<std::vector<StoredItem>> TableStore::query(std::int64_t table, std::string_view hash,
+                                                  const RangeBounds& bounds, bool forward,
+                                                  const std::optional<std::string>& after_range,
+                                                  std::size_t limit, std::size_t max_bytes) {
+  ReaderLease reader(*this);
+  if (reader.get() == nullptr) return reader.error();
+  std::string sql = "SELECT hk, rk, size, item FROM items WHERE tbl = ? AND hk = ?";
+  if (bounds.lower) sql += bounds.lower_inclusive ? " AND rk >= ?" : " AND rk > ?";
+  if (bounds.upper) sql += bounds.upper_inclusive ? " AND rk <= ?" : " AND rk < ?";
+  if (after_range) sql += forward ? " AND rk > ?" : " AND rk < ?";
+  sql += forward ? " ORDER BY rk ASC LIMIT ?" : " ORDER BY rk DESC LIMIT ?";
+  auto statement = reader.get()->prepare(sql);
+  if (!statement) return statement.take_error();
+  int index = 1;
+  statement->bind(index++, table).bind_blob(index++, hash);
+  if (bounds.lower) statement->bind_blob(index++, *bounds.lower);
+  if (bounds.upper) statement->bind_blob(index++, *bounds.upper);
+  if (after_range) statement->bind_blob(index++, *after_range);
+  statement->bind(index, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  return collect(*statement, limit, max_bytes);
+}
+
+}  // namespace csv2ddb::local::dynamodb

@@ -1,0 +1,122 @@
+// DynamoDB tables and items on SQLite, in one database file in the data folder.
+//
+// Items live in one SQLite table keyed by (table id, hash key bytes, range key bytes), with the
+// item as compact DynamoDB JSON, so a read answers by splicing stored text into the response.
+// Key bytes sort as DynamoDB sorts: S and B bytewise, N through number_sort_key; a table
+// without a range key stores "" there. A table id is never reused, so a table deleted and
+// created again cannot see old rows.
+//
+// Threads: any number of readers, each on a pooled connection of its own (WAL lets them read
+// while one writes); writes go through one connection under a mutex, one transaction per call,
+// so SQLite never has to retry a busy lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "local/dynamodb/sqlite_db.hpp"
+#include "model/attribute_value.hpp"
+
+namespace csv2ddb::local::dynamodb {
+
+struct AttributeDefinition {
+  std::string name;
+  model::AttributeType type = model::AttributeType::kS;
+};
+
+struct TableInfo {
+  std::int64_t id = 0;  // assigned by create_table
+  std::string name;
+  model::KeySchema key;
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::string billing_mode = "PROVISIONED";  // or PAY_PER_REQUEST
+  std::int64_t read_capacity = 0;
+  std::int64_t write_capacity = 0;
+  double created = 0;    // seconds since the epoch
+  std::string table_id;  // a UUID, as DescribeTable shows it
+};
+
+struct StoredItem {
+  std::string hash;  // key bytes as stored
+  std::string range;
+  std::string json;  // the item, DynamoDB JSON
+  std::uint32_t size = 0;
+};
+
+struct ItemWrite {
+  bool is_put = true;  // else a delete
+  std::string hash;
+  std::string range;
+  std::string json;  // puts only
+  std::uint32_t size = 0;
+};
+
+// Bounds on the range key for Query; each bound optional.
+struct RangeBounds {
+  std::optional<std::string> lower;
+  bool lower_inclusive = true;
+  std::optional<std::string> upper;
+  bool upper_inclusive = true;
+};
+
+struct TableStats {
+  std::uint64_t item_count = 0;
+  std::uint64_t size_bytes = 0;
+};
+
+class TableStore {
+ public:
+  // Opens or creates `directory`/dynamodb.sqlite3.
+  static Result<std::unique_ptr<TableStore>> open(const std::string& directory);
+
+  // Error ResourceInUseException when the name is taken. Returns the info with its id set.
+  Result<TableInfo> create_table(TableInfo info);
+  std::optional<TableInfo> find_table(std::string_view name) const;
+  std::vector<std::string> table_names() const;  // sorted bytewise
+  // Removes the table and its items. ResourceNotFoundException when absent.
+  Result<TableInfo> delete_table(std::string_view name);
+  Result<TableStats> stats(std::int64_t table);
+
+  // Applies every write in one transaction. When `old_sizes` is not null it receives, per write,
+  // the size of the item it replaced or deleted (0 when there was none).
+  Status write(std::int64_t table, std::span<const ItemWrite> writes,
+               std::vector<std::uint32_t>* old_sizes);
+  Result<std::optional<StoredItem>> get(std::int64_t table, std::string_view hash,
+                                        std::string_view range);
+  // Items in key order after (hash, range) when given, until `limit` items or `max_bytes` of
+  // item sizes (the item that crosses it included), as DynamoDB pages.
+  Result<std::vector<StoredItem>> scan(std::int64_t table,
+                                       const std::optional<std::pair<std::string, std::string>>& after,
+                                       std::size_t limit, std::size_t max_bytes);
+  // One partition's items within `bounds`, ascending or descending by range key, strictly
+  // after `after_range` in that direction when given.
+  Result<std::vector<StoredItem>> query(std::int64_t table, std::string_view hash,
+                                        const RangeBounds& bounds, bool forward,
+                                        const std::optional<std::string>& after_range,
+                                        std::size_t limit, std::size_t max_bytes);
+
+ private:
+  class ReaderLease;
+  explicit TableStore(std::string path) : path_(std::move(path)) {}
+  Status load_tables();
+  Result<std::unique_ptr<SqliteConnection>> take_reader();
+  void return_reader(std::unique_ptr<SqliteConnection> connection);
+
+  std::string path_;
+  mutable std::mutex tables_mutex_;
+  std::vector<TableInfo> tables_;  // the catalog, cached; changed only under writer_mutex_ too
+  std::mutex writer_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+};
+
+}  // namespace csv2ddb::local::dynamodb

@@ -1,0 +1,52 @@
+// --fault: AWS-like trouble on purpose, so clients' retry paths run for real.
+// "throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,latency=10" (ARCHITECTURE.md):
+//   throttle=R     that fraction of DynamoDB write requests fail with
+//                  ProvisionedThroughputExceededException
+//   unprocessed=R  that fraction of each BatchWriteItem's items come back in UnprocessedItems
+//   error=R        HTTP 500 InternalServerError
+//   drop=R         the connection closes with no response
+//   latency=MS     added to every response
+// Draws come from one seeded generator (--seed), so a run's sequence of faults is reproducible.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace csv2ddb::local {
+
+struct FaultSpec {
+  double throttle = 0;
+  double unprocessed = 0;
+  double error = 0;
+  double drop = 0;
+  std::chrono::milliseconds latency{0};
+
+  bool any() const {
+    return throttle > 0 || unprocessed > 0 || error > 0 || drop > 0 || latency.count() > 0;
+  }
+};
+
+// "" is no faults. Errors ("InvalidFaultSpec") name the bad pair: unknown names, rates outside
+// [0, 1], latency that is not a whole number of milliseconds up to 60000, a name twice.
+Result<FaultSpec> parse_fault_spec(std::string_view text);
+
+class FaultInjector {
+ public:
+  FaultInjector(FaultSpec spec, std::uint64_t seed) : spec_(spec), random_(seed) {}
+
+  const FaultSpec& spec() const { return spec_; }
+  // True with probability `rate`; thread-safe.
+  bool roll(double rate);
+
+ private:
+  FaultSpec spec_;
+  std::mutex mutex_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace csv2ddb::local

@@ -1,0 +1,55 @@
+// SigV4 checks for every request the local AWS receives, in the --auth mode chosen:
+//  - open (default): any access key is accepted, as other local emulators do; requests signed
+//    with a key we know (test/test by default) must carry a correct, current signature.
+//  - strict: only known keys; an unknown one is UnrecognizedClientException (DynamoDB) or
+//    InvalidAccessKeyId (S3).
+// The request time must be within 5 minutes of our clock for DynamoDB and 15 for S3, as on AWS.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/sigv4.hpp"
+#include "aws/sigv4_verify.hpp"
+#include "common/result.hpp"
+#include "local/http/http_message.hpp"
+
+namespace csv2ddb::local {
+
+enum class AuthMode : std::uint8_t { kOpen, kStrict };
+
+// "open" or "strict"; an error with code "InvalidAuthMode" otherwise.
+Result<AuthMode> parse_auth_mode(std::string_view text);
+
+inline constexpr std::chrono::seconds kDynamoDbAllowedSkew{5 * 60};
+inline constexpr std::chrono::seconds kS3AllowedSkew{15 * 60};
+
+class RequestAuthenticator {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  RequestAuthenticator(AuthMode mode, std::vector<aws::Credentials> known_keys,
+                       Clock clock = [] { return std::chrono::system_clock::now(); });
+
+  // Errors carry AWS's code and message (see sigv4_verify.hpp), never a secret.
+  Status check(const HttpRequest& request, aws::AuthDialect dialect,
+               std::string_view payload_hash) const;
+
+  // The access key id the request was signed with, if any (for logs and IAM, later).
+  static std::optional<std::string> access_key_of(const HttpRequest& request,
+                                                  aws::AuthDialect dialect);
+
+ private:
+  std::optional<std::string> secret_of(std::string_view access_key_id) const;
+
+  AuthMode mode_;
+  std::vector<aws::Credentials> known_keys_;
+  Clock clock_;
+};
+
+}  // namespace csv2ddb::local

@@ -1,0 +1,55 @@
+// One port, three services, as ARCHITECTURE.md fixes it: requests with
+// `X-Amz-Target: DynamoDB_20120810.*` go to DynamoDB, `/2015-03-31/functions/...` to Lambda,
+// everything else to S3. Every request is authenticated (request_auth.hpp) in the chosen
+// service's dialect before the service sees it; failures come back in the service's own
+// error format.
+#pragma once
+
+#include "local/http/http_server.hpp"
+#include "local/request_auth.hpp"
+#include "local/service.hpp"
+
+namespace csv2ddb::local {
+
+enum class ServiceKind : std::uint8_t { kDynamoDb, kLambda, kS3 };
+
+// Which service a request is for, from its head alone.
+ServiceKind route_request(const HttpRequest& head);
+
+class Router : public HttpHandler {
+ public:
+  Router(const RequestAuthenticator& authenticator, Service& dynamodb, Service& lambda,
+         Service& s3)
+      : authenticator_(authenticator), dynamodb_(dynamodb), lambda_(lambda), s3_(s3) {}
+
+  BodyPolicy body_policy(const HttpRequest& head) override;
+  HttpResponse body_too_large(const HttpRequest& head) override;
+  HttpResponse handle(HttpRequest& request) override;
+
+ private:
+  Service& service_for(const HttpRequest& head);
+
+  const RequestAuthenticator& authenticator_;
+  Service& dynamodb_;
+  Service& lambda_;
+  Service& s3_;
+};
+
+// A stand-in for a service not written yet: authenticates like the real one, then answers
+// every request with that service's "not implemented" error (S3: 501 NotImplemented XML;
+// Lambda: 501 with x-amzn-ErrorType).
+class NotImplementedService : public Service {
+ public:
+  explicit NotImplementedService(ServiceKind kind) : kind_(kind) {}
+  std::string_view name() const override;
+  aws::AuthDialect auth_dialect() const override;
+  BodyPolicy body_policy(const HttpRequest& head) override;
+  std::string payload_hash(const HttpRequest& request) override;
+  HttpResponse error_response(const HttpRequest& request, const Error& error) override;
+  HttpResponse handle(HttpRequest& request) override;
+
+ private:
+  ServiceKind kind_;
+};
+
+}  // namespace csv2ddb::local

@@ -1,0 +1,162 @@
+// What s3rver does not implement, against in-process fakes: If-Match on GET (a replaced object
+// mid-read), the bucket notification configuration round trip, and Lambda's Invoke.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "aws/lambda_client.hpp"
+#include "aws/s3_client.hpp"
+#include "aws/s3_object_source.hpp"
+#include "test_servers.hpp"
+
+namespace csv2ddb::aws {
+namespace {
+
+using testing::FakeHttpServer;
+using testing::FakeResponse;
+using testing::ReceivedRequest;
+
+FakeResponse s3_error(int status, std::string_view code, std::string_view message) {
+  FakeResponse response;
+  response.status = status;
+  response.headers.push_back({"Content-Type", "application/xml"});
+  response.body = encode_s3_error(code, message, "/b/k", "REQ123");
+  return response;
+}
+
+std::shared_ptr<S3Client> s3_client(const std::string& url) {
+  return std::make_shared<S3Client>(
+      testing::make_test_caller("s3", ErrorDialect::kS3Xml, url, {}, nullptr));
+}
+
+TEST(S3FakeServer, AnObjectReplacedMidReadFailsWithAClearError) {
+  // "0123456789" under ETag "v1"; after the first ranged GET the object is replaced ("v2").
+  std::atomic<int> gets{0};
+  FakeHttpServer server([&](const ReceivedRequest& request) {
+    FakeResponse response;
+    if (request.method == "HEAD") {
+      response.headers.push_back({"ETag", "\"v1\""});
+      response.headers.push_back({"Content-Length", "10"});
+      return response;
+    }
+    const std::string current = gets++ == 0 ? "\"v1\"" : "\"v2\"";
+    const std::string* if_match = request.header("If-Match");
+    if (if_match == nullptr || *if_match != current) {
+      return s3_error(412, "PreconditionFailed",
+                      "At least one of the pre-conditions you specified did not hold");
+    }
+    response.status = 206;
+    response.headers.push_back({"ETag", current});
+    response.headers.push_back({"Content-Range", "bytes 0-3/10"});
+    response.body = "0123";
+    return response;
+  });
+  auto source = S3ObjectSource::open(s3_client(server.url()), "b", "k", 4);
+  ASSERT_TRUE(source) << source.error().to_string();
+  EXPECT_EQ((*source)->size(), 10u);
+  char buffer[16];
+  auto first = (*source)->read(buffer, sizeof buffer);
+  ASSERT_TRUE(first) << first.error().to_string();
+  EXPECT_EQ(std::string(buffer, *first), "0123");
+  auto second = (*source)->read(buffer, sizeof buffer);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, "PreconditionFailed");
+  EXPECT_EQ(second.error().message.rfind(
+                "s3://b/k changed while it was being read (ETag \"v1\" no longer matches): ", 0),
+            0u)
+      << second.error().message;
+
+  // The range and If-Match went on the wire as S3 expects.
+  const std::vector<ReceivedRequest> requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(*requests[1].header("Range"), "bytes=0-3");
+  EXPECT_EQ(*requests[2].header("Range"), "bytes=4-7");
+  EXPECT_EQ(*requests[2].header("If-Match"), "\"v1\"");
+}
+
+TEST(S3FakeServer, NotificationConfigurationRoundTrips) {
+  // s3rver answers NotImplemented for ?notification; this fake stores and returns the XML.
+  std::string stored;
+  FakeHttpServer server([&](const ReceivedRequest& request) {
+    FakeResponse response;
+    if (request.target != "/bucket?notification=") return s3_error(400, "BadRequest", "target");
+    if (request.method == "PUT") {
+      stored = request.body;
+    } else {
+      response.body = stored;
+    }
+    return response;
+  });
+  NotificationConfiguration configuration;
+  configuration.lambda_functions.push_back(
+      {"csv2ddb-import", "arn:aws:lambda:us-east-1:123456789012:function:import",
+       {"s3:ObjectCreated:*"},
+       {{"prefix", "incoming/"}, {"suffix", ".csv"}}});
+  configuration.queues.push_back(
+      {"q", "arn:aws:sqs:us-east-1:123456789012:queue", {"s3:ObjectRemoved:*"}, {}});
+  configuration.topics.push_back({"t&<>", "arn:aws:sns:us-east-1:123456789012:topic",
+                                  {"s3:ObjectCreated:Put", "s3:ObjectCreated:Post"},
+                                  {{"suffix", ".json"}}});
+  auto client = s3_client(server.url());
+  auto empty = client->get_bucket_notification_configuration("bucket");
+  ASSERT_TRUE(empty) << empty.error().to_string();
+  EXPECT_EQ(*empty, NotificationConfiguration{});
+  ASSERT_TRUE(client->put_bucket_notification_configuration("bucket", configuration));
+  auto read_back = client->get_bucket_notification_configuration("bucket");
+  ASSERT_TRUE(read_back) << read_back.error().to_string();
+  EXPECT_EQ(*read_back, configuration);
+}
+
+TEST(S3FakeServer, ParsesTheLegacyCloudFunctionElement) {
+  auto parsed = parse_notification_configuration(
+      "<NotificationConfiguration><CloudFunctionConfiguration/><LambdaFunctionConfiguration>"
+      "<Id>x</Id><CloudFunction>arn:f</CloudFunction><Event>s3:ObjectCreated:*</Event>"
+      "</LambdaFunctionConfiguration></NotificationConfiguration>");
+  ASSERT_TRUE(parsed);
+  ASSERT_EQ(parsed->lambda_functions.size(), 1u);
+  EXPECT_EQ(parsed->lambda_functions[0].arn, "arn:f");
+  EXPECT_EQ(parse_notification_configuration("<Other/>").error().code, "MalformedXML");
+}
+
+TEST(LambdaFakeServer, InvokeEventAndRequestResponse) {
+  FakeHttpServer server([](const ReceivedRequest& request) {
+    FakeResponse response;
+    if (request.target != "/2015-03-31/functions/import/invocations") {
+      response.status = 404;
+      response.headers.push_back({"x-amzn-ErrorType", "ResourceNotFoundException:http://x/"});
+      response.headers.push_back({"x-amzn-RequestId", "R1"});
+      response.body = R"({"Type":"User","message":"Function not found: missing"})";
+      return response;
+    }
+    const std::string* type = request.header("X-Amz-Invocation-Type");
+    if (type != nullptr && *type == "Event") {
+      response.status = 202;
+      return response;
+    }
+    response.headers.push_back({"X-Amz-Function-Error", "Unhandled"});
+    response.headers.push_back({"X-Amz-Executed-Version", "$LATEST"});
+    response.body = R"({"errorMessage":"boom","echo":)" + request.body + "}";
+    return response;
+  });
+  LambdaClient client(testing::make_test_caller("lambda", ErrorDialect::kLambda, server.url()));
+  auto queued = client.invoke("import", R"({"a":1})", InvocationType::kEvent);
+  ASSERT_TRUE(queued) << queued.error().to_string();
+  EXPECT_EQ(queued->status, 202);
+  EXPECT_EQ(queued->payload, "");
+
+  auto answered = client.invoke("import", R"({"a":1})");
+  ASSERT_TRUE(answered) << answered.error().to_string();
+  EXPECT_EQ(answered->status, 200);
+  EXPECT_EQ(answered->function_error, "Unhandled");
+  EXPECT_EQ(answered->executed_version, "$LATEST");
+  EXPECT_EQ(answered->payload, R"({"errorMessage":"boom","echo":{"a":1}})");
+
+  auto missing = client.invoke("missing", "{}");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "ResourceNotFoundException");
+  EXPECT_NE(missing.error().message.find("Function not found: missing"), std::string::npos)
+      << missing.error().message;
+}
+
+}  // namespace
+}  // namespace csv2ddb::aws
