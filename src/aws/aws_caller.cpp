@@ -83,8 +83,8 @@ Result<HttpRequest> AwsCaller::sign(const AwsRequest& request, const Credentials
   out.method = request.method;
   out.url = request.url;
   out.headers = std::move(signable.headers);
+  // X-Amz-Date, the session token, x-amz-content-sha256 (S3) and Authorization.
   for (Header& header : signed_request->headers_to_add) out.headers.push_back(std::move(header));
-  out.headers.push_back({"Authorization", signed_request->authorization});
   out.body = request.body;
   out.source = request.source;
   out.timeout = request.timeout;

@@ -39,7 +39,7 @@ struct ItemPage {
 
 struct QueryRequest {
   std::string table;
-  std::string key_condition_expression;  // "#a = :a AND begins_with(#o, :p)"
+  std::string key_condition_expression;                    // "#a = :a AND begins_with(#o, :p)"
   std::vector<std::pair<std::string, std::string>> names;  // "#a" -> "account"
   model::Item values;                                      // ":a" -> {"S":"A1"}
   std::optional<model::Item> exclusive_start_key;

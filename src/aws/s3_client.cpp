@@ -44,9 +44,8 @@ Error invalid_response(std::string_view operation, std::string_view what) {
 
 }  // namespace
 
-AwsRequest S3Client::request(std::string method, const std::string& bucket,
-                             const std::string& key, std::string_view query,
-                             std::string body) const {
+AwsRequest S3Client::request(std::string method, const std::string& bucket, const std::string& key,
+                             std::string_view query, std::string body) const {
   AwsRequest out;
   out.method = std::move(method);
   out.url = s3_object_url(caller_->service().endpoint, bucket, key, query,
@@ -153,9 +152,8 @@ Result<std::string> S3Client::complete_multipart_upload(const std::string& bucke
                                                         const std::vector<CompletedPart>& parts) {
   std::string query;
   append_query_param(query, "uploadId", upload_id);
-  auto response = caller_->call(
-      "CompleteMultipartUpload",
-      request("POST", bucket, key, query, complete_multipart_body(parts)));
+  auto response = caller_->call("CompleteMultipartUpload", request("POST", bucket, key, query,
+                                                                   complete_multipart_body(parts)));
   if (!response) return response.take_error();
   // S3 may answer 200 with an <Error> body when the completion fails late.
   auto document = parse_xml(response->body);
@@ -232,17 +230,17 @@ Result<std::vector<ListedObject>> S3Client::list_all(const std::string& bucket,
 
 Result<NotificationConfiguration> S3Client::get_bucket_notification_configuration(
     const std::string& bucket) {
-  auto response =
-      caller_->call("GetBucketNotificationConfiguration", request("GET", bucket, {}, "notification="));
+  auto response = caller_->call("GetBucketNotificationConfiguration",
+                                request("GET", bucket, {}, "notification="));
   if (!response) return response.take_error();
   return parse_notification_configuration(response->body);
 }
 
 Status S3Client::put_bucket_notification_configuration(
     const std::string& bucket, const NotificationConfiguration& configuration) {
-  auto response = caller_->call("PutBucketNotificationConfiguration",
-                                request("PUT", bucket, {}, "notification=",
-                                        notification_configuration_xml(configuration)));
+  auto response = caller_->call(
+      "PutBucketNotificationConfiguration",
+      request("PUT", bucket, {}, "notification=", notification_configuration_xml(configuration)));
   if (!response) return response.take_error();
   return {};
 }

@@ -72,10 +72,8 @@ class S3Client {
   Result<std::string> create_multipart_upload(const std::string& bucket, const std::string& key,
                                               std::string_view content_type = {});
   Result<std::string> upload_part(const std::string& bucket, const std::string& key,
-                                  const std::string& upload_id, int part_number,
-                                  std::string body);
-  Result<std::string> complete_multipart_upload(const std::string& bucket,
-                                                const std::string& key,
+                                  const std::string& upload_id, int part_number, std::string body);
+  Result<std::string> complete_multipart_upload(const std::string& bucket, const std::string& key,
                                                 const std::string& upload_id,
                                                 const std::vector<CompletedPart>& parts);
   Status abort_multipart_upload(const std::string& bucket, const std::string& key,

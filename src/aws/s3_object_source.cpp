@@ -84,8 +84,8 @@ Result<std::unique_ptr<csv::ByteSource>> open_s3_source(std::shared_ptr<S3Client
                                                         std::string_view s3_url) {
   auto location = parse_s3_url(s3_url);
   if (!location) return location.take_error();
-  auto source =
-      S3ObjectSource::open(std::move(client), std::move(location->bucket), std::move(location->key));
+  auto source = S3ObjectSource::open(std::move(client), std::move(location->bucket),
+                                     std::move(location->key));
   if (!source) return source.take_error();
   return std::unique_ptr<csv::ByteSource>(std::move(source).value());
 }

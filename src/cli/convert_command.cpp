@@ -8,7 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "csv/reader.hpp"
-#include "ingest/rejection_json.hpp"
+#include "ingest/rejected_sink.hpp"
 #include "ingest/row_mapper.hpp"
 #include "model/dynamodb_json.hpp"
 
@@ -151,8 +151,7 @@ int run_convert(const std::vector<std::string>& argv) {
         ++counts.rejected;
         if (rejects) {
           line.clear();
-          ingest::append_rejection_json(line, rejection);
-          line.push_back('\n');
+          ingest::append_rejection_line(line, rejection);
           if (auto status = rejects->write(line); !status) return fail(status.error().message);
         } else {
           std::cerr << input << ":" << rejection.line << ": rejected: " << rejection.reason << "\n";

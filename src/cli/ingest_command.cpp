@@ -59,6 +59,10 @@ int fail(const std::string& message) {
   return kExitFailure;
 }
 
+// Run-time failures carry the service's error code (ResourceNotFoundException, AccessDenied...),
+// which is what a person searches for.
+int fail(const Error& error) { return fail(error.to_string()); }
+
 int usage(const std::string& message) {
   std::cerr << "csv2ddb ingest: " << message << "\n";
   return kExitUsage;
@@ -137,7 +141,7 @@ int run_ingest(const std::vector<std::string>& argv) {
   client_options.endpoint_url = args->get("endpoint-url").value_or("");
   client_options.profile = args->get("profile").value_or("");
   auto clients = aws::ServiceClients::create(aws::Environment::process(), client_options);
-  if (!clients) return fail(clients.error().message);
+  if (!clients) return fail(clients.error());
 
   // Outputs: each to its own destination; rejected and unprocessed rows always go somewhere.
   DestinationStore destinations(clients->s3());
@@ -163,13 +167,13 @@ int run_ingest(const std::vector<std::string>& argv) {
   Result<std::unique_ptr<csv::ByteSource>> source = input.rfind("s3://", 0) == 0
                                                         ? aws::open_s3_source(clients->s3(), input)
                                                         : csv::open_file_source(input);
-  if (!source) return fail(source.error().message);
+  if (!source) return fail(source.error());
   auto decompressed = csv::open_decompressed(std::move(*source));
-  if (!decompressed) return fail(decompressed.error().message);
+  if (!decompressed) return fail(decompressed.error());
 
   aws::DynamoDbTableWriter table_writer(clients->dynamodb());
   auto report = ingest::run_ingest(std::move(*decompressed), table_writer, options);
-  if (!report) return fail(report.error().message);
+  if (!report) return fail(report.error());
 
   std::cout << report->to_json() << "\n" << std::flush;
   char timing[96];
@@ -177,7 +181,8 @@ int run_ingest(const std::vector<std::string>& argv) {
                 report->seconds > 0 ? static_cast<double>(report->rows_read) / report->seconds : 0);
   std::cerr << "csv2ddb ingest: " << input << " -> " << options.table
             << (options.dry_run ? " (dry run)" : "") << ": " << report->rows_read
-            << " rows read: " << report->rows_written << " written, " << report->rows_rejected
+            << " rows read: " << report->rows_written
+            << (options.dry_run ? " would be written, " : " written, ") << report->rows_rejected
             << " rejected, " << report->rows_unprocessed << " unprocessed, " << report->rows_skipped
             << " skipped; " << timing << "\n";
   if (report->rows_rejected > 0) {

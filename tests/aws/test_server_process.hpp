@@ -18,7 +18,9 @@ class TestServerProcess {
     int to_child[2], from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) return;
     std::string path = std::string(CSV2DDB_SOURCE_DIR) + "/tests/aws/servers/" + script;
-    std::vector<std::string> argv_text = {"python3", path};
+    // Debian's interpreter directly when present: a version manager's shim costs a second.
+    std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    std::vector<std::string> argv_text = {python, path};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -29,7 +31,7 @@ class TestServerProcess {
       std::vector<char*> argv;
       for (auto& a : argv_text) argv.push_back(a.data());
       argv.push_back(nullptr);
-      execvp("python3", argv.data());
+      execvp(argv[0], argv.data());
       _exit(127);
     }
     close(to_child[0]);

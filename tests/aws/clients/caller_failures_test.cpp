@@ -53,8 +53,7 @@ TEST(CallerFailures, ConnectionRefusedNamesTheEndpointAfterRetries) {
   auto result = client.describe_table("t");
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, "ConnectionRefused");
-  EXPECT_NE(result.error().message.find("POST " + url + "/: connection refused"),
-            std::string::npos)
+  EXPECT_NE(result.error().message.find("POST " + url + "/: connection refused"), std::string::npos)
       << result.error().message;
   // Standard mode: 4 attempts, so 3 backoffs, each at most 25 ms * 2^(n-1).
   const auto delays = sleeper.delays();
@@ -110,7 +109,8 @@ TEST(CallerFailures, ThrottlingThenSuccessIsRetriedButTheTableWriterLeavesItToTh
           400, "ProvisionedThroughputExceededException",
           "The level of configured provisioned throughput for the table was exceeded.");
     }
-    return json_ok(R"({"UnprocessedItems":{},"ConsumedCapacity":[{"TableName":"t","CapacityUnits":1.0}]})");
+    return json_ok(
+        R"({"UnprocessedItems":{},"ConsumedCapacity":[{"TableName":"t","CapacityUnits":1.0}]})");
   });
   testing::RecordingSleeper sleeper;
   auto client = std::make_shared<DynamoDbClient>(client_for(server.url(), &sleeper));
@@ -171,8 +171,8 @@ TEST(CallerFailures, MissingCredentialsGiveTheChainsErrorAndSendNothing) {
   auto chain = std::make_shared<CredentialsChain>(std::move(providers), CredentialsChainOptions{});
   ServiceConfig config{"dynamodb", "us-east-1", Endpoint{server.url(), true},
                        ErrorDialect::kDynamoDbJson, false};
-  auto client = std::make_shared<DynamoDbClient>(std::make_shared<AwsCaller>(
-      config, chain, http_transport(std::make_shared<HttpClient>())));
+  auto client = std::make_shared<DynamoDbClient>(
+      std::make_shared<AwsCaller>(config, chain, http_transport(std::make_shared<HttpClient>())));
   auto result = client->describe_table("t");
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, "NoCredentials");
@@ -197,16 +197,17 @@ FakeResponse verify_like_dynamodb(const ReceivedRequest& received, const std::st
   request.headers = received.headers;
   request.payload_hash = sha256_hex(received.body);
   auto parsed = parse_request_authorization(request, AuthDialect::kDynamoDb);
-  Status verified = parsed ? verify(request, *parsed,
-                                    [&](std::string_view key) -> std::optional<std::string> {
-                                      if (key == "AKIDTEST") return secret;
-                                      return std::nullopt;
-                                    },
-                                    now, std::chrono::minutes(5))
+  Status verified = parsed ? verify(
+                                 request, *parsed,
+                                 [&](std::string_view key) -> std::optional<std::string> {
+                                   if (key == "AKIDTEST") return secret;
+                                   return std::nullopt;
+                                 },
+                                 now, std::chrono::minutes(5))
                            : Status(parsed.error());
   if (!verified) {
-    FakeResponse response = testing::dynamodb_error_response(400, verified.error().code,
-                                                             verified.error().message);
+    FakeResponse response =
+        testing::dynamodb_error_response(400, verified.error().code, verified.error().message);
     response.headers.push_back({"Date", format_http_date(now)});
     return response;
   }
@@ -270,7 +271,8 @@ TEST(CallerFailures, AStaleClockIsCorrectedFromTheDateHeaderAndTheCallRetried) {
 
 TEST(CallerFailures, TheTraceIdFromTheEnvironmentIsPassedThrough) {
   FakeHttpServer server([](const ReceivedRequest&) { return json_ok(std::string(kDescribeOk)); });
-  ::setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", 1);
+  ::setenv("_X_AMZN_TRACE_ID",
+           "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", 1);
   auto result = client_for(server.url(), nullptr).describe_table("t");
   ::unsetenv("_X_AMZN_TRACE_ID");
   ASSERT_TRUE(result) << result.error().to_string();
@@ -280,8 +282,7 @@ TEST(CallerFailures, TheTraceIdFromTheEnvironmentIsPassedThrough) {
   ASSERT_NE(trace, nullptr);
   EXPECT_EQ(*trace, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
   // Not signed: proxies may rewrite it.
-  EXPECT_EQ(requests[0].header("Authorization")->find("x-amzn-trace-id"),
-            std::string::npos);
+  EXPECT_EQ(requests[0].header("Authorization")->find("x-amzn-trace-id"), std::string::npos);
 }
 
 }  // namespace

@@ -10,9 +10,15 @@
 
 namespace csv2ddb::aws::testing {
 
-inline model::AttributeValue S(std::string s) { return model::AttributeValue::string(std::move(s)); }
-inline model::AttributeValue N(std::string n) { return model::AttributeValue::number(std::move(n)); }
-inline model::AttributeValue B(std::string b) { return model::AttributeValue::binary(std::move(b)); }
+inline model::AttributeValue S(std::string s) {
+  return model::AttributeValue::string(std::move(s));
+}
+inline model::AttributeValue N(std::string n) {
+  return model::AttributeValue::number(std::move(n));
+}
+inline model::AttributeValue B(std::string b) {
+  return model::AttributeValue::binary(std::move(b));
+}
 inline model::AttributeValue set_of(model::AttributeType type, std::vector<std::string> members) {
   model::AttributeValue value;
   value.type = type;

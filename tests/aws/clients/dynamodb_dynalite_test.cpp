@@ -50,8 +50,8 @@ class DynaliteTest : public ::testing::Test {
           {"tags", testing::set_of(model::AttributeType::kSS, {"a", "b", "ü"})});
       item.attributes.push_back(
           {"sizes", testing::set_of(model::AttributeType::kNS, {"1", "2.5", "-3"})});
-      item.attributes.push_back({"blobs", testing::set_of(model::AttributeType::kBS,
-                                                          {std::string("\x01", 1), "xyz"})});
+      item.attributes.push_back(
+          {"blobs", testing::set_of(model::AttributeType::kBS, {std::string("\x01", 1), "xyz"})});
       model::AttributeValue list;
       list.type = model::AttributeType::kL;
       list.list = {S("x"), N("7")};
@@ -128,8 +128,8 @@ TEST_F(DynaliteTest, BatchWriteThenScanQueryGetReturnTheSameItems) {
   // acct-1 holds offers 1, 4, 7, ..., 22; those starting "offer-1": 1, 10, 13, 16, 19.
   std::vector<std::string> offers;
   for (const model::Item& item : found->items) offers.push_back(item.find("offer_id")->text);
-  EXPECT_EQ(offers, (std::vector<std::string>{"offer-1", "offer-10", "offer-13", "offer-16",
-                                              "offer-19"}));
+  EXPECT_EQ(offers,
+            (std::vector<std::string>{"offer-1", "offer-10", "offer-13", "offer-16", "offer-19"}));
 
   auto item = client_->get_item("offers", keyed("acct-2", "offer-5"));
   ASSERT_TRUE(item) << item.error().to_string();
@@ -160,13 +160,19 @@ struct InvalidBatchCase {
 
 TEST_F(DynaliteTest, InvalidBatchesFailWithDynalitesCodeAndMessage) {
   std::vector<InvalidBatchCase> cases;
-  cases.push_back({"duplicate keys", {keyed("a", "1"), keyed("a", "1")}, "ValidationException",
+  cases.push_back({"duplicate keys",
+                   {keyed("a", "1"), keyed("a", "1")},
+                   "ValidationException",
                    "Provided list of item keys contains duplicates"});
   model::Item huge = keyed("a", "huge");
   huge.attributes.push_back({"blob", S(std::string(401 * 1024, 'x'))});
-  cases.push_back({"item over 400 KB", {huge}, "ValidationException",
+  cases.push_back({"item over 400 KB",
+                   {huge},
+                   "ValidationException",
                    "Item size has exceeded the maximum allowed size"});
-  cases.push_back({"empty string key", {keyed("", "1")}, "ValidationException",
+  cases.push_back({"empty string key",
+                   {keyed("", "1")},
+                   "ValidationException",
                    "One or more parameter values are not valid. The AttributeValue for a key "
                    "attribute cannot contain an empty string value. Key: account"});
   // dynalite quotes the whole RequestItems map back, as compact JSON.
@@ -186,7 +192,9 @@ TEST_F(DynaliteTest, InvalidBatchesFailWithDynalitesCodeAndMessage) {
                        "must have length greater than or equal to 1]"});
   model::Item no_range;
   no_range.attributes.push_back({"account", S("a")});
-  cases.push_back({"missing key", {no_range}, "ValidationException",
+  cases.push_back({"missing key",
+                   {no_range},
+                   "ValidationException",
                    "The provided key element does not match the schema"});
 
   DynamoDbTableWriter writer(client_);

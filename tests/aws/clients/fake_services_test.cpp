@@ -88,13 +88,14 @@ TEST(S3FakeServer, NotificationConfigurationRoundTrips) {
     return response;
   });
   NotificationConfiguration configuration;
-  configuration.lambda_functions.push_back(
-      {"csv2ddb-import", "arn:aws:lambda:us-east-1:123456789012:function:import",
-       {"s3:ObjectCreated:*"},
-       {{"prefix", "incoming/"}, {"suffix", ".csv"}}});
+  configuration.lambda_functions.push_back({"csv2ddb-import",
+                                            "arn:aws:lambda:us-east-1:123456789012:function:import",
+                                            {"s3:ObjectCreated:*"},
+                                            {{"prefix", "incoming/"}, {"suffix", ".csv"}}});
   configuration.queues.push_back(
       {"q", "arn:aws:sqs:us-east-1:123456789012:queue", {"s3:ObjectRemoved:*"}, {}});
-  configuration.topics.push_back({"t&<>", "arn:aws:sns:us-east-1:123456789012:topic",
+  configuration.topics.push_back({"t&<>",
+                                  "arn:aws:sns:us-east-1:123456789012:topic",
                                   {"s3:ObjectCreated:Put", "s3:ObjectCreated:Post"},
                                   {{"suffix", ".json"}}});
   auto client = s3_client(server.url());

@@ -19,12 +19,14 @@ constexpr const char* kBucket = "csv-bucket";
 // Keys S3 clients get wrong most often: spaces, '+', '%', non-ASCII, characters to encode.
 const std::vector<std::string>& odd_keys() {
   static const std::vector<std::string> keys = {
-      "plain.csv",         "with space/a b.csv",   "plus+sign.csv", "percent%20literal.csv",
+      "plain.csv",        "with space/a b.csv",    "plus+sign.csv", "percent%20literal.csv",
       "ünïcødé/東京.csv", "semi;colon=eq&amp.csv", "tilde~_-.csv",  "deep/a/b/c/d.csv"};
   return keys;
 }
 
-std::string s3_url(const std::string& key) { return std::string("s3://") + kBucket + "/" + key; }
+std::string s3_url(const std::string& key) {
+  return std::string("s3://") + kBucket + "/" + key;
+}
 
 class S3rverTest : public ::testing::Test {
  protected:
@@ -160,8 +162,8 @@ TEST_F(S3rverTest, AwsCliReadsWhatWeWroteAndWeReadWhatItWrote) {
     const std::string upload = scratch_.path() + "/up";
     std::ofstream(upload, std::ios::binary) << "from awscli " << bytes << key;
     const std::string their_key = "awscli/" + key;
-    auto put = awscli({"s3api", "put-object", "--bucket", kBucket, "--key", their_key, "--body",
-                       upload});
+    auto put =
+        awscli({"s3api", "put-object", "--bucket", kBucket, "--key", their_key, "--body", upload});
     ASSERT_EQ(put.exit_code, 0) << key << ": " << put.err;
     EXPECT_EQ(get_whole(their_key), "from awscli " + bytes + key) << key;
   }
@@ -202,8 +204,8 @@ TEST_F(S3rverTest, MultipartUploadOfAnObjectOver100MBStreamsAndMatchesAwsCliDown
     std::ifstream in(path, std::ios::binary);
     std::string chunk(kChunk, '\0');
     while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
-      ASSERT_TRUE((*writer)->write(std::string_view(chunk.data(),
-                                                    static_cast<std::size_t>(in.gcount()))));
+      ASSERT_TRUE(
+          (*writer)->write(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount()))));
     }
   }
   ASSERT_TRUE((*writer)->commit());

@@ -47,17 +47,28 @@ bool send_all(int fd, std::string_view bytes) {
 
 std::string_view status_text(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 412: return "Precondition Failed";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 412:
+      return "Precondition Failed";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -117,7 +128,9 @@ ChildServer::~ChildServer() {
   ::waitpid(pid_, nullptr, 0);
 }
 
-std::string ChildServer::log() const { return read_file(log_path_); }
+std::string ChildServer::log() const {
+  return read_file(log_path_);
+}
 
 std::string tool_path(const std::string& name) {
   const std::string path = std::string(CSV2DDB_SOURCE_DIR) + "/tools/node_modules/.bin/" + name;
@@ -140,8 +153,8 @@ std::unique_ptr<ChildServer> start_tool(const std::string& name,
     const int port = pick_free_port();
     std::vector<std::string> argv = args(port);
     argv.insert(argv.begin(), path);
-    const std::string log = std::filesystem::temp_directory_path() /
-                            (name + "-" + std::to_string(port) + ".log");
+    const std::string log =
+        std::filesystem::temp_directory_path() / (name + "-" + std::to_string(port) + ".log");
     auto server = std::make_unique<ChildServer>(std::move(argv), port, log, env);
     if (server->ready()) return server;
     *why = name + " did not start: " + server->log();
@@ -155,8 +168,9 @@ std::unique_ptr<ChildServer> start_dynalite(std::string* why) {
   return start_tool(
       "dynalite",
       [](int port) {
-        return std::vector<std::string>{"--host", "127.0.0.1", "--port", std::to_string(port),
-                                        "--createTableMs", "0", "--deleteTableMs", "0"};
+        return std::vector<std::string>{
+            "--host",          "127.0.0.1", "--port",          std::to_string(port),
+            "--createTableMs", "0",         "--deleteTableMs", "0"};
       },
       why);
 }
@@ -165,8 +179,8 @@ std::unique_ptr<ChildServer> start_s3rver(const std::string& directory, std::str
   return start_tool(
       "s3rver",
       [&](int port) {
-        return std::vector<std::string>{"--address", "127.0.0.1", "--port", std::to_string(port),
-                                        "--directory", directory, "--silent"};
+        return std::vector<std::string>{"--address",   "127.0.0.1", "--port",  std::to_string(port),
+                                        "--directory", directory,   "--silent"};
       },
       why,
       // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 17+ (OpenSSL 3)
@@ -189,8 +203,7 @@ const std::string* ReceivedRequest::header(std::string_view name) const {
   return found != nullptr ? &found->value : nullptr;
 }
 
-FakeResponse dynamodb_error_response(int status, std::string_view code,
-                                     std::string_view message) {
+FakeResponse dynamodb_error_response(int status, std::string_view code, std::string_view message) {
   FakeResponse response;
   response.status = status;
   response.headers.push_back({"Content-Type", "application/x-amz-json-1.0"});
@@ -364,8 +377,8 @@ std::vector<std::chrono::microseconds> RecordingSleeper::delays() const {
 std::shared_ptr<CredentialsChain> fixed_credentials(const std::string& key,
                                                     const std::string& secret) {
   std::vector<std::unique_ptr<CredentialsProvider>> providers;
-  providers.push_back(make_environment_provider(Environment::from_map(
-      {{"AWS_ACCESS_KEY_ID", key}, {"AWS_SECRET_ACCESS_KEY", secret}})));
+  providers.push_back(make_environment_provider(
+      Environment::from_map({{"AWS_ACCESS_KEY_ID", key}, {"AWS_SECRET_ACCESS_KEY", secret}})));
   return std::make_shared<CredentialsChain>(std::move(providers), CredentialsChainOptions{});
 }
 

@@ -149,6 +149,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
+    def handle_error(self, request, client_address):
+        pass  # clients that abort on purpose (the tests do) are not news
+
 
 def main():
     server = Server(("127.0.0.1", 0), Handler)

@@ -1,0 +1,101 @@
+#include "local/dynamodb/dynamodb_service.hpp"
+
+#include <exception>
+#include <thread>
+#include <unordered_map>
+
+#include "aws/aws_error.hpp"
+#include "aws/crypto.hpp"
+#include "local/dynamodb/request_checks.hpp"
+#include "local/request_id.hpp"
+
+namespace csv2ddb::local::dynamodb {
+namespace {
+
+constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kContentType = "application/x-amz-json-1.0";
+
+// Dispatch is data: the operation name from X-Amz-Target, looked up here.
+const std::unordered_map<std::string_view, Operation>& operations() {
+  static const std::unordered_map<std::string_view, Operation> table = {
+      {"CreateTable", create_table},       {"DescribeTable", describe_table},
+      {"ListTables", list_tables},         {"DeleteTable", delete_table},
+      {"PutItem", put_item},               {"GetItem", get_item},
+      {"DeleteItem", delete_item},         {"BatchWriteItem", batch_write_item},
+      {"BatchGetItem", batch_get_item},    {"Scan", scan},
+      {"Query", query},
+  };
+  return table;
+}
+
+}  // namespace
+
+int dynamodb_error_status(std::string_view code) {
+  if (code == "InternalServerError" || code == "InternalFailure") return 500;
+  if (code == "ServiceUnavailable") return 503;
+  if (code == "RequestEntityTooLarge") return 413;
+  return 400;
+}
+
+DynamoDbService::DynamoDbService(TableStore& store, FaultInjector& faults, std::string region)
+    : context_{store, faults, std::move(region)}, faults_(faults) {}
+
+BodyPolicy DynamoDbService::body_policy(const HttpRequest&) {
+  return BodyPolicy{.max_bytes = kMaxRequestBytes, .spool_to_file = false};
+}
+
+std::string DynamoDbService::payload_hash(const HttpRequest& request) {
+  return aws::sha256_hex(request.body.memory);
+}
+
+HttpResponse DynamoDbService::error_response(const HttpRequest&, const Error& error) {
+  HttpResponse response;
+  response.status = dynamodb_error_status(error.code);
+  response.body = aws::encode_dynamodb_error(error.code, error.message);
+  response.add_header("Content-Type", std::string(kContentType));
+  response.add_header("x-amzn-RequestId", new_request_id());
+  return response;
+}
+
+Result<std::string> DynamoDbService::call(std::string_view operation, std::string_view body) {
+  const auto found = operations().find(operation);
+  if (found == operations().end()) {
+    return make_error("UnknownOperationException", "");
+  }
+  auto parsed = body.empty() ? Result<model::JsonValue>(model::JsonValue::object())
+                             : model::parse_json(body);
+  if (!parsed || !parsed->is_object()) {
+    return make_error("SerializationException", "");
+  }
+  try {
+    return found->second(*parsed, context_);
+  } catch (const std::exception& e) {
+    return make_error("InternalServerError", std::string("Internal server error: ") + e.what());
+  }
+}
+
+HttpResponse DynamoDbService::handle(HttpRequest& request) {
+  const FaultSpec& faults = faults_.spec();
+  if (faults.latency.count() > 0) std::this_thread::sleep_for(faults.latency);
+  if (faults_.roll(faults.drop)) {
+    HttpResponse dropped;
+    dropped.drop_without_response = true;
+    return dropped;
+  }
+  if (faults_.roll(faults.error)) {
+    return error_response(request, make_error("InternalServerError", "Internal server error"));
+  }
+  if (request.method != "POST") {
+    return error_response(request, make_error("UnknownOperationException", ""));
+  }
+  const std::string_view target = request.header("x-amz-target");
+  auto result = call(target.substr(kTargetPrefix.size()), request.body.memory);
+  if (!result) return error_response(request, result.error());
+  HttpResponse response;
+  response.body = std::move(*result);
+  response.add_header("Content-Type", std::string(kContentType));
+  response.add_header("x-amzn-RequestId", new_request_id());
+  return response;
+}
+
+}  // namespace csv2ddb::local::dynamodb

@@ -1,0 +1,44 @@
+// DynamoDB for the local AWS: the JSON 1.0 protocol (POST /, X-Amz-Target:
+// DynamoDB_20120810.<Operation>), dispatched through one table of operation names, over a
+// TableStore on SQLite. Injected faults (--fault) apply here: latency, dropped connections,
+// 500s for every request; throttling and partial batches for writes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "local/dynamodb/operations.hpp"
+#include "local/dynamodb/table_store.hpp"
+#include "local/fault_spec.hpp"
+#include "local/service.hpp"
+
+namespace csv2ddb::local::dynamodb {
+
+// DynamoDB's request limit is 16 MB; a little headroom for the JSON around the items.
+inline constexpr std::uint64_t kMaxRequestBytes = 16 * 1024 * 1024 + 64 * 1024;
+
+class DynamoDbService : public Service {
+ public:
+  DynamoDbService(TableStore& store, FaultInjector& faults, std::string region = "us-east-1");
+
+  std::string_view name() const override { return "dynamodb"; }
+  aws::AuthDialect auth_dialect() const override { return aws::AuthDialect::kDynamoDb; }
+  BodyPolicy body_policy(const HttpRequest& head) override;
+  std::string payload_hash(const HttpRequest& request) override;
+  HttpResponse error_response(const HttpRequest& request, const Error& error) override;
+  HttpResponse handle(HttpRequest& request) override;
+
+  // Runs one operation on a JSON body, without HTTP (tests, fuzzing): the response body or
+  // the error.
+  Result<std::string> call(std::string_view operation, std::string_view body);
+
+ private:
+  OperationContext context_;
+  FaultInjector& faults_;
+};
+
+// The HTTP status DynamoDB answers an error code with: 500 InternalServerError, 503
+// ServiceUnavailable, 413 RequestEntityTooLarge, 400 for everything else.
+int dynamodb_error_status(std::string_view code);
+
+}  // namespace csv2ddb::local::dynamodb

@@ -1,0 +1,214 @@
+// PutItem, GetItem, DeleteItem. Condition expressions and update expressions are not
+// supported (csv2ddb never sends them); asking for them is a clear ValidationException.
+#include <algorithm>
+
+#include "local/dynamodb/item_keys.hpp"
+#include "local/dynamodb/operations.hpp"
+#include "local/dynamodb/projection.hpp"
+#include "local/dynamodb/request_checks.hpp"
+#include "model/dynamodb_json.hpp"
+#include "model/item_size.hpp"
+
+namespace csv2ddb::local::dynamodb {
+namespace {
+
+constexpr std::initializer_list<std::string_view> kCapacityModes = {"INDEXES", "TOTAL", "NONE"};
+
+std::string capacity_mode(const model::JsonValue& request) {
+  const model::JsonValue* mode = request.find("ReturnConsumedCapacity");
+  return mode != nullptr && mode->is_string() ? mode->as_string() : "NONE";
+}
+
+Status unsupported(const model::JsonValue& request, std::initializer_list<std::string_view> fields) {
+  for (std::string_view field : fields) {
+    const model::JsonValue* value = request.find(field);
+    if (value != nullptr && !value->is_null()) {
+      return validation_error("csv2ddb local does not support " + std::string(field));
+    }
+  }
+  return {};
+}
+
+// Checks shared by GetItem and DeleteItem up to the table lookup; returns the decoded key.
+Result<model::Item> check_key_request(const model::JsonValue& request, bool is_delete) {
+  if (Status s = check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
+                                       {"AttributesToGet", FieldKind::kList},
+                                       {"TableName", FieldKind::kString},
+                                       {"Key", FieldKind::kMap},
+                                       {"ConsistentRead", FieldKind::kBoolean},
+                                       {"ReturnValues", FieldKind::kString},
+                                       {"ProjectionExpression", FieldKind::kString},
+                                       {"ConditionExpression", FieldKind::kString},
+                                       {"ExpressionAttributeNames", FieldKind::kMap},
+                                       {"ExpressionAttributeValues", FieldKind::kMap}});
+      !s) {
+    return s.take_error();
+  }
+  if (Status s = check_table_name_required(request); !s) return s.take_error();
+  ConstraintErrors errors;
+  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity", kCapacityModes);
+  errors.table_name_pattern(request.find("TableName"), "tableName");
+  errors.not_null(request.find("Key"), "key");
+  if (is_delete) {
+    errors.enum_of(request.find("ReturnValues"), "returnValues",
+                   {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+  }
+  if (Status s = errors.result(); !s) return s.take_error();
+  if (Status s = unsupported(request, {"ConditionExpression", "Expected", "AttributesToGet"}); !s) {
+    return s.take_error();
+  }
+  auto key = decode_item(*request.find("Key"));
+  if (!key) return key.take_error();
+  if (is_delete) {
+    const model::JsonValue* returns = request.find("ReturnValues");
+    if (returns != nullptr && returns->is_string() && returns->as_string() != "ALL_OLD" &&
+        returns->as_string() != "NONE") {
+      return validation_error("ReturnValues can only be ALL_OLD or NONE");
+    }
+  }
+  return key;
+}
+
+bool wants_old(const model::JsonValue& request) {
+  const model::JsonValue* returns = request.find("ReturnValues");
+  return returns != nullptr && returns->is_string() && returns->as_string() == "ALL_OLD";
+}
+
+Status maybe_throttle(OperationContext& context) {
+  if (!context.faults.roll(context.faults.spec().throttle)) return {};
+  return make_error("ProvisionedThroughputExceededException",
+                    "The level of configured provisioned throughput for the table was exceeded. "
+                    "Consider increasing your provisioning level with the UpdateTable API.");
+}
+
+void append_capacity(std::string& out, const std::string& mode, const std::string& table,
+                     double units) {
+  const std::string capacity = consumed_capacity_json(mode, table, units);
+  if (capacity.empty()) return;
+  if (out.size() > 1) out += ',';
+  out += "\"ConsumedCapacity\":" + capacity;
+}
+
+}  // namespace
+
+Result<std::string> put_item(const model::JsonValue& request, OperationContext& context) {
+  if (Status s = check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
+                                       {"TableName", FieldKind::kString},
+                                       {"Item", FieldKind::kMap},
+                                       {"ReturnValues", FieldKind::kString},
+                                       {"ConditionExpression", FieldKind::kString},
+                                       {"ExpressionAttributeValues", FieldKind::kMap},
+                                       {"ExpressionAttributeNames", FieldKind::kMap}});
+      !s) {
+    return s.take_error();
+  }
+  if (Status s = check_table_name_required(request); !s) return s.take_error();
+  ConstraintErrors errors;
+  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity", kCapacityModes);
+  errors.table_name_pattern(request.find("TableName"), "tableName");
+  errors.not_null(request.find("Item"), "item");
+  errors.enum_of(request.find("ReturnValues"), "returnValues",
+                 {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+  if (Status s = errors.result(); !s) return s.take_error();
+  if (Status s = unsupported(request, {"ConditionExpression", "Expected"}); !s) return s.take_error();
+  auto item = decode_item(*request.find("Item"));
+  if (!item) return item.take_error();
+  const model::JsonValue* returns = request.find("ReturnValues");
+  if (returns != nullptr && returns->is_string() && returns->as_string() != "ALL_OLD" &&
+      returns->as_string() != "NONE") {
+    return validation_error("ReturnValues can only be ALL_OLD or NONE");
+  }
+  const std::size_t size = model::item_size(*item);
+  if (size > model::kMaxItemBytes) {
+    return validation_error("Item size has exceeded the maximum allowed size");
+  }
+  auto table = require_table(context, request.find("TableName")->as_string());
+  if (!table) return table.take_error();
+  auto key = item_storage_key(*item, *table);
+  if (!key) return key.take_error();
+  if (Status s = maybe_throttle(context); !s) return s.take_error();
+
+  std::optional<StoredItem> old;
+  if (wants_old(request)) {
+    auto found = context.store.get(table->id, key->hash, key->range);
+    if (!found) return found.take_error();
+    old = std::move(*found);
+  }
+  ItemWrite write{true, std::move(key->hash), std::move(key->range), {},
+                  static_cast<std::uint32_t>(size)};
+  model::append_dynamodb_item(write.json, *item);
+  std::vector<std::uint32_t> old_sizes;
+  const std::string mode = capacity_mode(request);
+  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1),
+                                     mode == "NONE" ? nullptr : &old_sizes);
+      !s) {
+    return s.take_error();
+  }
+  std::string out = "{";
+  if (old) out += "\"Attributes\":" + old->json;
+  if (mode != "NONE") {
+    append_capacity(out, mode, table->name,
+                    static_cast<double>(write_units(write.size, old_sizes.at(0))));
+  }
+  out += '}';
+  return out;
+}
+
+Result<std::string> get_item(const model::JsonValue& request, OperationContext& context) {
+  auto key_item = check_key_request(request, false);
+  if (!key_item) return key_item.take_error();
+  auto projection = parse_projection(request);
+  if (!projection) return projection.take_error();
+  auto table = require_table(context, request.find("TableName")->as_string());
+  if (!table) return table.take_error();
+  auto key = key_storage_key(*key_item, *table);
+  if (!key) return key.take_error();
+  auto found = context.store.get(table->id, key->hash, key->range);
+  if (!found) return found.take_error();
+  std::string out = "{";
+  std::uint32_t size = 0;
+  if (*found) {
+    size = (*found)->size;
+    out += "\"Item\":";
+    if (Status s = append_projected(out, (*found)->json, *projection); !s) return s.take_error();
+  }
+  const bool consistent = json_boolean(request.find("ConsistentRead"));
+  const double units = static_cast<double>(std::max<std::uint32_t>(1, (size + 4095) / 4096)) *
+                       (consistent ? 1.0 : 0.5);
+  append_capacity(out, capacity_mode(request), table->name, units);
+  out += '}';
+  return out;
+}
+
+Result<std::string> delete_item(const model::JsonValue& request, OperationContext& context) {
+  auto key_item = check_key_request(request, true);
+  if (!key_item) return key_item.take_error();
+  auto table = require_table(context, request.find("TableName")->as_string());
+  if (!table) return table.take_error();
+  auto key = key_storage_key(*key_item, *table);
+  if (!key) return key.take_error();
+  if (Status s = maybe_throttle(context); !s) return s.take_error();
+  std::optional<StoredItem> old;
+  if (wants_old(request)) {
+    auto found = context.store.get(table->id, key->hash, key->range);
+    if (!found) return found.take_error();
+    old = std::move(*found);
+  }
+  ItemWrite write{false, std::move(key->hash), std::move(key->range), {}, 0};
+  std::vector<std::uint32_t> old_sizes;
+  const std::string mode = capacity_mode(request);
+  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1),
+                                     mode == "NONE" ? nullptr : &old_sizes);
+      !s) {
+    return s.take_error();
+  }
+  std::string out = "{";
+  if (old) out += "\"Attributes\":" + old->json;
+  if (mode != "NONE") {
+    append_capacity(out, mode, table->name, static_cast<double>(write_units(0, old_sizes.at(0))));
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace csv2ddb::local::dynamodb
