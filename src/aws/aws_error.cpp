@@ -65,6 +65,13 @@ AwsError finish(int http_status, std::string code, std::string message, std::str
   return error;
 }
 
+// JSON services: a body that did not say (a proxy's HTML page, an empty 5xx).
+std::string json_service_status_code(int http_status) {
+  if (http_status == 500) return "InternalServerError";
+  if (http_status == 503) return "ServiceUnavailable";
+  return status_error_code(http_status);
+}
+
 std::string json_text(const model::JsonValue& doc, std::string_view key) {
   const model::JsonValue* v = doc.find(key);
   return v != nullptr && v->is_string() ? v->as_string() : std::string();
@@ -76,9 +83,9 @@ std::string json_message(const model::JsonValue& doc) {
   return message.empty() ? json_text(doc, "Message") : message;
 }
 
-std::string after_hash(std::string type) {
+std::string after_hash(std::string_view type) {
   auto hash = type.rfind('#');
-  return hash == std::string::npos ? type : type.substr(hash + 1);
+  return std::string(hash == std::string_view::npos ? type : type.substr(hash + 1));
 }
 
 }  // namespace
@@ -186,6 +193,7 @@ AwsError decode_dynamodb_error(int http_status, const HeaderList& headers, std::
     message = json_message(*doc);
   }
   if (code.empty()) code = after_hash(header_value(headers, "x-amzn-ErrorType"));
+  if (code.empty()) code = json_service_status_code(http_status);
   std::string request_id = header_value(headers, "x-amzn-RequestId");
   return finish(http_status, std::move(code), std::move(message), std::move(request_id));
 }
@@ -199,6 +207,7 @@ AwsError decode_lambda_error(int http_status, const HeaderList& headers, std::st
     if (code.empty()) code = json_text(*doc, "Type");
     message = json_message(*doc);
   }
+  if (code.empty()) code = json_service_status_code(http_status);
   std::string request_id = header_value(headers, "x-amzn-RequestId");
   return finish(http_status, std::move(code), std::move(message), std::move(request_id));
 }

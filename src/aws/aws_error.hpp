@@ -54,7 +54,8 @@ std::string status_error_code(int http_status);
 // x-amz-request-id header; a missing or unreadable body gives status_error_code().
 AwsError decode_s3_error(int http_status, const HeaderList& headers, std::string_view body);
 // DynamoDB: {"__type":"com.amazonaws.dynamodb.v20120810#Code","message":"..."} (or "Message");
-// request id from x-amzn-RequestId.
+// request id from x-amzn-RequestId. A body without a type gives x-amzn-ErrorType, else a code
+// from the status (500 InternalServerError, 503 ServiceUnavailable, then as status_error_code).
 AwsError decode_dynamodb_error(int http_status, const HeaderList& headers, std::string_view body);
 // Lambda: the code from x-amzn-ErrorType (anything after ':' dropped), else the body's __type
 // or Type; the message from the body's message or Message; request id from x-amzn-RequestId.

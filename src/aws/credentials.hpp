@@ -70,7 +70,7 @@ struct CredentialsChainOptions {
 class CredentialsChain {
  public:
   // The standard chain over this environment.
-  explicit CredentialsChain(Environment env, CredentialsChainOptions options = {});
+  explicit CredentialsChain(const Environment& env, CredentialsChainOptions options = {});
   // A custom chain (tests, or a fixed source).
   CredentialsChain(std::vector<std::unique_ptr<CredentialsProvider>> providers,
                    CredentialsChainOptions options);

@@ -66,7 +66,7 @@ Result<ProvidedCredentials> parse_credentials_json(std::string_view body, std::s
   return out;
 }
 
-CredentialsChain::CredentialsChain(Environment env, CredentialsChainOptions options)
+CredentialsChain::CredentialsChain(const Environment& env, CredentialsChainOptions options)
     : options_(std::move(options)) {
   // An explicit --profile means "use this profile", so the environment's keys must not win.
   if (options_.profile.empty()) providers_.push_back(make_environment_provider(env));

@@ -6,7 +6,6 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -15,7 +14,7 @@ namespace {
 
 constexpr std::string_view kTraceIdHeader = "X-Amzn-Trace-Id";
 constexpr const char* kTraceIdVariable = "_X_AMZN_TRACE_ID";
-constexpr long kTransferBufferBytes = 256 * 1024;
+constexpr long kTransferBufferBytes = 256L * 1024;
 
 void global_init_once() {
   static std::once_flag once;
@@ -91,7 +90,7 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
     return *got;
   }
   std::size_t n = std::min(capacity, request.body.size() - transfer->body_offset);
-  std::memcpy(buffer, request.body.data() + transfer->body_offset, n);
+  request.body.copy(buffer, n, transfer->body_offset);
   transfer->body_offset += n;
   return n;
 }

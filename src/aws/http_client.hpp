@@ -77,7 +77,7 @@ struct HttpClientOptions {
   std::uint32_t low_speed_limit = 0;
   std::chrono::seconds low_speed_time{0};
   // Bodies at least this large are sent with Expect: 100-continue.
-  std::uint64_t expect_continue_threshold = 1024 * 1024;
+  std::uint64_t expect_continue_threshold = 1024ULL * 1024;
   std::chrono::milliseconds expect_continue_timeout{1000};
   // Idle connections kept in the shared cache.
   long max_connections = 64;
@@ -89,7 +89,7 @@ struct HttpClientOptions {
 };
 
 // How many bytes of an error response body are kept.
-inline constexpr std::size_t kMaxErrorBodyBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxErrorBodyBytes = std::size_t{1024} * 1024;
 
 class HttpClient {
  public:

@@ -94,7 +94,9 @@ Result<AwsProfileFile> AwsProfileFile::parse(std::string_view text, AwsFileKind 
     std::string key = lower(trim(line.substr(0, eq)));
     std::string value(strip_inline_comment(trim(line.substr(eq + 1))));
     if (indented && !parent_key.empty()) {
-      (*current)[parent_key + "." + key] = std::move(value);
+      std::string sub_key = parent_key;
+      sub_key.append(".").append(key);
+      (*current)[std::move(sub_key)] = std::move(value);
       continue;
     }
     parent_key = value.empty() ? key : std::string();

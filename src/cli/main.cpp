@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       {"convert", csv2ddb::cli::run_convert},
       {"ingest", csv2ddb::cli::run_ingest},
       {"demo", csv2ddb::cli::run_demo},
+      {"local", csv2ddb::cli::run_local},
   };
   if (argc < 2) {
     std::cerr << kUsage;

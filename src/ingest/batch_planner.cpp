@@ -65,8 +65,8 @@ std::optional<Batch> BatchPlanner::add(PlannedItem item) {
                             holds_key(item.fingerprint))) {
     closed = flush();
   }
-  pending_.add(std::move(item.item),
-               ItemInfo{std::move(item.fingerprint), item.line, item.request_bytes});
+  pending_.add(std::move(item.item), ItemInfo{std::move(item.fingerprint), item.line,
+                                              item.request_bytes, item.write_units});
   return closed;
 }
 

@@ -26,6 +26,7 @@ struct PlannedItem {
   std::string fingerprint;        // model::key_fingerprint
   std::uint64_t line = 0;         // CSV line, for rejections the server causes
   std::size_t request_bytes = 0;  // estimate_request_bytes(item)
+  std::uint32_t write_units = 1;  // write_units(item_size(item)), for pacing
 };
 
 // What the engine knows about each item of a batch besides the item itself.
@@ -33,6 +34,7 @@ struct ItemInfo {
   std::string fingerprint;
   std::uint64_t line = 0;
   std::size_t request_bytes = 0;
+  std::uint32_t write_units = 1;
 };
 
 // One BatchWriteItem request's worth. Items and their info are parallel vectors so that
@@ -41,11 +43,13 @@ struct Batch {
   std::vector<model::Item> items;
   std::vector<ItemInfo> info;
   std::size_t request_bytes = 0;
+  std::uint64_t write_units = 0;
 
   std::size_t size() const { return items.size(); }
   bool empty() const { return items.empty(); }
   void add(model::Item item, ItemInfo item_info) {
     request_bytes += item_info.request_bytes;
+    write_units += item_info.write_units;
     items.push_back(std::move(item));
     info.push_back(std::move(item_info));
   }

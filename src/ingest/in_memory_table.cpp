@@ -36,6 +36,12 @@ void InMemoryTable::fail_calls_after(std::size_t call_number, ScriptedFailure fa
   failures_after_.emplace(call_number, std::move(failure));
 }
 
+void InMemoryTable::set_write_capacity(double wcu_per_second, Clock& clock) {
+  std::lock_guard lock(mutex_);
+  capacity_ = wcu_per_second;
+  capacity_clock_ = &clock;
+}
+
 void InMemoryTable::set_unprocessed_count(std::size_t count, std::size_t calls) {
   std::lock_guard lock(mutex_);
   unprocessed_count_ = count;
@@ -96,11 +102,19 @@ BatchWriteOutcome InMemoryTable::batch_put(const std::string& table,
         call.fingerprints.push_back(model::key_fingerprint(item, schema_));
       }
     }
+    for (const model::Item& item : items) call.write_units += write_units(item);
+    if (capacity_clock_ != nullptr) call.at = capacity_clock_->now();
     calls_.push_back(std::move(call));
     ++in_progress_;
     max_in_progress_ = std::max(max_in_progress_, in_progress_);
   }
-  if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+  if (delay_.count() > 0) {
+    if (call_sleeper_ != nullptr) {
+      call_sleeper_->sleep(delay_);
+    } else {
+      std::this_thread::sleep_for(delay_);
+    }
+  }
 
   std::lock_guard lock(mutex_);
   --in_progress_;
@@ -131,6 +145,23 @@ BatchWriteOutcome InMemoryTable::batch_put(const std::string& table,
   }
   if (std::optional<BatchWriteOutcome> invalid = validate(items)) {
     return finish(std::move(*invalid));
+  }
+  if (capacity_clock_ != nullptr) {
+    const std::int64_t second = calls_[call_number - 1].at.count() / 1'000'000;
+    if (second != capacity_second_) {
+      capacity_second_ = second;
+      capacity_used_ = 0;
+    }
+    const double units = calls_[call_number - 1].write_units;
+    if (capacity_used_ + units > capacity_) {
+      const ScriptedFailure throttled;
+      BatchWriteOutcome outcome;
+      outcome.status = throttled.status;
+      outcome.error_code = throttled.code;
+      outcome.error_message = throttled.message;
+      return finish(std::move(outcome));
+    }
+    capacity_used_ += units;
   }
 
   ++accepted_calls_;

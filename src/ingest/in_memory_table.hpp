@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ingest/table_writer.hpp"
+#include "ingest/write_pacer.hpp"
 
 namespace csv2ddb::ingest {
 
@@ -36,6 +37,8 @@ class InMemoryTable final : public TableWriter {
     std::vector<std::string> fingerprints;  // the keys sent, in request order (when storing)
     BatchWriteOutcome::Status status = BatchWriteOutcome::Status::kOk;
     std::size_t unprocessed = 0;
+    std::chrono::microseconds at{0};  // by the capacity clock, when one is set
+    double write_units = 0;           // of the items sent
   };
 
   explicit InMemoryTable(model::KeySchema schema, std::string name = "table");
@@ -59,6 +62,12 @@ class InMemoryTable final : public TableWriter {
   void set_invalid_item(std::function<bool(const model::Item&)> predicate, std::string message);
   // Time each call takes (slept outside the lock, so calls from lanes overlap).
   void set_call_delay(std::chrono::microseconds delay) { delay_ = delay; }
+  // Each call is sent at the moment the capacity clock says; a call whose write units would
+  // take the current second of that clock past `wcu_per_second` is throttled whole
+  // (ProvisionedThroughputExceededException), as a table at its limit does.
+  void set_write_capacity(double wcu_per_second, Clock& clock);
+  // The call delay passes on this sleeper (e.g. a ManualClock) instead of the real clock.
+  void set_call_sleeper(Sleeper* sleeper) { call_sleeper_ = sleeper; }
   // Keep only counts, not items nor the keys of calls (for runs of millions of rows).
   void set_store_items(bool store) { store_items_ = store; }
 
@@ -91,6 +100,11 @@ class InMemoryTable final : public TableWriter {
   std::string invalid_message_;
   std::chrono::microseconds delay_{0};
   bool store_items_ = true;
+  double capacity_ = 0;
+  Clock* capacity_clock_ = nullptr;
+  std::int64_t capacity_second_ = -1;
+  double capacity_used_ = 0;
+  Sleeper* call_sleeper_ = nullptr;
   std::size_t puts_ = 0;
   std::size_t in_progress_ = 0;
   std::size_t max_in_progress_ = 0;

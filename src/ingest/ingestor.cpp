@@ -2,15 +2,23 @@
 
 #include <chrono>
 
+#include "ingest/json_array_reader.hpp"
 #include "ingest/json_copy_sink.hpp"
 #include "ingest/rejected_sink.hpp"
 #include "ingest/unprocessed_sink.hpp"
 #include "ingest/writer_lane.hpp"
+#include "model/dynamodb_json.hpp"
+#include "model/item_size.hpp"
+#include "model/json.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
 
 constexpr std::uint64_t kProgressEveryRows = 8192;
+// How often the reader folds the lanes' finished batches into the resume point: often enough
+// that the per-lane lists stay short, rarely enough to cost nothing per row.
+constexpr std::uint64_t kCheckpointEveryRows = 2048;
+constexpr std::size_t kMaxRejectedElementBytes = 1024;
 
 // The outcome sinks of one run; each present only when its output is wanted.
 struct Sinks {
@@ -66,6 +74,16 @@ Result<std::optional<std::vector<std::string>>> read_header(csv::CsvReader& read
       std::vector<std::string>(record.fields.begin(), record.fields.end()));
 }
 
+// One element of a re-driven item array: a plain JSON object typed back into an item.
+Result<model::Item> decode_array_element(const std::string& text, const model::KeySchema& schema) {
+  Result<model::JsonValue> parsed = model::parse_json(text);
+  if (!parsed) return parsed.take_error();
+  if (parsed->kind() != model::JsonValue::Kind::kObject) {
+    return make_error("ValidationException", "an element of an item file is not a JSON object");
+  }
+  return model::decode_plain_item(*parsed, schema);
+}
+
 Status write_report(const IngestOutputs& outputs, const Report& report) {
   if (outputs.store == nullptr || outputs.report_key.empty()) return {};
   Result<std::unique_ptr<ObjectWriter>> writer =
@@ -95,24 +113,44 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     schema = std::move(described.value());
   }
 
-  csv::CsvReader reader(std::move(source), options.reader);
-  Result<std::optional<std::vector<std::string>>> header = read_header(reader, options);
-  if (!header) return header.take_error();
+  const bool item_array = options.input_format == InputFormat::kItemArray;
+  std::optional<csv::CsvReader> reader;
+  std::optional<JsonArrayReader> array_reader;
   std::optional<RowMapper> mapper;
-  if (header->has_value()) {
-    Result<RowMapper> created = RowMapper::create(std::move(**header), schema, options.typing);
-    if (!created) return created.take_error();
-    mapper.emplace(std::move(created.value()));
+  if (item_array) {
+    array_reader.emplace(std::move(source));
+  } else {
+    reader.emplace(std::move(source), options.reader);
+    Result<std::optional<std::vector<std::string>>> header = read_header(*reader, options);
+    if (!header) return header.take_error();
+    if (header->has_value()) {
+      Result<RowMapper> created = RowMapper::create(std::move(**header), schema, options.typing);
+      if (!created) return created.take_error();
+      mapper.emplace(std::move(created.value()));
+    }
+    if (options.resume) {
+      if (Status skipped = reader->skip_to(options.resume->byte_offset, options.resume->line);
+          !skipped) {
+        return skipped.take_error();
+      }
+    }
   }
+  auto bytes_consumed = [&] {
+    return item_array ? array_reader->bytes_consumed() : reader->bytes_consumed();
+  };
 
+  Clock& clock = options.clock != nullptr ? *options.clock : default_clock();
+  Sleeper& sleeper = options.sleeper != nullptr ? *options.sleeper : default_sleeper();
   Sinks sinks(options.outputs);
   RetryPolicy policy(options.retry,
                      options.random != nullptr ? *options.random : default_random_source());
-  LaneContext context(table, options.table, schema, policy,
-                      options.sleeper != nullptr ? *options.sleeper : default_sleeper());
+  std::optional<WritePacer> pacer;
+  if (options.pacing && !options.dry_run) pacer.emplace(*options.pacing, clock, sleeper);
+  LaneContext context(table, options.table, schema, policy, sleeper);
   context.limits = options.batch_limits;
   context.unprocessed = sinks.unprocessed ? &*sinks.unprocessed : nullptr;
   context.rejected = sinks.rejected ? &*sinks.rejected : nullptr;
+  context.pacer = pacer ? &*pacer : nullptr;
   std::vector<std::unique_ptr<WriterLane>> lanes;
   const std::size_t lane_count = options.lanes == 0 ? 1 : options.lanes;
   if (!options.dry_run) {
@@ -123,57 +161,128 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     context.on_stop = [&lanes] {
       for (auto& lane : lanes) lane->abort();
     };
-    for (auto& lane : lanes) lane->start();
   }
+  std::optional<CheckpointTracker> tracker;
+  if (options.on_checkpoint && !options.dry_run && !item_array) {
+    tracker.emplace(lanes.size(), options.resume);
+    context.log_completions = true;
+  }
+  for (auto& lane : lanes) lane->start();
 
+  const ResumePoint base = options.resume.value_or(ResumePoint{});
   auto report_progress = [&] {
     if (!progress) return;
-    progress(Progress{report.rows_read,
-                      options.dry_run ? report.rows_written : context.rows_written.load(),
-                      report.rows_rejected, reader.bytes_consumed()});
+    progress(Progress{
+        base.rows_read + report.rows_read,
+        base.rows_written + (options.dry_run ? report.rows_written : context.rows_written.load()),
+        report.rows_rejected, bytes_consumed(), context.units_written.load()});
+  };
+  auto last_checkpoint = clock.now();
+  auto checkpoint_now = [&](bool force) {
+    if (!tracker) return;
+    std::optional<ResumePoint> point = tracker->update(lanes);
+    if (!tracker->following()) context.log_completions = false;
+    if (!point) return;
+    const auto now = clock.now();
+    if (force || now - last_checkpoint >= options.checkpoint_interval) {
+      last_checkpoint = now;
+      options.on_checkpoint(*point);
+    }
+  };
+
+  // Hands an item to its lane; false when the run is stopping.
+  auto queue_item = [&](model::Item& item, std::uint64_t line, const RowMark* mark) {
+    PlannedItem planned;
+    planned.fingerprint = model::key_fingerprint(item, schema);
+    planned.line = line;
+    planned.request_bytes = estimate_request_bytes(item);
+    planned.write_units = write_units(model::item_size(item));
+    planned.item = std::move(item);
+    item = model::Item{};
+    const std::size_t lane = lane_for(planned.fingerprint, lanes.size());
+    if (!lanes[lane]->push(std::move(planned))) return false;
+    if (tracker && mark != nullptr) tracker->item_queued(lane, *mark);
+    return true;
   };
 
   std::optional<Error> read_error;
+  bool interrupted = false;
+  auto should_stop = [&] {
+    if (context.stopping) return true;
+    if (options.interrupt != nullptr && options.interrupt->load()) interrupted = true;
+    return interrupted;
+  };
+  auto reject = [&](Rejection& rejection) {
+    ++report.rows_rejected;
+    if (!sinks.rejected) return;
+    if (Status added = sinks.rejected->add(rejection); !added) read_error = added.take_error();
+  };
+  auto copy_item = [&](const model::Item& item) {
+    if (!sinks.json_copy) return;
+    if (Status added = sinks.json_copy->add(item); !added) read_error = added.take_error();
+  };
+
   if (mapper) {
     csv::Record record;
     model::Item item;
     Rejection rejection;
-    while (!context.stopping) {
-      Result<bool> more = reader.next(record);
+    while (!should_stop()) {
+      Result<bool> more = reader->next(record);
       if (!more) {
         read_error = more.take_error();
         break;
       }
       if (!*more) break;
+      const RowMark mark{record.byte_offset, record.line, base.rows_read + report.rows_read,
+                         base.rows_skipped + report.rows_skipped};
+      if (tracker) tracker->record_read(mark);
       ++report.rows_read;
       switch (mapper->map(record, item, rejection)) {
         case RowMapper::Outcome::kSkipped:
           ++report.rows_skipped;
           break;
         case RowMapper::Outcome::kRejected:
-          ++report.rows_rejected;
-          if (sinks.rejected) {
-            if (Status added = sinks.rejected->add(rejection); !added) {
-              read_error = added.take_error();
-            }
-          }
+          if (tracker) tracker->row_not_written(mark);
+          reject(rejection);
           break;
         case RowMapper::Outcome::kItem: {
-          if (sinks.json_copy) {
-            if (Status added = sinks.json_copy->add(item); !added) read_error = added.take_error();
-          }
+          copy_item(item);
           if (options.dry_run) {
             ++report.rows_written;
             break;
           }
-          PlannedItem planned;
-          planned.fingerprint = model::key_fingerprint(item, schema);
-          planned.line = record.line;
-          planned.request_bytes = estimate_request_bytes(item);
-          planned.item = std::move(item);
-          item = model::Item{};
-          const std::size_t lane = lane_for(planned.fingerprint, lanes.size());
-          if (!lanes[lane]->push(std::move(planned))) break;  // stopping: the loop ends
+          if (!queue_item(item, record.line, &mark)) break;  // stopping: the loop ends
+          break;
+        }
+      }
+      if (read_error) break;
+      if (report.rows_read % kCheckpointEveryRows == 0) checkpoint_now(false);
+      if (report.rows_read % kProgressEveryRows == 0) report_progress();
+    }
+  } else if (array_reader) {
+    std::string text;
+    model::Item item;
+    while (!should_stop()) {
+      Result<bool> more = array_reader->next(text);
+      if (!more) {
+        read_error = more.take_error();
+        break;
+      }
+      if (!*more) break;
+      ++report.rows_read;
+      Result<model::Item> decoded = decode_array_element(text, schema);
+      if (!decoded) {
+        Rejection rejection;
+        rejection.line = array_reader->elements();  // the element's number in the array
+        rejection.reason = decoded.error().message;
+        rejection.fields.push_back(model::displayable_utf8(text, kMaxRejectedElementBytes));
+        reject(rejection);
+      } else {
+        item = std::move(decoded.value());
+        copy_item(item);
+        if (options.dry_run) {
+          ++report.rows_written;
+        } else if (!queue_item(item, array_reader->elements(), nullptr)) {
           break;
         }
       }
@@ -183,18 +292,49 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   }
   if (read_error) context.fail(*read_error);
 
-  for (auto& lane : lanes) lane->close();
+  if (interrupted && !context.stopping) {
+    // Ctrl-C: drop what waits in the queues, finish what is being sent.
+    context.interrupted = true;
+    for (auto& lane : lanes) lane->abort();
+  } else {
+    for (auto& lane : lanes) lane->close();
+  }
   for (auto& lane : lanes) lane->join();
   if (std::optional<Error> failure = context.failure()) {
     sinks.abort();
     return std::move(*failure);
   }
 
+  report.bytes_read = bytes_consumed();
+  if (interrupted) {
+    // Report what the checkpoint covers: the rows before it, all written or skipped. The
+    // outputs are not committed; the resumed run writes them for the rest of the input.
+    sinks.abort();
+    std::optional<ResumePoint> point = tracker ? tracker->update(lanes) : std::nullopt;
+    if (point) options.on_checkpoint(*point);
+    const ResumePoint covered = point.value_or(base);
+    report.rows_read = covered.rows_read;
+    report.rows_written = covered.rows_written;
+    report.rows_skipped = covered.rows_skipped;
+    report.rows_rejected = 0;
+    report.rows_unprocessed = 0;
+    if (!tracker) {  // no checkpoint: report what the lanes did, rows read or not
+      for (const auto& lane : lanes) report.rows_written += lane->stats().written;
+      report.rows_read = report.rows_written;
+    }
+    if (diagnostics != nullptr) {
+      diagnostics->interrupted = true;
+      diagnostics->checkpoint = point;
+    }
+  }
+
   for (const auto& lane : lanes) {
     const LaneStats& stats = lane->stats();
-    report.rows_written += stats.written;
-    report.rows_unprocessed += stats.unprocessed;
-    report.rows_rejected += stats.rejected;
+    if (!interrupted) {
+      report.rows_written += stats.written;
+      report.rows_unprocessed += stats.unprocessed;
+      report.rows_rejected += stats.rejected;
+    }
     report.requests += stats.requests;
     report.retries += stats.retries;
     report.throttles += stats.throttles;
@@ -204,23 +344,28 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
           std::max(diagnostics->max_lane_queue_depth, lane->queue_high_water());
     }
   }
-  report.bytes_read = reader.bytes_consumed();
+  if (!interrupted) {
+    report.rows_read += base.rows_read;
+    report.rows_written += base.rows_written;
+    report.rows_skipped += base.rows_skipped;
+  }
   if (!report.balanced()) {
     sinks.abort();
     return make_error("InternalError", "row accounting does not balance: " + report.to_json());
   }
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (interrupted) return report;
   if (Status finished = sinks.finish(); !finished) {
     sinks.abort();
     return finished.take_error();
   }
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (Status written = write_report(options.outputs, report); !written) {
     return written.take_error();
   }
   if (progress) {
-    progress(
-        Progress{report.rows_read, report.rows_written, report.rows_rejected, report.bytes_read});
+    progress(Progress{report.rows_read, report.rows_written, report.rows_rejected,
+                      report.bytes_read, context.units_written.load()});
   }
   return report;
 }

@@ -6,6 +6,8 @@
 // instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,11 +19,13 @@
 #include "csv/byte_source.hpp"
 #include "csv/reader.hpp"
 #include "ingest/batch_planner.hpp"
+#include "ingest/checkpoint_tracker.hpp"
 #include "ingest/object_store.hpp"
 #include "ingest/report.hpp"
 #include "ingest/retry_policy.hpp"
 #include "ingest/row_mapper.hpp"
 #include "ingest/table_writer.hpp"
+#include "ingest/write_pacer.hpp"
 
 namespace csv2ddb::ingest {
 
@@ -33,6 +37,11 @@ struct IngestOutputs {
   std::string unprocessed_key;
   std::string rejected_key;
   std::string report_key;
+};
+
+enum class InputFormat {
+  kCsv,
+  kItemArray,  // a JSON array of plain items: an unprocessed/ file being re-driven
 };
 
 struct IngestOptions {
@@ -50,6 +59,22 @@ struct IngestOptions {
   IngestOutputs outputs;
   bool dry_run = false;     // map and validate only: no table calls
   std::string source_name;  // for the report; default: the byte source's name
+  InputFormat input_format = InputFormat::kCsv;
+
+  // Client-side pacing shared by all lanes (write_pacer.hpp); none when unset.
+  std::optional<PacerConfig> pacing;
+  Clock* clock = nullptr;  // default: default_clock(); for pacing and checkpoint intervals
+
+  // Set (from a signal handler) to stop: reading stops, lanes finish the batches they are
+  // sending, and the run returns the rows accounted before the last checkpoint.
+  const std::atomic<bool>* interrupt = nullptr;
+  // CSV only. Called from the calling thread with each new resume point, at most every
+  // `checkpoint_interval`, and once more when the run is interrupted. The caller stores it.
+  std::function<void(const ResumePoint&)> on_checkpoint;
+  std::chrono::milliseconds checkpoint_interval{2000};
+  // Continue an earlier run from here: the reader skips to the point (`header` must hold the
+  // earlier run's header) and the report counts the rows before it too.
+  std::optional<ResumePoint> resume;
 };
 
 struct Progress {
@@ -57,12 +82,16 @@ struct Progress {
   std::uint64_t rows_written = 0;
   std::uint64_t rows_rejected = 0;
   std::uint64_t bytes_read = 0;
+  std::uint64_t units_written = 0;  // write units of the rows written
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 
 // What a run observed about itself, for tests and benchmarks.
 struct IngestDiagnostics {
   std::size_t max_lane_queue_depth = 0;  // most items any lane queue held at once
+  bool interrupted = false;  // the run stopped on `interrupt`; the report covers the rows
+                             // before the checkpoint (`checkpoint`)
+  std::optional<ResumePoint> checkpoint;
 };
 
 // Runs one ingestion. Errors (code and message) for what stops the accounting itself: an

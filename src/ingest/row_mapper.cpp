@@ -5,10 +5,11 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
-#include "ingest/utf8_text.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
+#include "model/json.hpp"
 #include "model/number.hpp"
 
 namespace csv2ddb::ingest {
@@ -30,7 +31,7 @@ Error header_error(std::string message) {
 }
 
 std::string quoted(std::string_view value) {
-  return "'" + displayable_field(value, kMaxQuotedValueBytes) + "'";
+  return "'" + model::displayable_utf8(value, kMaxQuotedValueBytes) + "'";
 }
 
 // The next attribute slot of `item`, reusing the storage of an earlier row's attribute.
@@ -109,19 +110,21 @@ Result<RowMapper> RowMapper::create(std::vector<std::string> header, model::KeyS
                                     Typing typing) {
   RowMapper mapper;
   mapper.columns_.resize(header.size());
+  // Position of each name seen so far: duplicate detection in linear time, since a header may
+  // have tens of thousands of columns.
+  std::unordered_map<std::string_view, std::size_t> first_position;
+  first_position.reserve(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string& name = header[i];
     if (name.empty()) {
       return header_error("column " + std::to_string(i + 1) + " of the header is empty");
     }
-    if (find_invalid_utf8(name)) {
+    if (model::first_invalid_utf8(name)) {
       return header_error("column " + std::to_string(i + 1) + " of the header is not valid UTF-8");
     }
-    for (std::size_t j = 0; j < i; ++j) {
-      if (header[j] == name) {
-        return header_error("column " + std::to_string(i + 1) + " '" + name +
-                            "' duplicates column " + std::to_string(j + 1));
-      }
+    if (auto [it, inserted] = first_position.emplace(name, i); !inserted) {
+      return header_error("column " + std::to_string(i + 1) + " '" + name + "' duplicates column " +
+                          std::to_string(it->second + 1));
     }
   }
   auto find_column = [&](const std::string& name) -> std::optional<std::size_t> {
@@ -178,7 +181,7 @@ RowMapper::Outcome RowMapper::map(const csv::Record& record, model::Item& item,
     rejection.fields.clear();
     const std::size_t shown = std::min(record.fields.size(), kMaxRejectedFields);
     for (std::size_t i = 0; i < shown; ++i) {
-      rejection.fields.push_back(displayable_field(record.fields[i], kMaxRejectedFieldBytes));
+      rejection.fields.push_back(model::displayable_utf8(record.fields[i], kMaxRejectedFieldBytes));
     }
     if (shown < record.fields.size()) {
       rejection.fields.push_back("\xE2\x80\xA6 " + std::to_string(record.fields.size() - shown) +
@@ -216,7 +219,7 @@ RowMapper::Outcome RowMapper::map(const csv::Record& record, model::Item& item,
       if (is_key) return reject("key attribute '" + name + "' is empty");
       continue;
     }
-    if (const std::optional<std::size_t> bad = find_invalid_utf8(cell)) {
+    if (const std::optional<std::size_t> bad = model::first_invalid_utf8(cell)) {
       return reject("column '" + name + "' is not valid UTF-8 at byte " + std::to_string(*bad));
     }
 

@@ -1,10 +1,11 @@
 #include "ingest/writer_lane.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
-#include "ingest/utf8_text.hpp"
 #include "model/dynamodb_json.hpp"
+#include "model/json.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -90,16 +91,37 @@ void WriterLane::run() {
       if (std::optional<Batch> partial = planner_.flush()) send(std::move(*partial));
     }
   }
-  if (context_.stopping) return;
+  if (context_.stopping || context_.interrupted) return;
   if (std::optional<Batch> last = planner_.flush()) send(std::move(*last));
 }
 
+void WriterLane::take_completed(std::vector<CompletedBatch>& out) {
+  std::lock_guard lock(completed_mutex_);
+  out.insert(out.end(), completed_.begin(), completed_.end());
+  completed_.clear();
+}
+
 void WriterLane::send(Batch batch) {
+  const auto items = static_cast<std::uint32_t>(batch.size());
+  const std::uint64_t not_written_before = stats_.unprocessed + stats_.rejected;
+  send_attempts(std::move(batch));
+  if (!context_.log_completions) return;
+  const bool clean =
+      !context_.stopping && stats_.unprocessed + stats_.rejected == not_written_before;
+  std::lock_guard lock(completed_mutex_);
+  completed_.push_back(CompletedBatch{items, clean});
+}
+
+void WriterLane::send_attempts(Batch batch) {
   int attempt = 0;
   int last_retry_cost = 0;
   while (!batch.empty()) {
     if (context_.stopping) return;  // the run failed elsewhere; its outputs are discarded
     ++attempt;
+    if (context_.pacer != nullptr) {
+      context_.pacer->acquire(static_cast<std::uint32_t>(
+          std::min<std::uint64_t>(batch.write_units, std::numeric_limits<std::uint32_t>::max())));
+    }
     ++stats_.requests;
     if (attempt > 1) ++stats_.retries;
     BatchWriteOutcome outcome = context_.table.batch_put(context_.table_name, batch.items);
@@ -110,10 +132,19 @@ void WriterLane::send(Batch batch) {
         stats_.consumed_wcu += outcome.consumed_wcu;
         context_.policy.after_success(last_retry_cost);
         const std::size_t sent = batch.size();
+        const std::uint64_t sent_units = batch.write_units;
         if (!outcome.unprocessed.empty()) keep_unprocessed(batch, outcome.unprocessed);
         if (outcome.unprocessed.empty()) batch = {};
         stats_.written += sent - batch.size();
         context_.rows_written += sent - batch.size();
+        context_.units_written += sent_units - batch.write_units;
+        if (context_.pacer != nullptr) {
+          if (batch.empty()) {
+            context_.pacer->on_success();
+          } else {
+            context_.pacer->on_throttle();
+          }
+        }
         if (batch.empty()) return;
         // UnprocessedItems is DynamoDB shedding load: back off as for throttling.
         error_class = ErrorClass::kThrottling;
@@ -121,6 +152,7 @@ void WriterLane::send(Batch batch) {
       }
       case BatchWriteOutcome::Status::kThrottled:
         ++stats_.throttles;
+        if (context_.pacer != nullptr) context_.pacer->on_throttle();
         error_class = ErrorClass::kThrottling;
         break;
       case BatchWriteOutcome::Status::kTransient:
@@ -139,8 +171,8 @@ void WriterLane::send(Batch batch) {
         for (std::size_t i = 0; i < batch.size(); ++i) {
           (i < half ? first : second).add(std::move(batch.items[i]), std::move(batch.info[i]));
         }
-        send(std::move(first));
-        send(std::move(second));
+        send_attempts(std::move(first));
+        send_attempts(std::move(second));
         return;
       }
       case BatchWriteOutcome::Status::kFatal:
@@ -194,7 +226,7 @@ void WriterLane::reject(const model::Item& item, const ItemInfo& info,
                                                 : outcome.error_code + ": " + outcome.error_message;
   for (const model::Attribute& attribute : item.attributes) {
     rejection.fields.push_back(
-        displayable_field(cell_text(attribute.value), kMaxRejectedFieldBytes));
+        model::displayable_utf8(cell_text(attribute.value), kMaxRejectedFieldBytes));
   }
   if (Status added = context_.rejected->add(rejection); !added) context_.fail(added.take_error());
 }

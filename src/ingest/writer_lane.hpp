@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ingest/batch_planner.hpp"
 #include "ingest/bounded_queue.hpp"
@@ -18,6 +19,7 @@
 #include "ingest/retry_policy.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/unprocessed_sink.hpp"
+#include "ingest/write_pacer.hpp"
 
 namespace csv2ddb::ingest {
 
@@ -39,11 +41,18 @@ struct LaneContext {
   BatchLimits limits;
   UnprocessedSink* unprocessed = nullptr;
   RejectedSink* rejected = nullptr;
+  WritePacer* pacer = nullptr;  // null: no pacing
   // A partial batch waits this long for more items before it is sent anyway (slow inputs).
   std::chrono::milliseconds linger{50};
 
-  std::atomic<std::uint64_t> rows_written{0};  // for progress reports while running
+  std::atomic<std::uint64_t> rows_written{0};   // for progress reports while running
+  std::atomic<std::uint64_t> units_written{0};  // write units of those rows
   std::atomic<bool> stopping{false};
+  // Ctrl-C: the engine aborts the queues; lanes finish the batch they are sending (retries
+  // included) and drop what they hold unsent, which the checkpoint leaves for the resume.
+  std::atomic<bool> interrupted{false};
+  // Lanes log each finished batch (CompletedBatch) only while the checkpoint needs them.
+  std::atomic<bool> log_completions{false};
 
   // The first error that stops the run (a fatal answer, an output that cannot be written).
   // `on_stop` runs once, on the first failure (the engine aborts every queue there).
@@ -66,6 +75,13 @@ struct LaneStats {
   double consumed_wcu = 0;
 };
 
+// A batch a lane has finished with: its items are the next `items` of those the lane was given,
+// in order (a lane batches and sends in queue order). `clean`: every one of them was written.
+struct CompletedBatch {
+  std::uint32_t items = 0;
+  bool clean = true;
+};
+
 class WriterLane {
  public:
   WriterLane(LaneContext& context, std::size_t queue_capacity);
@@ -83,10 +99,13 @@ class WriterLane {
   // Valid after join().
   const LaneStats& stats() const { return stats_; }
   std::size_t queue_high_water() const { return queue_.high_water(); }
+  // Moves the batches finished since the last call into `out` (thread-safe).
+  void take_completed(std::vector<CompletedBatch>& out);
 
  private:
   void run();
-  void send(Batch batch);
+  void send(Batch batch);            // one batch to its end, logged as completed
+  void send_attempts(Batch batch);   // the attempts (and splits) of one batch
   void give_up(const Batch& batch);  // to unprocessed/
   void reject(const model::Item& item, const ItemInfo& info, const BatchWriteOutcome& outcome);
   // Keeps the entries of `batch` whose keys the server returned unprocessed.
@@ -97,6 +116,8 @@ class WriterLane {
   BatchPlanner planner_;
   LaneStats stats_;
   std::thread thread_;
+  std::mutex completed_mutex_;
+  std::vector<CompletedBatch> completed_;
 };
 
 }  // namespace csv2ddb::ingest

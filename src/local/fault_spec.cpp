@@ -18,10 +18,12 @@ Error bad(std::string_view pair, std::string_view why) {
 Result<FaultSpec> parse_fault_spec(std::string_view text) {
   FaultSpec spec;
   unsigned seen = 0;
-  while (!text.empty()) {
+  bool more = !text.empty();
+  while (more) {
     const std::size_t comma = text.find(',');
     const std::string_view pair = text.substr(0, comma);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    more = comma != std::string_view::npos;  // "a=1," has an empty last pair: an error
+    text = more ? text.substr(comma + 1) : std::string_view();
     const std::size_t equals = pair.find('=');
     if (equals == std::string_view::npos) return bad(pair, "is not name=value");
     const std::string_view name = pair.substr(0, equals);
@@ -40,11 +42,16 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
     }
     double* rate = nullptr;
     unsigned bit = 0;
-    if (name == "throttle") rate = &spec.throttle, bit = 1;
-    else if (name == "unprocessed") rate = &spec.unprocessed, bit = 2;
-    else if (name == "error") rate = &spec.error, bit = 4;
-    else if (name == "drop") rate = &spec.drop, bit = 8;
-    else return bad(pair, "names no fault");
+    if (name == "throttle")
+      rate = &spec.throttle, bit = 1;
+    else if (name == "unprocessed")
+      rate = &spec.unprocessed, bit = 2;
+    else if (name == "error")
+      rate = &spec.error, bit = 4;
+    else if (name == "drop")
+      rate = &spec.drop, bit = 8;
+    else
+      return bad(pair, "names no fault");
     if (seen & bit) return bad(pair, "is given twice");
     seen |= bit;
     double parsed = -1;

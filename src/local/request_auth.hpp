@@ -33,8 +33,9 @@ class RequestAuthenticator {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  RequestAuthenticator(AuthMode mode, std::vector<aws::Credentials> known_keys,
-                       Clock clock = [] { return std::chrono::system_clock::now(); });
+  RequestAuthenticator(
+      AuthMode mode, std::vector<aws::Credentials> known_keys,
+      Clock clock = [] { return std::chrono::system_clock::now(); });
 
   // Errors carry AWS's code and message (see sigv4_verify.hpp), never a secret.
   Status check(const HttpRequest& request, aws::AuthDialect dialect,

@@ -8,8 +8,8 @@ namespace csv2ddb::local {
 
 std::string new_request_id() {
   static std::atomic<std::uint64_t> counter{0};
-  static const std::uint64_t start = static_cast<std::uint64_t>(
-      std::chrono::system_clock::now().time_since_epoch().count());
+  static const std::uint64_t start =
+      static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   // splitmix64 over (process start, sequence number): distinct and well spread.
   std::uint64_t state = start ^ (counter.fetch_add(1) * 0x9E3779B97F4A7C15ULL);

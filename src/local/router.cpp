@@ -25,9 +25,12 @@ ServiceKind route_request(const HttpRequest& head) {
 
 Service& Router::service_for(const HttpRequest& head) {
   switch (route_request(head)) {
-    case ServiceKind::kDynamoDb: return dynamodb_;
-    case ServiceKind::kLambda: return lambda_;
-    case ServiceKind::kS3: break;
+    case ServiceKind::kDynamoDb:
+      return dynamodb_;
+    case ServiceKind::kLambda:
+      return lambda_;
+    case ServiceKind::kS3:
+      break;
   }
   return s3_;
 }
@@ -74,7 +77,7 @@ HttpResponse NotImplementedService::error_response(const HttpRequest& request, c
   HttpResponse response;
   const std::string request_id = new_request_id();
   if (kind_ == ServiceKind::kS3) {
-    response.status = error.code == "NotImplemented" ? 501
+    response.status = error.code == "NotImplemented"          ? 501
                       : error.code == "RequestEntityTooLarge" ? 413
                       : error.code == "RequestTimeTooSkewed" || error.code == "AccessDenied" ||
                               error.code == "SignatureDoesNotMatch" ||
@@ -86,7 +89,7 @@ HttpResponse NotImplementedService::error_response(const HttpRequest& request, c
     response.add_header("x-amz-request-id", request_id);
     return response;
   }
-  response.status = error.code == "NotImplemented" ? 501
+  response.status = error.code == "NotImplemented"          ? 501
                     : error.code == "RequestEntityTooLarge" ? 413
                                                             : 403;
   std::string body = "{\"Type\":\"User\",\"message\":";
@@ -101,10 +104,10 @@ HttpResponse NotImplementedService::error_response(const HttpRequest& request, c
 
 HttpResponse NotImplementedService::handle(HttpRequest& request) {
   if (kind_ == ServiceKind::kS3) {
-    return error_response(
-        request, make_error("NotImplemented",
-                            "A header you provided implies functionality that is not "
-                            "implemented: csv2ddb local does not serve S3 yet."));
+    return error_response(request,
+                          make_error("NotImplemented",
+                                     "A header you provided implies functionality that is not "
+                                     "implemented: csv2ddb local does not serve S3 yet."));
   }
   return error_response(request,
                         make_error("NotImplemented", "csv2ddb local does not serve Lambda yet."));

@@ -18,8 +18,7 @@ ServiceKind route_request(const HttpRequest& head);
 
 class Router : public HttpHandler {
  public:
-  Router(const RequestAuthenticator& authenticator, Service& dynamodb, Service& lambda,
-         Service& s3)
+  Router(const RequestAuthenticator& authenticator, Service& dynamodb, Service& lambda, Service& s3)
       : authenticator_(authenticator), dynamodb_(dynamodb), lambda_(lambda), s3_(s3) {}
 
   BodyPolicy body_policy(const HttpRequest& head) override;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,5 +91,12 @@ void append_json_string(std::string& out, std::string_view s);
 
 // True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates, max U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);
+// Offset (0-based) of the first byte that does not start or continue a well-formed sequence;
+// nullopt when `bytes` is valid. ASCII runs are skipped 8 bytes at a time.
+std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
+// A copy for display that is always valid UTF-8: each invalid byte becomes U+FFFD, and text
+// longer than `max_bytes` is cut at a character boundary and ends with "…" (so a 1 MB field
+// does not bloat a rejected/ file).
+std::string displayable_utf8(std::string_view bytes, std::size_t max_bytes);
 
 }  // namespace csv2ddb::model

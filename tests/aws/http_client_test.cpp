@@ -327,6 +327,20 @@ TEST_F(HttpClientTest, ConnectionRefused) {
   EXPECT_EQ(response.error().message.find("secret"), std::string::npos);
 }
 
+TEST_F(HttpClientTest, ConnectionClosedWithoutResponseIsConnectionReset) {
+  HttpClient client;
+  auto response = client.send({"POST", url("/drop"), {}, "{}", std::nullopt, {}});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code, "ConnectionReset");
+  EXPECT_NE(response.error().message.find("POST " + url("/drop") + ": connection closed"),
+            std::string::npos)
+      << response.error().message;
+  // The next request gets a fresh connection.
+  auto next = client.send({"GET", url("/echo"), {}, "", std::nullopt, {}});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->status, 200);
+}
+
 TEST_F(HttpClientTest, StalledServerTimesOut) {
   HttpClientOptions options;
   options.timeout = std::chrono::milliseconds(300);

@@ -73,3 +73,25 @@ TEST(IsValidUtf8, FindsAnErrorAtEveryPosition) {
 
 }  // namespace
 }  // namespace csv2ddb::model
+
+namespace csv2ddb::model {
+namespace {
+
+TEST(FirstInvalidUtf8, PointsAtTheFirstBadByteAfterLongAsciiRuns) {
+  EXPECT_EQ(first_invalid_utf8("plain ascii text, longer than eight bytes"), std::nullopt);
+  EXPECT_EQ(first_invalid_utf8("caf\xc3\xa9"), std::nullopt);
+  EXPECT_EQ(first_invalid_utf8("0123456789abcdef\xe9tail"), 16u);
+  EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u);                  // a surrogate
+  EXPECT_EQ(first_invalid_utf8("ok \xf0\x9f\x99\x82 \xc0\xaf"), 8u);  // emoji fine, overlong not
+}
+
+TEST(DisplayableUtf8, ReplacesBadBytesAndCutsAtCharacterBoundaries) {
+  EXPECT_EQ(displayable_utf8("caf\xe9!", 100), "caf\xef\xbf\xbd!");
+  EXPECT_EQ(displayable_utf8("abcdef", 4), "abcd\xe2\x80\xa6");
+  // The two-byte é does not fit in the last byte of the budget: cut before it.
+  EXPECT_EQ(displayable_utf8("abc\xc3\xa9xyz", 4), "abc\xe2\x80\xa6");
+  EXPECT_EQ(displayable_utf8("", 4), "");
+}
+
+}  // namespace
+}  // namespace csv2ddb::model

@@ -119,12 +119,13 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
       const model::JsonValue* put = element.find("PutRequest");
       const model::JsonValue* del = element.find("DeleteRequest");
       const bool is_put = put != nullptr && put->is_object();
-      const model::JsonValue* body = is_put ? put->find("Item")
+      const model::JsonValue* body = is_put                               ? put->find("Item")
                                      : del != nullptr && del->is_object() ? del->find("Key")
                                                                           : nullptr;
       if (body == nullptr || !body->is_object()) {
         return validation_error("1 validation error detected: Value null at 'requestItems." +
-                                table + ".member." + (is_put ? "putRequest.item" : "deleteRequest.key") +
+                                table + ".member." +
+                                (is_put ? "putRequest.item" : "deleteRequest.key") +
                                 "' failed to satisfy constraint: Member must not be null");
       }
       auto item = decode_item(*body);
@@ -147,8 +148,8 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
     std::unordered_set<std::string> seen;
     std::size_t i = 0;
     for (Decoded& d : decoded[table_index]) {
-      auto key = d.is_put ? item_storage_key(d.item, writes.table)
-                          : key_storage_key(d.item, writes.table);
+      auto key =
+          d.is_put ? item_storage_key(d.item, writes.table) : key_storage_key(d.item, writes.table);
       if (!key) {
         Error error = key.take_error();
         if (error.message.find("Missing the key") != std::string::npos ||
@@ -165,7 +166,10 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
       if (!seen.insert(std::move(identity)).second) {
         return validation_error("Provided list of item keys contains duplicates");
       }
-      ItemWrite write{d.is_put, std::move(key->hash), std::move(key->range), {},
+      ItemWrite write{d.is_put,
+                      std::move(key->hash),
+                      std::move(key->range),
+                      {},
                       static_cast<std::uint32_t>(d.size)};
       if (d.is_put) model::append_dynamodb_item(write.json, d.item);
       writes.writes.push_back(std::move(write));
@@ -198,8 +202,8 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
     }
     std::vector<std::uint32_t> old_sizes;
     if (!to_write.empty()) {
-      if (Status s = context.store.write(writes.table.id, to_write,
-                                         mode == "NONE" ? nullptr : &old_sizes);
+      if (Status s =
+              context.store.write(writes.table.id, to_write, mode == "NONE" ? nullptr : &old_sizes);
           !s) {
         return s.take_error();
       }
@@ -286,8 +290,8 @@ Result<std::string> batch_get_item(const model::JsonValue& request, OperationCon
     if (!projection) return projection.take_error();
     auto table = require_table(context, table_name);
     if (!table) return table.take_error();
-    TableKeys keys{std::move(*table), {}, std::move(*projection),
-                   json_boolean(spec.find("ConsistentRead"))};
+    TableKeys keys{
+        std::move(*table), {}, std::move(*projection), json_boolean(spec.find("ConsistentRead"))};
     std::unordered_set<std::string> seen;
     for (const model::Item& key_item : decoded[index]) {
       auto key = key_storage_key(key_item, keys.table);

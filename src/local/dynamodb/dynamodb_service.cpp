@@ -18,11 +18,16 @@ constexpr std::string_view kContentType = "application/x-amz-json-1.0";
 // Dispatch is data: the operation name from X-Amz-Target, looked up here.
 const std::unordered_map<std::string_view, Operation>& operations() {
   static const std::unordered_map<std::string_view, Operation> table = {
-      {"CreateTable", create_table},       {"DescribeTable", describe_table},
-      {"ListTables", list_tables},         {"DeleteTable", delete_table},
-      {"PutItem", put_item},               {"GetItem", get_item},
-      {"DeleteItem", delete_item},         {"BatchWriteItem", batch_write_item},
-      {"BatchGetItem", batch_get_item},    {"Scan", scan},
+      {"CreateTable", create_table},
+      {"DescribeTable", describe_table},
+      {"ListTables", list_tables},
+      {"DeleteTable", delete_table},
+      {"PutItem", put_item},
+      {"GetItem", get_item},
+      {"DeleteItem", delete_item},
+      {"BatchWriteItem", batch_write_item},
+      {"BatchGetItem", batch_get_item},
+      {"Scan", scan},
       {"Query", query},
   };
   return table;
@@ -62,8 +67,8 @@ Result<std::string> DynamoDbService::call(std::string_view operation, std::strin
   if (found == operations().end()) {
     return make_error("UnknownOperationException", "");
   }
-  auto parsed = body.empty() ? Result<model::JsonValue>(model::JsonValue::object())
-                             : model::parse_json(body);
+  auto parsed =
+      body.empty() ? Result<model::JsonValue>(model::JsonValue::object()) : model::parse_json(body);
   if (!parsed || !parsed->is_object()) {
     return make_error("SerializationException", "");
   }

@@ -24,11 +24,10 @@ std::string empty_key_kind(model::AttributeType type) {
 Status check_key_value(const model::AttributeValue& value, const model::KeyAttribute& key,
                        bool is_hash, bool whole_item) {
   if (key.type != model::AttributeType::kN && value.text.empty()) {
-    return validation_error(
-        std::string(whole_item ? "One or more parameter values are not valid. "
-                               : std::string(kInvalid)) +
-        "The AttributeValue for a key attribute cannot contain an empty " +
-        empty_key_kind(key.type) + " value. Key: " + key.name);
+    return validation_error(std::string(whole_item ? "One or more parameter values are not valid. "
+                                                   : std::string(kInvalid)) +
+                            "The AttributeValue for a key attribute cannot contain an empty " +
+                            empty_key_kind(key.type) + " value. Key: " + key.name);
   }
   if (key.type == model::AttributeType::kN) return {};
   if (is_hash && value.text.size() > model::kMaxHashKeyBytes) {
@@ -59,7 +58,9 @@ Result<model::Item> decode_item(const model::JsonValue& map) {
   return error;
 }
 
-std::string hash_key_bytes(const model::AttributeValue& value) { return value.text; }
+std::string hash_key_bytes(const model::AttributeValue& value) {
+  return value.text;
+}
 
 std::string range_key_bytes(const model::AttributeValue& value) {
   return value.type == model::AttributeType::kN ? number_sort_key(value.text) : value.text;
@@ -115,7 +116,7 @@ void append_key_json(std::string& out, std::string_view hash, std::string_view r
     model::AttributeValue value;
     value.type = key.type;
     value.text = key.type == model::AttributeType::kN && !is_hash ? number_from_sort_key(bytes)
-                                                                   : std::string(bytes);
+                                                                  : std::string(bytes);
     model::append_dynamodb_value(out, value);
   };
   out += '{';

@@ -12,14 +12,13 @@
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-constexpr std::initializer_list<std::string_view> kCapacityModes = {"INDEXES", "TOTAL", "NONE"};
-
 std::string capacity_mode(const model::JsonValue& request) {
   const model::JsonValue* mode = request.find("ReturnConsumedCapacity");
   return mode != nullptr && mode->is_string() ? mode->as_string() : "NONE";
 }
 
-Status unsupported(const model::JsonValue& request, std::initializer_list<std::string_view> fields) {
+Status unsupported(const model::JsonValue& request,
+                   std::initializer_list<std::string_view> fields) {
   for (std::string_view field : fields) {
     const model::JsonValue* value = request.find(field);
     if (value != nullptr && !value->is_null()) {
@@ -46,7 +45,8 @@ Result<model::Item> check_key_request(const model::JsonValue& request, bool is_d
   }
   if (Status s = check_table_name_required(request); !s) return s.take_error();
   ConstraintErrors errors;
-  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity", kCapacityModes);
+  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity",
+                 {"INDEXES", "TOTAL", "NONE"});
   errors.table_name_pattern(request.find("TableName"), "tableName");
   errors.not_null(request.find("Key"), "key");
   if (is_delete) {
@@ -57,6 +57,7 @@ Result<model::Item> check_key_request(const model::JsonValue& request, bool is_d
   if (Status s = unsupported(request, {"ConditionExpression", "Expected", "AttributesToGet"}); !s) {
     return s.take_error();
   }
+  if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
   auto key = decode_item(*request.find("Key"));
   if (!key) return key.take_error();
   if (is_delete) {
@@ -104,13 +105,16 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   }
   if (Status s = check_table_name_required(request); !s) return s.take_error();
   ConstraintErrors errors;
-  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity", kCapacityModes);
+  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity",
+                 {"INDEXES", "TOTAL", "NONE"});
   errors.table_name_pattern(request.find("TableName"), "tableName");
   errors.not_null(request.find("Item"), "item");
   errors.enum_of(request.find("ReturnValues"), "returnValues",
                  {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
   if (Status s = errors.result(); !s) return s.take_error();
-  if (Status s = unsupported(request, {"ConditionExpression", "Expected"}); !s) return s.take_error();
+  if (Status s = unsupported(request, {"ConditionExpression", "Expected"}); !s)
+    return s.take_error();
+  if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
   auto item = decode_item(*request.find("Item"));
   if (!item) return item.take_error();
   const model::JsonValue* returns = request.find("ReturnValues");
@@ -134,8 +138,8 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
     if (!found) return found.take_error();
     old = std::move(*found);
   }
-  ItemWrite write{true, std::move(key->hash), std::move(key->range), {},
-                  static_cast<std::uint32_t>(size)};
+  ItemWrite write{
+      true, std::move(key->hash), std::move(key->range), {}, static_cast<std::uint32_t>(size)};
   model::append_dynamodb_item(write.json, *item);
   std::vector<std::uint32_t> old_sizes;
   const std::string mode = capacity_mode(request);
@@ -159,6 +163,7 @@ Result<std::string> get_item(const model::JsonValue& request, OperationContext& 
   if (!key_item) return key_item.take_error();
   auto projection = parse_projection(request);
   if (!projection) return projection.take_error();
+  if (Status s = check_expression_maps_used(request); !s) return s.take_error();
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto key = key_storage_key(*key_item, *table);

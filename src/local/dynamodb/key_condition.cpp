@@ -45,8 +45,8 @@ Result<std::vector<Token>> tokenize(std::string_view text) {
       tokens.push_back({Token::kWord, std::string(text.substr(start, i - start))});
     } else {
       return validation_error(std::string(kInvalid) + "Invalid character encountered; token: \"" +
-                              std::string(1, c) + "\", near: \"" +
-                              std::string(text.substr(i, 2)) + "\"");
+                              std::string(1, c) + "\", near: \"" + std::string(text.substr(i, 2)) +
+                              "\"");
     }
   }
   tokens.push_back({Token::kEnd, ""});
@@ -68,6 +68,11 @@ class Parser {
   Result<std::vector<KeyTerm>> parse() {
     std::vector<KeyTerm> terms;
     if (Status s = condition(terms); !s) return s.take_error();
+    if (keyword(peek(), "or") || keyword(peek(), "not")) {
+      std::string op = peek().text;
+      for (char& c : op) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return validation_error("Invalid operator used in KeyConditionExpression: " + op);
+    }
     if (peek().kind != Token::kEnd) return syntax_error();
     return terms;
   }
@@ -145,14 +150,18 @@ class Parser {
     }
     const Token& op = peek();
     if (op.kind != Token::kSymbol) return syntax_error();
-    if (op.text == "=") t.op = KeyOperator::kEq;
-    else if (op.text == "<") t.op = KeyOperator::kLt;
-    else if (op.text == "<=") t.op = KeyOperator::kLe;
-    else if (op.text == ">") t.op = KeyOperator::kGt;
-    else if (op.text == ">=") t.op = KeyOperator::kGe;
+    if (op.text == "=")
+      t.op = KeyOperator::kEq;
+    else if (op.text == "<")
+      t.op = KeyOperator::kLt;
+    else if (op.text == "<=")
+      t.op = KeyOperator::kLe;
+    else if (op.text == ">")
+      t.op = KeyOperator::kGt;
+    else if (op.text == ">=")
+      t.op = KeyOperator::kGe;
     else if (op.text == "<>") {
-      return validation_error(std::string(kInvalid) +
-                              "Invalid operator used in KeyConditionExpression: <>");
+      return validation_error("Invalid operator used in KeyConditionExpression: <>");
     } else {
       return syntax_error();
     }
@@ -171,8 +180,8 @@ class Parser {
 Result<model::AttributeValue> resolve_value(const std::string& token,
                                             const model::JsonValue& request) {
   if (!token.starts_with(':')) {
-    return validation_error(std::string(kInvalid) +
-                            "Syntax error; token: \"" + token + "\", near: \"" + token + "\"");
+    return validation_error(std::string(kInvalid) + "Syntax error; token: \"" + token +
+                            "\", near: \"" + token + "\"");
   }
   const model::JsonValue* values = request.find("ExpressionAttributeValues");
   const model::JsonValue* value = values != nullptr ? values->find(token) : nullptr;
@@ -203,8 +212,7 @@ std::string operand_text(const model::AttributeValue& value) {
 
 Result<std::vector<KeyTerm>> parse_key_condition(std::string_view expression) {
   if (expression.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return validation_error(std::string(kInvalid) +
-                            "The expression can not be empty;");
+    return validation_error(std::string(kInvalid) + "The expression can not be empty;");
   }
   auto tokens = tokenize(expression);
   if (!tokens) return tokens.take_error();
@@ -228,8 +236,9 @@ Result<ResolvedKeyCondition> resolve_key_condition(const std::vector<KeyTerm>& t
     const bool is_hash = *name == key.hash.name;
     const bool is_range = key.range && *name == key.range->name;
     if (!is_hash && !is_range) {
-      return validation_error("Query condition missed key schema element: " +
-                              (hash ? (key.range ? key.range->name : key.hash.name) : key.hash.name));
+      return validation_error(
+          "Query condition missed key schema element: " +
+          (hash ? (key.range ? key.range->name : key.hash.name) : key.hash.name));
     }
     const model::AttributeType expected = is_hash ? key.hash.type : key.range->type;
     if (term.op == KeyOperator::kBeginsWith && expected == model::AttributeType::kN) {

@@ -27,7 +27,7 @@ enum class KeyOperator : std::uint8_t { kEq, kLt, kLe, kGt, kGe, kBetween, kBegi
 
 // One term as written: operand tokens not yet resolved.
 struct KeyTerm {
-  std::string attribute;            // "#a" or "account"
+  std::string attribute;  // "#a" or "account"
   KeyOperator op = KeyOperator::kEq;
   std::vector<std::string> values;  // ":v" tokens (two for BETWEEN)
 };

@@ -8,8 +8,10 @@ namespace csv2ddb::local::dynamodb {
 namespace {
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -44,8 +46,9 @@ Result<std::optional<std::vector<std::string>>> parse_projection(const model::Js
                               std::string(token) + "\"");
     }
     if (token.find_first_of(".[] ") != std::string_view::npos) {
-      return validation_error("csv2ddb local supports only top-level attributes in "
-                              "ProjectionExpression");
+      return validation_error(
+          "csv2ddb local supports only top-level attributes in "
+          "ProjectionExpression");
     }
     auto name = resolve_name(token, request, "ProjectionExpression");
     if (!name) return name.take_error();

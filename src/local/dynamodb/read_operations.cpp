@@ -12,9 +12,6 @@
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-constexpr std::initializer_list<std::string_view> kSelects = {
-    "SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"};
-
 struct ReadRequest {
   TableInfo table;
   std::size_t limit = SIZE_MAX;
@@ -49,7 +46,8 @@ Result<ReadRequest> prepare_read(const model::JsonValue& request, OperationConte
   if (Status s = check_read_kinds(request); !s) return s.take_error();
   if (Status s = check_table_name_required(request); !s) return s.take_error();
   ConstraintErrors errors;
-  errors.enum_of(request.find("Select"), "select", kSelects);
+  errors.enum_of(request.find("Select"), "select",
+                 {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
   errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity",
                  {"INDEXES", "TOTAL", "NONE"});
   errors.table_name_pattern(request.find("TableName"), "tableName");
@@ -62,6 +60,7 @@ Result<ReadRequest> prepare_read(const model::JsonValue& request, OperationConte
       return validation_error("csv2ddb local does not support " + std::string(field));
     }
   }
+  if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
   std::optional<model::Item> start_item;
   if (const model::JsonValue* start = request.find("ExclusiveStartKey");
       start != nullptr && start->is_object()) {
@@ -89,7 +88,8 @@ Result<ReadRequest> prepare_read(const model::JsonValue& request, OperationConte
     read.limit = static_cast<std::size_t>(json_integer(limit));
   }
   read.consistent = json_boolean(request.find("ConsistentRead"));
-  if (const model::JsonValue* mode = request.find("ReturnConsumedCapacity"); mode && mode->is_string()) {
+  if (const model::JsonValue* mode = request.find("ReturnConsumedCapacity");
+      mode && mode->is_string()) {
     read.capacity_mode = mode->as_string();
   }
   auto table = require_table(context, request.find("TableName")->as_string());
@@ -190,6 +190,7 @@ RangeBounds bounds_of(const std::optional<RangeCondition>& condition) {
 Result<std::string> scan(const model::JsonValue& request, OperationContext& context) {
   auto read = prepare_read(request, context, false);
   if (!read) return read.take_error();
+  if (Status s = check_expression_maps_used(request); !s) return s.take_error();
   std::optional<std::pair<std::string, std::string>> after;
   if (read->start) after = std::make_pair(read->start->hash, read->start->range);
   auto items = context.store.scan(read->table.id, after, read->limit, kMaxPageBytes);
@@ -204,13 +205,15 @@ Result<std::string> query(const model::JsonValue& request, OperationContext& con
   if (!terms) return terms.take_error();
   auto condition = resolve_key_condition(*terms, request, read->table.key);
   if (!condition) return condition.take_error();
+  if (Status s = check_expression_maps_used(request); !s) return s.take_error();
   const model::JsonValue* forward_field = request.find("ScanIndexForward");
-  const bool forward = forward_field == nullptr || forward_field->is_null() || json_boolean(forward_field);
+  const bool forward =
+      forward_field == nullptr || forward_field->is_null() || json_boolean(forward_field);
   std::optional<std::string> after;
   if (read->start) after = read->start->range;
-  auto items = context.store.query(read->table.id, hash_key_bytes(condition->hash),
-                                   bounds_of(condition->range), forward, after, read->limit,
-                                   kMaxPageBytes);
+  auto items =
+      context.store.query(read->table.id, hash_key_bytes(condition->hash),
+                          bounds_of(condition->range), forward, after, read->limit, kMaxPageBytes);
   if (!items) return items.take_error();
   return page_response(*read, *items);
 }

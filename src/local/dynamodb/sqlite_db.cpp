@@ -17,8 +17,7 @@ SqliteStatement& SqliteStatement::bind(int index, std::int64_t value) {
 
 SqliteStatement& SqliteStatement::bind_blob(int index, std::string_view bytes) {
   // A zero-length blob must still be a blob (not NULL) to compare equal to X''.
-  sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
-                      SQLITE_STATIC);
+  sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_STATIC);
   return *this;
 }
 
@@ -56,9 +55,8 @@ std::string_view SqliteStatement::column_blob(int index) const {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -83,8 +81,8 @@ SqliteConnection::~SqliteConnection() {
 }
 
 Error SqliteConnection::error(std::string_view what) const {
-  return make_error("InternalServerError",
-                    std::string("storage error (") + std::string(what) + "): " + sqlite3_errmsg(db_));
+  return make_error("InternalServerError", std::string("storage error (") + std::string(what) +
+                                               "): " + sqlite3_errmsg(db_));
 }
 
 Status SqliteConnection::exec(const char* sql) {

@@ -1,7 +1,9 @@
 // CreateTable, DescribeTable, ListTables, DeleteTable. Tables are ACTIVE as soon as they exist
 // (CreateTable answers CREATING as DynamoDB does; the next DescribeTable says ACTIVE).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <random>
 
 #include "local/dynamodb/operations.hpp"
@@ -19,9 +21,8 @@ std::string new_uuid() {
   const std::uint64_t a = random();
   const std::uint64_t b = random();
   char text[40];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xFFFF),
-                static_cast<unsigned>(a & 0xFFF),
+  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
                 static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
                 static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
   return text;
@@ -63,8 +64,8 @@ std::string table_description(const TableInfo& table, std::string_view status,
   out += ",\"TableSizeBytes\":" + std::to_string(stats.size_bytes);
   out += ",\"ItemCount\":" + std::to_string(stats.item_count);
   out += ",\"TableArn\":";
-  model::append_json_string(out, "arn:aws:dynamodb:" + context.region + ":" + context.account +
-                                     ":table/" + table.name);
+  model::append_json_string(
+      out, "arn:aws:dynamodb:" + context.region + ":" + context.account + ":table/" + table.name);
   out += ",\"TableId\":";
   model::append_json_string(out, table.table_id);
   out += ",\"BillingModeSummary\":{\"BillingMode\":";
@@ -166,7 +167,8 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
   const model::JsonValue* throughput = request.find("ProvisionedThroughput");
   TableInfo table;
   table.name = request.find("TableName")->as_string();
-  table.billing_mode = billing != nullptr && !billing->is_null() ? billing->as_string() : "PROVISIONED";
+  table.billing_mode =
+      billing != nullptr && !billing->is_null() ? billing->as_string() : "PROVISIONED";
   if (table.billing_mode == "PAY_PER_REQUEST") {
     if (throughput != nullptr && !throughput->is_null()) {
       return validation_error(invalid +
@@ -176,7 +178,8 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
   } else {
     const model::JsonValue* read = throughput ? throughput->find("ReadCapacityUnits") : nullptr;
     const model::JsonValue* write = throughput ? throughput->find("WriteCapacityUnits") : nullptr;
-    if (read == nullptr || write == nullptr || json_integer(read) == 0 || json_integer(write) == 0) {
+    if (read == nullptr || write == nullptr || json_integer(read) == 0 ||
+        json_integer(write) == 0) {
       return validation_error(invalid +
                               "ReadCapacityUnits and WriteCapacityUnits must both be specified "
                               "when BillingMode is PROVISIONED");
@@ -216,8 +219,8 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
     if (std::find(defined.begin(), defined.end(), key) == defined.end()) {
       return validation_error(invalid +
                               "Some index key attributes are not defined in AttributeDefinitions. "
-                              "Keys: [" + join(keys) + "], AttributeDefinitions: [" +
-                              join(defined) + "]");
+                              "Keys: [" +
+                              join(keys) + "], AttributeDefinitions: [" + join(defined) + "]");
     }
   }
   if (keys.size() == 2 && keys[0] == keys[1]) {
@@ -279,16 +282,17 @@ Result<std::string> create_table(const model::JsonValue& request, OperationConte
 }
 
 Result<std::string> describe_table(const model::JsonValue& request, OperationContext& context) {
-  if (Status s = check_kinds(request, {{"TableName", FieldKind::kString}}); !s) return s.take_error();
+  if (Status s = check_kinds(request, {{"TableName", FieldKind::kString}}); !s)
+    return s.take_error();
   if (Status s = check_table_name_required(request); !s) return s.take_error();
   ConstraintErrors errors;
   errors.table_name_pattern(request.find("TableName"), "tableName");
   if (Status s = errors.result(); !s) return s.take_error();
   auto table = context.store.find_table(request.find("TableName")->as_string());
   if (!table) {
-    return make_error("ResourceNotFoundException",
-                      "Requested resource not found: Table: " +
-                          request.find("TableName")->as_string() + " not found");
+    return make_error("ResourceNotFoundException", "Requested resource not found: Table: " +
+                                                       request.find("TableName")->as_string() +
+                                                       " not found");
   }
   auto stats = context.store.stats(table->id);
   if (!stats) return stats.take_error();
@@ -311,8 +315,9 @@ Result<std::string> list_tables(const model::JsonValue& request, OperationContex
     errors.length_between(start, "exclusiveStartTableName", 3, 255);
   }
   if (Status s = errors.result(); !s) return s.take_error();
-  const std::size_t limit =
-      limit_field != nullptr && !limit_field->is_null() ? static_cast<std::size_t>(json_integer(limit_field)) : 100;
+  const std::size_t limit = limit_field != nullptr && !limit_field->is_null()
+                                ? static_cast<std::size_t>(json_integer(limit_field))
+                                : 100;
   const std::vector<std::string> names = context.store.table_names();
   std::string out = "{\"TableNames\":[";
   std::size_t taken = 0;
@@ -339,7 +344,8 @@ Result<std::string> list_tables(const model::JsonValue& request, OperationContex
 }
 
 Result<std::string> delete_table(const model::JsonValue& request, OperationContext& context) {
-  if (Status s = check_kinds(request, {{"TableName", FieldKind::kString}}); !s) return s.take_error();
+  if (Status s = check_kinds(request, {{"TableName", FieldKind::kString}}); !s)
+    return s.take_error();
   if (Status s = check_table_name_required(request); !s) return s.take_error();
   ConstraintErrors errors;
   errors.table_name_pattern(request.find("TableName"), "tableName");

@@ -75,7 +75,8 @@ Result<TableInfo> decode_info(std::int64_t id, std::string_view text) {
   info.name = as_text(doc.find("name"));
   info.key.hash = {as_text(doc.find("hash")), as_type(doc.find("hash_type"))};
   if (doc.find("range") != nullptr) {
-    info.key.range = model::KeyAttribute{as_text(doc.find("range")), as_type(doc.find("range_type"))};
+    info.key.range =
+        model::KeyAttribute{as_text(doc.find("range")), as_type(doc.find("range_type"))};
   }
   if (const auto* definitions = doc.find("definitions"); definitions && definitions->is_array()) {
     for (const model::JsonValue& pair : definitions->as_array()) {
@@ -123,7 +124,8 @@ Result<std::vector<StoredItem>> collect(SqliteStatement& statement, std::size_t 
 Result<std::unique_ptr<TableStore>> TableStore::open(const std::string& directory) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
-  if (ec) return make_error("StorageOpenFailed", "cannot create " + directory + ": " + ec.message());
+  if (ec)
+    return make_error("StorageOpenFailed", "cannot create " + directory + ": " + ec.message());
   std::unique_ptr<TableStore> store(new TableStore(directory + "/dynamodb.sqlite3"));
   auto writer = SqliteConnection::open(store->path_);
   if (!writer) return writer.take_error();
@@ -211,41 +213,79 @@ Result<TableInfo> TableStore::delete_table(std::string_view name) {
   return *table;
 }
 
+// Group commit: every writer queues its request, then one of them (whoever gets the writer
+// lock) commits everything queued in one transaction, so concurrent BatchWriteItems share the
+// cost of a commit. Each request is answered only after the transaction holding it committed.
 Status TableStore::write(std::int64_t table, std::span<const ItemWrite> writes,
                          std::vector<std::uint32_t>* old_sizes) {
+  PendingWrite mine{table, writes, old_sizes, false, {}};
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    queue_.push_back(&mine);
+  }
   std::lock_guard<std::mutex> write_lock(writer_mutex_);
-  if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s;
-  auto fail = [&](Error error) -> Status {
-    (void)writer_->exec("ROLLBACK");
-    return error;
-  };
-  if (old_sizes != nullptr) old_sizes->clear();
-  for (const ItemWrite& w : writes) {
-    if (old_sizes != nullptr) {
+  if (mine.done) return mine.status;  // a previous leader committed it (set under writer_mutex_)
+  std::vector<PendingWrite*> group;
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    group.swap(queue_);
+  }
+  Status committed = commit_group(group);
+  for (PendingWrite* pending : group) {
+    pending->status = committed;
+    pending->done = true;
+  }
+  return mine.status;
+}
+
+Status TableStore::apply(const PendingWrite& pending) {
+  if (pending.old_sizes != nullptr) pending.old_sizes->clear();
+  for (const ItemWrite& w : pending.writes) {
+    if (pending.old_sizes != nullptr) {
       auto size = writer_->prepare("SELECT size FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
-      if (!size) return fail(size.take_error());
-      size->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+      if (!size) return size.take_error();
+      size->bind(1, pending.table).bind_blob(2, w.hash).bind_blob(3, w.range);
       auto row = size->step();
-      if (!row) return fail(row.take_error());
-      old_sizes->push_back(*row ? static_cast<std::uint32_t>(size->column_int(0)) : 0);
+      if (!row) return row.take_error();
+      pending.old_sizes->push_back(*row ? static_cast<std::uint32_t>(size->column_int(0)) : 0);
       size->reset();
     }
     if (w.is_put) {
       auto put = writer_->prepare(
           "INSERT OR REPLACE INTO items(tbl, hk, rk, size, item) VALUES (?, ?, ?, ?, ?)");
-      if (!put) return fail(put.take_error());
-      put->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range).bind(4, w.size).bind_blob(5, w.json);
-      if (Status s = put->run(); !s) return fail(s.take_error());
+      if (!put) return put.take_error();
+      put->bind(1, pending.table)
+          .bind_blob(2, w.hash)
+          .bind_blob(3, w.range)
+          .bind(4, w.size)
+          .bind_blob(5, w.json);
+      if (Status s = put->run(); !s) return s;
       put->reset();
     } else {
       auto del = writer_->prepare("DELETE FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
-      if (!del) return fail(del.take_error());
-      del->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
-      if (Status s = del->run(); !s) return fail(s.take_error());
+      if (!del) return del.take_error();
+      del->bind(1, pending.table).bind_blob(2, w.hash).bind_blob(3, w.range);
+      if (Status s = del->run(); !s) return s;
       del->reset();
     }
   }
-  if (Status s = writer_->exec("COMMIT"); !s) return fail(s.take_error());
+  return {};
+}
+
+Status TableStore::commit_group(const std::vector<PendingWrite*>& group) {
+  if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s;
+  for (const PendingWrite* pending : group) {
+    // Only storage failures get here (requests are validated before); the whole group then
+    // fails rather than commit part of it.
+    if (Status s = apply(*pending); !s) {
+      (void)writer_->exec("ROLLBACK");
+      return s;
+    }
+  }
+  if (Status s = writer_->exec("COMMIT"); !s) {
+    (void)writer_->exec("ROLLBACK");
+    return s;
+  }
   return {};
 }
 
@@ -294,7 +334,8 @@ class TableStore::ReaderLease {
 Result<TableStats> TableStore::stats(std::int64_t table) {
   ReaderLease reader(*this);
   if (reader.get() == nullptr) return reader.error();
-  auto statement = reader.get()->prepare("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl = ?");
+  auto statement =
+      reader.get()->prepare("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl = ?");
   if (!statement) return statement.take_error();
   statement->bind(1, table);
   auto row = statement->step();
@@ -353,7 +394,8 @@ Result<std::vector<StoredItem>> TableStore::query(std::int64_t table, std::strin
   auto statement = reader.get()->prepare(sql);
   if (!statement) return statement.take_error();
   int index = 1;
-  statement->bind(index++, table).bind_blob(index++, hash);
+  statement->bind(index++, table);
+  statement->bind_blob(index++, hash);
   if (bounds.lower) statement->bind_blob(index++, *bounds.lower);
   if (bounds.upper) statement->bind_blob(index++, *bounds.upper);
   if (after_range) statement->bind_blob(index++, *after_range);

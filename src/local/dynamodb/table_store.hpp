@@ -7,8 +7,9 @@
 // created again cannot see old rows.
 //
 // Threads: any number of readers, each on a pooled connection of its own (WAL lets them read
-// while one writes); writes go through one connection under a mutex, one transaction per call,
-// so SQLite never has to retry a busy lock.
+// while one writes); writes go through one connection under a mutex, so SQLite never has to
+// retry a busy lock, and are group-committed: the writes of concurrent calls share one
+// transaction, each call's writes all in the same one.
 #pragma once
 
 #include <cstdint>
@@ -93,9 +94,9 @@ class TableStore {
                                         std::string_view range);
   // Items in key order after (hash, range) when given, until `limit` items or `max_bytes` of
   // item sizes (the item that crosses it included), as DynamoDB pages.
-  Result<std::vector<StoredItem>> scan(std::int64_t table,
-                                       const std::optional<std::pair<std::string, std::string>>& after,
-                                       std::size_t limit, std::size_t max_bytes);
+  Result<std::vector<StoredItem>> scan(
+      std::int64_t table, const std::optional<std::pair<std::string, std::string>>& after,
+      std::size_t limit, std::size_t max_bytes);
   // One partition's items within `bounds`, ascending or descending by range key, strictly
   // after `after_range` in that direction when given.
   Result<std::vector<StoredItem>> query(std::int64_t table, std::string_view hash,
@@ -105,6 +106,15 @@ class TableStore {
 
  private:
   class ReaderLease;
+  struct PendingWrite {
+    std::int64_t table;
+    std::span<const ItemWrite> writes;
+    std::vector<std::uint32_t>* old_sizes;
+    bool done;
+    Status status;
+  };
+  Status apply(const PendingWrite& pending);
+  Status commit_group(const std::vector<PendingWrite*>& group);
   explicit TableStore(std::string path) : path_(std::move(path)) {}
   Status load_tables();
   Result<std::unique_ptr<SqliteConnection>> take_reader();
@@ -114,6 +124,8 @@ class TableStore {
   mutable std::mutex tables_mutex_;
   std::vector<TableInfo> tables_;  // the catalog, cached; changed only under writer_mutex_ too
   std::mutex writer_mutex_;
+  std::mutex queue_mutex_;
+  std::vector<PendingWrite*> queue_;  // writes waiting for the next group commit
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;

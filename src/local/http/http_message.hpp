@@ -19,10 +19,10 @@ struct RequestBody {
 };
 
 struct HttpRequest {
-  std::string method;  // "GET", "PUT", ...
-  std::string target;  // request-target as on the wire ("/bucket/key?list-type=2")
-  std::string path;    // target up to '?', still percent-encoded
-  std::string query;   // target after '?', still percent-encoded
+  std::string method;     // "GET", "PUT", ...
+  std::string target;     // request-target as on the wire ("/bucket/key?list-type=2")
+  std::string path;       // target up to '?', still percent-encoded
+  std::string query;      // target after '?', still percent-encoded
   int version_minor = 1;  // HTTP/1.<minor>
   aws::HeaderList headers;
   RequestBody body;

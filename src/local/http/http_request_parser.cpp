@@ -13,8 +13,21 @@ namespace {
 bool is_token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -27,7 +40,9 @@ std::string_view trim_ows(std::string_view text) {
   return text;
 }
 
-bool iequals(std::string_view a, std::string_view b) { return aws::header_name_equals(a, b); }
+bool iequals(std::string_view a, std::string_view b) {
+  return aws::header_name_equals(a, b);
+}
 
 // True when the comma-separated list `value` contains `token` (case-insensitive).
 bool list_contains(std::string_view value, std::string_view token) {
@@ -91,7 +106,8 @@ std::size_t HttpRequestParser::consume(std::string_view input, std::string_view&
     case State::kBody:
       if (body_step_ != BodyStep::kFixed) return consume_chunked(input, body_piece);
       {
-        const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
+        const auto take =
+            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
         body_piece = input.substr(0, take);
         remaining_ -= take;
         if (remaining_ == 0) state_ = State::kComplete;
@@ -115,7 +131,7 @@ std::size_t HttpRequestParser::consume_head(std::string_view input) {
   // The head ends at the first empty line; search only where a new terminator can be.
   const std::size_t from = old_size >= 3 ? old_size - 3 : 0;
   std::size_t last = std::string::npos;  // index of the empty line's '\n'
-  std::size_t keep = 0;                   // head bytes up to and including the last header's '\n'
+  std::size_t keep = 0;                  // head bytes up to and including the last header's '\n'
   for (std::size_t i = from; i < head_.size(); ++i) {
     if (head_[i] != '\n') continue;
     if (i >= 1 && head_[i - 1] == '\n') {
@@ -242,7 +258,8 @@ bool HttpRequestParser::interpret_headers() {
       // Only "chunked" (last) is understood; anything else cannot be framed.
       std::string_view value = header.value;
       const std::size_t comma = value.rfind(',');
-      const std::string_view last = trim_ows(comma == std::string_view::npos ? value : value.substr(comma + 1));
+      const std::string_view last =
+          trim_ows(comma == std::string_view::npos ? value : value.substr(comma + 1));
       if (!iequals(last, "chunked") || comma != std::string_view::npos) {
         fail(501, "Unsupported Transfer-Encoding.");
         return false;

@@ -86,7 +86,8 @@ class HttpServer::Impl {
 
   Status open() {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (listen_fd_ < 0) return make_error("BindFailed", std::string("socket: ") + std::strerror(errno));
+    if (listen_fd_ < 0)
+      return make_error("BindFailed", std::string("socket: ") + std::strerror(errno));
     const int one = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_in address{};
@@ -129,8 +130,8 @@ class HttpServer::Impl {
         break;
       }
       const int timeout_ms = stopping_ ? 100 : -1;
-      const int count = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
-                                     timeout_ms);
+      const int count =
+          ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
       if (count < 0 && errno != EINTR) break;
       for (int i = 0; i < count; ++i) {
         dispatch_event(events[i]);
@@ -276,8 +277,9 @@ class HttpServer::Impl {
       conn.out.append(kContinue);
       flush_now(conn);
     }
-    if (length) request.body.memory.reserve(static_cast<std::size_t>(
-                    std::min<std::uint64_t>(*length, options_.spool_threshold)));
+    if (length)
+      request.body.memory.reserve(
+          static_cast<std::size_t>(std::min<std::uint64_t>(*length, options_.spool_threshold)));
     conn.parser.begin_body();
     return true;
   }
@@ -456,10 +458,11 @@ class HttpServer::Impl {
         conn.out.clear();
         conn.out_pos = 0;
         if (conn.file_remaining == 0) break;
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kFileChunk, conn.file_remaining));
+        const auto want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(kFileChunk, conn.file_remaining));
         conn.out.resize(want);
-        const ssize_t got = ::pread(conn.file_fd, conn.out.data(), want,
-                                    static_cast<off_t>(conn.file_offset));
+        const ssize_t got =
+            ::pread(conn.file_fd, conn.out.data(), want, static_cast<off_t>(conn.file_offset));
         if (got <= 0) {
           close_connection(conn.id);
           return;
@@ -544,8 +547,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(const HttpServerOptions& 
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-std::uint16_t HttpServer::port() const { return impl_->port(); }
-void HttpServer::run() { impl_->run(); }
-void HttpServer::stop() { impl_->stop(); }
+std::uint16_t HttpServer::port() const {
+  return impl_->port();
+}
+void HttpServer::run() {
+  impl_->run();
+}
+void HttpServer::stop() {
+  impl_->stop();
+}
 
 }  // namespace csv2ddb::local

@@ -8,6 +8,7 @@ Routes:
   /digest        reads the body, answers "<length> <sha256 hex>" without keeping it.
   /big?size=N    N bytes of the pattern i % 251, sent in 64 KiB writes with Content-Length.
   /status?code=C answers status C with body "status C".
+  /drop          reads the request, then closes the connection without answering.
   /stall         reads the request, then never answers (until the server stops).
   /inflight?n=N  waits until N requests are inside this handler at once (10 s at most), then
                  answers "ok"; 500 when they never were.
@@ -121,6 +122,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.read_body(lambda chunk: None)
             code = int(query.get("code", "500"))
             self.reply(code, f"status {code}".encode(), [("X-Status-Route", "yes")])
+        elif route == "/drop":
+            self.read_body(lambda chunk: None)
+            self.close_connection = True  # closes the socket without a response
         elif route == "/stall":
             self.read_body(lambda chunk: None)
             time.sleep(30)

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""BatchWriteItem ingest rate into `csv2ddb local` and into dynalite, in one run, with the same
+client and the same items; prints items/s for both and the ratio.
+
+The client is built to be cheap, so the servers are what is measured: every request body is
+built and SigV4-signed before the clock starts, then P worker processes each send their share
+over one keep-alive connection, back to back (25 items per BatchWriteItem, as csv2ddb ingest
+sends them). Items look like the reference offers (8 attributes, ~200 bytes).
+
+  python3 bench/local_dynamodb_ingest.py --csv2ddb build/release/src/cli/csv2ddb \
+      [--items 200000] [--dynalite-items 20000] [--processes 4] [--grow 0]
+
+--grow N additionally measures how the rate holds as the table grows: it keeps writing in
+rounds of --items until the table holds N items and prints the rate of each round."""
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "local"))
+import local_server  # noqa: E402
+
+TABLE = "bench_offers"
+
+
+def make_item(n):
+    account = "%08d" % (n // 1000)
+    return {
+        "account": {"S": account},
+        "offer_id": {"S": "%012d" % n},
+        "catalog_id": {"S": "%018d" % (n * 7919)},
+        "account_type_code": {"S": "AB"},
+        "offer_type_id": {"S": "%08d" % (n % 97)},
+        "created": {"S": "2024-01-01T00:00:00Z"},
+        "expire": {"S": "2024-12-31T00:00:00Z"},
+        "risk": {"S": ("high", "medium", "low")[n % 3]},
+    }
+
+
+def signed_batches(port, first, count):
+    """(headers, body) per BatchWriteItem for items first..first+count, signed now."""
+    import datetime
+    import hashlib
+    import hmac
+    now = datetime.datetime.now(datetime.timezone.utc)
+    amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+    day = now.strftime("%Y%m%d")
+
+    def h(key, text):
+        return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+    key = h(h(h(h(b"AWS4test", day), "us-east-1"), "dynamodb"), "aws4_request")
+    scope = "%s/us-east-1/dynamodb/aws4_request" % day
+    host = "127.0.0.1:%d" % port
+    out = []
+    for start in range(first, first + count, 25):
+        body = json.dumps({"RequestItems": {TABLE: [
+            {"PutRequest": {"Item": make_item(n)}}
+            for n in range(start, min(start + 25, first + count))]}}).encode()
+        canonical = "\n".join([
+            "POST", "/", "",
+            "content-type:application/x-amz-json-1.0\nhost:%s\nx-amz-date:%s\n"
+            "x-amz-target:DynamoDB_20120810.BatchWriteItem\n" % (host, amz_date),
+            "content-type;host;x-amz-date;x-amz-target", hashlib.sha256(body).hexdigest()])
+        to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                             hashlib.sha256(canonical.encode()).hexdigest()])
+        signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        out.append(({
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
+            "X-Amz-Date": amz_date,
+            "Authorization": "AWS4-HMAC-SHA256 Credential=test/%s, SignedHeaders=content-type;"
+                             "host;x-amz-date;x-amz-target, Signature=%s" % (scope, signature),
+        }, body))
+    return out
+
+
+def send_all(args):
+    port, batches = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    unprocessed = 0
+    for headers, body in batches:
+        connection.request("POST", "/", body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError("HTTP %d: %s" % (response.status, data[:300]))
+        unprocessed += len(json.loads(data)["UnprocessedItems"].get(TABLE, []))
+    connection.close()
+    return unprocessed
+
+
+def create_table(port):
+    status, body = local_server.signed_dynamodb_request(port, "CreateTable", {
+        "TableName": TABLE, "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "account", "KeyType": "HASH"},
+                      {"AttributeName": "offer_id", "KeyType": "RANGE"}],
+        "AttributeDefinitions": [{"AttributeName": "account", "AttributeType": "S"},
+                                 {"AttributeName": "offer_id", "AttributeType": "S"}]})
+    if status != 200:
+        raise RuntimeError("CreateTable: %s" % body)
+
+
+def ingest(port, first, count, processes):
+    """Items per second for writing items first..first+count."""
+    batches = signed_batches(port, first, count)
+    shares = [(port, batches[i::processes]) for i in range(processes)]
+    with multiprocessing.Pool(processes) as pool:
+        start = time.perf_counter()
+        unprocessed = sum(pool.map(send_all, shares))
+        seconds = time.perf_counter() - start
+    if unprocessed:
+        raise RuntimeError("%d items came back unprocessed" % unprocessed)
+    return count / seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--csv2ddb", required=True)
+    parser.add_argument("--items", type=int, default=200000)
+    parser.add_argument("--dynalite-items", type=int, default=20000,
+                        help="fewer: dynalite is slow, its rate is steady")
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--grow", type=int, default=0)
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="csv2ddb-bench-")
+    try:
+        with local_server.LocalServer(args.csv2ddb, data_dir) as server:
+            create_table(server.port)
+            ours = ingest(server.port, 0, args.items, args.processes)
+            print("csv2ddb local: %8.0f items/s (%d items, %d client processes)" %
+                  (ours, args.items, args.processes))
+            written = args.items
+            while written < args.grow:
+                rate = ingest(server.port, written, args.items, args.processes)
+                written += args.items
+                print("  table at %9d items: %8.0f items/s" % (written, rate))
+        with local_server.Dynalite() as dynalite:
+            create_table(dynalite.port)
+            theirs = ingest(dynalite.port, 0, args.dynalite_items, args.processes)
+            print("dynalite:      %8.0f items/s (%d items)" % (theirs, args.dynalite_items))
+        print("ratio:         %8.1fx" % (ours / theirs))
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

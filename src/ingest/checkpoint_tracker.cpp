@@ -1,0 +1,90 @@
+#include "ingest/checkpoint_tracker.hpp"
+
+namespace csv2ddb::ingest {
+
+CheckpointTracker::CheckpointTracker(std::size_t lanes, std::optional<ResumePoint> base)
+    : lanes_(lanes), base_(base) {
+  if (base_) last_ = base_;
+}
+
+void CheckpointTracker::item_queued(std::size_t lane, const RowMark& mark) {
+  if (frozen_) return;
+  lanes_[lane].unfinished.push_back(mark);
+}
+
+void CheckpointTracker::cap_at(const RowMark& mark) {
+  if (!cap_ || mark.offset < cap_->offset) cap_ = mark;
+}
+
+void CheckpointTracker::row_not_written(const RowMark& mark) {
+  if (!frozen_) cap_at(mark);
+}
+
+std::optional<ResumePoint> CheckpointTracker::update(
+    const std::vector<std::unique_ptr<WriterLane>>& lanes) {
+  if (frozen_) return last_;
+  // Hand the lanes' finished batches to their items.
+  for (std::size_t i = 0; i < lanes.size() && i < lanes_.size(); ++i) {
+    scratch_.clear();
+    lanes[i]->take_completed(scratch_);
+    LaneTrack& track = lanes_[i];
+    for (const CompletedBatch& done : scratch_) {
+      if (done.items == 0 || track.unfinished.size() < done.items) continue;  // cannot happen
+      FinishedBatch batch{track.unfinished.front(), 0, done.items};
+      for (std::uint32_t n = 0; n < done.items; ++n) {
+        batch.last_offset = track.unfinished.front().offset;
+        track.unfinished.pop_front();
+      }
+      if (!done.clean) cap_at(batch.first);
+      track.finished.push_back(batch);
+    }
+  }
+
+  std::optional<RowMark> point = latest_;
+  auto lower = [&point](const RowMark& mark) {
+    if (!point || mark.offset < point->offset) {
+      point = mark;
+      return true;
+    }
+    return false;
+  };
+  for (const LaneTrack& track : lanes_) {
+    if (!track.unfinished.empty()) lower(track.unfinished.front());
+  }
+  if (cap_) lower(*cap_);
+  if (!point) return last_;  // nothing read yet
+  // A finished batch straddling the point moves the point to its start; that may make another
+  // lane's batch straddle it, hence the loop (each pass only lowers the point).
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const LaneTrack& track : lanes_) {
+      for (const FinishedBatch& batch : track.finished) {
+        if (batch.last_offset < point->offset) continue;
+        if (batch.first.offset < point->offset) moved = lower(batch.first) || moved;
+        break;  // later batches of the lane start later still
+      }
+    }
+  }
+  for (LaneTrack& track : lanes_) {
+    while (!track.finished.empty() && track.finished.front().last_offset < point->offset) {
+      written_ += track.finished.front().items;
+      track.finished.pop_front();
+    }
+  }
+
+  ResumePoint result;
+  result.byte_offset = point->offset;
+  result.line = point->line;
+  result.rows_read = point->rows_read_before;
+  result.rows_skipped = point->rows_skipped_before;
+  result.rows_written = (base_ ? base_->rows_written : 0) + written_;
+  // A point never moves back: with the base of a resumed run as the floor.
+  if (!last_ || result.byte_offset >= last_->byte_offset) last_ = result;
+  if (cap_) {
+    frozen_ = true;  // the point cannot pass the cap; stop following the run
+    lanes_.clear();
+  }
+  return last_;
+}
+
+}  // namespace csv2ddb::ingest

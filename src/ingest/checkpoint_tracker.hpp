@@ -1,0 +1,85 @@
+// Where a run could be resumed from, with parallel lanes finishing batches out of input order.
+//
+// The resume point is the start of a record such that every row before it is fully accounted:
+// read, and skipped or written. It is the lowest of
+// - the record the reader is at (the latest one read, which resuming simply reads again),
+// - for each lane, the oldest item it was given and has not finished,
+// - for each lane, the first item of a finished batch that also holds items at or past the
+//   point (a batch is counted whole or not at all), repeated until nothing moves the point,
+// - the first row that was rejected or left unprocessed. Those rows go to rejected/ and
+//   unprocessed/, which a run only commits at its end, so a resume must see them again for its
+//   outputs to hold them. Once there is such a row the point cannot pass it, and the tracker
+//   stops following the run (its memory would otherwise grow).
+// Rows before the point may be written again by the resume; puts of the same item are
+// idempotent, so the table ends the same.
+//
+// Lanes finish the items they are given in order (they batch and send in queue order), so a
+// lane's finished batches are simply the next items of the per-lane list the reader keeps here.
+// Only the reader's thread calls this class; lanes hand over finished batches through
+// WriterLane::take_completed.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest/writer_lane.hpp"
+
+namespace csv2ddb::ingest {
+
+// A resumable position and the counts of the rows before it.
+struct ResumePoint {
+  std::uint64_t byte_offset = 0;  // of the (decompressed) input: the next record's first byte
+  std::uint64_t line = 0;         // that record's line
+  std::uint64_t rows_read = 0;    // rows before it (after the header)
+  std::uint64_t rows_written = 0;
+  std::uint64_t rows_skipped = 0;
+};
+
+// A record as the tracker knows it: where it starts and the counts of the rows before it.
+struct RowMark {
+  std::uint64_t offset = 0;
+  std::uint64_t line = 0;
+  std::uint64_t rows_read_before = 0;
+  std::uint64_t rows_skipped_before = 0;
+};
+
+class CheckpointTracker {
+ public:
+  CheckpointTracker(std::size_t lanes, std::optional<ResumePoint> base);
+
+  bool following() const { return !frozen_; }
+  void record_read(const RowMark& mark) { latest_ = mark; }
+  void item_queued(std::size_t lane, const RowMark& mark);
+  void row_not_written(const RowMark& mark);  // rejected by the mapper
+
+  // Takes the lanes' finished batches and returns the resume point, if there is one yet.
+  std::optional<ResumePoint> update(const std::vector<std::unique_ptr<WriterLane>>& lanes);
+
+ private:
+  struct FinishedBatch {
+    RowMark first;
+    std::uint64_t last_offset = 0;
+    std::uint32_t items = 0;
+  };
+  struct LaneTrack {
+    std::deque<RowMark> unfinished;
+    std::deque<FinishedBatch> finished;  // not yet folded into written_
+  };
+
+  void cap_at(const RowMark& mark);
+
+  std::vector<LaneTrack> lanes_;
+  std::optional<ResumePoint> base_;
+  std::optional<RowMark> latest_;
+  std::optional<RowMark> cap_;
+  std::uint64_t written_ = 0;  // items of folded batches
+  bool frozen_ = false;
+  std::optional<ResumePoint> last_;
+  std::vector<CompletedBatch> scratch_;
+};
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,106 @@
+// Client-side pacing of writes, shared by every lane of a run, in write capacity units (WCU).
+//
+// Two limits meet here:
+// - `--max-wcu N`, a hard cap the user sets: requests are spaced so that over any stretch of
+//   time the write units sent average at most N per second. There is no saved-up burst: after
+//   an idle spell the next request still waits for its own units, so a window of one second
+//   holds at most N plus the units of one request.
+// - Adaptive pacing in the spirit of the AWS SDKs' "adaptive" retry mode: no limit until the
+//   table first throttles; then the rate is cut to beta (0.7) of what was being sent, and grows
+//   back along CUBIC's curve, W(t) = C * (t - K)^3 + W_max with K = cbrt(W_max * (1 - beta) / C),
+//   so it returns to the rate that throttled after K seconds and probes above it slowly. Like
+//   the SDKs we never let it exceed twice the rate actually measured, so a long clean spell
+//   cannot build up a rate the client never used. UnprocessedItems counts as throttling: it is
+//   DynamoDB shedding load from a hot partition.
+// The SDKs pace requests; we pace write units, since that is what DynamoDB meters and a batch
+// of 25 one-KB items costs 25 times a batch of one.
+//
+// Time comes from an injected Clock and waiting goes through the engine's Sleeper, so tests
+// drive both exactly (ManualClock below).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+
+#include "ingest/retry_policy.hpp"
+
+namespace csv2ddb::ingest {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::microseconds now() = 0;
+};
+
+// std::chrono::steady_clock since the process started.
+Clock& default_clock();
+
+// Simulated time for tests: sleep() advances now(). Thread-safe; with several threads sleeping,
+// time is the sum of their sleeps, which is enough for counting what happens per second.
+class ManualClock final : public Clock, public Sleeper {
+ public:
+  std::chrono::microseconds now() override { return std::chrono::microseconds(now_.load()); }
+  void sleep(std::chrono::microseconds duration) override { now_ += duration.count(); }
+  void advance(std::chrono::microseconds duration) { now_ += duration.count(); }
+
+ private:
+  std::atomic<std::int64_t> now_{0};
+};
+
+// The write units of an item as DynamoDB meters a standard put: one per started KB (at least 1).
+std::uint32_t write_units(std::size_t item_bytes);
+
+struct PacerConfig {
+  double max_wcu = 0;    // 0: no cap
+  bool adaptive = true;  // slow down on throttling, speed up when clean
+  double beta = 0.7;     // multiplicative decrease
+  double cubic_c = 0.4;  // CUBIC's scale constant, in WCU/s per s^3
+  double min_rate = 10;  // WCU/s: the floor of the adaptive rate
+  std::chrono::microseconds measure_bucket{500'000};  // measured rate: smoothed per bucket
+  double smoothing = 0.8;                             // weight of the newest bucket
+};
+
+class WritePacer {
+ public:
+  WritePacer(PacerConfig config, Clock& clock, Sleeper& sleeper);
+
+  // Waits until `units` may be sent, then counts them as sent.
+  void acquire(std::uint32_t units);
+  // The answer to a request: throttled (or UnprocessedItems), or clean.
+  void on_throttle();
+  void on_success();
+
+  // The rate in force, WCU/s (0: unlimited). For tests and progress.
+  double rate() const;
+  double measured_rate() const;
+  bool adaptive_engaged() const;
+
+ private:
+  // Everything below: called with mutex_ held.
+  double seconds(std::chrono::microseconds time) const;
+  void measure(std::chrono::microseconds now, std::uint32_t units);
+  double effective_rate() const;
+
+  const PacerConfig config_;
+  Clock& clock_;
+  Sleeper& sleeper_;
+  mutable std::mutex mutex_;
+  // The bucket, by reservation: the time at which the units sent so far are paid for. A request
+  // reserves its units and waits until then; an idle spell does not save units up.
+  std::chrono::microseconds paid_until_{0};
+  bool started_ = false;
+  // Adaptive state.
+  bool engaged_ = false;
+  double fill_rate_ = 0;
+  double last_max_rate_ = 0;
+  double last_throttle_ = 0;  // seconds
+  double k_ = 0;
+  // Measured send rate.
+  double measured_ = 0;
+  std::int64_t bucket_index_ = 0;
+  double bucket_units_ = 0;
+};
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,58 @@
+#include "lambda/import_config.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "csv/reader.hpp"
+
+namespace csv2ddb::lambda {
+namespace {
+
+Error invalid(const std::string& variable, const std::string& message) {
+  return make_error("InvalidConfiguration", variable + ": " + message);
+}
+
+Result<long> integer_variable(const aws::Environment& env, const std::string& name, long fallback,
+                              long min, long max) {
+  const std::optional<std::string> text = env.get(name);
+  if (!text) return fallback;
+  char* end = nullptr;
+  errno = 0;
+  const long value = std::strtol(text->c_str(), &end, 10);
+  if (end == text->c_str() || *end != '\0' || errno != 0 || value < min || value > max) {
+    return invalid(name, "expected an integer from " + std::to_string(min) + " to " +
+                             std::to_string(max) + ", got '" + *text + "'");
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<ImportConfig> import_config_from(const aws::Environment& env) {
+  ImportConfig config;
+  const std::optional<std::string> table = env.get("DYNAMO_DB_TABLE_NAME");
+  if (!table) return invalid("DYNAMO_DB_TABLE_NAME", "is required (the table to import into)");
+  config.table = *table;
+
+  Result<ingest::Typing> typing =
+      ingest::parse_typing(env.get("CSV2DDB_TYPES").value_or("strings"));
+  if (!typing) return invalid("CSV2DDB_TYPES", typing.error().message);
+  config.typing = std::move(*typing);
+
+  Result<char> delimiter = csv::parse_delimiter(env.get("CSV2DDB_DELIMITER").value_or(","));
+  if (!delimiter) return invalid("CSV2DDB_DELIMITER", delimiter.error().message);
+  config.delimiter = *delimiter;
+
+  Result<long> retries = integer_variable(env, "CSV2DDB_MAX_RETRIES", 3, 0, 20);
+  if (!retries) return retries.take_error();
+  config.max_retries = static_cast<int>(*retries);
+
+  Result<long> lanes = integer_variable(env, "CSV2DDB_CONCURRENCY", 4, 1, 64);
+  if (!lanes) return lanes.take_error();
+  config.concurrency = static_cast<std::size_t>(*lanes);
+
+  config.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME").value_or("csv2ddb-import");
+  return config;
+}
+
+}  // namespace csv2ddb::lambda

@@ -1,0 +1,33 @@
+// The import function's settings, from its environment variables (set by the template), checked
+// once at start-up: a wrong value is an init error that names the variable, not a failure of
+// every invocation.
+//
+//   DYNAMO_DB_TABLE_NAME  the table (required; the reference's name)
+//   CSV2DDB_TYPES         strings (default), infer, or a spec such as price:N,active:BOOL
+//   CSV2DDB_DELIMITER     , ; : | tab or space (default ,)
+//   CSV2DDB_MAX_RETRIES   retries after the first attempt, 0..20 (default 3, as the reference)
+//   CSV2DDB_CONCURRENCY   parallel writer lanes, 1..64 (default 4)
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "aws/environment.hpp"
+#include "common/result.hpp"
+#include "ingest/row_mapper.hpp"
+
+namespace csv2ddb::lambda {
+
+struct ImportConfig {
+  std::string table;
+  ingest::Typing typing;
+  char delimiter = ',';
+  int max_retries = 3;
+  std::size_t concurrency = 4;
+  std::string function_name;  // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation
+};
+
+// Errors: "InvalidConfiguration" with a message naming the variable and what it accepts.
+Result<ImportConfig> import_config_from(const aws::Environment& env);
+
+}  // namespace csv2ddb::lambda

@@ -1,0 +1,241 @@
+// ObjectStore's multipart uploads: parts wait as files under uploads/<upload id>/ until the
+// upload is completed (concatenated into one object file) or aborted.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "aws/crypto.hpp"
+#include "local/s3/object_store.hpp"
+#include "local/s3/s3_errors.hpp"
+
+namespace csv2ddb::local::s3 {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Upload ids are 32 random hex digits; ids from clients are only ever looked up, never used
+// as paths unless found.
+std::string new_upload_id() {
+  static std::mutex mutex;
+  static std::mt19937_64 engine{std::random_device{}()};
+  std::lock_guard lock(mutex);
+  std::array<std::uint8_t, 16> bytes{};
+  for (auto& b : bytes) b = static_cast<std::uint8_t>(engine());
+  return aws::hex_encode(bytes);
+}
+
+Error errno_error(std::string_view what) {
+  return internal_error("We encountered an internal error (" + std::string(what) +
+                        "): " + std::strerror(errno));
+}
+
+// Appends the whole of `source` to `out_fd` in the kernel where it can.
+Status append_file(int out_fd, const std::string& source) {
+  const int in_fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in_fd < 0) return errno_error("open part");
+  Status result;
+  for (;;) {
+    const ssize_t copied = ::copy_file_range(in_fd, nullptr, out_fd, nullptr, 1 << 30, 0);
+    if (copied > 0) continue;
+    if (copied == 0) break;
+    if (errno == EINTR) continue;
+    // Fall back to read/write (file systems without copy_file_range).
+    char buffer[1 << 16];
+    for (;;) {
+      const ssize_t got = ::read(in_fd, buffer, sizeof buffer);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        if (got < 0) result = errno_error("read part");
+        break;
+      }
+      if (::write(out_fd, buffer, static_cast<std::size_t>(got)) != got) {
+        result = errno_error("write object");
+        break;
+      }
+    }
+    break;
+  }
+  ::close(in_fd);
+  return result;
+}
+
+}  // namespace
+
+Result<std::string> ObjectStore::create_upload(const std::string& bucket, const std::string& key,
+                                               aws::HeaderList headers) {
+  std::lock_guard lock(mutex_);
+  auto exists = bucket_exists_locked(bucket);
+  if (!exists) return exists.take_error();
+  if (!*exists) return no_such_bucket(bucket);
+  std::string id = new_upload_id();
+  std::error_code ec;
+  fs::create_directories(root_ + "/uploads/" + id, ec);
+  if (ec) return internal_error("cannot create upload folder: " + ec.message());
+  auto stmt = db_->prepare(
+      "INSERT INTO uploads (upload_id, bucket, key, headers, initiated_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stmt) return stmt.take_error();
+  const std::string encoded = encode_headers(headers);
+  stmt->bind_text(1, id).bind_text(2, bucket).bind_blob(3, key).bind_blob(4, encoded).bind(
+      5, now_ms());
+  if (Status s = stmt->run(); !s) return s.take_error();
+  return id;
+}
+
+Result<UploadInfo> ObjectStore::upload(const std::string& bucket, const std::string& key,
+                                       const std::string& upload_id) {
+  std::lock_guard lock(mutex_);
+  auto stmt = db_->prepare(
+      "SELECT headers, initiated_ms FROM uploads WHERE upload_id = ?1 AND bucket = ?2 AND key = "
+      "?3");
+  if (!stmt) return stmt.take_error();
+  stmt->bind_text(1, upload_id).bind_text(2, bucket).bind_blob(3, key);
+  auto row = stmt->step();
+  if (!row) return row.take_error();
+  if (!*row) {
+    auto exists = bucket_exists_locked(bucket);
+    if (exists && !*exists) return no_such_bucket(bucket);
+    return no_such_upload();
+  }
+  UploadInfo info;
+  info.upload_id = upload_id;
+  info.bucket = bucket;
+  info.key = key;
+  info.headers = decode_headers(stmt->column_blob(0));
+  info.initiated_ms = stmt->column_int(1);
+  return info;
+}
+
+Result<PartInfo> ObjectStore::put_part(const UploadInfo& upload, int number, StagedBody staged) {
+  std::lock_guard lock(mutex_);
+  sweep_retired(false);
+  PartInfo part;
+  part.number = number;
+  part.size = staged.size;
+  part.md5_raw = staged.md5_raw;
+  part.etag = "\"" + staged.md5_hex + "\"";
+  part.last_modified_ms = now_ms();
+  // A part uploaded again replaces the earlier one; each gets its own file name so a
+  // concurrent Complete never sees a half-replaced part.
+  part.file = root_ + "/uploads/" + upload.upload_id + "/" + std::to_string(number) + "." +
+              std::to_string(next_version());
+  auto still_there = db_->prepare("SELECT 1 FROM uploads WHERE upload_id = ?1");
+  if (!still_there) return still_there.take_error();
+  still_there->bind_text(1, upload.upload_id);
+  if (auto row = still_there->step(); !row || !*row) {
+    discard_staged(staged);
+    return no_such_upload();
+  }
+  std::error_code ec;
+  fs::rename(staged.path, part.file, ec);
+  if (ec) {
+    discard_staged(staged);
+    return internal_error("cannot store part: " + ec.message());
+  }
+  std::string replaced;
+  if (auto old = db_->prepare("SELECT file FROM parts WHERE upload_id = ?1 AND number = ?2"); old) {
+    old->bind_text(1, upload.upload_id).bind(2, number);
+    if (auto row = old->step(); row && *row) replaced = std::string(old->column_blob(0));
+  }
+  auto stmt = db_->prepare(
+      "INSERT OR REPLACE INTO parts (upload_id, number, file, size, md5, modified_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!stmt) return stmt.take_error();
+  stmt->bind_text(1, upload.upload_id)
+      .bind(2, number)
+      .bind_text(3, part.file)
+      .bind(4, static_cast<std::int64_t>(part.size))
+      .bind_blob(5, part.md5_raw)
+      .bind(6, part.last_modified_ms);
+  if (Status s = stmt->run(); !s) {
+    ::unlink(part.file.c_str());
+    return s.take_error();
+  }
+  if (!replaced.empty()) retire_file(std::move(replaced));
+  return part;
+}
+
+Result<std::vector<PartInfo>> ObjectStore::parts(const std::string& upload_id) {
+  std::lock_guard lock(mutex_);
+  auto stmt = db_->prepare(
+      "SELECT number, file, size, md5, modified_ms FROM parts WHERE upload_id = ?1 ORDER BY "
+      "number");
+  if (!stmt) return stmt.take_error();
+  stmt->bind_text(1, upload_id);
+  std::vector<PartInfo> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.take_error();
+    if (!*row) break;
+    PartInfo part;
+    part.number = static_cast<int>(stmt->column_int(0));
+    part.file = std::string(stmt->column_blob(1));
+    part.size = static_cast<std::uint64_t>(stmt->column_int(2));
+    part.md5_raw = std::string(stmt->column_blob(3));
+    part.etag = "\"" + aws::hex_encode(std::span<const std::uint8_t>(
+                           reinterpret_cast<const std::uint8_t*>(part.md5_raw.data()),
+                           part.md5_raw.size())) +
+                "\"";
+    part.last_modified_ms = stmt->column_int(4);
+    out.push_back(std::move(part));
+  }
+  return out;
+}
+
+Result<ObjectInfo> ObjectStore::complete_upload(const UploadInfo& upload,
+                                                const std::vector<PartInfo>& chosen,
+                                                std::string etag) {
+  std::string staged = staging_dir_ + "/complete-XXXXXX";
+  const int fd = ::mkostemp(staged.data(), O_CLOEXEC);
+  if (fd < 0) return errno_error("create staging file");
+  std::uint64_t size = 0;
+  Status status;
+  for (const PartInfo& part : chosen) {
+    if (status = append_file(fd, part.file); !status) break;
+    size += part.size;
+  }
+  if (status && ::fsync(fd) != 0) status = errno_error("fsync");
+  ::close(fd);
+  if (!status) {
+    ::unlink(staged.c_str());
+    return status.take_error();
+  }
+  auto info = commit_object(upload.bucket, upload.key, staged, size, std::move(etag),
+                            upload.headers, upload.upload_id);
+  if (!info) {
+    ::unlink(staged.c_str());
+    return info;
+  }
+  std::error_code ec;
+  fs::remove_all(root_ + "/uploads/" + upload.upload_id, ec);
+  return info;
+}
+
+Status ObjectStore::abort_upload(const UploadInfo& upload) {
+  {
+    std::lock_guard lock(mutex_);
+    for (const char* sql : {"DELETE FROM parts WHERE upload_id = ?1",
+                            "DELETE FROM uploads WHERE upload_id = ?1"}) {
+      auto del = db_->prepare(sql);
+      if (!del) return del.take_error();
+      del->bind_text(1, upload.upload_id);
+      if (Status s = del->run(); !s) return s;
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(root_ + "/uploads/" + upload.upload_id, ec);
+  return {};
+}
+
+}  // namespace csv2ddb::local::s3

@@ -1,0 +1,118 @@
+// WritePacer with a ManualClock: exact spacing under --max-wcu, the adaptive cut on throttling
+// and CUBIC's regrowth, all in simulated time.
+#include "ingest/write_pacer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+#include <vector>
+
+namespace csv2ddb::ingest {
+namespace {
+
+using std::chrono::microseconds;
+
+TEST(WriteUnits, OnePerStartedKilobyte) {
+  EXPECT_EQ(write_units(0), 1u);
+  EXPECT_EQ(write_units(1), 1u);
+  EXPECT_EQ(write_units(1024), 1u);
+  EXPECT_EQ(write_units(1025), 2u);
+  EXPECT_EQ(write_units(400 * 1024), 400u);
+}
+
+TEST(WritePacer, MaxWcuSpacesRequestsByTheirUnits) {
+  ManualClock clock;
+  PacerConfig config;
+  config.max_wcu = 100;
+  config.adaptive = false;
+  WritePacer pacer(config, clock, clock);
+  std::vector<std::int64_t> sent_at;
+  for (int i = 0; i < 6; ++i) {
+    pacer.acquire(25);
+    sent_at.push_back(clock.now().count());
+  }
+  // 25 units at 100 WCU/s: one request every 250 ms, the first at once.
+  EXPECT_EQ(sent_at, (std::vector<std::int64_t>{0, 250000, 500000, 750000, 1000000, 1250000}));
+  EXPECT_DOUBLE_EQ(pacer.rate(), 100);
+}
+
+TEST(WritePacer, NoSavedUpBurstAfterIdle) {
+  ManualClock clock;
+  PacerConfig config;
+  config.max_wcu = 100;
+  config.adaptive = false;
+  WritePacer pacer(config, clock, clock);
+  pacer.acquire(50);  // at 0, paid until 0.5 s
+  clock.advance(microseconds(3'000'000));
+  pacer.acquire(50);  // at 3 s: no wait
+  EXPECT_EQ(clock.now().count(), 3'000'000);
+  pacer.acquire(50);  // waits for the previous request's units: 0.5 s
+  EXPECT_EQ(clock.now().count(), 3'500'000);
+}
+
+TEST(WritePacer, UnlimitedUntilTheFirstThrottle) {
+  ManualClock clock;
+  WritePacer pacer(PacerConfig{}, clock, clock);
+  for (int i = 0; i < 100; ++i) pacer.acquire(25);
+  EXPECT_EQ(clock.now().count(), 0);
+  EXPECT_FALSE(pacer.adaptive_engaged());
+  EXPECT_EQ(pacer.rate(), 0);
+}
+
+TEST(WritePacer, ThrottleCutsToBetaOfMeasuredRateThenCubicRegrowth) {
+  ManualClock clock;
+  WritePacer pacer(PacerConfig{}, clock, clock);
+  pacer.acquire(100);                    // bucket 0: 100 units
+  clock.advance(microseconds(500'000));  // bucket 1 opens: measured = 0.8 * 100 / 0.5 = 160
+  pacer.acquire(100);
+  EXPECT_DOUBLE_EQ(pacer.measured_rate(), 160);
+  pacer.on_throttle();
+  EXPECT_TRUE(pacer.adaptive_engaged());
+  EXPECT_DOUBLE_EQ(pacer.rate(), 0.7 * 160);
+  // Right after the throttle CUBIC's curve is at beta * W_max too.
+  pacer.on_success();
+  EXPECT_NEAR(pacer.rate(), 112, 1e-9);
+  // K = cbrt(160 * 0.3 / 0.4) seconds later it is back at W_max (within 2x measured).
+  const double k = std::cbrt(160 * 0.3 / 0.4);
+  clock.advance(microseconds(static_cast<std::int64_t>(k * 1e6)));
+  pacer.on_success();
+  EXPECT_NEAR(pacer.rate(), 160, 1e-3);
+  // Two seconds beyond K: W_max + 0.4 * 2^3 = 163.2.
+  clock.advance(microseconds(2'000'000));
+  pacer.on_success();
+  EXPECT_NEAR(pacer.rate(), 163.2, 1e-3);
+}
+
+TEST(WritePacer, RateNeverBelowTheFloorNorAboveTheCap) {
+  ManualClock clock;
+  PacerConfig config;
+  config.max_wcu = 50;
+  config.min_rate = 10;
+  WritePacer pacer(config, clock, clock);
+  EXPECT_DOUBLE_EQ(pacer.rate(), 50);  // the cap holds before any throttle
+  for (int i = 0; i < 20; ++i) pacer.on_throttle();
+  EXPECT_DOUBLE_EQ(pacer.rate(), 10);
+}
+
+TEST(WritePacer, SharedByThreadsTheCapStillHolds) {
+  ManualClock clock;
+  PacerConfig config;
+  config.max_wcu = 1000;
+  config.adaptive = false;
+  WritePacer pacer(config, clock, clock);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) pacer.acquire(10);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  // 2000 units at 1000/s: the reservations end at 2 s whatever the interleaving; the clock (the
+  // sum of all sleeps) has moved at least the last request's wait.
+  pacer.acquire(1);
+  EXPECT_GE(clock.now().count(), 1'990'000);
+}
+
+}  // namespace
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,275 @@
+// The import handler called directly with real S3 events, against dynalite (DynamoDB) and
+// s3rver (S3) on 127.0.0.1: the table ends up holding the CSV's items, the outputs land at the
+// ARCHITECTURE.md keys, and keys that must not start an ingestion are skipped.
+#include "lambda/import_handler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "aws/dynamodb_client.hpp"
+#include "aws/s3_client.hpp"
+#include "client_test_support.hpp"
+#include "model/json.hpp"
+#include "test_servers.hpp"
+
+namespace csv2ddb::lambda {
+namespace {
+
+constexpr const char* kBucket = "imports";
+
+// Form-URL-encodes a key the way S3 writes it into events: ' ' as '+', other reserved and
+// non-ASCII bytes as %XX.
+std::string event_encoded(const std::string& key) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : key) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string s3_event(const std::vector<std::string>& encoded_keys, const std::string& etag = "") {
+  std::string out = R"({"Records":[)";
+  for (std::size_t i = 0; i < encoded_keys.size(); ++i) {
+    if (i > 0) out += ',';
+    out += R"({"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",)"
+           R"("eventName":"ObjectCreated:Put","s3":{"s3SchemaVersion":"1.0",)"
+           R"("bucket":{"name":")" +
+           std::string(kBucket) + R"(","arn":"arn:aws:s3:::imports"},"object":{"key":")" +
+           encoded_keys[i] + "\",\"size\":1" +
+           (etag.empty() ? std::string() : ",\"eTag\":\"" + etag + "\"") +
+           R"(,"sequencer":"0062E99A88DC407460"}}})";
+  }
+  return out + "]}";
+}
+
+class ImportHandlerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string why;
+    dynalite_ = aws::testing::start_dynalite(&why).release();
+    if (dynalite_ == nullptr) {
+      skip_reason_ = new std::string(why);
+      return;
+    }
+    s3_dir_ = new aws::testing::TempDir();
+    s3rver_ = aws::testing::start_s3rver(s3_dir_->path(), &why).release();
+    if (s3rver_ == nullptr) skip_reason_ = new std::string(why);
+  }
+  static void TearDownTestSuite() {
+    delete s3rver_;
+    delete dynalite_;
+    delete s3_dir_;
+    delete skip_reason_;
+    s3rver_ = nullptr;
+    dynalite_ = nullptr;
+    s3_dir_ = nullptr;
+    skip_reason_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (skip_reason_ != nullptr) GTEST_SKIP() << *skip_reason_;
+    aws::testing::TestCallerOptions s3_options;
+    s3_options.access_key = "S3RVER";
+    s3_options.secret_key = "S3RVER";
+    clients_.s3 = std::make_shared<aws::S3Client>(aws::testing::make_test_caller(
+        "s3", aws::ErrorDialect::kS3Xml, s3rver_->url(), s3_options));
+    clients_.dynamodb = std::make_shared<aws::DynamoDbClient>(aws::testing::make_test_caller(
+        "dynamodb", aws::ErrorDialect::kDynamoDbJson, dynalite_->url()));
+    // Each test its own table, so tests do not see each other's items.
+    table_ =
+        std::string("offers-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    auto schema = model::parse_key_schema("account:S,offer_id:S");
+    ASSERT_TRUE(schema);
+    ASSERT_TRUE(clients_.dynamodb->create_table(table_, *schema));
+    ASSERT_TRUE(clients_.dynamodb->wait_until_active(table_));
+    (void)clients_.s3->create_bucket(kBucket);  // exists already after the first test
+    config_.table = table_;
+    config_.function_name = "import-test";
+  }
+
+  void put(const std::string& key, const std::string& body) {
+    auto etag = clients_.s3->put_object(kBucket, key, body, "text/csv");
+    ASSERT_TRUE(etag) << etag.error().to_string();
+  }
+
+  std::optional<std::string> get(const std::string& key) {
+    std::string body;
+    auto info = clients_.s3->get_object(kBucket, key, {}, [&](std::string_view chunk) {
+      body.append(chunk);
+      return Status{};
+    });
+    if (!info) return std::nullopt;
+    return body;
+  }
+
+  std::vector<std::string> table_items() {
+    auto items = clients_.dynamodb->scan_all(table_);
+    EXPECT_TRUE(items) << items.error().to_string();
+    return items ? aws::testing::canonical_items(*items) : std::vector<std::string>{};
+  }
+
+  InvocationResponse invoke(const std::string& event) {
+    InvocationRequest request;
+    request.request_id = "test-request";
+    request.payload = event;
+    return handle_import(request, config_, clients_);
+  }
+
+  static std::string member(const std::string& json, const char* name) {
+    auto parsed = model::parse_json(json);
+    if (!parsed) return "<not json>";
+    const model::JsonValue* value = parsed->find(name);
+    return value == nullptr ? "<absent>" : model::to_json(*value);
+  }
+
+  static aws::testing::ChildServer* dynalite_;
+  static aws::testing::ChildServer* s3rver_;
+  static aws::testing::TempDir* s3_dir_;
+  static std::string* skip_reason_;
+  ImportClients clients_;
+  ImportConfig config_;
+  std::string table_;
+};
+
+aws::testing::ChildServer* ImportHandlerTest::dynalite_ = nullptr;
+aws::testing::ChildServer* ImportHandlerTest::s3rver_ = nullptr;
+aws::testing::TempDir* ImportHandlerTest::s3_dir_ = nullptr;
+std::string* ImportHandlerTest::skip_reason_ = nullptr;
+
+TEST_F(ImportHandlerTest, WritesTheRowsAndTheOutputsBesideTheObject) {
+  put("data/offers.csv",
+      "account,offer_id,price\n"
+      "A1,O1,10\n"
+      "A1,O2,20\n"
+      ",O3,30\n"  // no hash key: rejected
+      "A2,O1,\n"
+      "A1,O1,11\n");  // the same key again: the last row wins
+  InvocationResponse response = invoke(s3_event({"data/offers.csv"}));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+
+  EXPECT_EQ(table_items(), (std::vector<std::string>{
+                               R"({"account":{"S":"A1"},"offer_id":{"S":"O1"},"price":{"S":"11"}})",
+                               R"({"account":{"S":"A1"},"offer_id":{"S":"O2"},"price":{"S":"20"}})",
+                               R"({"account":{"S":"A2"},"offer_id":{"S":"O1"}})"}));
+
+  const std::string& result = response.payload();
+  EXPECT_EQ(member(result, "processed_rows"), "4");
+  EXPECT_EQ(member(result, "unprocessed_rows"), "0");
+  EXPECT_EQ(member(result, "unprocessed_file"), "null");
+  EXPECT_EQ(member(result, "json_copy"), R"("s3://imports/json-copy/data/offers.json")");
+  EXPECT_EQ(member(result, "rows_read"), "5");
+  EXPECT_EQ(member(result, "rows_rejected"), "1");
+  EXPECT_EQ(member(result, "skipped"), "[]");
+
+  auto copy = get("json-copy/data/offers.json");
+  ASSERT_TRUE(copy);
+  auto copy_json = model::parse_json(*copy);
+  ASSERT_TRUE(copy_json) << *copy;
+  EXPECT_EQ(model::to_json(*copy_json), R"({"data":[{"account":"A1","offer_id":"O1","price":"10"},)"
+                                        R"({"account":"A1","offer_id":"O2","price":"20"},)"
+                                        R"({"account":"A2","offer_id":"O1"},)"
+                                        R"({"account":"A1","offer_id":"O1","price":"11"}]})");
+
+  auto rejected = get("rejected/data/offers.csv.rejected.jsonl");
+  ASSERT_TRUE(rejected);
+  auto rejected_line = model::parse_json(rejected->substr(0, rejected->find('\n')));
+  ASSERT_TRUE(rejected_line) << *rejected;
+  EXPECT_EQ(model::to_json(*rejected_line->find("line")), "4");
+  EXPECT_EQ(model::to_json(*rejected_line->find("fields")), R"(["","O3","30"])");
+
+  auto report = get("reports/data/offers.csv.report.json");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(member(*report, "rows_read"), "5");
+  EXPECT_EQ(member(*report, "rows_written"), "4");
+  EXPECT_EQ(member(*report, "source"), R"("s3://imports/data/offers.csv")");
+  EXPECT_FALSE(get("unprocessed/data/offers.csv.unprocessed.json"));
+}
+
+TEST_F(ImportHandlerTest, KeysWithSpacesPlusAndNonAsciiAreDecoded) {
+  const std::string key = "in folder/a b+c \xC3\xBC\xE6\x9D\xB1.csv";
+  put(key, "account,offer_id\nA9,O9\n");
+  const std::string encoded = event_encoded(key);
+  ASSERT_EQ(encoded, "in+folder/a+b%2Bc+%C3%BC%E6%9D%B1.csv");
+  InvocationResponse response = invoke(s3_event({encoded}));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(table_items(),
+            (std::vector<std::string>{R"({"account":{"S":"A9"},"offer_id":{"S":"O9"}})"}));
+  auto copy = get("json-copy/in folder/a b+c \xC3\xBC\xE6\x9D\xB1.json");
+  ASSERT_TRUE(copy);
+  EXPECT_NE(copy->find(R"({"account":"A9","offer_id":"O9"})"), std::string::npos) << *copy;
+  EXPECT_TRUE(get("reports/" + key + ".report.json"));
+}
+
+TEST_F(ImportHandlerTest, OutputPrefixAndNonCsvKeysAreSkipped) {
+  put("json-copy/loop.csv", "account,offer_id\nX,Y\n");
+  put("notes.txt", "account,offer_id\nX,Y\n");
+  InvocationResponse response =
+      invoke(s3_event({"json-copy/loop.csv", "notes.txt", "reports/a.csv.report.json"}));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(member(response.payload(), "skipped"),
+            R"([{"key":"json-copy/loop.csv","reason":"output prefix"},)"
+            R"({"key":"notes.txt","reason":"not a CSV key"},)"
+            R"({"key":"reports/a.csv.report.json","reason":"output prefix"}])");
+  EXPECT_EQ(member(response.payload(), "files"), "[]");
+  EXPECT_TRUE(table_items().empty());
+  EXPECT_FALSE(get("json-copy/json-copy/loop.json"));
+  EXPECT_FALSE(get("reports/notes.txt.report.json"));
+}
+
+TEST_F(ImportHandlerTest, SuffixIsCaseInsensitive) {
+  put("UPPER.CSV", "account,offer_id\nU1,V1\n");
+  InvocationResponse response = invoke(s3_event({"UPPER.CSV"}));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(table_items().size(), 1u);
+  EXPECT_TRUE(get("json-copy/UPPER.json"));
+}
+
+TEST_F(ImportHandlerTest, ReplayedEventForAnOverwrittenObjectIsSkipped) {
+  put("replayed.csv", "account,offer_id\nR1,S1\n");
+  InvocationResponse response =
+      invoke(s3_event({"replayed.csv"}, "0123456789abcdef0123456789abcdef"));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(member(response.payload(), "skipped"),
+            R"([{"key":"replayed.csv","reason":"stale event"}])");
+  EXPECT_TRUE(table_items().empty());
+}
+
+TEST_F(ImportHandlerTest, MatchingEtagIsImported) {
+  auto etag = clients_.s3->put_object(kBucket, "current.csv", "account,offer_id\nC1,D1\n");
+  ASSERT_TRUE(etag);
+  std::string bare = *etag;
+  bare.erase(std::remove(bare.begin(), bare.end(), '"'), bare.end());
+  InvocationResponse response = invoke(s3_event({"current.csv"}, bare));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(member(response.payload(), "processed_rows"), "1");
+}
+
+TEST_F(ImportHandlerTest, MissingTableFailsTheInvocation) {
+  put("orphan.csv", "account,offer_id\nA,B\n");
+  config_.table = "no-such-table";
+  InvocationResponse response = invoke(s3_event({"orphan.csv"}));
+  ASSERT_FALSE(response.is_success());
+  EXPECT_EQ(response.error_type(), "ResourceNotFoundException");
+  EXPECT_NE(response.error_message().find("s3://imports/orphan.csv"), std::string::npos)
+      << response.error_message();
+  EXPECT_FALSE(get("reports/orphan.csv.report.json"));
+}
+
+TEST_F(ImportHandlerTest, MissingObjectFailsTheInvocation) {
+  InvocationResponse response = invoke(s3_event({"gone.csv"}));
+  ASSERT_FALSE(response.is_success());
+  EXPECT_NE(response.error_message().find("gone.csv"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace csv2ddb::lambda

@@ -1,0 +1,154 @@
+"""Starting and stopping `csv2ddb local` (and dynalite) for the black-box tests, plus a small
+SigV4 signer with an explicit clock so tests can send stale or badly signed requests that no
+SDK would produce. Shared by the test_*.py scripts in this folder and by bench/."""
+import datetime
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+LISTENING_PREFIX = "csv2ddb local listening on http://127.0.0.1:"
+DYNALITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools",
+                        "node_modules", ".bin", "dynalite")
+
+
+class LocalServer:
+    """One `csv2ddb local --port 0` process; waits for its listening line."""
+
+    def __init__(self, binary, data_dir, *extra_args):
+        self.process = subprocess.Popen(
+            [binary, "local", "--port", "0", "--data-dir", data_dir, *extra_args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith(LISTENING_PREFIX):
+            self.process.kill()
+            raise RuntimeError("csv2ddb local did not start: %r %s" %
+                               (line, self.process.stderr.read()))
+        self.port = int(line.strip()[len(LISTENING_PREFIX):])
+        self.endpoint = "http://127.0.0.1:%d" % self.port
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the server; returns its exit status (negative: killed by that signal)."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dynalite:
+    """dynalite on a free port (its --port 0 does not work), in memory."""
+
+    def __init__(self):
+        if not os.path.exists(DYNALITE) or not shutil.which("node"):
+            raise RuntimeError("dynalite is not installed (scripts/setup.sh installs it)")
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [DYNALITE, "--host", "127.0.0.1", "--port", str(self.port), "--createTableMs", "0",
+             "--deleteTableMs", "0", "--updateTableMs", "0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.endpoint = "http://127.0.0.1:%d" % self.port
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError("dynalite did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def boto3_client(endpoint, key="test", secret="test", **config):
+    import boto3
+    import botocore.config
+    return boto3.client(
+        "dynamodb", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=botocore.config.Config(retries={"max_attempts": 0}, **config))
+
+
+def _hmac(key, text):
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+
+def signed_dynamodb_request(port, operation, body, key="test", secret="test", when=None,
+                            tamper_signature=False, authorization=True):
+    """POSTs one DynamoDB request signed at `when` (UTC datetime, default now); returns
+    (status, parsed JSON body)."""
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+    day = when.strftime("%Y%m%d")
+    payload = json.dumps(body).encode()
+    host = "127.0.0.1:%d" % port
+    headers = {
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": "DynamoDB_20120810." + operation,
+        "X-Amz-Date": amz_date,
+        "Host": host,
+    }
+    signed_names = sorted(name.lower() for name in headers)
+    canonical_headers = "".join("%s:%s\n" % (name, headers[next(
+        h for h in headers if h.lower() == name)].strip()) for name in signed_names)
+    canonical_request = "\n".join([
+        "POST", "/", "", canonical_headers, ";".join(signed_names),
+        hashlib.sha256(payload).hexdigest()])
+    scope = "%s/us-east-1/dynamodb/aws4_request" % day
+    string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                                hashlib.sha256(canonical_request.encode()).hexdigest()])
+    signing_key = _hmac(_hmac(_hmac(_hmac(("AWS4" + secret).encode(), day), "us-east-1"),
+                              "dynamodb"), "aws4_request")
+    signature = hmac.new(signing_key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    if tamper_signature:
+        signature = ("0" if signature[0] != "0" else "1") + signature[1:]
+    if authorization:
+        headers["Authorization"] = (
+            "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" %
+            (key, scope, ";".join(signed_names), signature))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", "/", body=payload, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None
+    finally:
+        connection.close()
+
+
+def error_type(body):
+    """The code after '#' in a DynamoDB error's __type."""
+    return body.get("__type", "").rsplit("#", 1)[-1]
+
+
+def error_message(body):
+    return body.get("message", body.get("Message"))
