@@ -29,7 +29,9 @@ struct Fixture {
     dir = std::filesystem::temp_directory_path() /
           ("csv2ddb-fuzz-dynamodb-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
-    store = std::move(*dynamodb::TableStore::open(dir.string()));
+    auto opened = dynamodb::TableStore::open(dir.string());
+    if (!opened) std::abort();
+    store = std::move(*opened);
     service = std::make_unique<dynamodb::DynamoDbService>(*store, faults);
     // Two tables the fuzzer can name: one with a numeric range key, one hash-only.
     (void)service->call("CreateTable",

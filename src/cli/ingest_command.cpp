@@ -1,5 +1,9 @@
 // csv2ddb ingest: the engine from a laptop. Reads a CSV (path, "-" or s3://), writes its rows to
 // a DynamoDB table through BatchWriteItem, and accounts for every row in the report it prints.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -8,10 +12,13 @@
 #include "aws/s3_object_source.hpp"
 #include "aws/service_clients.hpp"
 #include "cli/args.hpp"
+#include "cli/checkpoint_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/destination_store.hpp"
+#include "cli/progress_display.hpp"
 #include "csv/byte_source.hpp"
 #include "ingest/ingestor.hpp"
+#include "ingest/json_array_reader.hpp"
 #include "ingest/output_keys.hpp"
 
 namespace csv2ddb::cli {
@@ -20,8 +27,9 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: csv2ddb ingest INPUT --table NAME [--endpoint-url URL] [--region R] [--profile P]
                        [--key SCHEMA] [--types SPEC|strings|infer] [--delimiter C] [--header a,b,c]
-                       [--concurrency N] [--json-copy DEST] [--unprocessed DEST]
-                       [--rejected DEST] [--report DEST] [--dry-run]
+                       [--concurrency N] [--max-wcu N] [--no-adaptive] [--json-copy DEST]
+                       [--unprocessed DEST] [--rejected DEST] [--report DEST]
+                       [--checkpoint PATH] [--resume] [--dry-run]
 
 Writes every row of a CSV file (plain, gzip or zstd; a path, - for standard input, or
 s3://bucket/key) to a DynamoDB table with BatchWriteItem, retrying throttling, server errors
@@ -36,15 +44,28 @@ and UnprocessedItems with exponential backoff and jitter. Every row ends up writ
   --types MODE        strings (default), infer, or a spec such as price:N,active:BOOL
   --delimiter C       , ; : | tab or space (default ,)
   --header a,b,c      column names, when the file has no header row
-  --concurrency N     parallel writer lanes (default 4); the same key always uses the same lane,
-                      so the last row for a key wins
+  --concurrency N     parallel writer lanes, each with one request in flight (default 16); the
+                      same key always uses the same lane, so the last row for a key wins
+  --max-wcu N         never send more than N write units a second (1 per started KB per item)
+  --no-adaptive       do not pace on throttling (by default the rate is cut when the table
+                      throttles and grows back while it does not, as the AWS SDKs' adaptive mode)
   --json-copy DEST    write the JSON copy {"data":[...]} to DEST (a path or s3://bucket/key)
   --unprocessed DEST  where rows still unwritten after the last retry go
                       (default ./<input>.unprocessed.json, created only when there are some)
   --rejected DEST     where rejected rows go, as JSON Lines {"line":N,"reason":...,"fields":[...]}
                       (default ./<input>.rejected.jsonl, created only when there are some)
   --report DEST       also write the report there
+  --checkpoint PATH   where the resume point is kept (default ./<input>.checkpoint.json); it is
+                      written every few seconds and on Ctrl-C, and removed when the run completes
+  --resume            continue from the checkpoint (refused if the input changed since)
   --dry-run           read, map and validate the whole file; write nothing to the table
+
+INPUT may also be an unprocessed file of an earlier run (a JSON array of items, named
+*.unprocessed.json or starting with '['): its items are written again (re-drive).
+
+Ctrl-C stops reading, finishes the requests in flight, saves the checkpoint and exits with 130;
+run the same command with --resume to continue. A progress line is shown when stderr is a
+terminal.
 
 Prints the report (JSON) on stdout and a summary on stderr. Exit status: 0 when every row was
 written, rejected or skipped; 3 when some rows are unprocessed (saved, see --unprocessed);
@@ -53,6 +74,43 @@ written, rejected or skipped; 3 when some rows are unprocessed (saved, see --unp
 )";
 
 constexpr int kExitUnprocessed = 3;
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+  g_interrupted = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C stops at once
+}
+
+// The command line again, for "resume with: ...".
+std::string resume_command(const std::vector<std::string>& argv) {
+  std::string command = "csv2ddb ingest";
+  bool has_resume = false;
+  for (const std::string& arg : argv) {
+    has_resume = has_resume || arg == "--resume";
+    const bool plain = arg.find_first_of(" \t'\"$`\\") == std::string::npos && !arg.empty();
+    command += plain ? " " + arg : " '" + arg + "'";
+  }
+  if (!has_resume) command += " --resume";
+  return command;
+}
+
+// Reads the first bytes of `source` (to tell CSV from an item array) and gives them back.
+Result<std::unique_ptr<csv::ByteSource>> peek(std::unique_ptr<csv::ByteSource> source,
+                                              std::string& first_bytes) {
+  first_bytes.resize(256);
+  std::size_t filled = 0;
+  while (filled < first_bytes.size()) {
+    Result<std::size_t> got =
+        source->read(first_bytes.data() + filled, first_bytes.size() - filled);
+    if (!got) return got.take_error();
+    if (*got == 0) break;
+    filled += *got;
+  }
+  first_bytes.resize(filled);
+  return ingest::prepend_bytes(first_bytes, std::move(source));
+}
 
 int fail(const std::string& message) {
   std::cerr << "csv2ddb ingest: " << message << "\n";
@@ -61,7 +119,9 @@ int fail(const std::string& message) {
 
 // Run-time failures carry the service's error code (ResourceNotFoundException, AccessDenied...),
 // which is what a person searches for.
-int fail(const Error& error) { return fail(error.to_string()); }
+int fail(const Error& error) {
+  return fail(error.to_string());
+}
 
 int usage(const std::string& message) {
   std::cerr << "csv2ddb ingest: " << message << "\n";
@@ -99,6 +159,10 @@ int run_ingest(const std::vector<std::string>& argv) {
                            {"delimiter"},
                            {"header"},
                            {"concurrency"},
+                           {"max-wcu"},
+                           {"no-adaptive", false},
+                           {"checkpoint"},
+                           {"resume", false},
                            {"json-copy"},
                            {"unprocessed"},
                            {"rejected"},
@@ -132,9 +196,20 @@ int run_ingest(const std::vector<std::string>& argv) {
   if (!delimiter) return usage(delimiter.error().message);
   options.reader.dialect.delimiter = *delimiter;
   if (auto header = args->get("header")) options.header = split_commas(*header);
-  auto lanes = args->get_int("concurrency", 4, 1, 256);
+  auto lanes = args->get_int("concurrency", 16, 1, 1024);
   if (!lanes) return usage(lanes.error().message);
   options.lanes = static_cast<std::size_t>(*lanes);
+  auto max_wcu = args->get_int("max-wcu", 0, 0, 100'000'000);
+  if (!max_wcu) return usage(max_wcu.error().message);
+  ingest::PacerConfig pacing;
+  pacing.max_wcu = static_cast<double>(*max_wcu);
+  pacing.adaptive = !args->has("no-adaptive");
+  if (pacing.adaptive || pacing.max_wcu > 0) options.pacing = pacing;
+  const bool resume = args->has("resume");
+  if (resume && args->has("json-copy")) {
+    return usage("--resume cannot make a --json-copy of the whole file; run without --resume");
+  }
+  if (resume && input == "-") return usage("--resume needs a file or s3:// input, not -");
 
   aws::ServiceClientsOptions client_options;
   client_options.region = args->get("region").value_or("");
@@ -164,16 +239,89 @@ int run_ingest(const std::vector<std::string>& argv) {
   options.outputs.rejected_key = "rejected";
   options.outputs.report_key = args->has("report") ? "report" : "";
 
-  Result<std::unique_ptr<csv::ByteSource>> source = input.rfind("s3://", 0) == 0
-                                                        ? aws::open_s3_source(clients->s3(), input)
-                                                        : csv::open_file_source(input);
+  const bool from_s3 = input.rfind("s3://", 0) == 0;
+  Result<std::unique_ptr<csv::ByteSource>> source =
+      from_s3 ? aws::open_s3_source(clients->s3(), input) : csv::open_file_source(input);
   if (!source) return fail(source.error());
+  // How the input looks now: a checkpoint is only valid for the same bytes.
+  std::string identity;
+  std::uint64_t input_bytes = 0;
+  if (const auto* object = dynamic_cast<const aws::S3ObjectSource*>(source->get())) {
+    identity = "etag=" + object->etag();
+    input_bytes = object->size();
+  } else if (input != "-") {
+    auto found = file_identity(input);
+    if (!found) return fail(found.error());
+    identity = *found;
+    input_bytes = static_cast<std::uint64_t>(std::stoull(identity.substr(5)));
+  }
+  const bool compressed = input.ends_with(".gz") || input.ends_with(".zst");
   auto decompressed = csv::open_decompressed(std::move(*source));
   if (!decompressed) return fail(decompressed.error());
+  std::string first_bytes;
+  auto peeked = peek(std::move(*decompressed), first_bytes);
+  if (!peeked) return fail(peeked.error());
+  const bool item_array = ingest::looks_like_item_array(input, first_bytes);
+  if (item_array) {
+    options.input_format = ingest::InputFormat::kItemArray;
+    if (resume) return usage("--resume is for CSV input; re-drive the unprocessed file again");
+  }
 
+  // Checkpoints: CSV from a file or S3, not a dry run.
+  const std::string checkpoint_path = args->get("checkpoint").value_or(stem + ".checkpoint.json");
+  const bool checkpointing = !item_array && !options.dry_run && input != "-";
+  if (resume) {
+    auto checkpoint = read_checkpoint(checkpoint_path);
+    if (!checkpoint) return fail(checkpoint.error());
+    if (checkpoint->input != input || checkpoint->table != options.table) {
+      return fail("the checkpoint " + checkpoint_path + " is for " + checkpoint->input + " -> " +
+                  checkpoint->table + ", not " + input + " -> " + options.table);
+    }
+    if (checkpoint->identity != identity) {
+      return fail(input + " changed since the checkpoint was written (" + checkpoint->identity +
+                  ", now " + identity + "); run without --resume to start over");
+    }
+    options.resume = checkpoint->point;
+  }
+  std::optional<Error> checkpoint_error;
+  if (checkpointing) {
+    options.on_checkpoint = [&](const ingest::ResumePoint& point) {
+      CheckpointFile file{input, identity, options.table, point};
+      if (Status written = write_checkpoint(checkpoint_path, file); !written) {
+        checkpoint_error = written.error();
+      }
+    };
+  }
+  options.interrupt = &g_interrupted;
+  g_interrupted = false;
+  std::signal(SIGINT, on_sigint);
+
+  ProgressDisplay display(::isatty(STDERR_FILENO) == 1, compressed ? 0 : input_bytes);
+  ingest::IngestDiagnostics diagnostics;
   aws::DynamoDbTableWriter table_writer(clients->dynamodb());
-  auto report = ingest::run_ingest(std::move(*decompressed), table_writer, options);
+  auto report = ingest::run_ingest(
+      std::move(*peeked), table_writer, options,
+      [&display](const ingest::Progress& progress) { display.update(progress); }, &diagnostics);
+  std::signal(SIGINT, SIG_DFL);
+  display.finish();
   if (!report) return fail(report.error());
+  if (checkpoint_error)
+    std::cerr << "csv2ddb ingest: warning: " << checkpoint_error->to_string() << "\n";
+
+  if (diagnostics.interrupted) {
+    std::cout << report->to_json() << "\n" << std::flush;
+    std::cerr << "csv2ddb ingest: interrupted: " << report->rows_read
+              << " rows accounted for before the checkpoint";
+    if (diagnostics.checkpoint && checkpointing) {
+      std::cerr << " (line " << diagnostics.checkpoint->line << ", byte "
+                << diagnostics.checkpoint->byte_offset << ", saved in " << checkpoint_path
+                << ")\n  resume with: " << resume_command(argv) << "\n";
+    } else {
+      std::cerr << "; nothing to resume from, run the command again\n";
+    }
+    return kExitInterrupted;
+  }
+  if (checkpointing) std::remove(checkpoint_path.c_str());
 
   std::cout << report->to_json() << "\n" << std::flush;
   char timing[96];

@@ -29,46 +29,29 @@ std::optional<ResumePoint> CheckpointTracker::update(
     lanes[i]->take_completed(scratch_);
     LaneTrack& track = lanes_[i];
     for (const CompletedBatch& done : scratch_) {
-      if (done.items == 0 || track.unfinished.size() < done.items) continue;  // cannot happen
-      FinishedBatch batch{track.unfinished.front(), 0, done.items};
+      if (track.unfinished.size() < done.items) break;  // cannot happen: every item was queued
+      if (!done.clean) cap_at(track.unfinished.front());
       for (std::uint32_t n = 0; n < done.items; ++n) {
-        batch.last_offset = track.unfinished.front().offset;
+        if (done.clean) track.written.push_back(track.unfinished.front().offset);
         track.unfinished.pop_front();
       }
-      if (!done.clean) cap_at(batch.first);
-      track.finished.push_back(batch);
     }
   }
 
   std::optional<RowMark> point = latest_;
   auto lower = [&point](const RowMark& mark) {
-    if (!point || mark.offset < point->offset) {
-      point = mark;
-      return true;
-    }
-    return false;
+    if (!point || mark.offset < point->offset) point = mark;
   };
   for (const LaneTrack& track : lanes_) {
     if (!track.unfinished.empty()) lower(track.unfinished.front());
   }
   if (cap_) lower(*cap_);
   if (!point) return last_;  // nothing read yet
-  // A finished batch straddling the point moves the point to its start; that may make another
-  // lane's batch straddle it, hence the loop (each pass only lowers the point).
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (const LaneTrack& track : lanes_) {
-      for (const FinishedBatch& batch : track.finished) {
-        if (batch.last_offset < point->offset) continue;
-        if (batch.first.offset < point->offset) moved = lower(batch.first) || moved;
-        break;  // later batches of the lane start later still
-      }
-    }
-  }
+  // Written items before the point are counted; the rest wait for the point to pass them.
   for (LaneTrack& track : lanes_) {
-    while (!track.finished.empty() && track.finished.front().last_offset < point->offset) {
-      written_ += track.finished.front().items;
-      track.finished.pop_front();
+    while (!track.written.empty() && track.written.front() < point->offset) {
+      ++written_;
+      track.written.pop_front();
     }
   }
 

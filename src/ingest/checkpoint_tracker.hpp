@@ -4,8 +4,6 @@
 // read, and skipped or written. It is the lowest of
 // - the record the reader is at (the latest one read, which resuming simply reads again),
 // - for each lane, the oldest item it was given and has not finished,
-// - for each lane, the first item of a finished batch that also holds items at or past the
-//   point (a batch is counted whole or not at all), repeated until nothing moves the point,
 // - the first row that was rejected or left unprocessed. Those rows go to rejected/ and
 //   unprocessed/, which a run only commits at its end, so a resume must see them again for its
 //   outputs to hold them. Once there is such a row the point cannot pass it, and the tracker
@@ -37,6 +35,7 @@ struct ResumePoint {
   std::uint64_t rows_read = 0;    // rows before it (after the header)
   std::uint64_t rows_written = 0;
   std::uint64_t rows_skipped = 0;
+  std::vector<std::string> header;  // the run's header (filled in by the engine)
 };
 
 // A record as the tracker knows it: where it starts and the counts of the rows before it.
@@ -60,14 +59,9 @@ class CheckpointTracker {
   std::optional<ResumePoint> update(const std::vector<std::unique_ptr<WriterLane>>& lanes);
 
  private:
-  struct FinishedBatch {
-    RowMark first;
-    std::uint64_t last_offset = 0;
-    std::uint32_t items = 0;
-  };
   struct LaneTrack {
     std::deque<RowMark> unfinished;
-    std::deque<FinishedBatch> finished;  // not yet folded into written_
+    std::deque<std::uint64_t> written;  // offsets of written items not yet counted in written_
   };
 
   void cap_at(const RowMark& mark);
@@ -76,7 +70,7 @@ class CheckpointTracker {
   std::optional<ResumePoint> base_;
   std::optional<RowMark> latest_;
   std::optional<RowMark> cap_;
-  std::uint64_t written_ = 0;  // items of folded batches
+  std::uint64_t written_ = 0;  // written items before the point
   bool frozen_ = false;
   std::optional<ResumePoint> last_;
   std::vector<CompletedBatch> scratch_;

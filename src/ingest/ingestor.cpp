@@ -117,12 +117,17 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   std::optional<csv::CsvReader> reader;
   std::optional<JsonArrayReader> array_reader;
   std::optional<RowMapper> mapper;
+  std::vector<std::string> run_header;  // for checkpoints
   if (item_array) {
     array_reader.emplace(std::move(source));
   } else {
     reader.emplace(std::move(source), options.reader);
-    Result<std::optional<std::vector<std::string>>> header = read_header(*reader, options);
+    Result<std::optional<std::vector<std::string>>> header =
+        options.resume && !options.header && !options.resume->header.empty()
+            ? std::optional<std::vector<std::string>>(options.resume->header)
+            : read_header(*reader, options);
     if (!header) return header.take_error();
+    if (header->has_value()) run_header = **header;
     if (header->has_value()) {
       Result<RowMapper> created = RowMapper::create(std::move(**header), schema, options.typing);
       if (!created) return created.take_error();
@@ -178,15 +183,19 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
         report.rows_rejected, bytes_consumed(), context.units_written.load()});
   };
   auto last_checkpoint = clock.now();
-  auto checkpoint_now = [&](bool force) {
+  auto save_checkpoint = [&](ResumePoint point) {
+    point.header = run_header;
+    options.on_checkpoint(point);
+  };
+  auto checkpoint_now = [&] {
     if (!tracker) return;
     std::optional<ResumePoint> point = tracker->update(lanes);
     if (!tracker->following()) context.log_completions = false;
     if (!point) return;
     const auto now = clock.now();
-    if (force || now - last_checkpoint >= options.checkpoint_interval) {
+    if (now - last_checkpoint >= options.checkpoint_interval) {
       last_checkpoint = now;
-      options.on_checkpoint(*point);
+      save_checkpoint(*point);
     }
   };
 
@@ -256,7 +265,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
         }
       }
       if (read_error) break;
-      if (report.rows_read % kCheckpointEveryRows == 0) checkpoint_now(false);
+      if (report.rows_read % kCheckpointEveryRows == 0) checkpoint_now();
       if (report.rows_read % kProgressEveryRows == 0) report_progress();
     }
   } else if (array_reader) {
@@ -311,7 +320,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     // outputs are not committed; the resumed run writes them for the rest of the input.
     sinks.abort();
     std::optional<ResumePoint> point = tracker ? tracker->update(lanes) : std::nullopt;
-    if (point) options.on_checkpoint(*point);
+    if (point) save_checkpoint(*point);
     const ResumePoint covered = point.value_or(base);
     report.rows_read = covered.rows_read;
     report.rows_written = covered.rows_written;

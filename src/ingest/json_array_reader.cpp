@@ -1,5 +1,7 @@
 #include "ingest/json_array_reader.hpp"
 
+#include <algorithm>
+
 namespace csv2ddb::ingest {
 namespace {
 
@@ -10,7 +12,33 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+class PrefixedSource final : public csv::ByteSource {
+ public:
+  PrefixedSource(std::string prefix, std::unique_ptr<csv::ByteSource> rest)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  Result<std::size_t> read(char* buffer, std::size_t capacity) override {
+    if (position_ < prefix_.size()) {
+      const std::size_t count = std::min(capacity, prefix_.size() - position_);
+      prefix_.copy(buffer, count, position_);
+      position_ += count;
+      return count;
+    }
+    return rest_->read(buffer, capacity);
+  }
+  std::string name() const override { return rest_->name(); }
+
+ private:
+  std::string prefix_;
+  std::size_t position_ = 0;
+  std::unique_ptr<csv::ByteSource> rest_;
+};
+
 }  // namespace
+
+std::unique_ptr<csv::ByteSource> prepend_bytes(std::string prefix,
+                                               std::unique_ptr<csv::ByteSource> rest) {
+  return std::make_unique<PrefixedSource>(std::move(prefix), std::move(rest));
+}
 
 bool looks_like_item_array(const std::string& name, std::string_view first_bytes) {
   if (name.size() >= kSuffix.size() &&
@@ -49,6 +77,19 @@ Result<char> JsonArrayReader::peek_significant() {
   }
 }
 
+Result<bool> JsonArrayReader::finish() {
+  ++position_;
+  ++consumed_;
+  done_ = true;
+  Result<char> after = peek_significant();
+  if (!after) return after.take_error();
+  if (*after != '\0') {
+    return make_error("InvalidJson",
+                      "unexpected bytes after the item array at byte " + std::to_string(consumed_));
+  }
+  return false;
+}
+
 Result<bool> JsonArrayReader::next(std::string& element) {
   element.clear();
   if (done_) return false;
@@ -63,20 +104,10 @@ Result<bool> JsonArrayReader::next(std::string& element) {
     started_ = true;
     first = peek_significant();
     if (!first) return first.take_error();
-    if (*first == ']') {
-      ++position_;
-      ++consumed_;
-      done_ = true;
-      return false;
-    }
+    if (*first == ']') return finish();
   } else {
     // After an element: ',' then the next one, or ']' and the end.
-    if (*first == ']') {
-      ++position_;
-      ++consumed_;
-      done_ = true;
-      return false;
-    }
+    if (*first == ']') return finish();
     if (*first != ',') {
       return make_error("InvalidJson", "expected ',' or ']' after element " +
                                            std::to_string(elements_) + " at byte " +

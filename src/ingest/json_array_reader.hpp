@@ -17,6 +17,10 @@ namespace csv2ddb::ingest {
 // ".unprocessed.json", or its first non-blank byte is '['.
 bool looks_like_item_array(const std::string& name, std::string_view first_bytes);
 
+// `rest` read after `prefix`: how a caller that peeked at the first bytes puts them back.
+std::unique_ptr<csv::ByteSource> prepend_bytes(std::string prefix,
+                                               std::unique_ptr<csv::ByteSource> rest);
+
 class JsonArrayReader {
  public:
   explicit JsonArrayReader(std::unique_ptr<csv::ByteSource> source,
@@ -29,6 +33,7 @@ class JsonArrayReader {
   std::uint64_t elements() const { return elements_; }
 
  private:
+  Result<bool> finish();            // at the closing ']': only blanks may follow
   Result<bool> fill();              // false at end of input
   Result<char> peek_significant();  // skips whitespace; '\0' at end of input
 

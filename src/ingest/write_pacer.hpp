@@ -57,7 +57,7 @@ struct PacerConfig {
   bool adaptive = true;  // slow down on throttling, speed up when clean
   double beta = 0.7;     // multiplicative decrease
   double cubic_c = 0.4;  // CUBIC's scale constant, in WCU/s per s^3
-  double min_rate = 10;  // WCU/s: the floor of the adaptive rate
+  double min_rate = 25;  // WCU/s: the adaptive floor, one batch of 25 small items a second
   std::chrono::microseconds measure_bucket{500'000};  // measured rate: smoothed per bucket
   double smoothing = 0.8;                             // weight of the newest bucket
 };

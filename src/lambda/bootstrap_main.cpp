@@ -36,6 +36,10 @@ int init_failed(RuntimeApiClient& runtime, const Error& error) {
 Result<Handler> make_handler(const std::string& name, const aws::Environment& env) {
   aws::ServiceClientsOptions options;
   if (name == "setup-notification") options.http.timeout = kSetupCallTimeout;
+  // AWS_CA_BUNDLE, as the AWS SDKs read it: the packaged zip's wrapper points it at Amazon
+  // Linux's bundle, since Debian's libcurl looks for Debian's path (deploy/package.sh).
+  const std::string ca_bundle = env.get("AWS_CA_BUNDLE").value_or("");
+  options.http.ca_file = ca_bundle;
   Result<aws::ServiceClients> clients = aws::ServiceClients::create(env, options);
   if (!clients) return clients.take_error();
 
@@ -50,6 +54,7 @@ Result<Handler> make_handler(const std::string& name, const aws::Environment& en
   if (name == "setup-notification") {
     aws::HttpClientOptions http_options;
     http_options.timeout = kSetupCallTimeout;
+    http_options.ca_file = ca_bundle;
     SetupNotificationClients setup_clients{clients->s3(),
                                            std::make_shared<aws::HttpClient>(http_options)};
     return Handler([setup_clients](const InvocationRequest& r) {

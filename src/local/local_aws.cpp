@@ -8,26 +8,28 @@
 #include "local/dynamodb/table_store.hpp"
 #include "local/http/http_server.hpp"
 #include "local/router.hpp"
+#include "local/s3/s3_service.hpp"
 
 namespace csv2ddb::local {
 
 class LocalAws::Parts {
  public:
-  Parts(const LocalAwsOptions& options, std::unique_ptr<dynamodb::TableStore> store)
+  Parts(const LocalAwsOptions& options, std::unique_ptr<dynamodb::TableStore> store,
+        std::unique_ptr<s3::S3Service> s3)
       : store_(std::move(store)),
         faults_(options.faults, options.seed),
         authenticator_(options.auth, options.known_keys),
         dynamodb_(*store_, faults_, options.region),
         lambda_(ServiceKind::kLambda),
-        s3_(ServiceKind::kS3),
-        router_(authenticator_, dynamodb_, lambda_, s3_) {}
+        s3_(std::move(s3)),
+        router_(authenticator_, dynamodb_, lambda_, *s3_) {}
 
   std::unique_ptr<dynamodb::TableStore> store_;
   FaultInjector faults_;
   RequestAuthenticator authenticator_;
   dynamodb::DynamoDbService dynamodb_;
   NotImplementedService lambda_;
-  NotImplementedService s3_;
+  std::unique_ptr<s3::S3Service> s3_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
 };
@@ -44,7 +46,9 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   const std::string spool_dir = options.data_dir + "/tmp";
   std::error_code ec;
   std::filesystem::create_directories(spool_dir, ec);
-  auto parts = std::make_unique<Parts>(options, std::move(*store));
+  auto s3 = s3::S3Service::open(options.data_dir, s3::s3_options_from_environment(options.region));
+  if (!s3) return s3.take_error();
+  auto parts = std::make_unique<Parts>(options, std::move(*store), std::move(*s3));
   HttpServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;

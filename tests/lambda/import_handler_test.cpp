@@ -4,12 +4,14 @@
 #include "lambda/import_handler.hpp"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 
 #include "aws/dynamodb_client.hpp"
 #include "aws/s3_client.hpp"
 #include "client_test_support.hpp"
+#include "lambda_test_support.hpp"
 #include "model/json.hpp"
 #include "test_servers.hpp"
 
@@ -34,6 +36,24 @@ std::string event_encoded(const std::string& key) {
       out += hex[c & 15];
     }
   }
+  return out;
+}
+
+// `text` as a gzip member (what `gzip` writes), for .csv.gz uploads.
+std::string gzipped(const std::string& text) {
+  z_stream stream{};
+  // 15 + 16: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return {};
+  }
+  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
   return out;
 }
 
@@ -234,6 +254,20 @@ TEST_F(ImportHandlerTest, SuffixIsCaseInsensitive) {
   EXPECT_TRUE(get("json-copy/UPPER.json"));
 }
 
+TEST_F(ImportHandlerTest, GzipObjectIsDecompressedAndItsOutputsDropTheSuffix) {
+  put("daily/2024-01-02.csv.gz", gzipped("account,offer_id,price\nG1,H1,1.5\nG2,H2,2\n"));
+  InvocationResponse response = invoke(s3_event({"daily/2024-01-02.csv.gz"}));
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(table_items(),
+            (std::vector<std::string>{
+                R"({"account":{"S":"G1"},"offer_id":{"S":"H1"},"price":{"S":"1.5"}})",
+                R"({"account":{"S":"G2"},"offer_id":{"S":"H2"},"price":{"S":"2"}})"}));
+  EXPECT_EQ(member(response.payload(), "json_copy"),
+            R"("s3://imports/json-copy/daily/2024-01-02.json")");
+  EXPECT_TRUE(get("json-copy/daily/2024-01-02.json"));
+  EXPECT_TRUE(get("reports/daily/2024-01-02.csv.gz.report.json"));
+}
+
 TEST_F(ImportHandlerTest, ReplayedEventForAnOverwrittenObjectIsSkipped) {
   put("replayed.csv", "account,offer_id\nR1,S1\n");
   InvocationResponse response =
@@ -269,6 +303,82 @@ TEST_F(ImportHandlerTest, MissingObjectFailsTheInvocation) {
   InvocationResponse response = invoke(s3_event({"gone.csv"}));
   ASSERT_FALSE(response.is_success());
   EXPECT_NE(response.error_message().find("gone.csv"), std::string::npos);
+}
+
+// DynamoDB that never writes anything (every BatchWriteItem comes back as UnprocessedItems):
+// after the last retry the rows are saved under unprocessed/ and the result says where, as the
+// reference's unprocessed_file does.
+TEST_F(ImportHandlerTest, RowsStillUnwrittenGoToUnprocessed) {
+  aws::testing::FakeHttpServer refusing_dynamodb([](const aws::testing::ReceivedRequest& request) {
+    const std::string* target = request.header("X-Amz-Target");
+    aws::testing::FakeResponse response;
+    response.headers = {{"Content-Type", "application/x-amz-json-1.0"}};
+    if (target != nullptr && target->find("DescribeTable") != std::string::npos) {
+      response.body = R"({"Table":{"TableName":"t","TableStatus":"ACTIVE","KeySchema":[)"
+                      R"({"AttributeName":"account","KeyType":"HASH"},{"AttributeName":"offer_id",)"
+                      R"("KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"account",)"
+                      R"("AttributeType":"S"},{"AttributeName":"offer_id","AttributeType":"S"}]}})";
+      return response;
+    }
+    auto body = model::parse_json(request.body);
+    const model::JsonValue* items = body ? body->find("RequestItems") : nullptr;
+    response.body = "{\"UnprocessedItems\":" + (items ? model::to_json(*items) : "{}") + "}";
+    return response;
+  });
+  ImportClients clients = clients_;
+  clients.dynamodb = std::make_shared<aws::DynamoDbClient>(aws::testing::make_test_caller(
+      "dynamodb", aws::ErrorDialect::kDynamoDbJson, refusing_dynamodb.url()));
+  config_.max_retries = 0;
+  config_.concurrency = 1;  // one lane: the unprocessed file keeps file order
+  put("throttled.csv", "account,offer_id\nU1,P1\nU2,P2\n");
+  InvocationRequest request;
+  request.payload = s3_event({"throttled.csv"});
+  InvocationResponse response = handle_import(request, config_, clients);
+  ASSERT_TRUE(response.is_success()) << response.error_message();
+  EXPECT_EQ(member(response.payload(), "processed_rows"), "0");
+  EXPECT_EQ(member(response.payload(), "unprocessed_rows"), "2");
+  EXPECT_EQ(member(response.payload(), "unprocessed_file"),
+            R"("s3://imports/unprocessed/throttled.csv.unprocessed.json")");
+  auto unprocessed = get("unprocessed/throttled.csv.unprocessed.json");
+  ASSERT_TRUE(unprocessed);
+  auto parsed = model::parse_json(*unprocessed);
+  ASSERT_TRUE(parsed) << *unprocessed;
+  EXPECT_EQ(model::to_json(*parsed),
+            R"([{"account":"U1","offer_id":"P1"},{"account":"U2","offer_id":"P2"}])");
+}
+
+// The real executable, wired from its environment as Lambda starts it (endpoints from
+// AWS_ENDPOINT_URL_*), served one S3 event by a fake Runtime API.
+TEST_F(ImportHandlerTest, BootstrapImportsThroughTheRuntimeApi) {
+  put("via bootstrap/file.csv", "account,offer_id,qty\nB1,C1,7\n");
+  aws::testing::TempDir runtime_dir;
+  testing::FakeRuntimeApi api(
+      runtime_dir.path(),
+      "[" + testing::runtime_event("boot-1", s3_event({"via+bootstrap/file.csv"})) + "]");
+  ASSERT_TRUE(api.ready());
+  auto result = aws::testing::run_command({CSV2DDB_BOOTSTRAP},
+                                          {{"AWS_LAMBDA_RUNTIME_API", api.endpoint()},
+                                           {"_HANDLER", "import"},
+                                           {"DYNAMO_DB_TABLE_NAME", table_},
+                                           {"CSV2DDB_TYPES", "qty:N"},
+                                           {"AWS_REGION", "us-east-1"},
+                                           {"AWS_ACCESS_KEY_ID", "S3RVER"},
+                                           {"AWS_SECRET_ACCESS_KEY", "S3RVER"},
+                                           {"AWS_ENDPOINT_URL_S3", s3rver_->url()},
+                                           {"AWS_ENDPOINT_URL_DYNAMODB", dynalite_->url()},
+                                           {"AWS_LAMBDA_FUNCTION_NAME", "csv2ddb-import"}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const auto posts = api.posts();
+  ASSERT_EQ(posts.size(), 1u) << result.out << result.err;
+  ASSERT_EQ(posts[0].kind, "response") << posts[0].body;
+  EXPECT_EQ(member(posts[0].body, "processed_rows"), "1");
+  EXPECT_EQ(table_items(), (std::vector<std::string>{
+                               R"({"account":{"S":"B1"},"offer_id":{"S":"C1"},"qty":{"N":"7"}})"}));
+  EXPECT_TRUE(get("json-copy/via bootstrap/file.json"));
+  // The metrics line in Embedded Metric Format, on stdout with the logs.
+  EXPECT_NE(result.out.find(R"("FunctionName":"csv2ddb-import","RowsWritten":1,)"),
+            std::string::npos)
+      << result.out;
 }
 
 }  // namespace

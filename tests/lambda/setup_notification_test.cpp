@@ -9,6 +9,8 @@
 #include <mutex>
 
 #include "aws/s3_notification.hpp"
+#include "lambda/runtime_loop.hpp"
+#include "lambda_test_support.hpp"
 #include "model/json.hpp"
 #include "test_servers.hpp"
 
@@ -34,6 +36,7 @@ class FakeS3Notifications {
     std::lock_guard lock(mutex_);
     return *aws::parse_notification_configuration(buckets_.at(bucket));
   }
+  std::vector<aws::testing::ReceivedRequest> requests() const { return server_.requests(); }
   std::vector<aws::testing::ReceivedRequest> responses() const {
     std::vector<aws::testing::ReceivedRequest> out;
     for (auto& request : server_.requests()) {
@@ -231,6 +234,37 @@ TEST_F(SetupNotificationTest, UnreachableResponseUrlFailsTheInvocation) {
   InvocationResponse response = invoke(payload);
   ASSERT_FALSE(response.is_success());
   EXPECT_EQ(response.error_type(), "ResponseNotSent");
+}
+
+// Through the Runtime API loop: every AWS call of the invocation carries its trace id, so
+// Lambda's recursive-loop detection and X-Ray see them.
+TEST_F(SetupNotificationTest, CallsCarryTheInvocationsTraceId) {
+  fake_.set("bkt", others_);
+  aws::testing::TempDir runtime_dir;
+  testing::FakeRuntimeApi api(
+      runtime_dir.path(),
+      "[" +
+          testing::runtime_event("t-1", event("Create", "bkt"),
+                                 R"("trace_id":"Root=1-5759e988-bd862e3fe1be46a994272793")") +
+          "]");
+  ASSERT_TRUE(api.ready());
+  RuntimeApiClient runtime(api.endpoint());
+  EXPECT_EQ(run_handler(runtime,
+                        [&](const InvocationRequest& request) {
+                          return handle_setup_notification(request, clients_);
+                        }),
+            1u);
+  ASSERT_EQ(api.posts().size(), 1u);
+  EXPECT_EQ(api.posts()[0].kind, "response");
+  std::size_t s3_calls = 0;
+  for (const auto& request : fake_.requests()) {
+    if (request.target.find("notification") == std::string::npos) continue;
+    ++s3_calls;
+    const std::string* trace = request.header("X-Amzn-Trace-Id");
+    ASSERT_NE(trace, nullptr) << request.method << " " << request.target;
+    EXPECT_EQ(*trace, "Root=1-5759e988-bd862e3fe1be46a994272793");
+  }
+  EXPECT_EQ(s3_calls, 2u);  // GET then PUT ?notification
 }
 
 }  // namespace

@@ -78,6 +78,16 @@ class Dynalite:
         self.process.kill()
         raise RuntimeError("dynalite did not start")
 
+    def node_pid(self):
+        """The node process serving (the .bin/dynalite launcher may be a wrapper)."""
+        children = "/proc/%d/task/%d/children" % (self.process.pid, self.process.pid)
+        try:
+            with open(children) as f:
+                pids = [int(p) for p in f.read().split()]
+        except OSError:
+            pids = []
+        return pids[0] if pids else self.process.pid
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -102,10 +112,9 @@ def _hmac(key, text):
     return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
-def signed_dynamodb_request(port, operation, body, key="test", secret="test", when=None,
-                            tamper_signature=False, authorization=True):
-    """POSTs one DynamoDB request signed at `when` (UTC datetime, default now); returns
-    (status, parsed JSON body)."""
+def sign_dynamodb_request(port, operation, body, key="test", secret="test", when=None,
+                          tamper_signature=False, authorization=True):
+    """(headers, payload) of a DynamoDB request signed at `when` (UTC datetime, default now)."""
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     day = when.strftime("%Y%m%d")
@@ -135,6 +144,13 @@ def signed_dynamodb_request(port, operation, body, key="test", secret="test", wh
         headers["Authorization"] = (
             "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" %
             (key, scope, ";".join(signed_names), signature))
+    return headers, payload
+
+
+def signed_dynamodb_request(port, operation, body, **signing):
+    """POSTs one signed DynamoDB request (see sign_dynamodb_request); returns
+    (status, parsed JSON body)."""
+    headers, payload = sign_dynamodb_request(port, operation, body, **signing)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("POST", "/", body=payload, headers=headers)

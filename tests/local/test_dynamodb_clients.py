@@ -277,14 +277,79 @@ class RoutingTest(LocalTestCase):
             self.assertEqual(local_server.error_type(body), "RequestEntityTooLarge")
 
 
+class HttpTest(LocalTestCase):
+    """The HTTP/1.1 features SDKs rely on, on a raw socket: 100-continue, chunked bodies,
+    pipelining on one keep-alive connection."""
+
+    def read_response(self, sock):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, rest = data.split(b"\r\n\r\n", 1)
+        length = int([line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length")][0])
+        while len(rest) < length:
+            rest += sock.recv(65536)
+        return head, rest[:length], rest[length:]
+
+    def test_expect_continue_chunked_and_pipelining(self):
+        import socket
+        with self.start() as server:
+            headers, body = local_server.sign_dynamodb_request(server.port, "ListTables",
+                                                                {"Limit": 5})
+            head_lines = "".join("%s: %s\r\n" % (k, v) for k, v in headers.items()
+                                 if k.lower() != "content-length")
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            try:
+                # Expect: 100-continue: the interim answer comes before we send the body.
+                sock.sendall(("POST / HTTP/1.1\r\n%sContent-Length: %d\r\n"
+                              "Expect: 100-continue\r\n\r\n" % (head_lines, len(body))).encode())
+                self.assertEqual(sock.recv(25), b"HTTP/1.1 100 Continue\r\n\r\n")
+                sock.sendall(body)
+                head, payload, rest = self.read_response(sock)
+                self.assertTrue(head.startswith(b"HTTP/1.1 200 OK"), head)
+                self.assertEqual(json.loads(payload), {"TableNames": []})
+                # Two requests in one write, the first chunked in three pieces.
+                chunks = b"".join(b"%x\r\n%s\r\n" % (len(p), p)
+                                  for p in (body[:3], body[3:7], body[7:])) + b"0\r\n\r\n"
+                sock.sendall(("POST / HTTP/1.1\r\n%sTransfer-Encoding: chunked\r\n\r\n" %
+                              head_lines).encode() + chunks +
+                             ("POST / HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n" %
+                              (head_lines, len(body))).encode() + body)
+                for _ in range(2):
+                    head, payload, rest = self.read_response(sock)
+                    self.assertTrue(head.startswith(b"HTTP/1.1 200 OK"), head)
+                    self.assertEqual(json.loads(payload), {"TableNames": []})
+            finally:
+                sock.close()
+
+    def test_malformed_request_gets_400_and_close(self):
+        import socket
+        with self.start() as server:
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            try:
+                sock.sendall(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+                data = b""
+                while True:
+                    got = sock.recv(4096)
+                    if not got:
+                        break
+                    data += got
+                self.assertTrue(data.startswith(b"HTTP/1.1 400 Bad Request\r\n"), data)
+                self.assertIn(b"Connection: close", data)
+            finally:
+                sock.close()
+
+
 class DurabilityTest(LocalTestCase):
     def test_data_survives_restart(self):
-        """Written, stopped with SIGTERM, started again on the same folder: all there."""
-        with self.start() as server:
-            client = local_server.boto3_client(server.endpoint)
-            offers_table(client, "durable")
-            client.batch_write_item(RequestItems={"durable": [
-                {"PutRequest": {"Item": offer("A", n)}} for n in range(25)]})
+        """Written, stopped with SIGTERM (exit 0), started again on the same folder: all there."""
+        server = self.start()
+        client = local_server.boto3_client(server.endpoint)
+        offers_table(client, "durable")
+        client.batch_write_item(RequestItems={"durable": [
+            {"PutRequest": {"Item": offer("A", n)}} for n in range(25)]})
+        self.assertEqual(server.stop(signal.SIGTERM), 0)  # a graceful stop exits 0
         with self.start() as server:
             client = local_server.boto3_client(server.endpoint)
             self.assertEqual(client.describe_table(TableName="durable")["Table"]["ItemCount"], 25)

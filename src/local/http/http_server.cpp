@@ -345,23 +345,35 @@ class HttpServer::Impl {
     send_response(conn, std::move(response), false);
   }
 
+  static HttpResponse run_handler(HttpHandler& handler, HttpRequest& request) {
+    HttpResponse response;
+    try {
+      response = handler.handle(request);
+    } catch (const std::exception&) {
+      response = HttpResponse{};
+      response.status = 500;
+    }
+    // A spooled body the handler did not take over is deleted here.
+    if (request.body.in_file()) ::unlink(request.body.file_path.c_str());
+    return response;
+  }
+
   void start_work(Connection& conn) {
+    close_fd(conn.spool_fd);
+    const bool keep_alive = conn.parser.keep_alive();
+    if (conn.policy.run_inline) {
+      HttpRequest& request = conn.parser.request();
+      HttpResponse response = run_handler(handler_, request);
+      if (!keep_alive) response.close_connection = true;
+      send_response(conn, std::move(response), request.method == "HEAD");
+      return;
+    }
     conn.phase = Phase::kWorking;
     rewatch(conn, 0);
-    close_fd(conn.spool_fd);
     auto request = std::make_shared<HttpRequest>(std::move(conn.parser.request()));
     const std::uint64_t id = conn.id;
-    const bool keep_alive = conn.parser.keep_alive();
     pool_.submit([this, id, request, keep_alive] {
-      HttpResponse response;
-      try {
-        response = handler_.handle(*request);
-      } catch (const std::exception&) {
-        response = HttpResponse{};
-        response.status = 500;
-      }
-      // A spooled body the handler did not take over is deleted here.
-      if (request->body.in_file()) ::unlink(request->body.file_path.c_str());
+      HttpResponse response = run_handler(handler_, *request);
       if (!keep_alive) response.close_connection = true;
       const bool head_only = request->method == "HEAD";
       {

@@ -21,6 +21,10 @@ struct BodyPolicy {
   // Bodies over the server's spool threshold go to a file (RequestBody::file_path) instead of
   // memory. Only for handlers that can take a file (S3 uploads).
   bool spool_to_file = false;
+  // Run the handler on the reactor thread instead of a worker: for short, CPU-bound requests
+  // (DynamoDB on SQLite) the two thread hand-offs cost more than the work. Never for handlers
+  // that sleep or stream large files.
+  bool run_inline = false;
 };
 
 class HttpHandler {

@@ -49,8 +49,8 @@ Status AwsChunkedDecoder::end_of_line(std::string_view line) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return framing_error("bad trailer");
   if (trailers_.size() >= 16) return framing_error("too many trailers");
-  trailers_.push_back({std::string(trim(line.substr(0, colon))),
-                       std::string(trim(line.substr(colon + 1)))});
+  trailers_.push_back(
+      {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   return {};
 }
 

@@ -26,8 +26,7 @@ class PayloadSink {
   Status take(std::string_view bytes, bool write_out) {
     size_ += bytes.size();
     if (size_ > max_bytes_) {
-      return make_error("EntityTooLarge",
-                        "Your proposed upload exceeds the maximum allowed size");
+      return make_error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
     }
     md5_.update(bytes);
     if (want_sha256_) sha256_.update(bytes);
@@ -45,9 +44,8 @@ class PayloadSink {
   }
 
   static Error internal_disk_error(std::string_view what) {
-    return make_error("InternalError",
-                      "We encountered an internal error (" + std::string(what) +
-                          "): " + std::strerror(errno));
+    return make_error("InternalError", "We encountered an internal error (" + std::string(what) +
+                                           "): " + std::strerror(errno));
   }
 
   std::uint64_t size() const { return size_; }
@@ -183,12 +181,15 @@ Result<StagedBody> stage_body(HttpRequest& request, const StageOptions& options)
   if (reuse_spool) {
     RequestBody spooled;
     spooled.file_path = staged.path;
-    status = for_each_block(spooled, [&](std::string_view block) { return sink.take(block, false); });
+    status =
+        for_each_block(spooled, [&](std::string_view block) { return sink.take(block, false); });
   } else if (chunked) {
-    status = for_each_block(request.body, [&](std::string_view block) { return decoder.feed(block); });
+    status =
+        for_each_block(request.body, [&](std::string_view block) { return decoder.feed(block); });
     if (status) status = decoder.finish();
   } else {
-    status = for_each_block(request.body, [&](std::string_view block) { return sink.take(block, true); });
+    status = for_each_block(request.body,
+                            [&](std::string_view block) { return sink.take(block, true); });
   }
   if (status) status = check_claims(request, sink, decoder.trailers(), staged);
   if (status) {

@@ -87,8 +87,11 @@ Result<std::string> ObjectStore::create_upload(const std::string& bucket, const 
       "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!stmt) return stmt.take_error();
   const std::string encoded = encode_headers(headers);
-  stmt->bind_text(1, id).bind_text(2, bucket).bind_blob(3, key).bind_blob(4, encoded).bind(
-      5, now_ms());
+  stmt->bind_text(1, id)
+      .bind_text(2, bucket)
+      .bind_blob(3, key)
+      .bind_blob(4, encoded)
+      .bind(5, now_ms());
   if (Status s = stmt->run(); !s) return s.take_error();
   return id;
 }
@@ -183,10 +186,11 @@ Result<std::vector<PartInfo>> ObjectStore::parts(const std::string& upload_id) {
     part.file = std::string(stmt->column_blob(1));
     part.size = static_cast<std::uint64_t>(stmt->column_int(2));
     part.md5_raw = std::string(stmt->column_blob(3));
-    part.etag = "\"" + aws::hex_encode(std::span<const std::uint8_t>(
-                           reinterpret_cast<const std::uint8_t*>(part.md5_raw.data()),
-                           part.md5_raw.size())) +
-                "\"";
+    part.etag =
+        "\"" +
+        aws::hex_encode(std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(part.md5_raw.data()), part.md5_raw.size())) +
+        "\"";
     part.last_modified_ms = stmt->column_int(4);
     out.push_back(std::move(part));
   }
@@ -222,11 +226,27 @@ Result<ObjectInfo> ObjectStore::complete_upload(const UploadInfo& upload,
   return info;
 }
 
+Result<StagedBody> ObjectStore::stage_copy(const ObjectInfo& source) {
+  StagedBody staged;
+  staged.path = staging_dir_ + "/copy-XXXXXX";
+  const int fd = ::mkostemp(staged.path.data(), O_CLOEXEC);
+  if (fd < 0) return errno_error("create staging file");
+  Status status = append_file(fd, source.file);
+  if (status && ::fsync(fd) != 0) status = errno_error("fsync");
+  ::close(fd);
+  if (!status) {
+    ::unlink(staged.path.c_str());
+    return status.take_error();
+  }
+  staged.size = source.size;
+  return staged;
+}
+
 Status ObjectStore::abort_upload(const UploadInfo& upload) {
   {
     std::lock_guard lock(mutex_);
-    for (const char* sql : {"DELETE FROM parts WHERE upload_id = ?1",
-                            "DELETE FROM uploads WHERE upload_id = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM parts WHERE upload_id = ?1", "DELETE FROM uploads WHERE upload_id = ?1"}) {
       auto del = db_->prepare(sql);
       if (!del) return del.take_error();
       del->bind_text(1, upload.upload_id);

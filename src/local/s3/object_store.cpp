@@ -85,8 +85,8 @@ aws::HeaderList decode_headers(std::string_view encoded) {
 ObjectStore::ObjectStore(std::string root, std::unique_ptr<dynamodb::SqliteConnection> db)
     : root_(std::move(root)), staging_dir_(root_ + "/staging"), db_(std::move(db)) {
   // Versions only need to be unique per key; the clock gives a start that later runs exceed.
-  version_counter_ = static_cast<std::uint64_t>(
-      std::chrono::system_clock::now().time_since_epoch().count());
+  version_counter_ =
+      static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
 }
 
 Result<std::unique_ptr<ObjectStore>> ObjectStore::open(const std::string& data_dir) {
@@ -234,8 +234,7 @@ Result<ObjectInfo> ObjectStore::head(const std::string& bucket, const std::strin
 }
 
 Result<ObjectInfo> ObjectStore::put(const std::string& bucket, const std::string& key,
-                                    StagedBody staged, std::string etag,
-                                    aws::HeaderList headers) {
+                                    StagedBody staged, std::string etag, aws::HeaderList headers) {
   auto info =
       commit_object(bucket, key, staged.path, staged.size, std::move(etag), std::move(headers), "");
   if (!info) discard_staged(staged);
@@ -269,7 +268,8 @@ Result<ObjectInfo> ObjectStore::commit_object(const std::string& bucket, const s
   std::string replaced;
   if (auto old = db_->prepare("SELECT file FROM objects WHERE bucket = ?1 AND key = ?2"); old) {
     old->bind_text(1, bucket).bind_blob(2, key);
-    if (auto row = old->step(); row && *row) replaced = bucket_dir + std::string(old->column_blob(0));
+    if (auto row = old->step(); row && *row)
+      replaced = bucket_dir + std::string(old->column_blob(0));
   }
   if (Status s = db_->exec("BEGIN IMMEDIATE"); !s) return s.take_error();
   auto stmt = db_->prepare(
@@ -289,8 +289,8 @@ Result<ObjectInfo> ObjectStore::commit_object(const std::string& bucket, const s
       .bind_blob(7, encoded);
   Status status = stmt->run();
   if (status && !finished_upload_id.empty()) {
-    for (const char* sql : {"DELETE FROM parts WHERE upload_id = ?1",
-                            "DELETE FROM uploads WHERE upload_id = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM parts WHERE upload_id = ?1", "DELETE FROM uploads WHERE upload_id = ?1"}) {
       auto del = db_->prepare(sql);
       if (!del) {
         status = del.take_error();
@@ -339,10 +339,8 @@ Result<std::vector<ObjectInfo>> ObjectStore::scan(const std::string& bucket,
                            " FROM objects WHERE bucket = ?1 AND key > ?2 AND key >= ?3"
                            " ORDER BY key LIMIT ?4");
   if (!stmt) return stmt.take_error();
-  stmt->bind_text(1, bucket)
-      .bind_blob(2, after)
-      .bind_blob(3, prefix)
-      .bind(4, static_cast<std::int64_t>(limit));
+  stmt->bind_text(1, bucket).bind_blob(2, after).bind_blob(3, prefix).bind(
+      4, static_cast<std::int64_t>(limit));
   std::vector<ObjectInfo> out;
   for (;;) {
     auto row = stmt->step();

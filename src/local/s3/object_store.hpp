@@ -81,6 +81,8 @@ class ObjectStore {
   // Moves a staged body into place as the key's current version.
   Result<ObjectInfo> put(const std::string& bucket, const std::string& key, StagedBody staged,
                          std::string etag, aws::HeaderList headers);
+  // A durable copy of a stored object's bytes in the staging folder (CopyObject).
+  Result<StagedBody> stage_copy(const ObjectInfo& source);
   // True when there was an object to delete.
   Result<bool> remove(const std::string& bucket, const std::string& key);
   // Up to `limit` objects with keys > after and starting with prefix, in key (byte) order.

@@ -24,8 +24,7 @@ bool looks_like_ipv4(std::string_view name) {
 }
 
 Error invalid_bucket_name(std::string_view name) {
-  return make_error("InvalidBucketName",
-                    "The specified bucket is not valid: " + std::string(name));
+  return make_error("InvalidBucketName", "The specified bucket is not valid: " + std::string(name));
 }
 
 }  // namespace

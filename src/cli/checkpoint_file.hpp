@@ -1,0 +1,31 @@
+// <input stem>.checkpoint.json: where an interrupted `csv2ddb ingest` resumes. Written while
+// the run goes (every few seconds) and when it is interrupted, removed when it completes.
+// It names the input and how it looked (size and modification time, or the S3 ETag) so that
+// --resume refuses an input that changed: offsets into another file would be meaningless.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "ingest/checkpoint_tracker.hpp"
+
+namespace csv2ddb::cli {
+
+struct CheckpointFile {
+  std::string input;     // as given on the command line
+  std::string identity;  // "size=123 mtime_ns=456" or "etag=\"...\""
+  std::string table;
+  ingest::ResumePoint point;  // header included
+};
+
+std::string encode_checkpoint(const CheckpointFile& checkpoint);
+Result<CheckpointFile> decode_checkpoint(std::string_view text);
+
+// Written to PATH.tmp, then renamed over PATH: a crash leaves the old or the new one, whole.
+Status write_checkpoint(const std::string& path, const CheckpointFile& checkpoint);
+Result<CheckpointFile> read_checkpoint(const std::string& path);
+
+// A local file's identity: its size and modification time.
+Result<std::string> file_identity(const std::string& path);
+
+}  // namespace csv2ddb::cli

@@ -1,0 +1,123 @@
+// ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation and the bucket's
+// notification configuration.
+#include <random>
+
+#include "aws/s3_notification.hpp"
+#include "aws/xml.hpp"
+#include "local/s3/notification_rules.hpp"
+#include "local/s3/notification_xml.hpp"
+#include "local/s3/s3_errors.hpp"
+#include "local/s3/s3_request.hpp"
+#include "local/s3/storage_names.hpp"
+
+namespace csv2ddb::local::s3 {
+namespace {
+
+constexpr std::size_t kMaxConfigurationBytes = 1024 * 1024;
+constexpr std::string_view kOwnerId =
+    "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+
+// S3 names a configuration that came without an Id.
+std::string generated_configuration_id() {
+  static std::mutex mutex;
+  static std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::lock_guard lock(mutex);
+  std::string out;
+  for (int i = 0; i < 36; ++i) out.push_back(kAlphabet[engine() % (sizeof kAlphabet - 1)]);
+  return out;
+}
+
+}  // namespace
+
+Result<HttpResponse> list_buckets(S3Context& ctx, S3Request&) {
+  auto buckets = ctx.store.list_buckets();
+  if (!buckets) return buckets.take_error();
+  std::string body(kXmlDeclaration);
+  body += "<ListAllMyBucketsResult xmlns=\"";
+  body += kS3XmlNamespace;
+  body += "\"><Owner>";
+  append_xml_element(body, "ID", kOwnerId);
+  append_xml_element(body, "DisplayName", "csv2ddb");
+  body += "</Owner><Buckets>";
+  for (const BucketInfo& bucket : *buckets) {
+    body += "<Bucket>";
+    append_xml_element(body, "Name", bucket.name);
+    append_xml_element(body, "CreationDate", iso8601_ms(bucket.created_ms));
+    body += "</Bucket>";
+  }
+  body += "</Buckets></ListAllMyBucketsResult>";
+  return xml_response(200, std::move(body));
+}
+
+Result<HttpResponse> create_bucket(S3Context& ctx, S3Request& request) {
+  if (Status valid = validate_bucket_name(request.bucket); !valid) return valid.take_error();
+  if (Status created = ctx.store.create_bucket(request.bucket); !created) {
+    return created.take_error();
+  }
+  HttpResponse response;
+  response.add_header("Location", "/" + request.bucket);
+  return response;
+}
+
+Result<HttpResponse> head_bucket(S3Context& ctx, S3Request& request) {
+  if (Status exists = ctx.store.require_bucket(request.bucket); !exists) return exists.take_error();
+  HttpResponse response;
+  response.add_header("x-amz-bucket-region", ctx.options.region);
+  return response;
+}
+
+Result<HttpResponse> delete_bucket(S3Context& ctx, S3Request& request) {
+  if (Status deleted = ctx.store.delete_bucket(request.bucket); !deleted) {
+    return deleted.take_error();
+  }
+  HttpResponse response;
+  response.status = 204;
+  return response;
+}
+
+Result<HttpResponse> get_bucket_location(S3Context& ctx, S3Request& request) {
+  if (Status exists = ctx.store.require_bucket(request.bucket); !exists) return exists.take_error();
+  std::string body(kXmlDeclaration);
+  body += "<LocationConstraint xmlns=\"";
+  body += kS3XmlNamespace;
+  body += "\">";
+  // us-east-1 is the empty constraint, as on AWS.
+  if (ctx.options.region != "us-east-1") aws::append_xml_escaped(body, ctx.options.region);
+  body += "</LocationConstraint>";
+  return xml_response(200, std::move(body));
+}
+
+Result<HttpResponse> put_bucket_notification(S3Context& ctx, S3Request& request) {
+  if (Status exists = ctx.store.require_bucket(request.bucket); !exists) return exists.take_error();
+  auto body = read_small_body(request.http, kMaxConfigurationBytes);
+  if (!body) return body.take_error();
+  auto parsed = parse_notification_document(*body);
+  if (!parsed) return parsed.take_error();
+  aws::NotificationConfiguration configuration = std::move(*parsed);
+  if (Status valid = validate_notification(configuration); !valid) return valid.take_error();
+  for (auto* targets :
+       {&configuration.lambda_functions, &configuration.queues, &configuration.topics}) {
+    for (aws::NotificationTarget& target : *targets) {
+      if (target.id.empty()) target.id = generated_configuration_id();
+    }
+  }
+  if (Status stored =
+          ctx.store.set_notification_xml(request.bucket, notification_document_xml(configuration));
+      !stored) {
+    return stored.take_error();
+  }
+  return HttpResponse{};
+}
+
+Result<HttpResponse> get_bucket_notification(S3Context& ctx, S3Request& request) {
+  auto xml = ctx.store.notification_xml(request.bucket);
+  if (!xml) return xml.take_error();
+  if (xml->empty()) {
+    *xml = notification_document_xml(aws::NotificationConfiguration{});
+  }
+  return xml_response(200, std::move(*xml));
+}
+
+}  // namespace csv2ddb::local::s3

@@ -1,0 +1,103 @@
+#include "local/s3/s3_service.hpp"
+
+#include <fstream>
+#include <mutex>
+
+#include "aws/aws_error.hpp"
+#include "local/request_id.hpp"
+#include "local/s3/s3_errors.hpp"
+#include "local/s3/s3_routes.hpp"
+#include "local/s3/storage_names.hpp"
+#include "model/json.hpp"
+
+namespace csv2ddb::local::s3 {
+namespace {
+
+// Requests whose bodies are XML documents or nothing.
+constexpr std::uint64_t kMaxSmallBody = 8 * 1024 * 1024;
+
+EventDeliveryHook log_to_file(std::string path) {
+  auto mutex = std::make_shared<std::mutex>();
+  return [path = std::move(path), mutex](const std::string& arn, const std::string& event) {
+    std::lock_guard lock(*mutex);
+    std::ofstream out(path, std::ios::app);
+    std::string line = "{\"target\":";
+    model::append_json_string(line, arn);
+    line += ",\"event\":" + event + "}\n";
+    out << line;
+  };
+}
+
+}  // namespace
+
+Result<std::unique_ptr<S3Service>> S3Service::open(const std::string& data_dir, S3Options options) {
+  auto store = ObjectStore::open(data_dir);
+  if (!store) return store.take_error();
+  return std::unique_ptr<S3Service>(
+      new S3Service(std::move(*store), std::move(options), data_dir + "/s3/events.jsonl"));
+}
+
+S3Service::S3Service(std::unique_ptr<ObjectStore> store, S3Options options, std::string events_log)
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      events_(options_.region, log_to_file(std::move(events_log))) {}
+
+BodyPolicy S3Service::body_policy(const HttpRequest& head) {
+  if (head.method == "PUT" && head.header("x-amz-copy-source").empty()) {
+    // Object bodies stream to disk. aws-chunked framing adds a little per chunk on top of the
+    // object's own size, which the stager limits exactly.
+    std::uint64_t limit = options_.max_object_bytes;
+    if (head.header("content-encoding").find("aws-chunked") != std::string_view::npos ||
+        head.header("x-amz-content-sha256").starts_with("STREAMING-")) {
+      limit += limit / 64 + 64 * 1024;
+    }
+    return BodyPolicy{.max_bytes = limit, .spool_to_file = true};
+  }
+  return BodyPolicy{.max_bytes = kMaxSmallBody, .spool_to_file = false};
+}
+
+HttpResponse S3Service::error_response(const HttpRequest& request, const Error& error) {
+  Error wire = error;
+  // The server's generic body cap, in S3's words.
+  if (wire.code == "RequestEntityTooLarge") {
+    wire = make_error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+  }
+  const std::string request_id = new_request_id();
+  HttpResponse response;
+  response.status = s3_error_status(wire.code);
+  response.body =
+      aws::encode_s3_error(wire.code, wire.message, aws::percent_decode(request.path), request_id);
+  response.add_header("Content-Type", "application/xml");
+  response.add_header("x-amz-request-id", request_id);
+  return response;
+}
+
+HttpResponse S3Service::handle(HttpRequest& request) {
+  auto address = parse_address(request);
+  if (!address) return error_response(request, address.error());
+  S3Request s3{request, std::move(address->bucket), std::move(address->key),
+               aws::parse_query(request.query), new_request_id()};
+  Result<HttpResponse> response = make_error("InternalError", "unrouted");
+  if (!s3.bucket.empty() && s3.bucket.size() > 255) {
+    response = make_error("InvalidBucketName", "The specified bucket is not valid.");
+  } else if (auto route = find_route(request, s3); !route) {
+    response = route.take_error();
+  } else {
+    S3Context context{*store_, events_, options_};
+    response = (*route)->operation(context, s3);
+  }
+  if (!response) {
+    HttpResponse error = error_response(request, response.error());
+    if (response.error().code == "InvalidRange") {
+      if (auto object = store_->head(s3.bucket, s3.key)) {
+        error.add_header("Content-Range", "bytes */" + std::to_string(object->size));
+      }
+    }
+    return error;
+  }
+  response->add_header("x-amz-request-id", s3.request_id);
+  response->add_header("x-amz-id-2", s3.request_id);
+  return std::move(*response);
+}
+
+}  // namespace csv2ddb::local::s3
