@@ -84,6 +84,20 @@ chmod 755 "$staging/bootstrap" "$staging/bin/bootstrap" "$staging/lib/$loader"
 
 mkdir -p "$(dirname "$output")"
 rm -f "$output"
-(cd "$staging" && zip -q -r -X "$output" bootstrap bin lib)
+# Python's zipfile rather than zip(1): one tool fewer, and the Unix modes (Lambda needs the
+# executable bits) set explicitly.
+python3 - "$staging" "$output" <<'PY'
+import os, sys, zipfile
+staging, output = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    for folder, _, files in sorted(os.walk(staging)):
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            info = zipfile.ZipInfo(os.path.relpath(path, staging), date_time=(2024, 1, 1, 0, 0, 0))
+            info.external_attr = (0o100000 | (os.stat(path).st_mode & 0o777)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as f:
+                archive.writestr(info, f.read())
+PY
 size=$(stat -c %s "$output")
 echo "$output: $size bytes ($((size / 1024 / 1024)) MiB), $mode"

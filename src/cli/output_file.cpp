@@ -1,6 +1,7 @@
 #include "cli/output_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,6 +26,14 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
   if (path.empty() || path == "-") {
     return std::unique_ptr<OutputFile>(new OutputFile(STDOUT_FILENO, "<stdout>", ""));
   }
+  // Devices and pipes (/dev/null, /dev/stdout, a FIFO) are written in place: renaming a temporary
+  // file onto them would replace the device with a regular file.
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return io_error(path, "cannot open");
+    return std::unique_ptr<OutputFile>(new OutputFile(fd, path, ""));
+  }
   std::string temp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return io_error(path, "cannot create");
@@ -34,7 +43,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
 OutputFile::~OutputFile() {
   if (fd_ < 0) return;
   if (temp_path_.empty()) {
-    (void)flush();  // standard output: deliver what we have
+    (void)flush();  // written in place: deliver what we have
+    if (fd_ != STDOUT_FILENO) ::close(fd_);
     return;
   }
   ::close(fd_);
@@ -65,7 +75,10 @@ Status OutputFile::close() {
   Status flushed = flush();
   const int fd = fd_;
   fd_ = -1;
-  if (temp_path_.empty()) return flushed;
+  if (temp_path_.empty()) {
+    if (fd != STDOUT_FILENO) ::close(fd);
+    return flushed;
+  }
   const bool closed = ::close(fd) == 0;
   if (!flushed || !closed) {
     std::remove(temp_path_.c_str());

@@ -28,7 +28,7 @@ class OutputFile {
 
   int fd_;
   std::string path_;
-  std::string temp_path_;  // empty for standard output
+  std::string temp_path_;  // empty when written in place: standard output, devices, pipes
   std::string buffer_;     // written out in large blocks: one syscall per megabyte
 };
 

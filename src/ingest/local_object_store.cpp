@@ -2,6 +2,7 @@
 // beside its final path and renamed into place on commit, so readers see the old object or the
 // whole new one, never a half-written file.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -117,6 +118,11 @@ class LocalObjectStore final : public ObjectStore {
                                                std::string_view /*content_type*/) override {
     if (!is_safe_key(key)) return refused(key);
     const std::string path = locate(key);
+    // Objects are regular files. Renaming onto a device or a pipe (say /dev/null) would replace it.
+    if (struct stat existing{};
+        ::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+      return make_error("ObjectStoreError", path + " exists and is not a regular file");
+    }
     std::error_code error;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
     if (error) {
@@ -135,6 +141,11 @@ class LocalObjectStore final : public ObjectStore {
   Status remove(const std::string& key) override {
     if (!is_safe_key(key)) return refused(key);
     const std::string path = locate(key);
+    // Only our own objects are removed: never a device, pipe, link or folder of the same name.
+    if (struct stat existing{};
+        ::lstat(path.c_str(), &existing) != 0 || !S_ISREG(existing.st_mode)) {
+      return {};
+    }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
       return io_error("cannot remove", path, errno);
     }

@@ -56,8 +56,10 @@ struct PacerConfig {
   double max_wcu = 0;    // 0: no cap
   bool adaptive = true;  // slow down on throttling, speed up when clean
   double beta = 0.7;     // multiplicative decrease
-  double cubic_c = 0.4;  // CUBIC's scale constant, in WCU/s per s^3
-  double min_rate = 25;  // WCU/s: the adaptive floor, one batch of 25 small items a second
+  // CUBIC's scale constant. The SDKs use 0.4 requests/s per s^3; a request here is a batch of
+  // about 25 write units, so the same curve in write units is 25 times steeper.
+  double cubic_c = 10;
+  double min_rate = 100;  // WCU/s: the adaptive floor, four batches of small items a second
   std::chrono::microseconds measure_bucket{500'000};  // measured rate: smoothed per bucket
   double smoothing = 0.8;                             // weight of the newest bucket
 };

@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import random
+import stat
 import subprocess
 import sys
 import tempfile
@@ -187,6 +188,22 @@ class CommandLine(unittest.TestCase):
         proc = subprocess.run([CSV2DDB, "convert", "-", "--delimiter", ";"], input=plain,
                               capture_output=True)
         self.assertEqual([json.loads(l)["Item"] for l in proc.stdout.splitlines()], expected)
+
+    def test_output_to_a_pipe_is_written_in_place(self):
+        # Regression: renaming a temporary file onto a device or pipe (say --output /dev/null)
+        # replaced it with a regular file.
+        with tempfile.TemporaryDirectory() as tmp:
+            fifo = os.path.join(tmp, "pipe")
+            os.mkfifo(fifo)
+            src = os.path.join(tmp, "in.csv")
+            with open(src, "w") as f:
+                f.write("account,offer_id\n1,2\n")
+            reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+            proc = subprocess.run([CSV2DDB, "convert", src, "--output", fifo], capture_output=True)
+            out, _ = reader.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(out, b'{"Item":{"account":{"S":"1"},"offer_id":{"S":"2"}}}\n')
+            self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
 
     def test_typing_modes(self):
         data = b"account,offer_id,n,b,t\n1,2,3.50,true,12\n"

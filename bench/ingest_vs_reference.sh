@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# csv2ddb ingest against a re-implementation of the reference design (reference_import.py, boto3)
+# on the same make-csv files and the same endpoints, then a concurrency sweep plotted as a PNG.
+#
+#   bench/ingest_vs_reference.sh [ROWS...]          (default: 100000 1000000)
+#   BIN=build/scale/src/cli/csv2ddb ENDPOINTS="local0 local10 dynalite" SWEEP_ROWS=50000 ...
+#
+# Endpoints: "local0" and "local10" are `csv2ddb local` with --fault latency=0 / latency=10 (ms
+# per request, standing in for the network to AWS); "dynalite" is tools/node_modules dynalite.
+# For each it prints wall time, CPU time (user+sys) and peak RSS from /usr/bin/time -v for both
+# programs, and the ratios reference / csv2ddb. Results go to bench/results/ (TSV + PNG).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+rows_list=("${@:-100000 1000000}")
+# shellcheck disable=SC2206
+rows_list=(${rows_list[*]})
+endpoints=${ENDPOINTS:-"local0 local10 dynalite"}
+sweep_rows=${SWEEP_ROWS:-100000}
+sweep_lanes=${SWEEP_LANES:-"1 2 4 8 16 32 64"}
+if [ -z "${BIN:-}" ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc)" --target csv2ddb >/dev/null
+  BIN=build/release/csv2ddb
+fi
+BIN=$(realpath "$BIN")
+out_dir="$root/bench/results"
+mkdir -p "$out_dir"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+  AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# Starts an endpoint; prints its URL.
+start_endpoint() {
+  local name=$1 port
+  port=$(free_port)
+  case $name in
+    local*)
+      local latency=${name#local}
+      "$BIN" local --port "$port" --data-dir "$work/data-$name" --fault "latency=$latency" \
+        >"$work/$name.log" 2>&1 &
+      ;;
+    dynalite)
+      tools/node_modules/.bin/dynalite --host 127.0.0.1 --port "$port" --createTableMs 0 \
+        >"$work/$name.log" 2>&1 &
+      ;;
+  esac
+  pids+=($!)
+  for _ in $(seq 100); do
+    if python3 -c "import socket;socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "http://127.0.0.1:$port"
+}
+
+create_table() {  # URL NAME
+  python3 - "$1" "$2" <<'PY'
+import sys, boto3
+ddb = boto3.client("dynamodb", endpoint_url=sys.argv[1])
+ddb.create_table(TableName=sys.argv[2],
+    AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"},
+                          {"AttributeName": "offer_id", "AttributeType": "S"}],
+    KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
+               {"AttributeName": "offer_id", "KeyType": "RANGE"}],
+    BillingMode="PAY_PER_REQUEST")
+ddb.get_waiter("table_exists").wait(TableName=sys.argv[2], WaiterConfig={"Delay": 0.2})
+PY
+}
+
+# Runs a command under /usr/bin/time -v; prints "wall cpu rss_mb".
+measure() {
+  /usr/bin/time -v "$@" >"$work/stdout" 2>"$work/time.txt" || {
+    echo "failed: $*" >&2; tail -5 "$work/time.txt" >&2; return 1; }
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); wall = (n == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
+    /User time/ { user = $2 } /System time/ { sys = $2 }
+    /Maximum resident set size/ { rss = $2 / 1024 }
+    END { printf "%.2f %.2f %.1f\n", wall, user + sys, rss }' "$work/time.txt"
+}
+
+results="$out_dir/ingest_vs_reference.tsv"
+printf "endpoint\trows\tprogram\twall_s\tcpu_s\trss_mb\trows_per_s\n" >"$results"
+printf "%-9s %9s  %-9s %9s %9s %8s %10s\n" endpoint rows program wall_s cpu_s rss_mb rows/s
+declare -A url
+for endpoint in $endpoints; do url[$endpoint]=$(start_endpoint "$endpoint"); done
+table_n=0
+for rows in "${rows_list[@]}"; do
+  "$BIN" make-csv --rows "$rows" --seed 1 --output "$work/in$rows.csv"
+  for endpoint in $endpoints; do
+    declare -A got=()
+    for program in csv2ddb reference; do
+      table_n=$((table_n + 1))
+      create_table "${url[$endpoint]}" "t$table_n"
+      if [ $program = csv2ddb ]; then
+        m=$(measure "$BIN" ingest "$work/in$rows.csv" --table "t$table_n" \
+          --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
+      else
+        m=$(measure python3 bench/reference_import.py "$work/in$rows.csv" "t$table_n" \
+          --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
+      fi
+      read -r wall cpu rss <<<"$m"
+      rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { printf "%.0f", w > 0 ? r / w : 0 }')
+      got[$program]="$wall $cpu $rss"
+      printf "%-9s %9s  %-9s %9s %9s %8s %10s\n" "$endpoint" "$rows" "$program" "$wall" "$cpu" "$rss" "$rate"
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$endpoint" "$rows" "$program" "$wall" "$cpu" "$rss" "$rate" >>"$results"
+    done
+    read -r cw cc cr <<<"${got[csv2ddb]}"
+    read -r rw rc rr <<<"${got[reference]}"
+    awk -v cw="$cw" -v cc="$cc" -v cr="$cr" -v rw="$rw" -v rc="$rc" -v rr="$rr" -v e="$endpoint" -v n="$rows" \
+      'BEGIN { printf "%-9s %9s  ratios reference/csv2ddb: wall %.1fx, cpu %.1fx, rss %.1fx\n", e, n, rw / cw, rc / (cc > 0 ? cc : 0.01), rr / cr }'
+  done
+done
+
+# Throughput against --concurrency on the 10 ms endpoint (or the first one given).
+sweep_endpoint=local10
+case " $endpoints " in *" local10 "*) ;; *) sweep_endpoint=${endpoints%% *} ;; esac
+"$BIN" make-csv --rows "$sweep_rows" --seed 2 --output "$work/sweep.csv"
+sweep="$out_dir/concurrency_sweep.tsv"
+echo "# lanes rows_per_s ($sweep_rows rows, $sweep_endpoint)" >"$sweep"
+for lanes in $sweep_lanes; do
+  table_n=$((table_n + 1))
+  create_table "${url[$sweep_endpoint]}" "t$table_n"
+  m=$(measure "$BIN" ingest "$work/sweep.csv" --table "t$table_n" \
+    --endpoint-url "${url[$sweep_endpoint]}" --concurrency "$lanes")
+  read -r wall _ _ <<<"$m"
+  rate=$(awk -v r="$sweep_rows" -v w="$wall" 'BEGIN { printf "%.0f", w > 0 ? r / w : 0 }')
+  echo "concurrency $lanes: $rate rows/s"
+  printf "%s\t%s\n" "$lanes" "$rate" >>"$sweep"
+done
+python3 bench/plot_png.py "$sweep" "$out_dir/concurrency_sweep.png" \
+  "csv2ddb ingest: rows/s vs --concurrency ($sweep_endpoint)"
+echo "results: $results, $sweep, $out_dir/concurrency_sweep.png"
