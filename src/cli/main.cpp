@@ -16,6 +16,7 @@ Commands:
   make-csv   write sample offers as CSV
   convert    turn a CSV file into DynamoDB JSON Lines (the format of DynamoDB's import from S3)
   ingest     write a CSV file into a DynamoDB table, accounting for every row
+  local      serve S3 and DynamoDB on localhost (the local AWS)
   demo       the end-to-end demo on this machine
 
 Run 'csv2ddb COMMAND --help' for a command's options.
@@ -27,10 +28,8 @@ using Command = int (*)(const std::vector<std::string>&);
 
 int main(int argc, char** argv) {
   const std::map<std::string, Command> commands = {
-      {"make-csv", csv2ddb::cli::run_make_csv},
-      {"convert", csv2ddb::cli::run_convert},
-      {"ingest", csv2ddb::cli::run_ingest},
-      {"demo", csv2ddb::cli::run_demo},
+      {"make-csv", csv2ddb::cli::run_make_csv}, {"convert", csv2ddb::cli::run_convert},
+      {"ingest", csv2ddb::cli::run_ingest},     {"demo", csv2ddb::cli::run_demo},
       {"local", csv2ddb::cli::run_local},
   };
   if (argc < 2) {

@@ -177,6 +177,15 @@ TEST_F(S3ServiceTest, EventsGoToTheHookForMatchingConfigurations) {
   EXPECT_NE(delivered_[1].second.find(R"("eventName":"ObjectCreated:Copy")"), std::string::npos);
 }
 
+TEST_F(S3ServiceTest, VirtualHostedAndPathStyleAddressTheSameObject) {
+  EXPECT_EQ(send("PUT", "/", "", {{"Host", "vhost.localhost:4566"}}).status, 200);
+  EXPECT_EQ(send("PUT", "/dir/a%2Bb%20c", "data", {{"Host", "vhost.localhost:4566"}}).status, 200);
+  const HttpResponse path_style = send("GET", "/vhost/dir/a%2Bb%20c");
+  EXPECT_EQ(file_bytes(path_style), "data");
+  const HttpResponse listed = send("GET", "/?list-type=2", "", {{"Host", "vhost.s3.localhost"}});
+  EXPECT_NE(listed.body.find("<Key>dir/a+b c</Key>"), std::string::npos) << listed.body;
+}
+
 TEST_F(S3ServiceTest, MultipartEtagAndRestart) {
   send("PUT", "/mpu");
   const HttpResponse created = send("POST", "/mpu/big?uploads");
