@@ -38,7 +38,7 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-e
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-# Starts an endpoint; prints its URL.
+# Starts an endpoint and sets $endpoint_url (not in a subshell, so that cleanup sees its pid).
 start_endpoint() {
   local name=$1 port
   port=$(free_port)
@@ -58,7 +58,7 @@ start_endpoint() {
     if python3 -c "import socket;socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; then break; fi
     sleep 0.1
   done
-  echo "http://127.0.0.1:$port"
+  endpoint_url="http://127.0.0.1:$port"
 }
 
 create_table() {  # URL NAME
@@ -90,7 +90,10 @@ results="$out_dir/ingest_vs_reference.tsv"
 printf "endpoint\trows\tprogram\twall_s\tcpu_s\trss_mb\trows_per_s\n" >"$results"
 printf "%-9s %9s  %-9s %9s %9s %8s %10s\n" endpoint rows program wall_s cpu_s rss_mb rows/s
 declare -A url
-for endpoint in $endpoints; do url[$endpoint]=$(start_endpoint "$endpoint"); done
+for endpoint in $endpoints; do
+  start_endpoint "$endpoint"
+  url[$endpoint]=$endpoint_url
+done
 table_n=0
 for rows in "${rows_list[@]}"; do
   "$BIN" make-csv --rows "$rows" --seed 1 --output "$work/in$rows.csv"
@@ -98,16 +101,16 @@ for rows in "${rows_list[@]}"; do
     declare -A got=()
     for program in csv2ddb reference; do
       table_n=$((table_n + 1))
-      create_table "${url[$endpoint]}" "t$table_n"
+      create_table "${url[$endpoint]}" "bench$table_n"
       if [ $program = csv2ddb ]; then
-        m=$(measure "$BIN" ingest "$work/in$rows.csv" --table "t$table_n" \
+        m=$(measure "$BIN" ingest "$work/in$rows.csv" --table "bench$table_n" \
           --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
       else
-        m=$(measure python3 bench/reference_import.py "$work/in$rows.csv" "t$table_n" \
+        m=$(measure python3 bench/reference_import.py "$work/in$rows.csv" "bench$table_n" \
           --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
       fi
       read -r wall cpu rss <<<"$m"
-      rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { printf "%.0f", w > 0 ? r / w : 0 }')
+      rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w : 0) }')
       got[$program]="$wall $cpu $rss"
       printf "%-9s %9s  %-9s %9s %9s %8s %10s\n" "$endpoint" "$rows" "$program" "$wall" "$cpu" "$rss" "$rate"
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$endpoint" "$rows" "$program" "$wall" "$cpu" "$rss" "$rate" >>"$results"
@@ -127,11 +130,11 @@ sweep="$out_dir/concurrency_sweep.tsv"
 echo "# lanes rows_per_s ($sweep_rows rows, $sweep_endpoint)" >"$sweep"
 for lanes in $sweep_lanes; do
   table_n=$((table_n + 1))
-  create_table "${url[$sweep_endpoint]}" "t$table_n"
-  m=$(measure "$BIN" ingest "$work/sweep.csv" --table "t$table_n" \
+  create_table "${url[$sweep_endpoint]}" "bench$table_n"
+  m=$(measure "$BIN" ingest "$work/sweep.csv" --table "bench$table_n" \
     --endpoint-url "${url[$sweep_endpoint]}" --concurrency "$lanes")
   read -r wall _ _ <<<"$m"
-  rate=$(awk -v r="$sweep_rows" -v w="$wall" 'BEGIN { printf "%.0f", w > 0 ? r / w : 0 }')
+  rate=$(awk -v r="$sweep_rows" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w : 0) }')
   echo "concurrency $lanes: $rate rows/s"
   printf "%s\t%s\n" "$lanes" "$rate" >>"$sweep"
 done

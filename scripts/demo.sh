@@ -3,7 +3,8 @@
 # `csv2ddb demo` (e.g. --rows 100000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/csv2ddb-ccache}"
+# Compiles are shared between clones of this repo (CI clones afresh on the same machine).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target csv2ddb
 exec build/release/csv2ddb demo "$@"

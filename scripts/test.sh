@@ -3,7 +3,8 @@
 # a formatting check, and a short bounded run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/csv2ddb-ccache}"
+# Compiles are shared between clones of this repo (CI clones afresh on the same machine).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 jobs=$(nproc)
 
 echo "== format"

@@ -133,13 +133,17 @@ class ScaleAgainstDynalite(unittest.TestCase):
                                  "--endpoint-url", self.server.url], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=servers.aws_env(),
                                 cwd=self.tmp)
-        time.sleep(3)
+        checkpoint = os.path.join(self.tmp, "offers.checkpoint.json")
+        for _ in range(600):  # until the run has saved a first checkpoint (at most a minute)
+            if os.path.exists(checkpoint) or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
         self.assertEqual(proc.returncode, 130, err)
         self.assertIn("resume with: csv2ddb ingest", err)
         self.assertIn("--resume", err)
-        checkpoint = os.path.join(self.tmp, "offers.checkpoint.json")
         with open(checkpoint) as f:
             saved = json.load(f)
         report = json.loads(out)
