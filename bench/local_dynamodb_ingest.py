@@ -7,7 +7,7 @@ built and SigV4-signed before the clock starts, then P worker processes each sen
 over one keep-alive connection, back to back (25 items per BatchWriteItem, as csv2ddb ingest
 sends them). Items look like the reference offers (8 attributes, ~200 bytes).
 
-  python3 bench/local_dynamodb_ingest.py --csv2ddb build/release/src/cli/csv2ddb \
+  python3 bench/local_dynamodb_ingest.py --csv2ddb build/release/csv2ddb \
       [--items 200000] [--dynalite-items 20000] [--processes 4] [--grow 0]
 
 --grow N additionally measures how the rate holds as the table grows: it keeps writing in
