@@ -3,7 +3,7 @@
 # on the same make-csv files and the same endpoints, then a concurrency sweep plotted as a PNG.
 #
 #   bench/ingest_vs_reference.sh [ROWS...]          (default: 100000 1000000)
-#   BIN=build/scale/src/cli/csv2ddb ENDPOINTS="local0 local10 dynalite" SWEEP_ROWS=50000 ...
+#   BIN=build/release/csv2ddb ENDPOINTS="local0 local10 dynalite" SWEEP_ROWS=50000 ...
 #
 # Endpoints: "local0" and "local10" are `csv2ddb local` with --fault latency=0 / latency=10 (ms
 # per request, standing in for the network to AWS); "dynalite" is tools/node_modules dynalite.
