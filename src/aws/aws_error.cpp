@@ -3,42 +3,14 @@
 #include <array>
 
 #include "aws/xml.hpp"
+#include "ingest/retry_policy.hpp"
 #include "model/json.hpp"
 
 namespace csv2ddb::aws {
 namespace {
 
-// The AWS SDKs' standard retry mode lists.
-constexpr std::array<std::string_view, 14> kThrottlingCodes = {
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-};
-constexpr std::array<std::string_view, 12> kTransientCodes = {
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "InternalError",
-    "InternalServerError",
-    "InternalFailure",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
-    "ConnectionRefused",
-    "ConnectionReset",
-    "ConnectionFailed",
-    "DnsFailure",
-    "IDPCommunicationError",
-};
+// Throttling and transient codes are the engine's (ingest::classify): one list for the whole
+// project. Clock skew is the clients' own concern: they correct the clock and sign again.
 constexpr std::array<std::string_view, 3> kClockSkewCodes = {
     "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"};
 
@@ -123,17 +95,21 @@ Error AwsError::to_error() const {
 }
 
 RetryClass classify_retry(int http_status, std::string_view code, std::string_view message) {
-  if (contains(kThrottlingCodes, code)) return RetryClass::kThrottling;
   if (contains(kClockSkewCodes, code)) return RetryClass::kClockSkew;
   if (code == "InvalidSignatureException" &&
       (message.find("Signature expired") != std::string_view::npos ||
        message.find("Signature not yet current") != std::string_view::npos)) {
     return RetryClass::kClockSkew;
   }
-  if (contains(kTransientCodes, code)) return RetryClass::kTransient;
-  if (http_status == 429) return RetryClass::kThrottling;
-  if (http_status == 500 || http_status == 502 || http_status == 503 || http_status == 504) {
-    return RetryClass::kTransient;
+  // Status 0 (no response) is transient for the engine; here it never arrives with a code that
+  // needs it, since transport errors go through from_transport_error.
+  switch (ingest::classify(http_status == 0 ? -1 : http_status, code)) {
+    case ingest::ErrorClass::kThrottling:
+      return RetryClass::kThrottling;
+    case ingest::ErrorClass::kTransient:
+      return RetryClass::kTransient;
+    case ingest::ErrorClass::kNotRetryable:
+      return RetryClass::kNone;
   }
   return RetryClass::kNone;
 }

@@ -27,9 +27,20 @@ constexpr std::array<std::string_view, 14> kThrottlingCodes = {
     "ThrottlingError",
 };
 
-constexpr std::array<std::string_view, 6> kTransientCodes = {
-    "RequestTimeout",      "RequestTimeoutException", "PriorRequestNotComplete",
-    "InternalServerError", "InternalFailure",         "ServiceUnavailable",
+constexpr std::array<std::string_view, 13> kTransientCodes = {
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+    "InternalError",
+    "InternalServerError",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "IDPCommunicationError",
+    "ConnectionRefused",
+    "ConnectionReset",
+    "ConnectionFailed",
+    "DnsFailure",
 };
 
 template <std::size_t N>
