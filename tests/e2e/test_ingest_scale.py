@@ -100,37 +100,47 @@ class ScaleAgainstDynalite(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "offers.checkpoint.json")))
 
     def test_sigkill_at_random_points_then_resume(self):
+        # Against csv2ddb local: dynalite (an old Node server) may itself die when a client
+        # vanishes with requests in flight, which is not what this test is about.
+        # --max-wcu 1500 makes the first run last about 20 s on any machine, so a kill after
+        # 4 to 10 s always lands mid-run and after the first checkpoint (every 2 s).
         rng = random.Random(SEED)
-        for attempt in range(3):
-            table = f"killed{attempt}"
-            create_table(self.ddb, table)
-            checkpoint = os.path.join(self.tmp, f"{table}.checkpoint.json")
-            args = ["--checkpoint", checkpoint, "--concurrency", "8"]
-            proc = subprocess.Popen([CSV2DDB, "ingest", self.csv, "--table", table,
-                                     "--endpoint-url", self.server.url, *args],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env=servers.aws_env(), cwd=self.tmp)
-            delay = rng.uniform(2.5, 6.0)
-            time.sleep(delay)
-            proc.kill()  # SIGKILL: no chance to write anything more
-            proc.communicate()
-            if os.path.exists(checkpoint):
+        local = servers.Server(lambda port, workdir: [
+            CSV2DDB, "local", "--port", str(port), "--data-dir", workdir])
+        with local:
+            ddb = client(local.url)
+            for attempt in range(3):
+                table = f"killed{attempt}"
+                create_table(ddb, table)
+                checkpoint = os.path.join(self.tmp, f"{table}.checkpoint.json")
+                args = ["--checkpoint", checkpoint, "--concurrency", "8"]
+                proc = subprocess.Popen([CSV2DDB, "ingest", self.csv, "--table", table,
+                                         "--endpoint-url", local.url, "--max-wcu", "1500",
+                                         *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        env=servers.aws_env(), cwd=self.tmp)
+                delay = rng.uniform(4.0, 10.0)
+                time.sleep(delay)
+                self.assertIsNone(proc.poll(), "the run ended before it could be killed")
+                proc.kill()  # SIGKILL: no chance to write anything more
+                proc.communicate()
                 with open(checkpoint) as f:
                     saved = json.load(f)
                 self.assertEqual(saved["rows_read"], saved["rows_written"] + saved["rows_skipped"])
-                done = ingest(self.server.url, self.csv, table, *args, "--resume", cwd=self.tmp)
-            else:  # killed before the first checkpoint: start over
-                done = ingest(self.server.url, self.csv, table, *args, cwd=self.tmp)
-            self.assertEqual(done.returncode, 0, done.stderr)
-            self.assertEqual(self.counts(json.loads(done.stdout)), self.counts(self.clean_report),
-                             f"killed after {delay:.2f} s")
-            self.assertEqual(scan(self.ddb, table), self.clean_table, f"killed after {delay:.2f} s")
-            self.assertFalse(os.path.exists(checkpoint))
+                self.assertGreater(saved["rows_read"], 0)
+                done = ingest(local.url, self.csv, table, *args, "--resume", cwd=self.tmp)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertEqual(self.counts(json.loads(done.stdout)),
+                                 self.counts(self.clean_report), f"killed after {delay:.2f} s")
+                self.assertEqual(scan(ddb, table), self.clean_table, f"killed after {delay:.2f} s")
+                self.assertFalse(os.path.exists(checkpoint))
 
     def test_ctrl_c_writes_a_checkpoint_and_exits_130_then_resume(self):
         create_table(self.ddb, "interrupted")
+        # --max-wcu 2500: about 12 s for the file, so Ctrl-C lands mid-run on any machine.
         proc = subprocess.Popen([CSV2DDB, "ingest", self.csv, "--table", "interrupted",
-                                 "--endpoint-url", self.server.url], stdout=subprocess.PIPE,
+                                 "--endpoint-url", self.server.url, "--max-wcu", "2500"],
+                                stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=servers.aws_env(),
                                 cwd=self.tmp)
         checkpoint = os.path.join(self.tmp, "offers.checkpoint.json")
@@ -139,6 +149,7 @@ class ScaleAgainstDynalite(unittest.TestCase):
                 break
             time.sleep(0.1)
         time.sleep(0.5)
+        self.assertIsNone(proc.poll(), "the run ended before it could be interrupted")
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
         self.assertEqual(proc.returncode, 130, err)

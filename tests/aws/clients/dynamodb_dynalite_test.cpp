@@ -4,6 +4,9 @@
 // mirrors DynamoDB's wording). awscli v2 then reads what we wrote.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "aws/dynamodb_client.hpp"
 #include "aws/dynamodb_table_writer.hpp"
 #include "client_test_support.hpp"
@@ -144,7 +147,13 @@ TEST_F(DynaliteTest, BatchWriteThenScanQueryGetReturnTheSameItems) {
   ASSERT_TRUE(single && single->has_value());
 
   ASSERT_TRUE(client_->delete_table("offers"));
+  // dynalite answers DeleteTable with status DELETING and drops the table a timer tick later
+  // (as DynamoDB does, only slower): poll as a waiter would.
   auto gone = client_->describe_table("offers");
+  for (int attempt = 0; gone && attempt < 100; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    gone = client_->describe_table("offers");
+  }
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, "ResourceNotFoundException");
   EXPECT_NE(gone.error().message.find("Requested resource not found"), std::string::npos)
