@@ -57,7 +57,7 @@ if [[ -z $bootstrap ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCSV2DDB_TESTS=OFF \
     "${toolchain[@]}" >/dev/null
   ninja -C "$build" bootstrap
-  bootstrap="$build/src/lambda/bootstrap"
+  bootstrap="$build/bootstrap"
 fi
 
 staging="$(mktemp -d)"

@@ -12,6 +12,7 @@ debian_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev          # tests and micro-benchmarks
   zlib1g-dev libzstd-dev zstd gzip                    # compressed CSV input
   libssl-dev libcurl4-openssl-dev libsqlite3-dev      # AWS clients and the local AWS
+  libyaml-cpp-dev                                     # the local AWS reads CloudFormation templates
   python3 time                                        # differential tests, peak RSS
   python3-boto3 awscli                                # independent AWS clients: botocore signer, awscli v2
 )

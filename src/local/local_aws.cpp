@@ -16,19 +16,35 @@ class LocalAws::Parts {
  public:
   Parts(const LocalAwsOptions& options, std::unique_ptr<dynamodb::TableStore> store,
         std::unique_ptr<s3::S3Service> s3)
-      : store_(std::move(store)),
+      : options_(options),
+        store_(std::move(store)),
         faults_(options.faults, options.seed),
         authenticator_(options.auth, options.known_keys),
         dynamodb_(*store_, faults_, options.region),
-        lambda_(ServiceKind::kLambda),
+        lambda_(lambda_settings(options)),
         s3_(std::move(s3)),
-        router_(authenticator_, dynamodb_, lambda_, *s3_) {}
+        router_(authenticator_, identities_, dynamodb_, lambda_, *s3_) {
+    s3_->connect_lambda([this](const std::string& arn,
+                               const std::string& event) { lambda_.deliver_s3_event(arn, event); },
+                        [this](std::string_view function_arn, std::string_view bucket_arn) {
+                          return lambda_.s3_may_invoke(function_arn, bucket_arn);
+                        });
+  }
 
+  static lambda::ExecutorSettings lambda_settings(const LocalAwsOptions& options) {
+    lambda::ExecutorSettings settings = options.lambda;
+    settings.region = options.region;
+    settings.logs_dir = options.data_dir + "/lambda/logs";
+    return settings;
+  }
+
+  LocalAwsOptions options_;
   std::unique_ptr<dynamodb::TableStore> store_;
   FaultInjector faults_;
   RequestAuthenticator authenticator_;
+  iam::IdentityStore identities_;
   dynamodb::DynamoDbService dynamodb_;
-  NotImplementedService lambda_;
+  lambda::LambdaService lambda_;
   std::unique_ptr<s3::S3Service> s3_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
@@ -46,6 +62,7 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   const std::string spool_dir = options.data_dir + "/tmp";
   std::error_code ec;
   std::filesystem::create_directories(spool_dir, ec);
+  std::filesystem::create_directories(options.data_dir + "/lambda/logs", ec);
   auto s3 = s3::S3Service::open(options.data_dir, s3::s3_options_from_environment(options.region));
   if (!s3) return s3.take_error();
   auto parts = std::make_unique<Parts>(options, std::move(*store), std::move(*s3));
@@ -57,6 +74,7 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   auto server = HttpServer::listen(server_options, parts->router_);
   if (!server) return server.take_error();
   parts->server_ = std::move(*server);
+  parts->lambda_.set_endpoint_url("http://127.0.0.1:" + std::to_string(parts->server_->port()));
   return std::unique_ptr<LocalAws>(new LocalAws(std::move(parts)));
 }
 
@@ -66,10 +84,29 @@ LocalAws::~LocalAws() = default;
 std::uint16_t LocalAws::port() const {
   return parts_->server_->port();
 }
+std::string LocalAws::endpoint_url() const {
+  return "http://127.0.0.1:" + std::to_string(port());
+}
+
+ControlPlane LocalAws::control_plane() {
+  aws::Credentials admin = parts_->options_.known_keys.empty()
+                               ? aws::Credentials{"test", "test", ""}
+                               : parts_->options_.known_keys.front();
+  auto dynamodb_call = [this](std::string_view operation, std::string_view body) {
+    return parts_->dynamodb_.call(operation, body);
+  };
+  return ControlPlane{
+      parts_->identities_, parts_->authenticator_,  parts_->lambda_, dynamodb_call,
+      endpoint_url(),      parts_->options_.region, admin,           parts_->options_.data_dir};
+}
+
 void LocalAws::run() {
   parts_->server_->run();
 }
 void LocalAws::stop() {
+  // Functions first: their running invocations end (and synchronous Invoke calls waiting on
+  // them answer) while the server can still take their last calls.
+  parts_->lambda_.shutdown();
   parts_->server_->stop();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,9 +12,27 @@
 #include "aws/sigv4.hpp"
 #include "common/result.hpp"
 #include "local/fault_spec.hpp"
+#include "local/iam/identity_store.hpp"
+#include "local/lambda/lambda_service.hpp"
 #include "local/request_auth.hpp"
 
 namespace csv2ddb::local {
+
+// What the template deployer drives in-process: IAM and Lambda's control plane have no API
+// here, so roles, their session keys and functions are registered directly. Buckets and tables
+// are created through the S3 and DynamoDB APIs at `endpoint_url`, as CloudFormation would.
+struct ControlPlane {
+  iam::IdentityStore& identities;
+  RequestAuthenticator& authenticator;
+  lambda::LambdaService& lambda;
+  // One DynamoDB operation in-process ("CreateTable", request JSON): the response or error.
+  std::function<Result<std::string>(std::string_view operation, std::string_view body)>
+      dynamodb_call;
+  std::string endpoint_url;
+  std::string region;
+  aws::Credentials admin;  // a known key with every permission (the first of known_keys)
+  std::string data_dir;
+};
 
 struct LocalAwsOptions {
   std::string host = "127.0.0.1";
@@ -25,6 +44,9 @@ struct LocalAwsOptions {
   std::uint64_t seed = 1;
   std::size_t worker_threads = 8;
   std::string region = "us-east-1";
+  // Lambda: how many environments each function may run at once, the delays of Lambda's two
+  // retries of a failed asynchronous invocation, and variables passed on to every function.
+  lambda::ExecutorSettings lambda;
 };
 
 class LocalAws {
@@ -34,7 +56,10 @@ class LocalAws {
   ~LocalAws();
 
   std::uint16_t port() const;
-  // Serves until stop() (from another thread or a signal handler).
+  std::string endpoint_url() const;
+  ControlPlane control_plane();
+  // Serves until stop(), which another thread calls (not a signal handler: stop() waits up to
+  // a few seconds for the functions' processes to end).
   void run();
   void stop();
 

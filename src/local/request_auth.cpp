@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "aws/crypto.hpp"
+
 namespace csv2ddb::local {
 namespace {
 
@@ -28,11 +30,17 @@ RequestAuthenticator::RequestAuthenticator(AuthMode mode, std::vector<aws::Crede
                                            Clock clock)
     : mode_(mode), known_keys_(std::move(known_keys)), clock_(std::move(clock)) {}
 
-std::optional<std::string> RequestAuthenticator::secret_of(std::string_view access_key_id) const {
+std::optional<aws::Credentials> RequestAuthenticator::key_of(std::string_view access_key_id) const {
+  std::shared_lock lock(keys_mutex_);
   for (const aws::Credentials& key : known_keys_) {
-    if (key.access_key_id == access_key_id) return key.secret_access_key;
+    if (key.access_key_id == access_key_id) return key;
   }
   return std::nullopt;
+}
+
+void RequestAuthenticator::add_key(aws::Credentials credentials) {
+  std::unique_lock lock(keys_mutex_);
+  known_keys_.push_back(std::move(credentials));
 }
 
 Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect dialect,
@@ -40,12 +48,34 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
   const aws::SignableRequest to_verify = signable(request, payload_hash);
   auto parsed = aws::parse_request_authorization(to_verify, dialect);
   if (!parsed) return parsed.take_error();
-  const bool known = secret_of(parsed->access_key_id).has_value();
+  const std::optional<aws::Credentials> key = key_of(parsed->access_key_id);
   // Open mode takes unknown keys on trust: there is no secret to check their signature with.
-  if (!known && mode_ == AuthMode::kOpen) return {};
+  if (!key && mode_ == AuthMode::kOpen) return {};
   const auto skew = dialect == aws::AuthDialect::kS3 ? kS3AllowedSkew : kDynamoDbAllowedSkew;
-  return aws::verify(
-      to_verify, *parsed, [this](std::string_view id) { return secret_of(id); }, clock_(), skew);
+  Status verified = aws::verify(
+      to_verify, *parsed,
+      [&key](std::string_view) -> std::optional<std::string> {
+        if (!key) return std::nullopt;
+        return key->secret_access_key;
+      },
+      clock_(), skew);
+  if (!verified || key->session_token.empty()) return verified;
+  // Session credentials are only valid with their token.
+  std::string_view token = request.header("x-amz-security-token");
+  std::string from_query;
+  if (token.empty()) {
+    for (const auto& param : aws::parse_query(request.query)) {
+      if (param.key == "X-Amz-Security-Token") from_query = param.value;
+    }
+    token = from_query;
+  }
+  if (!aws::constant_time_equals(token, key->session_token)) {
+    return dialect == aws::AuthDialect::kS3
+               ? make_error("InvalidToken", "The provided token is malformed or otherwise invalid.")
+               : make_error("UnrecognizedClientException",
+                            "The security token included in the request is invalid.");
+  }
+  return verified;
 }
 
 std::optional<std::string> RequestAuthenticator::access_key_of(const HttpRequest& request,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,14 +42,19 @@ class RequestAuthenticator {
   Status check(const HttpRequest& request, aws::AuthDialect dialect,
                std::string_view payload_hash) const;
 
-  // The access key id the request was signed with, if any (for logs and IAM, later).
+  // Makes a key known (a function role's session credentials, issued at deploy). A key with a
+  // session token must be used with that token (X-Amz-Security-Token), as STS's are.
+  void add_key(aws::Credentials credentials);
+
+  // The access key id the request was signed with, if any (for logs and IAM).
   static std::optional<std::string> access_key_of(const HttpRequest& request,
                                                   aws::AuthDialect dialect);
 
  private:
-  std::optional<std::string> secret_of(std::string_view access_key_id) const;
+  std::optional<aws::Credentials> key_of(std::string_view access_key_id) const;
 
   AuthMode mode_;
+  mutable std::shared_mutex keys_mutex_;
   std::vector<aws::Credentials> known_keys_;
   Clock clock_;
 };

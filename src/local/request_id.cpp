@@ -1,8 +1,13 @@
 #include "local/request_id.hpp"
 
+#include <openssl/rand.h>
+
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+
+#include "aws/crypto.hpp"
 
 namespace csv2ddb::local {
 
@@ -27,6 +32,37 @@ std::string new_request_id() {
     }
   }
   return id;
+}
+
+}  // namespace csv2ddb::local
+
+namespace csv2ddb::local {
+
+std::string new_uuid() {
+  std::array<std::uint8_t, 16> bytes{};
+  RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  const std::string hex = aws::hex_encode(bytes);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+std::string random_token(std::size_t length, std::string_view alphabet) {
+  std::string out;
+  out.reserve(length);
+  std::array<std::uint8_t, 64> bytes{};
+  while (out.size() < length) {
+    RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
+    for (std::uint8_t byte : bytes) {
+      // Rejection sampling keeps every character equally likely.
+      const std::size_t limit = 256 - (256 % alphabet.size());
+      if (byte >= limit) continue;
+      out.push_back(alphabet[byte % alphabet.size()]);
+      if (out.size() == length) break;
+    }
+  }
+  return out;
 }
 
 }  // namespace csv2ddb::local

@@ -53,6 +53,11 @@ HttpResponse Router::handle(HttpRequest& request) {
   const Status authenticated =
       authenticator_.check(request, service.auth_dialect(), service.payload_hash(request));
   if (!authenticated) return service.error_response(request, authenticated.error());
+  if (auto key = RequestAuthenticator::access_key_of(request, service.auth_dialect());
+      key && identities_.is_restricted(*key)) {
+    const Status allowed = identities_.authorize(*key, service.permissions(request));
+    if (!allowed) return service.error_response(request, allowed.error());
+  }
   return service.handle(request);
 }
 

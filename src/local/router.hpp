@@ -1,8 +1,9 @@
 // One port, three services, as ARCHITECTURE.md fixes it: requests with
 // `X-Amz-Target: DynamoDB_20120810.*` go to DynamoDB, `/2015-03-31/functions/...` to Lambda,
 // everything else to S3. Every request is authenticated (request_auth.hpp) in the chosen
-// service's dialect before the service sees it; failures come back in the service's own
-// error format.
+// service's dialect before the service sees it, and a request signed by a function's role is
+// authorized against the role's policies (iam/identity_store.hpp); failures come back in the
+// service's own error format.
 #pragma once
 
 #include "local/http/http_server.hpp"
@@ -18,8 +19,13 @@ ServiceKind route_request(const HttpRequest& head);
 
 class Router : public HttpHandler {
  public:
-  Router(const RequestAuthenticator& authenticator, Service& dynamodb, Service& lambda, Service& s3)
-      : authenticator_(authenticator), dynamodb_(dynamodb), lambda_(lambda), s3_(s3) {}
+  Router(const RequestAuthenticator& authenticator, const iam::IdentityStore& identities,
+         Service& dynamodb, Service& lambda, Service& s3)
+      : authenticator_(authenticator),
+        identities_(identities),
+        dynamodb_(dynamodb),
+        lambda_(lambda),
+        s3_(s3) {}
 
   BodyPolicy body_policy(const HttpRequest& head) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
@@ -29,6 +35,7 @@ class Router : public HttpHandler {
   Service& service_for(const HttpRequest& head);
 
   const RequestAuthenticator& authenticator_;
+  const iam::IdentityStore& identities_;
   Service& dynamodb_;
   Service& lambda_;
   Service& s3_;
@@ -46,6 +53,7 @@ class NotImplementedService : public Service {
   std::string payload_hash(const HttpRequest& request) override;
   HttpResponse error_response(const HttpRequest& request, const Error& error) override;
   HttpResponse handle(HttpRequest& request) override;
+  std::vector<iam::Permission> permissions(const HttpRequest&) override { return {}; }
 
  private:
   ServiceKind kind_;

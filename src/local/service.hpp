@@ -8,10 +8,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "aws/sigv4_verify.hpp"
 #include "common/result.hpp"
 #include "local/http/http_server.hpp"
+#include "local/iam/identity_store.hpp"
 
 namespace csv2ddb::local {
 
@@ -31,7 +33,10 @@ class Service {
   // The service's wire form of an error (auth failures, a body over the limit, injected faults):
   // DynamoDB JSON with __type, S3 XML, Lambda's x-amzn-ErrorType. `error.code` is AWS's code.
   virtual HttpResponse error_response(const HttpRequest& request, const Error& error) = 0;
-  // The request, already authenticated.
+  // The IAM permissions the request needs (action and resource ARN), checked against the
+  // signer's policies before handle() when the signer is a function's role.
+  virtual std::vector<iam::Permission> permissions(const HttpRequest& request) = 0;
+  // The request, already authenticated and authorized.
   virtual HttpResponse handle(HttpRequest& request) = 0;
 };
 

@@ -58,12 +58,39 @@ std::string DynamoDbService::payload_hash(const HttpRequest& request) {
 }
 
 HttpResponse DynamoDbService::error_response(const HttpRequest&, const Error& error) {
+  // IAM's refusal, in DynamoDB's words.
+  const std::string code = error.code == "AccessDenied" ? "AccessDeniedException" : error.code;
   HttpResponse response;
-  response.status = dynamodb_error_status(error.code);
-  response.body = aws::encode_dynamodb_error(error.code, error.message);
+  response.status = dynamodb_error_status(code);
+  response.body = aws::encode_dynamodb_error(code, error.message);
   response.add_header("Content-Type", std::string(kContentType));
   response.add_header("x-amzn-RequestId", new_request_id());
   return response;
+}
+
+std::vector<iam::Permission> DynamoDbService::permissions(const HttpRequest& request) {
+  const std::string_view target = request.header("x-amz-target");
+  const std::string_view operation =
+      target.starts_with(kTargetPrefix) ? target.substr(kTargetPrefix.size()) : target;
+  const std::string action = "dynamodb:" + std::string(operation);
+  const std::string table_arn_prefix =
+      "arn:aws:dynamodb:" + context_.region + ":" + std::string(iam::kAccountId) + ":table/";
+  auto body = model::parse_json(request.body.memory);
+  std::vector<iam::Permission> needed;
+  if (body && body->is_object()) {
+    if (const auto* table = body->find("TableName"); table && table->is_string()) {
+      needed.push_back({action, table_arn_prefix + table->as_string()});
+    }
+    // BatchWriteItem and BatchGetItem name their tables as the keys of RequestItems.
+    if (const auto* items = body->find("RequestItems"); items && items->is_object()) {
+      for (const auto& [table, requests] : items->as_object()) {
+        needed.push_back({action, table_arn_prefix + table});
+      }
+    }
+  }
+  // ListTables, or a body that names no table (it fails validation later): any table.
+  if (needed.empty()) needed.push_back({action, "*"});
+  return needed;
 }
 
 Result<std::string> DynamoDbService::call(std::string_view operation, std::string_view body) {

@@ -27,6 +27,7 @@ class DynamoDbService : public Service {
   std::string payload_hash(const HttpRequest& request) override;
   HttpResponse error_response(const HttpRequest& request, const Error& error) override;
   HttpResponse handle(HttpRequest& request) override;
+  std::vector<iam::Permission> permissions(const HttpRequest& request) override;
 
   // Runs one operation on a JSON body, without HTTP (tests, fuzzing): the response body or
   // the error.

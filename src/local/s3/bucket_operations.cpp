@@ -101,6 +101,14 @@ Result<HttpResponse> put_bucket_notification(S3Context& ctx, S3Request& request)
   if (!parsed) return parsed.take_error();
   aws::NotificationConfiguration configuration = std::move(*parsed);
   if (Status valid = validate_notification(configuration); !valid) return valid.take_error();
+  if (ctx.options.lambda_destination_check) {
+    for (const aws::NotificationTarget& target : configuration.lambda_functions) {
+      if (!ctx.options.lambda_destination_check(target.arn, "arn:aws:s3:::" + request.bucket)) {
+        return make_error("InvalidArgument",
+                          "Unable to validate the following destination configurations");
+      }
+    }
+  }
   for (auto* targets :
        {&configuration.lambda_functions, &configuration.queues, &configuration.topics}) {
     for (aws::NotificationTarget& target : *targets) {

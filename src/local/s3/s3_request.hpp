@@ -24,6 +24,10 @@ struct S3Options {
   std::uint64_t max_object_bytes = 5ULL * 1024 * 1024 * 1024;
   // AWS's minimum for every part but the last.
   std::uint64_t min_part_bytes = 5ULL * 1024 * 1024;
+  // When set (the local Lambda is there), PutBucketNotificationConfiguration checks that each
+  // Lambda destination exists and lets S3 invoke it for the bucket, as S3 does.
+  std::function<bool(std::string_view function_arn, std::string_view bucket_arn)>
+      lambda_destination_check;
 };
 
 // The defaults above, with the single-PUT cap overridden by the environment variable

@@ -5,6 +5,7 @@
 
 #include "aws/aws_error.hpp"
 #include "local/request_id.hpp"
+#include "local/s3/iam_permissions.hpp"
 #include "local/s3/s3_errors.hpp"
 #include "local/s3/s3_routes.hpp"
 #include "local/s3/storage_names.hpp"
@@ -38,9 +39,23 @@ Result<std::unique_ptr<S3Service>> S3Service::open(const std::string& data_dir, 
 }
 
 S3Service::S3Service(std::unique_ptr<ObjectStore> store, S3Options options, std::string events_log)
-    : store_(std::move(store)),
+    : events_log_(events_log),
+      store_(std::move(store)),
       options_(std::move(options)),
       events_(options_.region, log_to_file(std::move(events_log))) {}
+
+void S3Service::connect_lambda(EventDeliveryHook deliver,
+                               std::function<bool(std::string_view, std::string_view)> check) {
+  options_.lambda_destination_check = std::move(check);
+  events_.set_hook([deliver = std::move(deliver), file = log_to_file(events_log_)](
+                       const std::string& arn, const std::string& event) {
+    if (arn.starts_with("arn:aws:lambda:")) {
+      deliver(arn, event);
+    } else {
+      file(arn, event);
+    }
+  });
+}
 
 BodyPolicy S3Service::body_policy(const HttpRequest& head) {
   if (head.method == "PUT" && head.header("x-amz-copy-source").empty()) {
@@ -70,6 +85,20 @@ HttpResponse S3Service::error_response(const HttpRequest& request, const Error& 
   response.add_header("Content-Type", "application/xml");
   response.add_header("x-amz-request-id", request_id);
   return response;
+}
+
+std::vector<iam::Permission> S3Service::permissions(const HttpRequest& request) {
+  auto address = parse_address(request);
+  if (!address) return {{"s3:*", "*"}};  // refused in handle() anyway; no key can do it
+  // find_route only reads the request; S3Request holds it by reference for the operations.
+  S3Request s3{const_cast<HttpRequest&>(request), std::move(address->bucket),
+               std::move(address->key), aws::parse_query(request.query), ""};
+  auto route = find_route(request, s3);
+  if (!route) return {{"s3:*", "arn:aws:s3:::" + s3.bucket}};
+  std::string copy_source = aws::percent_decode(request.header("x-amz-copy-source"));
+  if (copy_source.starts_with('/')) copy_source.erase(0, 1);
+  copy_source = copy_source.substr(0, copy_source.find('?'));  // ?versionId=
+  return permissions_for((*route)->name, s3.bucket, s3.key, copy_source);
 }
 
 HttpResponse S3Service::handle(HttpRequest& request) {

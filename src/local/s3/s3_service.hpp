@@ -21,8 +21,13 @@ class S3Service : public Service {
   // records are appended to <data_dir>/s3/events.jsonl as {"target":ARN,"event":{...}}.
   static Result<std::unique_ptr<S3Service>> open(const std::string& data_dir, S3Options options);
 
-  // The Lambda service connects here (from any thread).
+  // Every event record goes to `hook` instead of events.jsonl (from any thread).
   void set_delivery_hook(EventDeliveryHook hook) { events_.set_hook(std::move(hook)); }
+  // The local Lambda connects here before serving: records for Lambda ARNs go to `deliver`
+  // (queues and topics stay in events.jsonl: there is no SQS or SNS here), and notification
+  // configurations are checked against `check` (function exists, S3 may invoke it).
+  void connect_lambda(EventDeliveryHook deliver,
+                      std::function<bool(std::string_view, std::string_view)> check);
 
   std::string_view name() const override { return "s3"; }
   aws::AuthDialect auth_dialect() const override { return aws::AuthDialect::kS3; }
@@ -30,10 +35,12 @@ class S3Service : public Service {
   std::string payload_hash(const HttpRequest&) override { return ""; }
   HttpResponse error_response(const HttpRequest& request, const Error& error) override;
   HttpResponse handle(HttpRequest& request) override;
+  std::vector<iam::Permission> permissions(const HttpRequest& request) override;
 
  private:
   S3Service(std::unique_ptr<ObjectStore> store, S3Options options, std::string events_log);
 
+  std::string events_log_;
   std::unique_ptr<ObjectStore> store_;
   S3Options options_;
   EventPublisher events_;

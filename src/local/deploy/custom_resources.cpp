@@ -1,0 +1,141 @@
+// Custom resources, as CloudFormation runs them: an asynchronous invocation of the
+// ServiceToken function with a real custom resource event, whose ResponseURL is a presigned
+// S3 PUT URL into the local AWS's own bucket for answers; the deploy then waits for the answer
+// object, at most the resource's ServiceTimeout (CloudFormation's default is an hour).
+#include <chrono>
+#include <thread>
+
+#include "aws/sigv4.hpp"
+#include "local/deploy/resource_handlers.hpp"
+#include "local/request_id.hpp"
+
+namespace csv2ddb::local::deploy {
+namespace {
+
+using model::JsonValue;
+
+constexpr const char* kResponseBucket = "csv2ddb-cloudformation-responses";
+constexpr auto kPollInterval = std::chrono::milliseconds(50);
+constexpr int kDefaultServiceTimeoutSeconds = 3600;
+
+// CloudFormation hands custom resources every scalar as a string.
+JsonValue stringified(const JsonValue& value) {
+  if (value.is_number()) return JsonValue::string(value.as_string());
+  if (value.is_bool()) return JsonValue::string(value.as_bool() ? "true" : "false");
+  if (value.is_array()) {
+    JsonValue out = JsonValue::array();
+    for (const JsonValue& item : value.as_array()) out.push(stringified(item));
+    return out;
+  }
+  if (value.is_object()) {
+    JsonValue out = JsonValue::object();
+    for (const auto& [key, member] : value.as_object()) out.set(key, stringified(member));
+    return out;
+  }
+  return value;
+}
+
+// A PUT URL for bucket/key, signed with the account's key, valid for two hours.
+Result<std::string> presigned_put_url(const ControlPlane& control, const std::string& key) {
+  const std::string host = control.endpoint_url.substr(control.endpoint_url.find("://") + 3);
+  aws::SignableRequest request;
+  request.method = "PUT";
+  request.path = "/" + std::string(kResponseBucket) + "/" + aws::uri_encode(key, true);
+  request.headers.push_back({"Host", host});
+  aws::SigningConfig config =
+      aws::SigningConfig::s3(control.region, control.admin, std::chrono::system_clock::now());
+  config.signed_body_value = "UNSIGNED-PAYLOAD";
+  config.expires = std::chrono::hours(2);
+  auto signed_request = aws::presign_with_query(request, config);
+  if (!signed_request) return signed_request.take_error();
+  return control.endpoint_url + request.path + "?" + signed_request->presigned_query;
+}
+
+}  // namespace
+
+Result<DeployedResource> deploy_custom_resource(DeployContext& context,
+                                                const std::string& logical_id,
+                                                const JsonValue& properties) {
+  auto token = required_string(properties, "ServiceToken", logical_id);
+  if (!token) return token.take_error();
+  lambda::FunctionExecutor* function = context.control.lambda.find(*token);
+  if (function == nullptr) {
+    return make_error("InvalidTemplate",
+                      logical_id + ": the ServiceToken " + *token +
+                          " is not a function of this stack (csv2ddb local has no SNS)");
+  }
+  int timeout_seconds = kDefaultServiceTimeoutSeconds;
+  if (const std::string text = string_property(properties, "ServiceTimeout"); !text.empty()) {
+    timeout_seconds = std::atoi(text.c_str());
+    if (timeout_seconds < 1 || timeout_seconds > 3600) {
+      return make_error("InvalidTemplate",
+                        logical_id + ": ServiceTimeout must be from 1 to 3600 seconds");
+    }
+  }
+  auto s3 = context.clients.s3();
+  if (Status made = s3->create_bucket(kResponseBucket);
+      !made && made.error().code != "BucketAlreadyOwnedByYou") {
+    return make_error(made.error().code, logical_id + ": " + made.error().message);
+  }
+  const std::string request_id = new_uuid();
+  const std::string key = context.stack_name + "/" + logical_id + "/" + request_id;
+  auto url = presigned_put_url(context.control, key);
+  if (!url) return url.take_error();
+
+  JsonValue event = JsonValue::object();
+  event.set("RequestType", JsonValue::string("Create"));
+  event.set("ServiceToken", JsonValue::string(*token));
+  event.set("ResponseURL", JsonValue::string(*url));
+  event.set("StackId", JsonValue::string(context.stack_id));
+  event.set("RequestId", JsonValue::string(request_id));
+  event.set("LogicalResourceId", JsonValue::string(logical_id));
+  event.set("ResourceType", JsonValue::string(context.resource_type));
+  event.set("ResourceProperties", stringified(properties));
+  function->invoke_async(model::to_json(event), "");
+
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  while (true) {
+    std::string answer;
+    auto got =
+        s3->get_object(kResponseBucket, key, {}, [&answer](std::string_view chunk) -> Status {
+          answer.append(chunk);
+          return {};
+        });
+    if (got) {
+      auto parsed = model::parse_json(answer);
+      if (!parsed || !parsed->is_object()) {
+        return make_error("CustomResourceFailed",
+                          logical_id +
+                              ": the function answered with something that is not a "
+                              "JSON object: " +
+                              answer.substr(0, 200));
+      }
+      const std::string status = string_property(*parsed, "Status");
+      if (status != "SUCCESS") {
+        return make_error("CustomResourceFailed",
+                          logical_id + ": CREATE_FAILED: " + string_property(*parsed, "Reason"));
+      }
+      DeployedResource out;
+      out.physical_id = string_property(*parsed, "PhysicalResourceId");
+      if (out.physical_id.empty()) out.physical_id = logical_id + "-" + request_id;
+      if (const JsonValue* data = parsed->find("Data"); data && data->is_object()) {
+        for (const auto& [name, value] : data->as_object()) out.attributes[name] = value;
+      }
+      return out;
+    }
+    if (got.error().code != "NoSuchKey" && got.error().code != "NotFound") {
+      return make_error(got.error().code, logical_id + ": " + got.error().message);
+    }
+    if (std::chrono::steady_clock::now() >= give_up) {
+      return make_error("CustomResourceTimeout",
+                        logical_id +
+                            ": no answer at the ResponseURL within the ServiceTimeout "
+                            "of " +
+                            std::to_string(timeout_seconds) + " s (see " + function->log_path() +
+                            ")");
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+}  // namespace csv2ddb::local::deploy

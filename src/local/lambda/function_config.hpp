@@ -1,0 +1,42 @@
+// A function as the local AWS knows it: what the template (or a test) declared, plus how this
+// machine starts its bootstrap and the credentials of its execution role.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aws/sigv4.hpp"
+
+namespace csv2ddb::local::lambda {
+
+struct FunctionConfig {
+  std::string name;
+  std::string arn;  // arn:aws:lambda:REGION:ACCOUNT:function:NAME
+  std::string runtime = "provided.al2023";
+  std::string handler;
+  std::string role_arn;
+  std::string description;
+  std::string architecture = "x86_64";  // as declared: x86_64 or arm64
+  int memory_mb = 128;
+  int timeout_seconds = 3;
+  std::vector<std::pair<std::string, std::string>> variables;  // Environment.Variables
+  // How this machine starts the function's bootstrap (argv), and its LAMBDA_TASK_ROOT.
+  std::vector<std::string> command;
+  std::string task_root;
+  std::uint64_t code_size = 0;
+  aws::Credentials credentials;  // a session of the execution role
+  std::string log_group;         // /aws/lambda/NAME unless the template says otherwise
+};
+
+// A statement of the function's resource policy (AWS::Lambda::Permission, AddPermission).
+struct InvokePermission {
+  std::string sid;
+  std::string action = "lambda:InvokeFunction";
+  std::string principal;  // "s3.amazonaws.com", an account id, or an ARN
+  std::string source_arn;
+  std::string source_account;
+};
+
+}  // namespace csv2ddb::local::lambda

@@ -1,0 +1,509 @@
+#include "local/lambda/function_executor.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <future>
+
+#include "local/http/http_server.hpp"
+#include "local/lambda/function_process.hpp"
+#include "local/request_id.hpp"
+#include "model/json.hpp"
+
+namespace csv2ddb::local::lambda {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr std::size_t kLogTailBytes = 4096;  // what LogType=Tail returns
+constexpr auto kWatchdogPeriod = std::chrono::milliseconds(25);
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+
+std::string error_document(std::string_view type, std::string_view message) {
+  std::string out = "{\"errorMessage\":";
+  model::append_json_string(out, message);
+  out += ",\"errorType\":";
+  model::append_json_string(out, type);
+  out += "}";
+  return out;
+}
+
+std::int64_t epoch_ms(std::chrono::system_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
+std::uint64_t file_size(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 ? static_cast<std::uint64_t>(info.st_size) : 0;
+}
+
+std::string read_range(const std::string& path, std::uint64_t from, std::uint64_t to) {
+  if (to <= from) return "";
+  if (to - from > kLogTailBytes) from = to - kLogTailBytes;
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string out(static_cast<std::size_t>(to - from), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", seconds);
+  return text;
+}
+
+}  // namespace
+
+struct FunctionExecutor::Invocation {
+  std::string request_id;
+  std::string payload;
+  std::string trace_id;
+  std::string client_context;
+  bool async = false;
+  int attempt = 1;
+  std::function<void(InvocationResult)> answer;  // synchronous invocations
+  SteadyClock::time_point started{};
+  SteadyClock::time_point deadline{};
+  std::uint64_t log_offset = 0;
+};
+
+struct FunctionExecutor::Environment {
+  int id = 0;
+  std::unique_ptr<RuntimeApiHandler> handler;
+  std::unique_ptr<HttpServer> server;
+  std::thread server_thread;
+  std::optional<FunctionProcess> process;
+  std::thread exit_watcher;
+  std::shared_ptr<Invocation> current;
+  bool ready = false;    // has asked for work at least once
+  bool waiting = false;  // blocked in next()
+  bool dead = false;     // timed out, exited or stopping: never given work again
+  std::string init_error;
+  SteadyClock::time_point started{};
+};
+
+FunctionExecutor::FunctionExecutor(FunctionConfig config, ExecutorSettings settings)
+    : config_(std::move(config)), settings_(std::move(settings)) {
+  watchdog_ = std::thread([this] { watchdog(); });
+}
+
+FunctionExecutor::~FunctionExecutor() {
+  shutdown();
+}
+
+std::string FunctionExecutor::log_path() const {
+  return settings_.logs_dir + "/" + config_.name + ".log";
+}
+
+void FunctionExecutor::append_log(const std::string& text) {
+  std::lock_guard lock(log_mutex_);
+  std::ofstream out(log_path(), std::ios::app | std::ios::binary);
+  out << text;
+}
+
+InvocationResult FunctionExecutor::invoke(std::string payload, std::string trace_id,
+                                          std::string client_context) {
+  auto promise = std::make_shared<std::promise<InvocationResult>>();
+  std::future<InvocationResult> answer = promise->get_future();
+  auto invocation = std::make_shared<Invocation>();
+  invocation->request_id = new_uuid();
+  invocation->payload = std::move(payload);
+  invocation->trace_id = std::move(trace_id);
+  invocation->client_context = std::move(client_context);
+  invocation->answer = [promise](InvocationResult result) {
+    promise->set_value(std::move(result));
+  };
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      return InvocationResult{true, error_document("ServiceException", "the function is stopping"),
+                              ""};
+    }
+    enqueue_locked(invocation);
+  }
+  return answer.get();
+}
+
+std::string FunctionExecutor::invoke_async(std::string payload, std::string trace_id) {
+  auto invocation = std::make_shared<Invocation>();
+  invocation->request_id = new_uuid();
+  invocation->payload = std::move(payload);
+  invocation->trace_id = std::move(trace_id);
+  invocation->async = true;
+  std::lock_guard lock(mutex_);
+  if (!stopping_) enqueue_locked(invocation);
+  return invocation->request_id;
+}
+
+void FunctionExecutor::enqueue_locked(std::shared_ptr<Invocation> invocation) {
+  pending_.push_back(std::move(invocation));
+  maybe_start_environment_locked();
+  work_ready_.notify_all();
+}
+
+void FunctionExecutor::maybe_start_environment_locked() {
+  std::size_t available = 0;  // waiting for work, or still starting
+  for (const auto& [id, environment] : environments_) {
+    if (!environment->dead && !environment->current) ++available;
+  }
+  if (pending_.size() > available && environments_.size() < settings_.max_environments) {
+    start_environment_locked();
+  }
+}
+
+void FunctionExecutor::start_environment_locked() {
+  auto environment = std::make_unique<Environment>();
+  environment->id = next_environment_id_++;
+  environment->started = SteadyClock::now();
+  RuntimeApiBackend& backend = *this;  // a private base: convert here, where it is visible
+  environment->handler = std::make_unique<RuntimeApiHandler>(backend, environment->id);
+  HttpServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.worker_threads = 2;  // one long-polls next, one takes the answer
+  auto server = HttpServer::listen(options, *environment->handler);
+  Result<FunctionProcess> process =
+      server ? FunctionProcess::start(ProcessSpec{config_.command,
+                                                  process_environment((*server)->port()),
+                                                  config_.task_root, log_path()})
+             : Result<FunctionProcess>(server.error());
+  if (!process) {
+    // Lambda's answer when the bootstrap cannot run: the invocation that needed it fails (the
+    // watchdog finishes it, outside the lock).
+    append_log("csv2ddb local: " + process.error().message + "\n");
+    if (!pending_.empty()) {
+      start_failures_.emplace_back(pending_.front(), process.error().message);
+      pending_.pop_front();
+      ++running_;
+    }
+    return;
+  }
+  environment->server = std::move(*server);
+  HttpServer* raw_server = environment->server.get();
+  environment->server_thread = std::thread([raw_server] { raw_server->run(); });
+  environment->process = *process;
+  const int id = environment->id;
+  const FunctionProcess watched = *process;
+  environment->exit_watcher = std::thread([this, id, watched] { on_exit(id, watched.wait()); });
+  ++counters_.environments_started;
+  environments_[id] = std::move(environment);
+}
+
+std::vector<std::pair<std::string, std::string>> FunctionExecutor::process_environment(
+    std::uint16_t port) const {
+  const std::string stream = "2026/01/01/[$LATEST]" + new_request_id().substr(0, 32);
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(port)},
+      {"_HANDLER", config_.handler},
+      {"AWS_REGION", settings_.region},
+      {"AWS_DEFAULT_REGION", settings_.region},
+      {"AWS_LAMBDA_FUNCTION_NAME", config_.name},
+      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(config_.memory_mb)},
+      {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
+      {"AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"},
+      {"AWS_LAMBDA_LOG_GROUP_NAME", config_.log_group},
+      {"AWS_LAMBDA_LOG_STREAM_NAME", stream},
+      {"AWS_ACCESS_KEY_ID", config_.credentials.access_key_id},
+      {"AWS_SECRET_ACCESS_KEY", config_.credentials.secret_access_key},
+      {"AWS_SESSION_TOKEN", config_.credentials.session_token},
+      {"AWS_ENDPOINT_URL", settings_.endpoint_url},
+      {"LAMBDA_TASK_ROOT", config_.task_root},
+      {"LAMBDA_RUNTIME_DIR", config_.task_root},
+      {"TZ", ":UTC"},
+      {"LANG", "en_US.UTF-8"},
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+  };
+  const std::size_t reserved = env.size();
+  for (const auto& [name, value] : config_.variables) {
+    bool taken = false;
+    for (std::size_t i = 0; i < reserved; ++i) taken = taken || env[i].first == name;
+    if (!taken) env.emplace_back(name, value);
+  }
+  for (const auto& variable : settings_.passthrough_environment) env.push_back(variable);
+  return env;
+}
+
+std::optional<AssignedInvocation> FunctionExecutor::next(int id) {
+  std::unique_lock lock(mutex_);
+  const auto found = environments_.find(id);
+  if (found == environments_.end()) return std::nullopt;
+  Environment& environment = *found->second;
+  environment.ready = true;
+  if (environment.current) {
+    // The runtime asked for more work without answering: Lambda counts that as a failure.
+    std::shared_ptr<Invocation> unanswered = std::move(environment.current);
+    lock.unlock();
+    finish(unanswered,
+           InvocationResult{true,
+                            error_document("Runtime.NoResponse",
+                                           "the runtime asked for the next event without "
+                                           "answering this one"),
+                            ""},
+           0);
+    lock.lock();
+  }
+  environment.waiting = true;
+  work_ready_.wait(lock, [&] { return stopping_ || environment.dead || !pending_.empty(); });
+  environment.waiting = false;
+  if (stopping_ || environment.dead) return std::nullopt;
+  std::shared_ptr<Invocation> invocation = pending_.front();
+  pending_.pop_front();
+  ++running_;
+  environment.current = invocation;
+  invocation->started = SteadyClock::now();
+  invocation->deadline = invocation->started + std::chrono::seconds(config_.timeout_seconds);
+  invocation->log_offset = file_size(log_path());
+  lock.unlock();
+  append_log("START RequestId: " + invocation->request_id + " Version: $LATEST\n");
+  AssignedInvocation assigned;
+  assigned.request_id = invocation->request_id;
+  assigned.payload = invocation->payload;
+  assigned.function_arn = config_.arn;
+  assigned.trace_id = invocation->trace_id;
+  assigned.client_context = invocation->client_context;
+  assigned.deadline_epoch_ms =
+      epoch_ms(std::chrono::system_clock::now() + std::chrono::seconds(config_.timeout_seconds));
+  return assigned;
+}
+
+Status FunctionExecutor::respond(int id, const std::string& request_id, std::string payload) {
+  std::unique_lock lock(mutex_);
+  const auto found = environments_.find(id);
+  if (found == environments_.end() || !found->second->current ||
+      found->second->current->request_id != request_id) {
+    return make_error("InvalidRequestID", "Invalid request ID");
+  }
+  std::shared_ptr<Invocation> invocation = std::move(found->second->current);
+  const long memory = found->second->process ? found->second->process->peak_rss_mb() : 0;
+  lock.unlock();
+  finish(invocation, InvocationResult{false, std::move(payload), ""}, memory);
+  return {};
+}
+
+Status FunctionExecutor::fail(int id, const std::string& request_id, std::string error_document) {
+  std::unique_lock lock(mutex_);
+  const auto found = environments_.find(id);
+  if (found == environments_.end() || !found->second->current ||
+      found->second->current->request_id != request_id) {
+    return make_error("InvalidRequestID", "Invalid request ID");
+  }
+  std::shared_ptr<Invocation> invocation = std::move(found->second->current);
+  const long memory = found->second->process ? found->second->process->peak_rss_mb() : 0;
+  lock.unlock();
+  finish(invocation, InvocationResult{true, std::move(error_document), ""}, memory);
+  return {};
+}
+
+void FunctionExecutor::init_error(int id, std::string error_document) {
+  std::lock_guard lock(mutex_);
+  const auto found = environments_.find(id);
+  if (found != environments_.end()) found->second->init_error = std::move(error_document);
+}
+
+void FunctionExecutor::on_exit(int id, const std::string& reason) {
+  std::shared_ptr<Invocation> interrupted;
+  std::shared_ptr<Invocation> never_started;
+  std::string init_error;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = environments_.find(id);
+    if (found == environments_.end()) return;
+    std::unique_ptr<Environment> environment = std::move(found->second);
+    environments_.erase(found);
+    environment->dead = true;
+    environment->server->stop();
+    interrupted = std::move(environment->current);
+    // A runtime that dies before asking for work fails the invocation it was started for;
+    // otherwise a broken bootstrap would be restarted forever.
+    if (!environment->ready && !stopping_ && !pending_.empty()) {
+      never_started = pending_.front();
+      pending_.pop_front();
+      ++running_;
+      init_error = environment->init_error;
+    }
+    exited_.push_back(std::move(environment));
+    work_ready_.notify_all();  // its next(), if waiting, returns
+    if (!stopping_) maybe_start_environment_locked();
+  }
+  append_log("csv2ddb local: the runtime exited (" + reason + ")\n");
+  if (interrupted) {
+    finish(interrupted,
+           InvocationResult{true,
+                            error_document("Runtime.ExitError",
+                                           "RequestId: " + interrupted->request_id +
+                                               " Error: Runtime exited with error: " + reason),
+                            ""},
+           0);
+  }
+  if (never_started) {
+    if (init_error.empty()) {
+      init_error =
+          error_document("Runtime.ExitError", "RequestId: " + never_started->request_id +
+                                                  " Error: Runtime exited with error: " + reason);
+    }
+    finish(never_started, InvocationResult{true, init_error, ""}, 0);
+  }
+}
+
+void FunctionExecutor::finish(const std::shared_ptr<Invocation>& invocation,
+                              InvocationResult result, long max_memory_mb) {
+  const auto now = SteadyClock::now();
+  const double ms =
+      invocation->started == SteadyClock::time_point{}
+          ? 0.0
+          : std::chrono::duration<double, std::milli>(now - invocation->started).count();
+  char report[256];
+  std::snprintf(report, sizeof report,
+                "END RequestId: %s\nREPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: "
+                "%.0f ms\tMemory Size: %d MB\tMax Memory Used: %ld MB\n",
+                invocation->request_id.c_str(), invocation->request_id.c_str(), ms,
+                ms < 1 ? 1.0 : ms + 0.999, config_.memory_mb, max_memory_mb);
+  std::string lines = report;
+  if (result.function_error) {
+    lines = "csv2ddb local: RequestId " + invocation->request_id + " failed: " + result.payload +
+            "\n" + lines;
+  }
+  append_log(lines);
+  if (!invocation->async) {
+    result.log_tail = read_range(log_path(), invocation->log_offset, file_size(log_path()));
+  }
+
+  std::function<void(InvocationResult)> answer;
+  bool retrying = false;
+  {
+    std::lock_guard lock(mutex_);
+    --running_;
+    ++counters_.invocations;
+    if (result.function_error) ++counters_.errors;
+    const std::size_t retries = settings_.async_retry_delays.size();
+    retrying = invocation->async && result.function_error && !stopping_ &&
+               static_cast<std::size_t>(invocation->attempt) <= retries;
+    if (retrying) {
+      const auto delay = settings_.async_retry_delays[invocation->attempt - 1];
+      ++invocation->attempt;
+      ++counters_.async_retries;
+      invocation->started = {};
+      delayed_.emplace(now + delay, invocation);
+    } else {
+      answer = std::move(invocation->answer);
+    }
+    idle_.notify_all();
+  }
+  if (invocation->async && result.function_error) {
+    append_log("csv2ddb local: asynchronous invocation " + invocation->request_id +
+               (retrying ? " failed; retried as Lambda retries it (attempt " +
+                               std::to_string(invocation->attempt) + " of " +
+                               std::to_string(settings_.async_retry_delays.size() + 1) + ")\n"
+                         : " failed on its last attempt; the event is dropped\n"));
+  }
+  if (answer) answer(std::move(result));
+}
+
+void FunctionExecutor::watchdog() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    const auto now = SteadyClock::now();
+    std::vector<std::shared_ptr<Invocation>> timed_out;
+    for (auto& [id, environment] : environments_) {
+      if (environment->current && now >= environment->current->deadline) {
+        timed_out.push_back(std::move(environment->current));
+        environment->dead = true;
+        environment->process->kill_group();
+        ++counters_.timeouts;
+      } else if (!environment->ready && !environment->dead &&
+                 now - environment->started > settings_.init_timeout) {
+        environment->dead = true;
+        environment->process->kill_group();
+      }
+    }
+    while (!delayed_.empty() && delayed_.begin()->first <= now) {
+      pending_.push_back(delayed_.begin()->second);
+      delayed_.erase(delayed_.begin());
+      maybe_start_environment_locked();
+      work_ready_.notify_all();
+    }
+    std::vector<std::unique_ptr<Environment>> to_join = std::move(exited_);
+    exited_.clear();
+    std::vector<std::pair<std::shared_ptr<Invocation>, std::string>> not_started =
+        std::move(start_failures_);
+    start_failures_.clear();
+    const bool done = stopping_ && environments_.empty() && to_join.empty() &&
+                      not_started.empty() && running_ == 0;
+    lock.unlock();
+    for (const auto& invocation : timed_out) {
+      const std::string message = "Task timed out after " +
+                                  seconds_text(static_cast<double>(config_.timeout_seconds)) +
+                                  " seconds";
+      append_log(message + "\n");
+      finish(invocation,
+             InvocationResult{
+                 true,
+                 error_document("Sandbox.Timedout",
+                                "RequestId: " + invocation->request_id + " Error: " + message),
+                 ""},
+             0);
+    }
+    for (const auto& [invocation, message] : not_started) {
+      finish(invocation,
+             InvocationResult{true, error_document("Runtime.InvalidEntrypoint", message), ""}, 0);
+    }
+    for (auto& environment : to_join) {
+      if (environment->exit_watcher.joinable()) environment->exit_watcher.join();
+      if (environment->server_thread.joinable()) environment->server_thread.join();
+    }
+    if (done) return;
+    std::this_thread::sleep_for(kWatchdogPeriod);
+    lock.lock();
+  }
+}
+
+bool FunctionExecutor::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, timeout,
+                        [&] { return pending_.empty() && delayed_.empty() && running_ == 0; });
+}
+
+void FunctionExecutor::shutdown() {
+  std::vector<std::shared_ptr<Invocation>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !watchdog_.joinable()) return;
+    stopping_ = true;
+    for (auto& invocation : pending_) dropped.push_back(invocation);
+    for (auto& [due, invocation] : delayed_) dropped.push_back(invocation);
+    pending_.clear();
+    delayed_.clear();
+    running_ += dropped.size();
+    for (auto& [id, environment] : environments_) {
+      environment->dead = true;
+      environment->process->terminate_group();
+    }
+    work_ready_.notify_all();
+  }
+  for (const auto& invocation : dropped) {
+    finish(invocation,
+           InvocationResult{true, error_document("ServiceException", "csv2ddb local stopped"), ""},
+           0);
+  }
+  const auto give_up = SteadyClock::now() + kShutdownGrace;
+  while (true) {
+    std::unique_lock lock(mutex_);
+    if (environments_.empty()) break;
+    if (SteadyClock::now() >= give_up) {
+      for (auto& [id, environment] : environments_) environment->process->kill_group();
+    }
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (watchdog_.joinable()) watchdog_.join();
+}
+
+ExecutorCounters FunctionExecutor::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+}  // namespace csv2ddb::local::lambda
