@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 
 namespace csv2ddb::cli {
 
@@ -18,6 +19,7 @@ LocalRunner::LocalRunner(std::unique_ptr<local::LocalAws> aws) : aws_(std::move(
 
 LocalRunner::~LocalRunner() {
   stop();
+  wait();
 }
 
 Result<local::deploy::StackOutputs> LocalRunner::deploy(
@@ -27,9 +29,7 @@ Result<local::deploy::StackOutputs> LocalRunner::deploy(
 }
 
 void LocalRunner::stop() {
-  if (!serving_.joinable()) return;
-  aws_->stop();
-  serving_.join();
+  std::call_once(stopped_, [this] { aws_->stop(); });
 }
 
 void LocalRunner::wait() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -21,14 +22,16 @@ class LocalRunner {
   std::string endpoint_url() const { return aws_->endpoint_url(); }
   std::uint16_t port() const { return aws_->port(); }
   Result<local::deploy::StackOutputs> deploy(const local::deploy::DeployOptions& options);
-  // Stops the functions and the server and waits for them; safe to call twice.
+  // Stops the functions and the server (from any one thread, any number of times); wait()
+  // then returns.
   void stop();
-  // Blocks until the server stops (after stop() from another thread).
+  // Blocks until the server has stopped. Called by one thread only.
   void wait();
 
  private:
   explicit LocalRunner(std::unique_ptr<local::LocalAws> aws);
   std::unique_ptr<local::LocalAws> aws_;
+  std::once_flag stopped_;
   std::thread serving_;
 };
 

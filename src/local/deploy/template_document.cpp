@@ -23,6 +23,7 @@ JsonValue plain_scalar(const std::string& text) {
 }
 
 Result<JsonValue> convert(const YAML::Node& node);
+Result<JsonValue> convert_untagged(const YAML::Node& node);
 
 // `!GetAtt Resource.Attribute` (scalar form) splits at the first dot.
 Result<JsonValue> short_form(const std::string& tag, const YAML::Node& node) {
@@ -42,8 +43,8 @@ Result<JsonValue> short_form(const std::string& tag, const YAML::Node& node) {
     return out;
   }
   // The tag's argument is the node without its tag.
-  Result<JsonValue> value =
-      node.IsScalar() ? Result<JsonValue>(JsonValue::string(node.Scalar())) : convert(node);
+  Result<JsonValue> value = node.IsScalar() ? Result<JsonValue>(JsonValue::string(node.Scalar()))
+                                            : convert_untagged(node);
   if (!value) return value;
   JsonValue out = JsonValue::object();
   const std::string key = name == "Ref" || name == "Condition" ? name : "Fn::" + name;
@@ -54,6 +55,11 @@ Result<JsonValue> short_form(const std::string& tag, const YAML::Node& node) {
 Result<JsonValue> convert(const YAML::Node& node) {
   const std::string& tag = node.Tag();
   if (!tag.empty() && tag[0] == '!' && tag != "!") return short_form(tag, node);
+  return convert_untagged(node);
+}
+
+Result<JsonValue> convert_untagged(const YAML::Node& node) {
+  const std::string& tag = node.Tag();
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
