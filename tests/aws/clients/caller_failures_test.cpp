@@ -169,8 +169,9 @@ TEST(CallerFailures, MissingCredentialsGiveTheChainsErrorAndSendNothing) {
   providers.push_back(make_environment_provider(Environment::from_map({})));
   providers.push_back(make_profile_provider(Environment::from_map({}), ""));
   auto chain = std::make_shared<CredentialsChain>(std::move(providers), CredentialsChainOptions{});
-  ServiceConfig config{"dynamodb", "us-east-1", Endpoint{server.url(), true},
-                       ErrorDialect::kDynamoDbJson, false};
+  ServiceConfig config{
+      "dynamodb", "us-east-1", Endpoint{server.url(), true}, ErrorDialect::kDynamoDbJson,
+      false,      std::nullopt};
   auto client = std::make_shared<DynamoDbClient>(
       std::make_shared<AwsCaller>(config, chain, http_transport(std::make_shared<HttpClient>())));
   auto result = client->describe_table("t");

@@ -83,8 +83,8 @@ std::shared_ptr<AwsCaller> golden_caller(const std::string& service, ErrorDialec
                                          Recorder& recorder) {
   AwsCallerOptions options;
   options.clock = [] { return parse_amz_date(kFixedTime).value(); };
-  ServiceConfig config{service, "us-east-1", Endpoint{"http://127.0.0.1:4566", true}, dialect,
-                       true};
+  ServiceConfig config{service, "us-east-1", Endpoint{"http://127.0.0.1:4566", true},
+                       dialect, true,        std::nullopt};
   return std::make_shared<AwsCaller>(
       config, testing::fixed_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
       recorder.transport(), options);
