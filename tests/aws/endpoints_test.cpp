@@ -170,6 +170,25 @@ TEST(ResolveRegion, Precedence) {
   EXPECT_EQ(region(with_both, "sa-east-1"), "sa-east-1");
 }
 
+TEST(ResolveRegion, FromTheProfileInAwsConfigFile) {
+  TempDir dir;
+  std::ofstream(dir.path + "/aws.ini")
+      << "[default]\nregion = eu-west-1\n[profile ingest]\nregion = ap-northeast-3\n"
+         "[ingest]\nregion = wrong-1\n";
+  // HOME has no .aws at all: only AWS_CONFIG_FILE can give the region.
+  Vars vars = {{"HOME", dir.path + "/nowhere"}, {"AWS_CONFIG_FILE", dir.path + "/aws.ini"}};
+  auto region = [&](const Vars& v, std::string profile = "") {
+    auto got = resolve_region(Environment::from_map(v), "", profile);
+    return got ? *got : got.error().to_string();
+  };
+  EXPECT_EQ(region(vars), "eu-west-1");
+  EXPECT_EQ(region(vars, "ingest"), "ap-northeast-3");
+  Vars with_profile = vars;
+  with_profile["AWS_PROFILE"] = "ingest";
+  EXPECT_EQ(region(with_profile), "ap-northeast-3");
+  EXPECT_EQ(region(vars, "missing"), "MissingRegion: no AWS region: set AWS_REGION or --region");
+}
+
 TEST(ResolveRegion, NoneIsAClearError) {
   TempDir home;
   auto got = resolve_region(Environment::from_map({{"HOME", home.path}}), "");

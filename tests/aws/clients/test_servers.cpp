@@ -400,6 +400,7 @@ std::shared_ptr<AwsCaller> make_test_caller(const std::string& service, ErrorDia
   AwsCallerOptions caller_options;
   caller_options.retry = options.retry;
   caller_options.sleeper = sleeper;
+  caller_options.clock = options.clock;
   return std::make_shared<AwsCaller>(std::move(config),
                                      fixed_credentials(options.access_key, options.secret_key),
                                      http_transport(std::move(http)), caller_options);

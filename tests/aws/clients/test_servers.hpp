@@ -137,6 +137,7 @@ struct TestCallerOptions {
   std::string region = "us-east-1";
   ingest::RetryConfig retry;
   std::chrono::milliseconds timeout{0};
+  std::function<SystemTime()> clock;  // the signing time; default the skew-corrected clock
 };
 class RecordingSleeper final : public ingest::Sleeper {
  public:
