@@ -14,6 +14,7 @@ debian_packages=(
   libssl-dev libcurl4-openssl-dev libsqlite3-dev      # AWS clients and the local AWS
   python3 time                                        # differential tests, peak RSS
   python3-boto3 awscli                                # independent AWS clients: botocore signer, awscli v2
+  openssl                                             # self-signed certificates for the TLS tests
 )
 
 missing=()

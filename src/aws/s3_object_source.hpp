@@ -26,8 +26,9 @@ inline constexpr std::size_t kDefaultS3ReadChunk = 8 * 1024 * 1024;
 
 class S3ObjectSource final : public csv::ByteSource {
  public:
-  // Issues the HeadObject. Errors: the HeadObject's (NotFound, Forbidden...), named after the
-  // object.
+  // Issues the HeadObject. Errors: named after the object; S3's own code and message
+  // (NoSuchKey, AccessDenied, SignatureDoesNotMatch...), which a HEAD answer has no body to
+  // carry, come from a one-byte GET sent after a failed HEAD.
   static Result<std::unique_ptr<S3ObjectSource>> open(std::shared_ptr<S3Client> client,
                                                       std::string bucket, std::string key,
                                                       std::size_t chunk_size = kDefaultS3ReadChunk);
