@@ -17,15 +17,18 @@ S3ObjectSource::S3ObjectSource(std::shared_ptr<S3Client> client, std::string buc
 
 Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<S3Client> client,
                                                              std::string bucket, std::string key,
-                                                             std::size_t chunk_size) {
+                                                             std::size_t chunk_size,
+                                                             std::uint64_t start_offset) {
   auto info = client->head_object(bucket, key);
   if (!info) {
     Error error = info.take_error();
     error.message = "cannot read s3://" + bucket + "/" + key + ": " + error.message;
     return error;
   }
-  return std::unique_ptr<S3ObjectSource>(new S3ObjectSource(
+  std::unique_ptr<S3ObjectSource> source(new S3ObjectSource(
       std::move(client), std::move(bucket), std::move(key), chunk_size, info->size, info->etag));
+  source->next_offset_ = start_offset;
+  return source;
 }
 
 Status S3ObjectSource::fetch_next_chunk() {

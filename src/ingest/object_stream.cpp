@@ -61,4 +61,43 @@ void ObjectStream::abort() {
   finished_ = true;
 }
 
+Result<SuspendedObject> ObjectStream::suspend() {
+  if (finished_) return make_error("ObjectStoreError", key_ + " was already finished");
+  finished_ = true;
+  if (!writer_) {
+    // Never opened: everything is still in the buffer, and there is no object to reopen.
+    SuspendedObject suspended{"", std::move(buffer_)};
+    buffer_.clear();
+    return suspended;
+  }
+  Status written = writer_->write(buffer_);
+  buffer_.clear();
+  if (!written) {
+    abort();
+    return written.take_error();
+  }
+  Result<SuspendedObject> suspended = writer_->suspend();
+  if (!suspended) {
+    abort();
+    return suspended.take_error();
+  }
+  writer_.reset();
+  return suspended;
+}
+
+Status ObjectStream::resume(SuspendedObject suspended) {
+  if (writer_ || finished_) return make_error("ObjectStoreError", key_ + " was already started");
+  buffer_.clear();
+  if (suspended.state.empty()) {
+    // Nothing was sent: the tail is simply what this stream has buffered so far.
+    buffer_ = std::move(suspended.tail);
+    return {};
+  }
+  Result<std::unique_ptr<ObjectWriter>> writer =
+      store_.resume(key_, content_type_, std::move(suspended));
+  if (!writer) return writer.take_error();
+  writer_ = std::move(writer.value());
+  return {};
+}
+
 }  // namespace csv2ddb::ingest
