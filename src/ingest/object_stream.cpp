@@ -63,13 +63,17 @@ void ObjectStream::abort() {
 
 Result<SuspendedObject> ObjectStream::suspend() {
   if (finished_) return make_error("ObjectStoreError", key_ + " was already finished");
-  finished_ = true;
-  if (!writer_) {
-    // Never opened: everything is still in the buffer, and there is no object to reopen.
-    SuspendedObject suspended{"", std::move(buffer_)};
-    buffer_.clear();
-    return suspended;
+  if (!writer_ && buffer_.empty()) {
+    finished_ = true;
+    return SuspendedObject{};  // nothing written: no object to go on with
   }
+  // Through the writer, so that whole parts are sent now and only what is below a part stays
+  // behind as the tail.
+  if (Status opened = open(); !opened) {
+    abort();
+    return opened.take_error();
+  }
+  finished_ = true;
   Status written = writer_->write(buffer_);
   buffer_.clear();
   if (!written) {
