@@ -194,8 +194,7 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
 }  // namespace
 
 S3ObjectStore::S3ObjectStore(std::shared_ptr<S3Client> client, std::string bucket,
-                             std::string prefix, std::size_t part_size,
-                             std::size_t min_part_size)
+                             std::string prefix, std::size_t part_size, std::size_t min_part_size)
     : client_(std::move(client)),
       bucket_(std::move(bucket)),
       prefix_(std::move(prefix)),
@@ -213,9 +212,9 @@ Result<std::unique_ptr<ingest::ObjectWriter>> S3ObjectStore::resume(
     const std::string& key, std::string_view content_type, ingest::SuspendedObject suspended) {
   Result<UploadState> state = parse_upload_state(locate(key), suspended.state);
   if (!state) return state.take_error();
-  return std::unique_ptr<ingest::ObjectWriter>(std::make_unique<S3ObjectWriter>(
-      client_, bucket_, object_key(key), std::string(content_type), part_size_,
-      std::move(*state), std::move(suspended.tail)));
+  return std::unique_ptr<ingest::ObjectWriter>(
+      std::make_unique<S3ObjectWriter>(client_, bucket_, object_key(key), std::string(content_type),
+                                       part_size_, std::move(*state), std::move(suspended.tail)));
 }
 
 Status S3ObjectStore::discard(const std::string& key, const ingest::SuspendedObject& suspended) {

@@ -148,24 +148,23 @@ Result<std::optional<ContinuationEvent>> parse_continuation_event(std::string_vi
     return invalid("resume, costs and state are required");
   }
   ingest::ResumePoint& point = event.resume;
-  for (auto [name, target] : {std::pair{"offset", &point.byte_offset},
-                              std::pair{"line", &point.line},
-                              std::pair{"rows_read", &point.rows_read},
-                              std::pair{"rows_written", &point.rows_written},
-                              std::pair{"rows_rejected", &point.rows_rejected},
-                              std::pair{"rows_unprocessed", &point.rows_unprocessed},
-                              std::pair{"rows_skipped", &point.rows_skipped}}) {
+  for (auto [name, target] :
+       {std::pair{"offset", &point.byte_offset}, std::pair{"line", &point.line},
+        std::pair{"rows_read", &point.rows_read}, std::pair{"rows_written", &point.rows_written},
+        std::pair{"rows_rejected", &point.rows_rejected},
+        std::pair{"rows_unprocessed", &point.rows_unprocessed},
+        std::pair{"rows_skipped", &point.rows_skipped}}) {
     Result<std::uint64_t> value = unsigned_member(*resume, name);
     if (!value) return value.take_error();
     *target = *value;
   }
-  if (point.rows_read != point.rows_written + point.rows_rejected + point.rows_unprocessed +
-                             point.rows_skipped) {
+  if (point.rows_read !=
+      point.rows_written + point.rows_rejected + point.rows_unprocessed + point.rows_skipped) {
     return invalid("the counts do not add up");
   }
-  for (auto [name, target] : {std::pair{"requests", &point.costs.requests},
-                              std::pair{"retries", &point.costs.retries},
-                              std::pair{"throttles", &point.costs.throttles}}) {
+  for (auto [name, target] :
+       {std::pair{"requests", &point.costs.requests}, std::pair{"retries", &point.costs.retries},
+        std::pair{"throttles", &point.costs.throttles}}) {
     Result<std::uint64_t> value = unsigned_member(*costs, name);
     if (!value) return value.take_error();
     *target = *value;

@@ -29,7 +29,7 @@ struct ImportConfig {
   int max_retries = 3;
   std::optional<std::size_t> concurrency;  // unset: from the memory size
   std::optional<std::uint64_t> memory_mb;  // unset outside Lambda
-  std::string function_name;  // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation
+  std::string function_name;               // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation
 };
 
 // Errors: "InvalidConfiguration" with a message naming the variable and what it accepts.

@@ -69,8 +69,9 @@ void append_file(model::JsonWriter& json, const ObjectOutcome& file) {
   json.raw(",\"json_copy\":");
   append_optional_string(json, file.json_copy);
   json.raw(",\"report\":");
-  append_optional_string(json, continued ? std::string()
-                                         : s3_url(file.bucket, ingest::output_keys_for(file.key).report));
+  append_optional_string(json, continued
+                                   ? std::string()
+                                   : s3_url(file.bucket, ingest::output_keys_for(file.key).report));
   json.raw(",\"continued\":");
   json.raw(continued ? "true" : "false");
   json.raw(",\"generation\":" + std::to_string(file.generation));

@@ -194,19 +194,18 @@ Result<ObjectOutcome> FileRun::run() {
   const ImportOptions& options = context_.options;
   const std::optional<ContinuationEvent>& continuation = object_.continuation;
   if (generation_ > options.max_generations) {
-    return make_error("TooManyContinuations",
-                      "generation " + std::to_string(generation_) + " is past the limit of " +
-                          std::to_string(options.max_generations));
+    return make_error("TooManyContinuations", "generation " + std::to_string(generation_) +
+                                                  " is past the limit of " +
+                                                  std::to_string(options.max_generations));
   }
   if (continuation) {
     Result<std::optional<HandOverState>> state = read_state();
     if (!state) return state.take_error();
     if (!state->has_value()) {
       // Another attempt of the previous invocation replaced it, or the chain already moved on.
-      log_line(LogLevel::kWarn, "skipped: the hand-over state is gone or was replaced",
-               {{"bucket", object_.bucket},
-                {"key", object_.key},
-                {"state", continuation->state_key}});
+      log_line(
+          LogLevel::kWarn, "skipped: the hand-over state is gone or was replaced",
+          {{"bucket", object_.bucket}, {"key", object_.key}, {"state", continuation->state_key}});
       return skipped("hand-over state replaced");
     }
     incoming_ = std::move(**state);
@@ -317,11 +316,11 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
   const std::uint32_t next = generation_ + 1;
   if (next > context_.options.max_generations) {
     stop_chain("too many continuations", &hand_over.outputs);
-    return make_error("TooManyContinuations",
-                      s3_url(object_.bucket, object_.key) + " needs more than " +
-                          std::to_string(context_.options.max_generations) +
-                          " continuations; stopped at line " +
-                          std::to_string(hand_over.point.line));
+    return make_error("TooManyContinuations", s3_url(object_.bucket, object_.key) +
+                                                  " needs more than " +
+                                                  std::to_string(context_.options.max_generations) +
+                                                  " continuations; stopped at line " +
+                                                  std::to_string(hand_over.point.line));
   }
   // Until the next invocation is queued, the outputs' uploads started here belong to nobody:
   // on failure they are dropped (the retry of this invocation starts them again).
@@ -352,8 +351,9 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
       context_.config.function_name, continuation_payload(event), aws::InvocationType::kEvent);
   if (!invoked) {
     Error error = invoked.take_error();
-    error.message = "continuing " + s3_url(object_.bucket, object_.key) + " in a new invocation of " +
-                    context_.config.function_name + ": " + error.message;
+    error.message = "continuing " + s3_url(object_.bucket, object_.key) +
+                    " in a new invocation of " + context_.config.function_name + ": " +
+                    error.message;
     return fail(std::move(error), state_key);
   }
   // The next invocation owns the chain now; the state this one read is not needed again.

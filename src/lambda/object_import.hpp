@@ -31,11 +31,11 @@ struct ObjectOutcome {
   Kind kind = Kind::kImported;
   std::string bucket;
   std::string key;
-  std::uint32_t generation = 0;  // this invocation's place in the file's chain
-  ingest::Report report;         // the whole file, or so far when continued
-  ingest::Report invocation;     // this invocation's share of it (rows and costs)
-  std::string json_copy;         // s3:// URL (imported)
-  std::string unprocessed_file;  // s3:// URL, "" when nothing is unprocessed (imported)
+  std::uint32_t generation = 0;     // this invocation's place in the file's chain
+  ingest::Report report;            // the whole file, or so far when continued
+  ingest::Report invocation;        // this invocation's share of it (rows and costs)
+  std::string json_copy;            // s3:// URL (imported)
+  std::string unprocessed_file;     // s3:// URL, "" when nothing is unprocessed (imported)
   std::uint64_t resume_offset = 0;  // continued: where the next invocation starts
   std::string reason;
 };

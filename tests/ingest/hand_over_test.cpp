@@ -183,10 +183,10 @@ TEST_P(HandOverTest, AChainEndsAsOneRunDoes) {
   EXPECT_EQ(chain.report.requests, world.table.call_count());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    RecordsPerRun, HandOverTest,
-    ::testing::Combine(::testing::Values(1, 2, 5, 100),
-                       ::testing::Values(Continue::kSkipToPoint, Continue::kSourceStartsThere)));
+INSTANTIATE_TEST_SUITE_P(RecordsPerRun, HandOverTest,
+                         ::testing::Combine(::testing::Values(1, 2, 5, 100),
+                                            ::testing::Values(Continue::kSkipToPoint,
+                                                              Continue::kSourceStartsThere)));
 
 TEST(HandOver, UnprocessedItemsAndRetriesAreCarried) {
   const std::string csv = "account,offer_id\na,1\nb,2\nc,3\nd,4\ne,5\n";
@@ -221,8 +221,8 @@ TEST(HandOver, OutputsToResumeMustBeTheOutputsWanted) {
   options.resume = ResumePoint{};
   options.resume_outputs = SuspendedOutputs{};  // none, but this run writes three
   IngestDiagnostics diagnostics;
-  Result<Report> report = run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"),
-                                     world.table, options, {}, &diagnostics);
+  Result<Report> report = run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table,
+                                     options, {}, &diagnostics);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().code, "InvalidResumeOutputs");
 }

@@ -59,11 +59,10 @@ class TableStandIn {
     response.headers = {{"Content-Type", "application/x-amz-json-1.0"}};
     const std::string* target = request.header("X-Amz-Target");
     if (target != nullptr && target->find("DescribeTable") != std::string::npos) {
-      response.body =
-          R"({"Table":{"TableName":"offers","TableStatus":"ACTIVE","KeySchema":[)"
-          R"({"AttributeName":"account","KeyType":"HASH"},{"AttributeName":"offer_id",)"
-          R"("KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"account",)"
-          R"("AttributeType":"S"},{"AttributeName":"offer_id","AttributeType":"S"}]}})";
+      response.body = R"({"Table":{"TableName":"offers","TableStatus":"ACTIVE","KeySchema":[)"
+                      R"({"AttributeName":"account","KeyType":"HASH"},{"AttributeName":"offer_id",)"
+                      R"("KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"account",)"
+                      R"("AttributeType":"S"},{"AttributeName":"offer_id","AttributeType":"S"}]}})";
       return response;
     }
     // Scanned rather than parsed: a DOM per request is what would make this stand-in slow.
@@ -246,8 +245,8 @@ std::string rows_with_rejections(int rows) {
     if (i % 4 == 1) {
       csv += ",O" + n + ",1,this row has no account and is rejected with its fields\n";
     } else {
-      csv += "A" + std::to_string(i % 9) + ",O" + std::to_string(i % 31) + "," + n +
-             ",\"note " + n + "\"\n";
+      csv += "A" + std::to_string(i % 9) + ",O" + std::to_string(i % 31) + "," + n + ",\"note " +
+             n + "\"\n";
     }
   }
   return csv;

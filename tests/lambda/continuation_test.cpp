@@ -12,8 +12,8 @@
 #include "aws/dynamodb_client.hpp"
 #include "aws/s3_client.hpp"
 #include "client_test_support.hpp"
-#include "ingest/output_keys.hpp"
 #include "continuation_test_support.hpp"
+#include "ingest/output_keys.hpp"
 #include "lambda/continuation_event.hpp"
 #include "lambda/import_handler.hpp"
 #include "lambda_test_support.hpp"
@@ -50,8 +50,8 @@ std::string mixed_csv(int rows) {
     } else if (i % 11 == 0) {
       csv += i % 2 == 0 ? "\n" : ",,,\r\n";
     } else {
-      csv += "A" + std::to_string(i % 7) + ",O" + std::to_string(i % 23) + "," + n +
-             ",\"row " + n + ", line 1\nline 2\"" + (i % 3 == 0 ? "\r\n" : "\n");
+      csv += "A" + std::to_string(i % 7) + ",O" + std::to_string(i % 23) + "," + n + ",\"row " + n +
+             ", line 1\nline 2\"" + (i % 3 == 0 ? "\r\n" : "\n");
     }
   }
   return csv;
@@ -343,9 +343,9 @@ TEST_F(ContinuationTest, RetriedContinuationGivesTheSameResult) {
   EXPECT_EQ(keys_under("reports/.continuation/"),
             std::vector<std::string>{"reports/.continuation/chain/retried.csv/2"});
 
-  const testing::Chain rest = testing::run_chain(
-      [&](const std::string& payload) { return invoke(payload, options()); }, lambda_,
-      generation_2);
+  const testing::Chain rest =
+      testing::run_chain([&](const std::string& payload) { return invoke(payload, options()); },
+                         lambda_, generation_2);
   ASSERT_TRUE(rest.last().is_success()) << rest.last().error_message();
   EXPECT_GE(rest.invocations(), 3u);
   expect_same_outcome("one/retried.csv", "chain/retried.csv", one_table, config_.table);

@@ -124,8 +124,8 @@ inline std::unique_ptr<aws::testing::ChildServer> start_csv2ddb_local(const std:
   for (int attempt = 0; attempt < 3; ++attempt) {
     const int port = aws::testing::pick_free_port();
     auto server = std::make_unique<aws::testing::ChildServer>(
-        std::vector<std::string>{CSV2DDB_EXE, "local", "--port", std::to_string(port),
-                                 "--data-dir", directory},
+        std::vector<std::string>{CSV2DDB_EXE, "local", "--port", std::to_string(port), "--data-dir",
+                                 directory},
         port, directory + "/local-" + std::to_string(port) + ".log");
     if (server->ready()) return server;
     *why = "csv2ddb local did not start: " + server->log();

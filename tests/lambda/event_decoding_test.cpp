@@ -98,8 +98,12 @@ TEST(ImportConfig, BadValuesNameTheVariable) {
   EXPECT_EQ(no_table.error().message,
             "DYNAMO_DB_TABLE_NAME: is required (the table to import into)");
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"CSV2DDB_MAX_RETRIES", "-1"}, {"CSV2DDB_MAX_RETRIES", "3x"}, {"CSV2DDB_CONCURRENCY", "0"},
-      {"CSV2DDB_CONCURRENCY", "65"}, {"CSV2DDB_DELIMITER", "ab"},   {"CSV2DDB_TYPES", "price:Q"},
+      {"CSV2DDB_MAX_RETRIES", "-1"},
+      {"CSV2DDB_MAX_RETRIES", "3x"},
+      {"CSV2DDB_CONCURRENCY", "0"},
+      {"CSV2DDB_CONCURRENCY", "65"},
+      {"CSV2DDB_DELIMITER", "ab"},
+      {"CSV2DDB_TYPES", "price:Q"},
       {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "64"}};
   for (const auto& [name, value] : bad) {
     auto config = import_config_from(env_of({{"DYNAMO_DB_TABLE_NAME", "t"}, {name, value}}));
