@@ -268,8 +268,11 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
 
   std::optional<Error> read_error;
   bool interrupted = false;
+  // A hand-over always keeps the run's first record, so that a chain of runs always moves.
   auto stop_asked = [&] {
-    if (options.interrupt != nullptr && options.interrupt->load()) return true;
+    if (options.interrupt != nullptr && options.interrupt->load()) {
+      return !hand_over_mode || report.rows_read > 0;
+    }
     return report.rows_read > 0 && options.stop_requested && options.stop_requested();
   };
   // kCheckpoint stops before reading the next record; kHandOver after reading it, so that the

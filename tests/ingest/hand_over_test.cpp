@@ -204,6 +204,24 @@ TEST(HandOver, UnprocessedItemsAndRetriesAreCarried) {
   EXPECT_EQ(chain.report.retries, world.table.call_count() - 3);  // one first try per run
 }
 
+TEST(HandOver, InterruptHandsOverKeepingTheRunsFirstRecord) {
+  World world;
+  IngestOptions options = world.options();
+  options.stop_mode = StopMode::kHandOver;
+  const std::atomic<bool> interrupt{true};
+  options.interrupt = &interrupt;
+  IngestDiagnostics diagnostics;
+  Result<Report> report = run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table,
+                                     options, {}, &diagnostics);
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  ASSERT_TRUE(diagnostics.hand_over);
+  EXPECT_EQ(report->rows_read, 1u);
+  EXPECT_EQ(report->rows_written, 1u);
+  EXPECT_EQ(diagnostics.hand_over->point.line, 3u);  // the blank line after the first row
+  EXPECT_EQ(diagnostics.hand_over->point.byte_offset, 43u);
+  EXPECT_TRUE(world.store.keys().empty());
+}
+
 TEST(HandOver, NeedsCsvInputAndDiagnostics) {
   World world;
   IngestOptions options = world.options();
