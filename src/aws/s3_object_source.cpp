@@ -27,7 +27,8 @@ bool is_bodiless_refusal(const Error& error) {
 
 Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<S3Client> client,
                                                              std::string bucket, std::string key,
-                                                             std::size_t chunk_size) {
+                                                             std::size_t chunk_size,
+                                                             std::uint64_t start_offset) {
   auto info = client->head_object(bucket, key);
   if (!info) {
     Error error = info.take_error();
@@ -44,8 +45,10 @@ Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<S3C
     error.message = "cannot read s3://" + bucket + "/" + key + ": " + error.message;
     return error;
   }
-  return std::unique_ptr<S3ObjectSource>(new S3ObjectSource(
+  std::unique_ptr<S3ObjectSource> source(new S3ObjectSource(
       std::move(client), std::move(bucket), std::move(key), chunk_size, info->size, info->etag));
+  source->next_offset_ = start_offset;
+  return source;
 }
 
 Status S3ObjectSource::fetch_next_chunk() {
