@@ -33,14 +33,23 @@ def main():
     interpreter = match.group(1)
     os.makedirs(args.libdir, exist_ok=True)
     loader_name = os.path.basename(interpreter)
-    shutil.copy2(os.path.realpath(interpreter), os.path.join(args.libdir, loader_name))
 
     def locate(name):
         for folder in args.search:
             candidate = os.path.join(folder, name)
             if os.path.exists(candidate):
                 return candidate
-        sys.exit(f"cannot find {name} in {args.search}")
+        return None
+
+    # The loader and libc.so.6 must come from the same glibc build (they share GLIBC_PRIVATE
+    # internals), so the loader is looked up in the search folders like every library, and the
+    # interpreter path itself is only the last resort.
+    loader_source = locate(loader_name) or interpreter
+    libc_source = locate("libc.so.6")
+    if libc_source and os.path.dirname(os.path.realpath(libc_source)) != \
+            os.path.dirname(os.path.realpath(loader_source)):
+        sys.exit(f"{loader_source} and {libc_source} are from different glibc installations")
+    shutil.copy2(os.path.realpath(loader_source), os.path.join(args.libdir, loader_name))
 
     pending, seen = [args.binary], {loader_name}
     while pending:
@@ -50,6 +59,8 @@ def main():
                 continue
             seen.add(name)
             source = locate(name)
+            if source is None:
+                sys.exit(f"cannot find {name} (needed by the bundle) in {args.search}")
             target = os.path.join(args.libdir, name)
             shutil.copy2(os.path.realpath(source), target)  # the file, not a symlink
             pending.append(target)

@@ -15,16 +15,38 @@ debian_packages=(
   libyaml-cpp-dev                                     # the local AWS reads CloudFormation templates
   python3 time                                        # differential tests, peak RSS
   python3-boto3 awscli                                # independent AWS clients: botocore signer, awscli v2
+  openssl                                             # self-signed certificates for the TLS tests
 )
+
+# The Lambda zip (deploy/package.sh, test deploy.package_arm64): bootstrap cross-compiled for
+# arm64 with Debian's cross toolchain against the :arm64 dev packages (multiarch), run here
+# under qemu-aarch64-static. The zip bundles libc6, libstdc++6 and libgcc-s1 from the :arm64
+# packages (Debian's security updates) rather than the cross toolchain's own copies.
+# libsqlite3-dev:arm64 only because the cross configure sees the whole project (src/local needs
+# SQLite; the zip does not contain it).
+debian_packages+=(
+  crossbuild-essential-arm64 qemu-user-static
+  libcurl4-openssl-dev:arm64 libssl-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64
+  libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libsqlite3-dev:arm64
+)
+need_update=false
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "setup: dpkg --add-architecture arm64"
+  sudo_if_needed dpkg --add-architecture arm64
+  need_update=true  # the package lists have no arm64 packages yet
+fi
 
 missing=()
 for p in "${debian_packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  # dpkg -s succeeds for removed-but-configured packages too; ask for the installed state.
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
+if [ "${#missing[@]}" -gt 0 ] || $need_update; then
+  echo "setup: installing ${missing[*]:-nothing (package lists only)}"
   sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [ "${#missing[@]}" -gt 0 ]; then
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
 fi
 
 # Independent implementations the tests check against (dynalite, s3rver), pinned by the lock

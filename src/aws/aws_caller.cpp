@@ -87,7 +87,7 @@ Result<HttpRequest> AwsCaller::sign(const AwsRequest& request, const Credentials
   for (Header& header : signed_request->headers_to_add) out.headers.push_back(std::move(header));
   out.body = request.body;
   out.source = request.source;
-  out.timeout = request.timeout;
+  out.timeout = request.timeout ? request.timeout : service_.request_timeout;
   return out;
 }
 
@@ -126,6 +126,10 @@ Result<HttpResponse> AwsCaller::call(std::string_view operation, const AwsReques
     }
     AwsError error = response ? decode_error(service_.dialect, *response)
                               : from_transport_error(response.error());
+    if (response && error.retry != RetryClass::kClockSkew &&
+        suggests_clock_skew(response->status, response->header("Date"), now)) {
+      error.retry = RetryClass::kClockSkew;
+    }
     Error described = describe_failure(service_, operation, request.url, error);
     if (failure != nullptr) *failure = error;
 

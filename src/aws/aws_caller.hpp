@@ -6,7 +6,9 @@
 //   backoff never carries a stale signature.
 // - RequestTimeTooSkewed / RequestExpired / "Signature expired": the server's Date header
 //   corrects the process-wide clock and the request goes again, once per call. This costs no
-//   retry token: it is our clock that was wrong, not the service that is overloaded.
+//   retry token: it is our clock that was wrong, not the service that is overloaded. A bare
+//   401/403 whose Date is minutes away from our signing time counts too (S3's HEAD has no body
+//   to carry RequestTimeTooSkewed; clock_skew.hpp).
 // - Throttling and transient failures (5xx, dropped connections, timeouts) follow the engine's
 //   RetryPolicy (standard mode: full-jitter backoff, a retry quota shared by every call of the
 //   caller). RetryMode::kSingleAttempt turns that off for callers that retry on their own (the
@@ -42,6 +44,8 @@ struct ServiceConfig {
   Endpoint endpoint;
   ErrorDialect dialect = ErrorDialect::kDynamoDbJson;
   bool force_path_style = false;  // S3 only: path style even for AWS endpoints
+  // The whole-request limit of every request that sets none (AwsRequest::timeout).
+  std::optional<std::chrono::milliseconds> request_timeout;
 };
 
 enum class RetryMode : std::uint8_t {

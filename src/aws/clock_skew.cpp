@@ -2,6 +2,15 @@
 
 namespace csv2ddb::aws {
 
+bool suggests_clock_skew(int status, const std::string* date_header, SystemTime signed_at) {
+  if ((status != 401 && status != 403) || date_header == nullptr) return false;
+  auto server_time = parse_http_date(*date_header);
+  if (!server_time) return false;
+  const auto difference =
+      *server_time > signed_at ? *server_time - signed_at : signed_at - *server_time;
+  return difference > kSuspiciousSkew;
+}
+
 SystemTime ClockSkew::now() const {
   return std::chrono::system_clock::now() + offset();
 }

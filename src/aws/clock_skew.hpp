@@ -8,11 +8,21 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "aws/http_date.hpp"
 
 namespace csv2ddb::aws {
+
+// A request refused as 401 or 403 whose Date header is further than this from the time we
+// signed with is taken for a clock problem even without a skew error code, as the AWS SDKs do:
+// S3 answers HEAD (no body, so no code) with a bare 403 when our clock is off.
+inline constexpr std::chrono::minutes kSuspiciousSkew{4};
+
+// True when `status` is 401 or 403 and `date_header` (nullptr: none) is a valid HTTP date more
+// than kSuspiciousSkew away from `signed_at`.
+bool suggests_clock_skew(int status, const std::string* date_header, SystemTime signed_at);
 
 class ClockSkew {
  public:

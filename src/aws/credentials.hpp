@@ -53,6 +53,11 @@ std::unique_ptr<CredentialsProvider> make_profile_provider(Environment env, std:
 // `timeout` bounds each HTTP request (connect and response).
 std::unique_ptr<CredentialsProvider> make_container_provider(Environment env,
                                                              std::chrono::milliseconds timeout);
+// The URL the container provider asks: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI appended to
+// http://169.254.170.2 (it wins), else AWS_CONTAINER_CREDENTIALS_FULL_URI, which may use plain
+// http only towards a loopback or container address. Errors: "CredentialsNotConfigured" (neither
+// set), "CredentialsUnavailable" (a FULL_URI that is not a URL or not allowed).
+Result<std::string> container_credentials_url(const Environment& env);
 std::unique_ptr<CredentialsProvider> make_instance_metadata_provider(
     Environment env, std::chrono::milliseconds timeout);
 

@@ -59,29 +59,37 @@ std::string trim_token(std::string text) {
   return text;
 }
 
+}  // namespace
+
+Result<std::string> container_credentials_url(const Environment& env) {
+  if (auto relative = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+    return std::string(kContainerHost) + *relative;
+  }
+  auto full = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  if (!full)
+    return make_error("CredentialsNotConfigured", "container credentials (not configured)");
+  auto parts = split_url(*full);
+  if (!parts) {
+    return unavailable("container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL)");
+  }
+  if (parts->scheme == "http" && !is_allowed_http_host(parts->host)) {
+    return unavailable("container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI host " +
+                       parts->host + " is not a loopback or container address)");
+  }
+  return *full;
+}
+
+namespace {
+
 class ContainerProvider final : public CredentialsProvider {
  public:
   ContainerProvider(Environment env, std::chrono::milliseconds timeout)
       : env_(std::move(env)), timeout_(timeout), client_(make_client(timeout)) {}
 
   Result<ProvidedCredentials> fetch() override {
-    std::string url;
-    if (auto relative = env_.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
-      url = std::string(kContainerHost) + *relative;
-    } else if (auto full = env_.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
-      url = *full;
-      auto parts = split_url(url);
-      if (!parts) {
-        return unavailable(
-            "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL)");
-      }
-      if (parts->scheme == "http" && !is_allowed_http_host(parts->host)) {
-        return unavailable("container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI host " +
-                           parts->host + " is not a loopback or container address)");
-      }
-    } else {
-      return make_error("CredentialsNotConfigured", "container credentials (not configured)");
-    }
+    auto located = container_credentials_url(env_);
+    if (!located) return located.take_error();
+    const std::string url = std::move(located).value();
     std::string where = redact_url(url);
 
     HttpRequest request;

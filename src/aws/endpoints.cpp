@@ -60,10 +60,16 @@ std::string default_endpoint_url(std::string_view service, std::string_view regi
 
 Result<Endpoint> resolve_endpoint(const Environment& env, std::string_view service,
                                   std::string_view region, std::string_view explicit_url) {
-  if (!explicit_url.empty()) return custom_endpoint(std::string(explicit_url), "--endpoint-url");
-  if (!env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+  // More specific beats more general: a service's own variable names that service alone, so it
+  // wins over --endpoint-url, which names every service the command calls (csv2ddb local serves
+  // them all on one port, while S3 may live elsewhere).
+  const bool use_variables = !env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+  if (use_variables) {
     std::string service_variable = "AWS_ENDPOINT_URL_" + upper(service);
     if (auto url = env.get(service_variable)) return custom_endpoint(*url, service_variable);
+  }
+  if (!explicit_url.empty()) return custom_endpoint(std::string(explicit_url), "--endpoint-url");
+  if (use_variables) {
     if (auto url = env.get("AWS_ENDPOINT_URL")) return custom_endpoint(*url, "AWS_ENDPOINT_URL");
   }
   return Endpoint{default_endpoint_url(service, region), false};

@@ -2,9 +2,10 @@
 // variables points every tool (ours, awscli, boto3) at the same place.
 //
 // Region:   --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's "region" (config file).
-// Endpoint: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE> (S3, DYNAMODB, LAMBDA), AWS_ENDPOINT_URL,
-//           then https://<service>.<region>.amazonaws.com (".amazonaws.com.cn" in cn-*).
-//           AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores the two variables.
+// Endpoint: AWS_ENDPOINT_URL_<SERVICE> (S3, DYNAMODB, LAMBDA), --endpoint-url (every service),
+//           AWS_ENDPOINT_URL, then https://<service>.<region>.amazonaws.com (".amazonaws.com.cn"
+//           in cn-*): the more specific setting wins. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+//           ignores the two variables (the flag still counts).
 #pragma once
 
 #include <optional>

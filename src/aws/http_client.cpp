@@ -264,7 +264,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
                    static_cast<long>(options_.connect_timeout.count()));
   auto timeout = request.timeout.value_or(options_.timeout);
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  if (options_.low_speed_limit > 0 && options_.low_speed_time.count() > 0) {
+  if (!request.timeout && options_.low_speed_limit > 0 && options_.low_speed_time.count() > 0) {
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options_.low_speed_limit));
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
                      static_cast<long>(options_.low_speed_time.count()));

@@ -51,7 +51,9 @@ struct HttpRequest {
   HeaderList headers;
   std::string body;                  // used when `source` is not set
   std::optional<BodySource> source;  // a streamed body
-  // Overrides the client's total timeout for this request (e.g. a long Lambda invoke).
+  // Overrides the client's total timeout for this request (e.g. a long Lambda invoke; 0 means
+  // none). Such a request is bounded by its own timeout alone: the client's stall limit
+  // (low_speed_*) does not apply, since an answer that takes long to compute moves no bytes.
   std::optional<std::chrono::milliseconds> timeout;
 };
 
@@ -73,7 +75,10 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{5000};
   // Whole-request limit; 0 means none (a large object may take long but keeps moving).
   std::chrono::milliseconds timeout{0};
-  // Abort when fewer than `low_speed_limit` bytes/s move for `low_speed_time`; 0 disables.
+  // Abort when fewer than `low_speed_limit` bytes/s move for `low_speed_time` (waiting for the
+  // answer counts as moving nothing); 0 disables. The defaults here are a library's (nothing
+  // limited: the Lambda Runtime API's /next waits for work indefinitely); the AWS clients use
+  // production_http_options() (service_clients.hpp).
   std::uint32_t low_speed_limit = 0;
   std::chrono::seconds low_speed_time{0};
   // Bodies at least this large are sent with Expect: 100-continue.
@@ -84,7 +89,7 @@ struct HttpClientOptions {
   std::string user_agent = "csv2ddb/0.1";
   // Copy _X_AMZN_TRACE_ID into X-Amzn-Trace-Id (when the request has none).
   bool trace_id_from_environment = true;
-  // Tests only: a CA bundle to trust instead of the system's (verification stays on).
+  // A PEM bundle of CAs to trust instead of the system's (AWS_CA_BUNDLE); verification stays on.
   std::string ca_file;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace csv2ddb::aws {
 
@@ -15,17 +16,39 @@ S3ObjectSource::S3ObjectSource(std::shared_ptr<S3Client> client, std::string buc
       size_(size),
       etag_(std::move(etag)) {}
 
+namespace {
+
+// The codes decode_s3_error makes from a bare status, when the answer had no error body.
+bool is_bodiless_refusal(const Error& error) {
+  return error.code == "Forbidden" || error.code == "NotFound" || error.code == "BadRequest";
+}
+
+}  // namespace
+
 Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<S3Client> client,
                                                              std::string bucket, std::string key,
-                                                             std::size_t chunk_size) {
+                                                             std::size_t chunk_size,
+                                                             std::uint64_t start_offset) {
   auto info = client->head_object(bucket, key);
   if (!info) {
     Error error = info.take_error();
+    // A HEAD answer has no body, so S3's reason (SignatureDoesNotMatch, AccessDenied,
+    // NoSuchBucket, NoSuchKey...) is missing; a one-byte GET of the same object, sent only on
+    // this failure, carries it.
+    if (is_bodiless_refusal(error)) {
+      GetObjectOptions first_byte;
+      first_byte.range = std::make_pair(std::uint64_t{0}, std::uint64_t{0});
+      auto probe =
+          client->get_object(bucket, key, first_byte, [](std::string_view) { return Status{}; });
+      if (!probe && !is_bodiless_refusal(probe.error())) error = probe.take_error();
+    }
     error.message = "cannot read s3://" + bucket + "/" + key + ": " + error.message;
     return error;
   }
-  return std::unique_ptr<S3ObjectSource>(new S3ObjectSource(
+  std::unique_ptr<S3ObjectSource> source(new S3ObjectSource(
       std::move(client), std::move(bucket), std::move(key), chunk_size, info->size, info->etag));
+  source->next_offset_ = start_offset;
+  return source;
 }
 
 Status S3ObjectSource::fetch_next_chunk() {

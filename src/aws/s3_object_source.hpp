@@ -26,11 +26,15 @@ inline constexpr std::size_t kDefaultS3ReadChunk = 8 * 1024 * 1024;
 
 class S3ObjectSource final : public csv::ByteSource {
  public:
-  // Issues the HeadObject. Errors: the HeadObject's (NotFound, Forbidden...), named after the
-  // object.
+  // Issues the HeadObject. Errors: named after the object; S3's own code and message
+  // (NoSuchKey, AccessDenied, SignatureDoesNotMatch...), which a HEAD answer has no body to
+  // carry, come from a one-byte GET sent after a failed HEAD. The bytes read start at
+  // `start_offset` (a continuation of a plain object picks up where the previous invocation
+  // stopped); past the end, there is nothing to read.
   static Result<std::unique_ptr<S3ObjectSource>> open(std::shared_ptr<S3Client> client,
                                                       std::string bucket, std::string key,
-                                                      std::size_t chunk_size = kDefaultS3ReadChunk);
+                                                      std::size_t chunk_size = kDefaultS3ReadChunk,
+                                                      std::uint64_t start_offset = 0);
 
   Result<std::size_t> read(char* buffer, std::size_t capacity) override;
   std::string name() const override { return "s3://" + bucket_ + "/" + key_; }

@@ -1,10 +1,68 @@
 #include "aws/s3_object_store.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
+
+#include "model/json.hpp"
 
 namespace csv2ddb::aws {
 namespace {
+
+// A suspended writer's state: {"upload_id":"...","parts":[[1,"\"etag\""],...]}, or "" when
+// no upload was started (everything is in the tail).
+struct UploadState {
+  std::string upload_id;
+  std::vector<CompletedPart> parts;
+};
+
+std::string upload_state_json(const UploadState& state) {
+  if (state.upload_id.empty()) return {};
+  std::string out;
+  model::JsonWriter json(out);
+  json.raw("{\"upload_id\":");
+  json.string(state.upload_id);
+  json.raw(",\"parts\":[");
+  for (std::size_t i = 0; i < state.parts.size(); ++i) {
+    if (i > 0) json.ch(',');
+    json.ch('[');
+    json.raw(std::to_string(state.parts[i].part_number));
+    json.ch(',');
+    json.string(state.parts[i].etag);
+    json.ch(']');
+  }
+  json.raw("]}");
+  return out;
+}
+
+Result<UploadState> parse_upload_state(const std::string& key, std::string_view text) {
+  UploadState state;
+  if (text.empty()) return state;
+  auto invalid = [&key] {
+    return make_error("InvalidUploadState",
+                      key + ": the suspended upload's state is not what this store wrote");
+  };
+  Result<model::JsonValue> parsed = model::parse_json(text);
+  if (!parsed) return invalid();
+  const model::JsonValue* upload_id = parsed->find("upload_id");
+  const model::JsonValue* parts = parsed->find("parts");
+  if (upload_id == nullptr || !upload_id->is_string() || upload_id->as_string().empty() ||
+      parts == nullptr || !parts->is_array()) {
+    return invalid();
+  }
+  state.upload_id = upload_id->as_string();
+  for (const model::JsonValue& part : parts->as_array()) {
+    if (!part.is_array() || part.as_array().size() != 2 || !part.as_array()[0].is_number() ||
+        !part.as_array()[1].is_string()) {
+      return invalid();
+    }
+    const int number = std::atoi(part.as_array()[0].as_string().c_str());
+    // The writer numbers its parts 1, 2, 3...: anything else was not written by it.
+    if (number != static_cast<int>(state.parts.size()) + 1) return invalid();
+    state.parts.push_back({number, part.as_array()[1].as_string()});
+  }
+  return state;
+}
 
 class S3ObjectWriter final : public ingest::ObjectWriter {
  public:
@@ -17,6 +75,18 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
         part_size_(part_size) {
     buffer_.reserve(std::min<std::size_t>(part_size_, 64 * 1024));
   }
+  // Goes on with a suspended upload: its parts stay, and the tail starts the next part. The
+  // upload is not this writer's own, so abort() leaves it for another attempt.
+  S3ObjectWriter(std::shared_ptr<S3Client> client, std::string bucket, std::string key,
+                 std::string content_type, std::size_t part_size, UploadState state,
+                 std::string tail)
+      : S3ObjectWriter(std::move(client), std::move(bucket), std::move(key),
+                       std::move(content_type), part_size) {
+    upload_id_ = std::move(state.upload_id);
+    parts_ = std::move(state.parts);
+    owns_upload_ = upload_id_.empty();
+    buffer_ = std::move(tail);
+  }
   ~S3ObjectWriter() override {
     if (!finished_) abort();
   }
@@ -25,6 +95,10 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
 
   Status write(std::string_view bytes) override {
     if (finished_) return make_error("WriterClosed", "s3://" + bucket_ + "/" + key_ + " is closed");
+    // A resumed tail may already hold a part's worth.
+    while (buffer_.size() >= part_size_) {
+      if (Status sent = send_part(); !sent) return fail(sent.take_error());
+    }
     while (!bytes.empty()) {
       const std::size_t take = std::min(bytes.size(), part_size_ - buffer_.size());
       buffer_.append(bytes.substr(0, take));
@@ -44,7 +118,7 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
       if (!etag) return etag.take_error();
       return {};
     }
-    if (!buffer_.empty()) {
+    while (!buffer_.empty()) {
       if (Status sent = send_part(); !sent) return fail(sent.take_error());
     }
     auto completed = client_->complete_multipart_upload(bucket_, key_, upload_id_, parts_);
@@ -59,7 +133,23 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
     buffer_.clear();
     buffer_.shrink_to_fit();
     // Best effort: an abort that fails leaves parts that the bucket's lifecycle rule removes.
-    if (!upload_id_.empty()) (void)client_->abort_multipart_upload(bucket_, key_, upload_id_);
+    if (!upload_id_.empty() && owns_upload_) {
+      (void)client_->abort_multipart_upload(bucket_, key_, upload_id_);
+    }
+  }
+
+  Result<ingest::SuspendedObject> suspend() override {
+    if (finished_) return make_error("WriterClosed", "s3://" + bucket_ + "/" + key_ + " is closed");
+    // Whole parts go now, so the tail stays below one part.
+    while (buffer_.size() >= part_size_) {
+      if (Status sent = send_part(); !sent) return fail(sent.take_error());
+    }
+    finished_ = true;
+    ingest::SuspendedObject out;
+    out.state = upload_state_json({upload_id_, parts_});
+    out.tail = std::move(buffer_);
+    buffer_.clear();
+    return out;
   }
 
  private:
@@ -71,8 +161,13 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
     }
     const int part_number = static_cast<int>(parts_.size()) + 1;
     std::string part;
-    part.swap(buffer_);
-    buffer_.reserve(part_size_);
+    if (buffer_.size() > part_size_) {  // a resumed tail larger than this writer's part size
+      part = buffer_.substr(0, part_size_);
+      buffer_.erase(0, part_size_);
+    } else {
+      part.swap(buffer_);
+      buffer_.reserve(part_size_);
+    }
     auto etag = client_->upload_part(bucket_, key_, upload_id_, part_number, std::move(part));
     if (!etag) return etag.take_error();
     parts_.push_back({part_number, std::move(etag).value()});
@@ -92,17 +187,18 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
   std::string buffer_;
   std::string upload_id_;
   std::vector<CompletedPart> parts_;
+  bool owns_upload_ = true;  // created here, so abort() may abort it
   bool finished_ = false;
 };
 
 }  // namespace
 
 S3ObjectStore::S3ObjectStore(std::shared_ptr<S3Client> client, std::string bucket,
-                             std::string prefix, std::size_t part_size)
+                             std::string prefix, std::size_t part_size, std::size_t min_part_size)
     : client_(std::move(client)),
       bucket_(std::move(bucket)),
       prefix_(std::move(prefix)),
-      part_size_(std::max(part_size, kMinS3PartSize)) {
+      part_size_(std::max<std::size_t>({part_size, min_part_size, 1})) {
   if (!prefix_.empty() && prefix_.back() != '/') prefix_.push_back('/');
 }
 
@@ -110,6 +206,22 @@ Result<std::unique_ptr<ingest::ObjectWriter>> S3ObjectStore::create(const std::s
                                                                     std::string_view content_type) {
   return std::unique_ptr<ingest::ObjectWriter>(std::make_unique<S3ObjectWriter>(
       client_, bucket_, object_key(key), std::string(content_type), part_size_));
+}
+
+Result<std::unique_ptr<ingest::ObjectWriter>> S3ObjectStore::resume(
+    const std::string& key, std::string_view content_type, ingest::SuspendedObject suspended) {
+  Result<UploadState> state = parse_upload_state(locate(key), suspended.state);
+  if (!state) return state.take_error();
+  return std::unique_ptr<ingest::ObjectWriter>(
+      std::make_unique<S3ObjectWriter>(client_, bucket_, object_key(key), std::string(content_type),
+                                       part_size_, std::move(*state), std::move(suspended.tail)));
+}
+
+Status S3ObjectStore::discard(const std::string& key, const ingest::SuspendedObject& suspended) {
+  Result<UploadState> state = parse_upload_state(locate(key), suspended.state);
+  if (!state) return state.take_error();
+  if (state->upload_id.empty()) return {};
+  return client_->abort_multipart_upload(bucket_, object_key(key), state->upload_id);
 }
 
 Status S3ObjectStore::remove(const std::string& key) {

@@ -1,8 +1,12 @@
 // Wires the clients the way the CLI and the Lambda handlers need them: one HttpClient (one
 // connection pool) and one CredentialsChain shared by every service, the region and each
-// service's endpoint resolved from flags and the environment (endpoints.hpp).
+// service's endpoint resolved from flags and the environment (endpoints.hpp). Also read from
+// the environment, as the AWS SDKs do:
+//   AWS_CA_BUNDLE     a PEM file of CAs to trust instead of the system's (verification stays on);
+//   AWS_MAX_ATTEMPTS  attempts per call, the first included (default 4; 1 turns retries off).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,17 +20,34 @@
 
 namespace csv2ddb::aws {
 
+// The transport limits of every production client (the CLI and the Lambda handlers), so that a
+// dead or stalled endpoint is an error within seconds instead of a hang:
+//  - connect within 3 s;
+//  - a transfer that moves less than 1 byte/s for 20 s is aborted. This stall limit, not a
+//    whole-request timeout, is what bounds S3: a multi-gigabyte GET may take an hour but never
+//    stops moving for 20 s;
+//  - no whole-request limit by default (see kDynamoDbRequestTimeout for DynamoDB's).
+// A transfer cut by either limit fails with RequestTimeout, which AwsCaller retries.
+HttpClientOptions production_http_options();
+
+// Every DynamoDB request is bounded as a whole: answers take milliseconds, and even a full
+// 16 MB BatchWriteItem goes up in 10 s at 13 Mbit/s (a typical batch is a few KB). A timed-out
+// batch is retried like any transient failure, and its rows end up unprocessed, never lost.
+inline constexpr std::chrono::milliseconds kDynamoDbRequestTimeout{10000};
+
 struct ServiceClientsOptions {
   std::string region;        // --region
-  std::string endpoint_url;  // --endpoint-url (every service)
+  std::string endpoint_url;  // --endpoint-url (every service without AWS_ENDPOINT_URL_<SERVICE>)
   std::string profile;       // --profile
-  HttpClientOptions http;
+  HttpClientOptions http = production_http_options();
+  std::chrono::milliseconds dynamodb_timeout = kDynamoDbRequestTimeout;
   AwsCallerOptions caller;
 };
 
 class ServiceClients {
  public:
-  // Errors: MissingRegion, InvalidEndpoint.
+  // Errors: MissingRegion, InvalidEndpoint, InvalidConfiguration (AWS_CA_BUNDLE unreadable,
+  // AWS_MAX_ATTEMPTS not a number from 1 to 100).
   static Result<ServiceClients> create(const Environment& env,
                                        const ServiceClientsOptions& options);
 

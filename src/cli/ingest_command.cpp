@@ -37,7 +37,10 @@ and UnprocessedItems with exponential backoff and jitter. Every row ends up writ
 (with its line and reason) or unprocessed (saved for a re-run); the report says how many.
 
   --table NAME        the table (its key schema is read with DescribeTable)
-  --endpoint-url URL  a DynamoDB-compatible endpoint (also AWS_ENDPOINT_URL[_DYNAMODB|_S3])
+  --endpoint-url URL  the endpoint of every AWS service the command calls (DynamoDB, and S3
+                      for s3:// paths), e.g. csv2ddb local's; AWS_ENDPOINT_URL_DYNAMODB or
+                      AWS_ENDPOINT_URL_S3, when set, wins for its own service, and
+                      AWS_ENDPOINT_URL stands in when there is no flag
   --region R          the region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)
   --profile P         a profile of ~/.aws/credentials and ~/.aws/config
   --key SCHEMA        use this key schema instead of DescribeTable's (hash[:type][,range[:type]])
@@ -59,6 +62,8 @@ and UnprocessedItems with exponential backoff and jitter. Every row ends up writ
                       written every few seconds and on Ctrl-C, and removed when the run completes
   --resume            continue from the checkpoint (refused if the input changed since)
   --dry-run           read, map and validate the whole file; write nothing to the table
+                      (with --key and no s3:// path it calls no AWS service at all, so it
+                      needs no credentials or region)
 
 INPUT may also be an unprocessed file of an earlier run (a JSON array of items, named
 *.unprocessed.json or starting with '['): its items are written again (re-drive).
@@ -111,6 +116,23 @@ Result<std::unique_ptr<csv::ByteSource>> peek(std::unique_ptr<csv::ByteSource> s
   first_bytes.resize(filled);
   return ingest::prepend_bytes(first_bytes, std::move(source));
 }
+
+// The table writer of a dry run with --key: the engine calls neither method then; if it ever
+// did, this says so instead of reaching for AWS.
+class OfflineTableWriter final : public ingest::TableWriter {
+ public:
+  ingest::BatchWriteOutcome batch_put(const std::string&,
+                                      const std::vector<model::Item>&) override {
+    ingest::BatchWriteOutcome outcome;
+    outcome.status = ingest::BatchWriteOutcome::Status::kFatal;
+    outcome.error_code = "DryRun";
+    outcome.error_message = "a dry run writes nothing";
+    return outcome;
+  }
+  Result<model::KeySchema> describe_key_schema(const std::string&) override {
+    return make_error("DryRun", "a dry run with --key does not call DescribeTable");
+  }
+};
 
 int fail(const std::string& message) {
   std::cerr << "csv2ddb ingest: " << message << "\n";
@@ -211,15 +233,7 @@ int run_ingest(const std::vector<std::string>& argv) {
   }
   if (resume && input == "-") return usage("--resume needs a file or s3:// input, not -");
 
-  aws::ServiceClientsOptions client_options;
-  client_options.region = args->get("region").value_or("");
-  client_options.endpoint_url = args->get("endpoint-url").value_or("");
-  client_options.profile = args->get("profile").value_or("");
-  auto clients = aws::ServiceClients::create(aws::Environment::process(), client_options);
-  if (!clients) return fail(clients.error());
-
-  // Outputs: each to its own destination; rejected and unprocessed rows always go somewhere.
-  DestinationStore destinations(clients->s3());
+  const bool from_s3 = input.rfind("s3://", 0) == 0;
   const std::string stem = input_stem(input);
   const std::vector<std::pair<std::string, std::optional<std::string>>> wanted = {
       {"json-copy", args->get("json-copy")},
@@ -227,6 +241,27 @@ int run_ingest(const std::vector<std::string>& argv) {
       {"rejected", args->get("rejected").value_or(stem + ".rejected.jsonl")},
       {"report", args->get("report")},
   };
+  // A dry run that knows the key schema and touches no s3:// path never calls AWS: it must not
+  // need a region or credentials (a check of a file on a laptop without an AWS setup).
+  bool calls_aws = !options.dry_run || !options.key_schema || from_s3;
+  for (const auto& [name, destination] : wanted) {
+    calls_aws = calls_aws || (destination && destination->rfind("s3://", 0) == 0);
+  }
+  // The HTTP limits are ServiceClientsOptions' defaults (production_http_options() and
+  // kDynamoDbRequestTimeout), the same as the Lambda handlers'.
+  std::optional<aws::ServiceClients> clients;
+  if (calls_aws) {
+    aws::ServiceClientsOptions client_options;
+    client_options.region = args->get("region").value_or("");
+    client_options.endpoint_url = args->get("endpoint-url").value_or("");
+    client_options.profile = args->get("profile").value_or("");
+    auto created = aws::ServiceClients::create(aws::Environment::process(), client_options);
+    if (!created) return fail(created.error());
+    clients = std::move(created).value();
+  }
+
+  // Outputs: each to its own destination; rejected and unprocessed rows always go somewhere.
+  DestinationStore destinations(clients ? clients->s3() : nullptr);
   for (const auto& [name, destination] : wanted) {
     if (!destination) continue;
     if (auto added = destinations.add(name, *destination); !added) {
@@ -239,7 +274,6 @@ int run_ingest(const std::vector<std::string>& argv) {
   options.outputs.rejected_key = "rejected";
   options.outputs.report_key = args->has("report") ? "report" : "";
 
-  const bool from_s3 = input.rfind("s3://", 0) == 0;
   Result<std::unique_ptr<csv::ByteSource>> source =
       from_s3 ? aws::open_s3_source(clients->s3(), input) : csv::open_file_source(input);
   if (!source) return fail(source.error());
@@ -298,7 +332,11 @@ int run_ingest(const std::vector<std::string>& argv) {
 
   ProgressDisplay display(::isatty(STDERR_FILENO) == 1, compressed ? 0 : input_bytes);
   ingest::IngestDiagnostics diagnostics;
-  aws::DynamoDbTableWriter table_writer(clients->dynamodb());
+  OfflineTableWriter offline_writer;
+  std::optional<aws::DynamoDbTableWriter> dynamodb_writer;
+  if (clients) dynamodb_writer.emplace(clients->dynamodb());
+  ingest::TableWriter& table_writer =
+      dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;
   auto report = ingest::run_ingest(
       std::move(*peeked), table_writer, options,
       [&display](const ingest::Progress& progress) { display.update(progress); }, &diagnostics);

@@ -35,8 +35,10 @@ enum class Compression { kNone, kGzip, kZstd };
 // Sniffs the first bytes of `inner` (gzip 1f 8b, zstd 28 b5 2f fd) and returns a source that
 // yields the decompressed bytes, or `inner` itself (with the sniffed bytes replayed) when it
 // is plain. Multi-member gzip and multi-frame zstd streams are read whole. Corrupt or
-// truncated compressed data is an error naming the source.
-Result<std::unique_ptr<ByteSource>> open_decompressed(std::unique_ptr<ByteSource> inner);
+// truncated compressed data is an error naming the source. `found`, when given, is set to what
+// was sniffed (a continuation needs to know whether it may seek in the object).
+Result<std::unique_ptr<ByteSource>> open_decompressed(std::unique_ptr<ByteSource> inner,
+                                                      Compression* found = nullptr);
 
 // Convenience: open_file_source + open_decompressed.
 Result<std::unique_ptr<ByteSource>> open_input(const std::string& path);

@@ -49,7 +49,8 @@ Compression sniff(const std::string& head) {
 
 }  // namespace
 
-Result<std::unique_ptr<ByteSource>> open_decompressed(std::unique_ptr<ByteSource> inner) {
+Result<std::unique_ptr<ByteSource>> open_decompressed(std::unique_ptr<ByteSource> inner,
+                                                      Compression* found) {
   // Sources may hand out one byte at a time, so keep reading until the longest magic is in.
   std::string head(kZstdMagic.size(), '\0');
   std::size_t have = 0;
@@ -61,6 +62,7 @@ Result<std::unique_ptr<ByteSource>> open_decompressed(std::unique_ptr<ByteSource
   }
   head.resize(have);
   const Compression compression = sniff(head);
+  if (found != nullptr) *found = compression;
   auto replay = std::make_unique<ReplaySource>(std::move(head), std::move(inner));
   switch (compression) {
     case Compression::kGzip:

@@ -384,4 +384,11 @@ Status CsvReader::skip_to(std::uint64_t byte_offset, std::uint64_t line) {
   return {};
 }
 
+void CsvReader::continue_at(std::uint64_t byte_offset, std::uint64_t line) {
+  State& s = *state_;
+  s.started = true;
+  s.stream_offset += byte_offset;
+  s.line = line;
+}
+
 }  // namespace csv2ddb::csv

@@ -77,6 +77,11 @@ class CsvReader {
   // consumed. The skipped bytes are read and discarded (decompression cannot seek).
   Status skip_to(std::uint64_t byte_offset, std::uint64_t line);
 
+  // For a fresh reader whose source already starts at `byte_offset` of the stream (a ranged
+  // read of a plain object): offsets and lines go on from there, nothing is read or skipped,
+  // and no byte-order mark is looked for.
+  void continue_at(std::uint64_t byte_offset, std::uint64_t line);
+
   // Size of the reader's buffer: at most max_record_bytes + buffer_size, whatever the input.
   // For tests and diagnostics.
   std::size_t buffer_capacity() const;

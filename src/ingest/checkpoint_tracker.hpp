@@ -35,7 +35,22 @@ struct ResumePoint {
   std::uint64_t rows_read = 0;    // rows before it (after the header)
   std::uint64_t rows_written = 0;
   std::uint64_t rows_skipped = 0;
+  // Only a hand-over (ingestor.hpp, StopMode::kHandOver), whose outputs go on in the next run,
+  // passes rows that went to rejected/ or unprocessed/; a checkpoint stops before the first.
+  std::uint64_t rows_rejected = 0;
+  std::uint64_t rows_unprocessed = 0;
   std::vector<std::string> header;  // the run's header (filled in by the engine)
+
+  // What the runs before the point cost, so that the report of the last run adds them up
+  // (hand-over; checkpoints leave them zero).
+  struct Costs {
+    double seconds = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t throttles = 0;
+    double consumed_wcu = 0;
+  };
+  Costs costs;
 };
 
 // A record as the tracker knows it: where it starts and the counts of the rows before it.

@@ -41,6 +41,46 @@ struct Sinks {
     if (rejected) rejected->abort();
   }
 
+  // Goes on with the outputs of a run that handed over; they must be the outputs wanted here.
+  Status resume(const SuspendedOutputs& outputs) {
+    if (json_copy.has_value() != outputs.json_copy.has_value() ||
+        unprocessed.has_value() != outputs.unprocessed.has_value() ||
+        rejected.has_value() != outputs.rejected.has_value()) {
+      return make_error("InvalidResumeOutputs",
+                        "the outputs to go on with are not the outputs this run writes");
+    }
+    if (json_copy) {
+      if (Status status = json_copy->resume(*outputs.json_copy); !status) return status;
+    }
+    if (unprocessed) {
+      if (Status status = unprocessed->resume(*outputs.unprocessed); !status) return status;
+    }
+    if (rejected) {
+      if (Status status = rejected->resume(*outputs.rejected); !status) return status;
+    }
+    return {};
+  }
+
+  Result<SuspendedOutputs> suspend() {
+    SuspendedOutputs out;
+    if (json_copy) {
+      Result<SuspendedOutput> suspended = json_copy->suspend();
+      if (!suspended) return suspended.take_error();
+      out.json_copy = std::move(*suspended);
+    }
+    if (unprocessed) {
+      Result<SuspendedOutput> suspended = unprocessed->suspend();
+      if (!suspended) return suspended.take_error();
+      out.unprocessed = std::move(*suspended);
+    }
+    if (rejected) {
+      Result<SuspendedOutput> suspended = rejected->suspend();
+      if (!suspended) return suspended.take_error();
+      out.rejected = std::move(*suspended);
+    }
+    return out;
+  }
+
   Status finish() {
     if (json_copy) {
       if (Status status = json_copy->finish(); !status) return status;
@@ -114,6 +154,11 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   }
 
   const bool item_array = options.input_format == InputFormat::kItemArray;
+  const bool hand_over_mode = options.stop_mode == StopMode::kHandOver;
+  if (hand_over_mode && (item_array || diagnostics == nullptr || options.dry_run)) {
+    return make_error("InvalidOptions",
+                      "a hand-over needs CSV input, a real run and diagnostics to return it in");
+  }
   std::optional<csv::CsvReader> reader;
   std::optional<JsonArrayReader> array_reader;
   std::optional<RowMapper> mapper;
@@ -133,7 +178,9 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
       if (!created) return created.take_error();
       mapper.emplace(std::move(created.value()));
     }
-    if (options.resume) {
+    if (options.resume && options.source_starts_at_resume) {
+      reader->continue_at(options.resume->byte_offset, options.resume->line);
+    } else if (options.resume) {
       if (Status skipped = reader->skip_to(options.resume->byte_offset, options.resume->line);
           !skipped) {
         return skipped.take_error();
@@ -147,6 +194,11 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   Clock& clock = options.clock != nullptr ? *options.clock : default_clock();
   Sleeper& sleeper = options.sleeper != nullptr ? *options.sleeper : default_sleeper();
   Sinks sinks(options.outputs);
+  if (options.resume_outputs) {
+    if (Status resumed = sinks.resume(*options.resume_outputs); !resumed) {
+      return resumed.take_error();
+    }
+  }
   RetryPolicy policy(options.retry,
                      options.random != nullptr ? *options.random : default_random_source());
   std::optional<WritePacer> pacer;
@@ -216,11 +268,21 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
 
   std::optional<Error> read_error;
   bool interrupted = false;
+  // A hand-over always keeps the run's first record, so that a chain of runs always moves.
+  auto stop_asked = [&] {
+    if (options.interrupt != nullptr && options.interrupt->load()) {
+      return !hand_over_mode || report.rows_read > 0;
+    }
+    return report.rows_read > 0 && options.stop_requested && options.stop_requested();
+  };
+  // kCheckpoint stops before reading the next record; kHandOver after reading it, so that the
+  // record is where the next run starts (its offset and line are the resume point).
   auto should_stop = [&] {
     if (context.stopping) return true;
-    if (options.interrupt != nullptr && options.interrupt->load()) interrupted = true;
+    if (!hand_over_mode && stop_asked()) interrupted = true;
     return interrupted;
   };
+  std::optional<RowMark> handed_over_at;
   auto reject = [&](Rejection& rejection) {
     ++report.rows_rejected;
     if (!sinks.rejected) return;
@@ -244,6 +306,10 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
       if (!*more) break;
       const RowMark mark{record.byte_offset, record.line, base.rows_read + report.rows_read,
                          base.rows_skipped + report.rows_skipped};
+      if (hand_over_mode && stop_asked()) {
+        handed_over_at = mark;
+        break;
+      }
       if (tracker) tracker->record_read(mark);
       ++report.rows_read;
       switch (mapper->map(record, item, rejection)) {
@@ -357,6 +423,12 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     report.rows_read += base.rows_read;
     report.rows_written += base.rows_written;
     report.rows_skipped += base.rows_skipped;
+    report.rows_rejected += base.rows_rejected;
+    report.rows_unprocessed += base.rows_unprocessed;
+    report.requests += base.costs.requests;
+    report.retries += base.costs.retries;
+    report.throttles += base.costs.throttles;
+    report.consumed_wcu += base.costs.consumed_wcu;
   }
   if (!report.balanced()) {
     sinks.abort();
@@ -365,6 +437,30 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (interrupted) return report;
+  report.seconds += base.costs.seconds;
+  if (handed_over_at) {
+    // Every row read was sent to its end (the lanes drained): the point is the next record.
+    report.bytes_read = handed_over_at->offset;
+    Result<SuspendedOutputs> outputs = sinks.suspend();
+    if (!outputs) {
+      sinks.abort();
+      return outputs.take_error();
+    }
+    HandOver hand_over;
+    hand_over.point.byte_offset = handed_over_at->offset;
+    hand_over.point.line = handed_over_at->line;
+    hand_over.point.rows_read = report.rows_read;
+    hand_over.point.rows_written = report.rows_written;
+    hand_over.point.rows_skipped = report.rows_skipped;
+    hand_over.point.rows_rejected = report.rows_rejected;
+    hand_over.point.rows_unprocessed = report.rows_unprocessed;
+    hand_over.point.header = run_header;
+    hand_over.point.costs = {report.seconds, report.requests, report.retries, report.throttles,
+                             report.consumed_wcu};
+    hand_over.outputs = std::move(*outputs);
+    diagnostics->hand_over = std::move(hand_over);
+    return report;
+  }
   if (Status finished = sinks.finish(); !finished) {
     sinks.abort();
     return finished.take_error();

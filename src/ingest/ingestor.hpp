@@ -21,6 +21,7 @@
 #include "ingest/batch_planner.hpp"
 #include "ingest/checkpoint_tracker.hpp"
 #include "ingest/object_store.hpp"
+#include "ingest/object_stream.hpp"
 #include "ingest/report.hpp"
 #include "ingest/retry_policy.hpp"
 #include "ingest/row_mapper.hpp"
@@ -37,6 +38,33 @@ struct IngestOutputs {
   std::string unprocessed_key;
   std::string rejected_key;
   std::string report_key;
+};
+
+// What a run does when it is told to stop (`interrupt`, `stop_requested`).
+enum class StopMode {
+  // Ctrl-C: reading stops, lanes finish the batches they are sending and drop what waits in
+  // their queues, the outputs are dropped, and the run returns the rows accounted before the
+  // last checkpoint (on_checkpoint). A resumed run writes outputs for the rest of the input.
+  kCheckpoint,
+  // A Lambda invocation near its deadline: reading stops at a record boundary, lanes send
+  // everything queued, and the outputs are suspended (SuspendedOutputs) rather than committed,
+  // so that the next run, given `resume` and `resume_outputs`, goes on with the same objects;
+  // the report is written by the run that reaches the end. CSV input only.
+  kHandOver,
+};
+
+// The outputs of a run handed over, each present when that output is wanted.
+struct SuspendedOutputs {
+  std::optional<SuspendedOutput> json_copy;
+  std::optional<SuspendedOutput> unprocessed;
+  std::optional<SuspendedOutput> rejected;
+};
+
+// Where a handed-over run stopped: the next record, with every count and cost before it (rows
+// rejected and unprocessed included), and its outputs.
+struct HandOver {
+  ResumePoint point;
+  SuspendedOutputs outputs;
 };
 
 enum class InputFormat {
@@ -75,6 +103,16 @@ struct IngestOptions {
   // Continue an earlier run from here: the reader skips to the point (`header` must hold the
   // earlier run's header) and the report counts the rows before it too.
   std::optional<ResumePoint> resume;
+
+  StopMode stop_mode = StopMode::kCheckpoint;
+  // Polled by the reader after each record but the first of the run (so every run makes
+  // progress); true stops the run as `interrupt` does. For a deadline: cheap to call.
+  std::function<bool()> stop_requested;
+  // kHandOver: the outputs of the run that handed over (HandOver::outputs), to go on with.
+  std::optional<SuspendedOutputs> resume_outputs;
+  // The byte source already starts at `resume->byte_offset` (a ranged read of a plain object),
+  // so the reader continues there instead of reading and discarding up to it.
+  bool source_starts_at_resume = false;
 };
 
 struct Progress {
@@ -92,6 +130,9 @@ struct IngestDiagnostics {
   bool interrupted = false;  // the run stopped on `interrupt`; the report covers the rows
                              // before the checkpoint (`checkpoint`)
   std::optional<ResumePoint> checkpoint;
+  // StopMode::kHandOver: set when the run stopped before the end of its input. The returned
+  // report then covers the rows before the point, and nothing was committed.
+  std::optional<HandOver> hand_over;
 };
 
 // Runs one ingestion. Errors (code and message) for what stops the accounting itself: an

@@ -15,6 +15,19 @@ Status JsonCopySink::add(const model::Item& item) {
   return stream_.flush_if_full();
 }
 
+Result<SuspendedOutput> JsonCopySink::suspend() {
+  Result<SuspendedObject> object = stream_.suspend();
+  if (!object) return object.take_error();
+  return SuspendedOutput{std::move(*object), items_};
+}
+
+Status JsonCopySink::resume(SuspendedOutput suspended) {
+  // The first run opened the array: its "{\"data\":[" is in the object or its tail, and the
+  // stream's resume replaces the one this sink's constructor buffered.
+  items_ = suspended.entries;
+  return stream_.resume(std::move(suspended.object));
+}
+
 Status JsonCopySink::finish() {
   stream_.buffer().append("]}");
   return stream_.commit();

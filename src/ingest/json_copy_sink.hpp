@@ -23,6 +23,9 @@ class JsonCopySink {
   Status finish();  // closes the array and commits
   void abort() { stream_.abort(); }
   std::uint64_t items() const { return items_; }
+  // Hand-over: this sink stops here, and a sink built later in another process goes on.
+  Result<SuspendedOutput> suspend();
+  Status resume(SuspendedOutput suspended);
 
  private:
   ObjectStream stream_;

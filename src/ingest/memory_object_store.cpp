@@ -19,6 +19,12 @@ class MemoryObjectWriter final : public ObjectWriter {
     return {};
   }
   void abort() override { done_ = true; }
+  // Nothing is ever sent before commit, so everything is the tail.
+  Result<SuspendedObject> suspend() override {
+    if (done_) return make_error("ObjectStoreError", "suspend after commit or abort");
+    done_ = true;
+    return SuspendedObject{"", std::move(bytes_)};
+  }
 
  private:
   MemoryObjectStore& store_;

@@ -11,6 +11,15 @@
 
 namespace csv2ddb::ingest {
 
+// A writer stopped part-way so that a later process can go on with the same object (a Lambda
+// invocation handing a large file over to the next one): `state` is what the store needs to
+// reopen it, in the store's own words (for S3 the multipart upload and its parts); empty when
+// nothing was sent yet. `tail` holds the bytes written but not sent (below S3's minimum part).
+struct SuspendedObject {
+  std::string state;
+  std::string tail;
+};
+
 class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
@@ -19,6 +28,9 @@ class ObjectWriter {
   virtual Status commit() = 0;
   // Drops what was written (also what the destructor does when commit() was never called).
   virtual void abort() = 0;
+  // Stops without committing or dropping: the object stays invisible, and what was sent stays
+  // where ObjectStore::resume finds it. Stores that cannot do this refuse (the default).
+  virtual Result<SuspendedObject> suspend();
 };
 
 class ObjectStore {
@@ -28,6 +40,13 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ObjectWriter>> create(const std::string& key,
                                                        std::string_view content_type) = 0;
   virtual Status remove(const std::string& key) = 0;
+  // A writer that goes on where `suspended` stopped: what it is given follows the tail. A
+  // resumed writer's abort() leaves what was sent before the suspension in place, since another
+  // attempt of the same process may resume it again; discard() drops it for good.
+  virtual Result<std::unique_ptr<ObjectWriter>> resume(const std::string& key,
+                                                       std::string_view content_type,
+                                                       SuspendedObject suspended);
+  virtual Status discard(const std::string& key, const SuspendedObject& suspended);
   // Where a key ends up, for messages and results ("out/json-copy/a.json",
   // "s3://b/json-copy/a.json").
   virtual std::string locate(const std::string& key) const = 0;

@@ -61,4 +61,47 @@ void ObjectStream::abort() {
   finished_ = true;
 }
 
+Result<SuspendedObject> ObjectStream::suspend() {
+  if (finished_) return make_error("ObjectStoreError", key_ + " was already finished");
+  if (!writer_ && buffer_.empty()) {
+    finished_ = true;
+    return SuspendedObject{};  // nothing written: no object to go on with
+  }
+  // Through the writer, so that whole parts are sent now and only what is below a part stays
+  // behind as the tail.
+  if (Status opened = open(); !opened) {
+    abort();
+    return opened.take_error();
+  }
+  finished_ = true;
+  Status written = writer_->write(buffer_);
+  buffer_.clear();
+  if (!written) {
+    abort();
+    return written.take_error();
+  }
+  Result<SuspendedObject> suspended = writer_->suspend();
+  if (!suspended) {
+    abort();
+    return suspended.take_error();
+  }
+  writer_.reset();
+  return suspended;
+}
+
+Status ObjectStream::resume(SuspendedObject suspended) {
+  if (writer_ || finished_) return make_error("ObjectStoreError", key_ + " was already started");
+  buffer_.clear();
+  if (suspended.state.empty()) {
+    // Nothing was sent: the tail is simply what this stream has buffered so far.
+    buffer_ = std::move(suspended.tail);
+    return {};
+  }
+  Result<std::unique_ptr<ObjectWriter>> writer =
+      store_.resume(key_, content_type_, std::move(suspended));
+  if (!writer) return writer.take_error();
+  writer_ = std::move(writer.value());
+  return {};
+}
+
 }  // namespace csv2ddb::ingest

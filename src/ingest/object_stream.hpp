@@ -10,6 +10,14 @@
 
 namespace csv2ddb::ingest {
 
+// An outcome sink handed over mid-run (ingestor.hpp, StopMode::kHandOver): its object and how
+// many entries (items, rows) it holds so far, which decides its separators and whether it is
+// kept at the end.
+struct SuspendedOutput {
+  SuspendedObject object;
+  std::uint64_t entries = 0;
+};
+
 class ObjectStream {
  public:
   ObjectStream(ObjectStore& store, std::string key, std::string content_type);
@@ -27,6 +35,13 @@ class ObjectStream {
   Status commit();
   // Drops the object if it was started.
   void abort();
+
+  // Hands the unfinished object over (ObjectWriter::suspend), buffer included: the stream is
+  // finished afterwards, and nothing is committed or dropped.
+  Result<SuspendedObject> suspend();
+  // Goes on with an object another stream suspended; replaces whatever is buffered. Call before
+  // anything else is appended.
+  Status resume(SuspendedObject suspended);
 
   bool started() const { return writer_ != nullptr; }
   const std::string& key() const { return key_; }

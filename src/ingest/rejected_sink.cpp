@@ -36,6 +36,19 @@ Status RejectedSink::finish() {
   return stream_.commit();
 }
 
+Result<SuspendedOutput> RejectedSink::suspend() {
+  std::lock_guard lock(mutex_);
+  Result<SuspendedObject> object = stream_.suspend();
+  if (!object) return object.take_error();
+  return SuspendedOutput{std::move(*object), rows_};
+}
+
+Status RejectedSink::resume(SuspendedOutput suspended) {
+  std::lock_guard lock(mutex_);
+  rows_ = suspended.entries;
+  return stream_.resume(std::move(suspended.object));
+}
+
 void RejectedSink::abort() {
   std::lock_guard lock(mutex_);
   stream_.abort();

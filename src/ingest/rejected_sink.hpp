@@ -22,6 +22,9 @@ class RejectedSink {
   Status add(const Rejection& rejection);
   Status finish();
   void abort();
+  // Hand-over: this sink stops here, and a sink built later in another process goes on.
+  Result<SuspendedOutput> suspend();
+  Status resume(SuspendedOutput suspended);
   std::uint64_t rows() const;
 
  private:

@@ -6,10 +6,7 @@
 #include "model/json.hpp"
 
 namespace csv2ddb::ingest {
-namespace {
-
-// Fixed decimals, trailing zeros dropped: 12, 0.5, 1.234 (never exponents, never "-0").
-void append_decimal(std::string& out, double value, int decimals) {
+std::string format_decimal(double value, int decimals) {
   if (!std::isfinite(value)) value = 0;
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
@@ -19,10 +16,8 @@ void append_decimal(std::string& out, double value, int decimals) {
     if (number.back() == '.') number.pop_back();
   }
   if (number == "-0") number = "0";
-  out.append(number);
+  return number;
 }
-
-}  // namespace
 
 std::string Report::to_json() const {
   std::string out;
@@ -47,12 +42,12 @@ std::string Report::to_json() const {
   count("rows_skipped", rows_skipped);
   count("bytes_read", bytes_read);
   key("seconds");
-  append_decimal(out, seconds, 3);
+  out.append(format_decimal(seconds, 3));
   count("requests", requests);
   count("retries", retries);
   count("throttles", throttles);
   key("consumed_wcu");
-  append_decimal(out, consumed_wcu, 1);
+  out.append(format_decimal(consumed_wcu, 1));
   key("dry_run");
   out.append(dry_run ? "true" : "false");
   out.push_back('}');

@@ -30,4 +30,7 @@ struct Report {
   std::string to_json() const;
 };
 
+// Fixed decimals, trailing zeros dropped: 12, 0.5, 1.234 (never exponents, never "-0").
+std::string format_decimal(double value, int decimals);
+
 }  // namespace csv2ddb::ingest

@@ -24,6 +24,19 @@ Status UnprocessedSink::finish() {
   return stream_.commit();
 }
 
+Result<SuspendedOutput> UnprocessedSink::suspend() {
+  std::lock_guard lock(mutex_);
+  Result<SuspendedObject> object = stream_.suspend();
+  if (!object) return object.take_error();
+  return SuspendedOutput{std::move(*object), items_};
+}
+
+Status UnprocessedSink::resume(SuspendedOutput suspended) {
+  std::lock_guard lock(mutex_);
+  items_ = suspended.entries;
+  return stream_.resume(std::move(suspended.object));
+}
+
 void UnprocessedSink::abort() {
   std::lock_guard lock(mutex_);
   stream_.abort();

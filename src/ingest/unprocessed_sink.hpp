@@ -19,6 +19,9 @@ class UnprocessedSink {
   Status add(const model::Item& item);
   Status finish();
   void abort();
+  // Hand-over: this sink stops here, and a sink built later in another process goes on.
+  Result<SuspendedOutput> suspend();
+  Status resume(SuspendedOutput suspended);
   std::uint64_t items() const;
 
  private:

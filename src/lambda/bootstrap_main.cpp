@@ -46,7 +46,7 @@ Result<Handler> make_handler(const std::string& name, const aws::Environment& en
   if (name == "import") {
     Result<ImportConfig> config = import_config_from(env);
     if (!config) return config.take_error();
-    ImportClients import_clients{clients->s3(), clients->dynamodb()};
+    ImportClients import_clients{clients->s3(), clients->dynamodb(), clients->lambda()};
     return Handler([config = std::move(*config), import_clients](const InvocationRequest& r) {
       return handle_import(r, config, import_clients);
     });

@@ -47,9 +47,21 @@ Result<ImportConfig> import_config_from(const aws::Environment& env) {
   if (!retries) return retries.take_error();
   config.max_retries = static_cast<int>(*retries);
 
-  Result<long> lanes = integer_variable(env, "CSV2DDB_CONCURRENCY", 4, 1, 64);
-  if (!lanes) return lanes.take_error();
-  config.concurrency = static_cast<std::size_t>(*lanes);
+  if (const std::optional<std::string> lanes_text = env.get("CSV2DDB_CONCURRENCY");
+      lanes_text && !lanes_text->empty() && *lanes_text != "auto") {
+    Result<long> lanes = integer_variable(env, "CSV2DDB_CONCURRENCY", 0, 1, 64);
+    if (!lanes) {
+      return invalid("CSV2DDB_CONCURRENCY",
+                     "expected auto or an integer from 1 to 64, got '" + *lanes_text + "'");
+    }
+    config.concurrency = static_cast<std::size_t>(*lanes);
+  }
+  // Lambda's own range of memory sizes.
+  if (env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")) {
+    Result<long> memory = integer_variable(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 128, 10240);
+    if (!memory) return memory.take_error();
+    config.memory_mb = static_cast<std::uint64_t>(*memory);
+  }
 
   config.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME").value_or("csv2ddb-import");
   return config;

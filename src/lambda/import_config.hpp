@@ -6,10 +6,14 @@
 //   CSV2DDB_TYPES         strings (default), infer, or a spec such as price:N,active:BOOL
 //   CSV2DDB_DELIMITER     , ; : | tab or space (default ,)
 //   CSV2DDB_MAX_RETRIES   retries after the first attempt, 0..20 (default 3, as the reference)
-//   CSV2DDB_CONCURRENCY   parallel writer lanes, 1..64 (default 4)
+//   CSV2DDB_CONCURRENCY   parallel writer lanes, 1..64, or auto (the default): sized from the
+//                         function's memory (writer_sizing.hpp)
+//   AWS_LAMBDA_FUNCTION_MEMORY_SIZE  set by Lambda, in MB
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "aws/environment.hpp"
@@ -23,8 +27,9 @@ struct ImportConfig {
   ingest::Typing typing;
   char delimiter = ',';
   int max_retries = 3;
-  std::size_t concurrency = 4;
-  std::string function_name;  // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation
+  std::optional<std::size_t> concurrency;  // unset: from the memory size
+  std::optional<std::uint64_t> memory_mb;  // unset outside Lambda
+  std::string function_name;               // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation
 };
 
 // Errors: "InvalidConfiguration" with a message naming the variable and what it accepts.

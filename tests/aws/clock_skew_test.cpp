@@ -60,5 +60,21 @@ TEST(ClockSkew, OffsetFromAServerDate) {
   EXPECT_EQ(&ClockSkew::process_wide(), &ClockSkew::process_wide());
 }
 
+TEST(SuggestsClockSkew, A401Or403WithADateMoreThanFourMinutesAway) {
+  const SystemTime signed_at = at(2030, 1, 1, 12, 0, 0);
+  const std::string five_ahead = format_http_date(signed_at + minutes(5));
+  const std::string five_behind = format_http_date(signed_at - minutes(5));
+  const std::string three_ahead = format_http_date(signed_at + minutes(3));
+  EXPECT_TRUE(suggests_clock_skew(403, &five_ahead, signed_at));
+  EXPECT_TRUE(suggests_clock_skew(403, &five_behind, signed_at));
+  EXPECT_TRUE(suggests_clock_skew(401, &five_ahead, signed_at));
+  EXPECT_FALSE(suggests_clock_skew(403, &three_ahead, signed_at));  // within the tolerance
+  EXPECT_FALSE(suggests_clock_skew(404, &five_ahead, signed_at));   // not a refusal
+  EXPECT_FALSE(suggests_clock_skew(500, &five_ahead, signed_at));
+  EXPECT_FALSE(suggests_clock_skew(403, nullptr, signed_at));
+  const std::string garbage = "yesterday";
+  EXPECT_FALSE(suggests_clock_skew(403, &garbage, signed_at));
+}
+
 }  // namespace
 }  // namespace csv2ddb::aws

@@ -190,6 +190,45 @@ TEST(ProfileCredentials, FileLocationsFromTheEnvironment) {
   EXPECT_EQ(got->credentials.access_key_id, "AKIAELSEWHERE0000001");
 }
 
+TEST(ProfileCredentials, AConfigFileNamedByAwsConfigFile) {
+  // No ~/.aws at all: AWS_CONFIG_FILE alone, "[profile x]" sections, static keys (no
+  // credential_process needed), chosen by AWS_PROFILE or --profile.
+  TempHome home;
+  home.write("conf/aws.ini",
+             "[profile ingest]\n"
+             "region = eu-north-1\n"
+             "aws_access_key_id = AKIACONFIGFILEENV001\n"
+             "aws_secret_access_key = configFileSecret\n"
+             "aws_session_token = configFileToken\n"
+             "[ingest]\n"  // without the prefix: not a profile in a config file
+             "aws_access_key_id = AKIAWRONGSECTION0001\n"
+             "aws_secret_access_key = wrong\n");
+  Vars vars = base_vars(home);
+  vars["AWS_CONFIG_FILE"] = "~/conf/aws.ini";
+  vars["AWS_PROFILE"] = "ingest";
+  auto got = resolve(vars);
+  ASSERT_TRUE(got.ok()) << got.error().to_string();
+  EXPECT_EQ(got->credentials.access_key_id, "AKIACONFIGFILEENV001");
+  EXPECT_EQ(got->credentials.secret_access_key, "configFileSecret");
+  EXPECT_EQ(got->credentials.session_token, "configFileToken");
+  EXPECT_EQ(got->source, "profile ingest in " + home.path() + "/conf/aws.ini");
+
+  vars.erase("AWS_PROFILE");
+  CredentialsChainOptions options;
+  options.profile = "ingest";
+  auto explicit_profile = resolve(vars, options);
+  ASSERT_TRUE(explicit_profile.ok()) << explicit_profile.error().to_string();
+  EXPECT_EQ(explicit_profile->credentials.access_key_id, "AKIACONFIGFILEENV001");
+
+  // The default ~/.aws/config is not read when AWS_CONFIG_FILE names another file.
+  home.write(".aws/config",
+             "[profile ingest]\naws_access_key_id = AKIAHOMECONFIG000001\n"
+             "aws_secret_access_key = home\n");
+  auto still = resolve(vars, options);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->credentials.access_key_id, "AKIACONFIGFILEENV001");
+}
+
 TEST(ProfileCredentials, UnsupportedProfileKindIsNamed) {
   TempHome home;
   home.write(".aws/config", kConfigFile);
@@ -300,6 +339,30 @@ TEST_F(RemoteCredentialsTest, ContainerFullUriMustBeLoopbackOverHttp) {
   EXPECT_EQ(got.error().message,
             "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI host 192.0.2.1 is not a "
             "loopback or container address)");
+}
+
+TEST(ContainerCredentialsUrl, RelativeUriGoesToTheContainerHost) {
+  auto url = [](Vars vars) {
+    auto got = container_credentials_url(Environment::from_map(std::move(vars)));
+    return got ? *got : got.error().code + ": " + got.error().message;
+  };
+  EXPECT_EQ(url({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/3f1c-44a0"}}),
+            "http://169.254.170.2/v2/credentials/3f1c-44a0");
+  // The relative URI wins over a full one, as in the AWS SDKs.
+  EXPECT_EQ(url({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds?id=1"},
+                 {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/full"}}),
+            "http://169.254.170.2/creds?id=1");
+  EXPECT_EQ(url({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials"}}),
+            "http://169.254.170.23/v1/credentials");
+  EXPECT_EQ(url({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "https://creds.example.com/x"}}),
+            "https://creds.example.com/x");
+  EXPECT_EQ(url({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://creds.example.com/x"}}),
+            "CredentialsUnavailable: container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI "
+            "host creds.example.com is not a loopback or container address)");
+  EXPECT_EQ(url({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "not a url"}}),
+            "CredentialsUnavailable: container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI "
+            "is not a URL)");
+  EXPECT_EQ(url({}), "CredentialsNotConfigured: container credentials (not configured)");
 }
 
 TEST_F(RemoteCredentialsTest, InstanceMetadataV2) {

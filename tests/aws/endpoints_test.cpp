@@ -77,8 +77,29 @@ TEST(ResolveEndpoint, Table) {
        "",
        "http://127.0.0.1:9001",
        true},
-      {"flag beats everything",
+      {"service variable beats the flag",
        {{"AWS_ENDPOINT_URL", "http://a:1"}, {"AWS_ENDPOINT_URL_S3", "http://b:2"}},
+       "s3",
+       "us-east-1",
+       "http://c:3",
+       "http://b:2",
+       true},
+      {"flag serves the services without their own variable",
+       {{"AWS_ENDPOINT_URL", "http://a:1"}, {"AWS_ENDPOINT_URL_S3", "http://b:2"}},
+       "dynamodb",
+       "us-east-1",
+       "http://c:3",
+       "http://c:3",
+       true},
+      {"flag beats the global variable",
+       {{"AWS_ENDPOINT_URL", "http://a:1"}},
+       "lambda",
+       "us-east-1",
+       "http://c:3/",
+       "http://c:3",
+       true},
+      {"ignoring configured endpoints keeps the flag",
+       {{"AWS_ENDPOINT_URL_S3", "http://b:2"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}},
        "s3",
        "us-east-1",
        "http://c:3",
@@ -147,6 +168,25 @@ TEST(ResolveRegion, Precedence) {
   with_both["AWS_REGION"] = "us-east-2";
   EXPECT_EQ(region(with_both), "us-east-2");
   EXPECT_EQ(region(with_both, "sa-east-1"), "sa-east-1");
+}
+
+TEST(ResolveRegion, FromTheProfileInAwsConfigFile) {
+  TempDir dir;
+  std::ofstream(dir.path + "/aws.ini")
+      << "[default]\nregion = eu-west-1\n[profile ingest]\nregion = ap-northeast-3\n"
+         "[ingest]\nregion = wrong-1\n";
+  // HOME has no .aws at all: only AWS_CONFIG_FILE can give the region.
+  Vars vars = {{"HOME", dir.path + "/nowhere"}, {"AWS_CONFIG_FILE", dir.path + "/aws.ini"}};
+  auto region = [&](const Vars& v, std::string profile = "") {
+    auto got = resolve_region(Environment::from_map(v), "", profile);
+    return got ? *got : got.error().to_string();
+  };
+  EXPECT_EQ(region(vars), "eu-west-1");
+  EXPECT_EQ(region(vars, "ingest"), "ap-northeast-3");
+  Vars with_profile = vars;
+  with_profile["AWS_PROFILE"] = "ingest";
+  EXPECT_EQ(region(with_profile), "ap-northeast-3");
+  EXPECT_EQ(region(vars, "missing"), "MissingRegion: no AWS region: set AWS_REGION or --region");
 }
 
 TEST(ResolveRegion, NoneIsAClearError) {

@@ -359,6 +359,38 @@ TEST_F(HttpClientTest, PerRequestTimeoutOverridesTheClients) {
   EXPECT_EQ(response.error().code, "RequestTimeout");
 }
 
+// The stall limit (production_http_options: < 1 byte/s for 20 s) is what ends a transfer that
+// stopped moving; here 1 s, told apart from a total timeout by curl's own words.
+TEST_F(HttpClientTest, TheStallLimitEndsATransferThatStopsMoving) {
+  HttpClientOptions options;
+  options.low_speed_limit = 1;
+  options.low_speed_time = std::chrono::seconds(1);
+  HttpClient client(options);
+  auto response = client.send({"GET", url("/stall"), {}, "", std::nullopt, {}});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code, "RequestTimeout");
+  EXPECT_NE(response.error().message.find("Operation too slow"), std::string::npos)
+      << response.error().message;
+  // A body that keeps moving is not cut, however long it takes in all.
+  auto big = client.send({"GET", url("/big?size=3000000"), {}, "", std::nullopt, {}});
+  ASSERT_TRUE(big.ok()) << big.error().to_string();
+  EXPECT_EQ(big->body.size(), 3000000u);
+}
+
+TEST_F(HttpClientTest, ARequestsOwnTimeoutReplacesTheStallLimit) {
+  // A long Lambda invoke moves no bytes while the function runs: its own timeout bounds it.
+  HttpClientOptions options;
+  options.low_speed_limit = 1;
+  options.low_speed_time = std::chrono::seconds(1);
+  HttpClient client(options);
+  HttpRequest request{"GET", url("/stall"), {}, "", std::nullopt, std::chrono::milliseconds(2500)};
+  auto response = client.send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code, "RequestTimeout");
+  EXPECT_NE(response.error().message.find("Operation timed out after"), std::string::npos)
+      << response.error().message;
+}
+
 TEST_F(HttpClientTest, TraceIdComesFromTheEnvironmentUnlessTheRequestSetsIt) {
   HttpClient client;
   ::setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", 1);

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """deploy/template.yaml passes cfn-lint (the Python cfn-lint 1.x, not npm's old package) with
-no errors. Warnings are printed but allowed; the template currently has none."""
+no errors. Warnings are printed but allowed; the template currently has none. A copy broken on
+purpose (a Ref to no resource, a runtime that does not exist) must fail, so a linter that checks
+nothing cannot pass."""
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEMPLATE = os.path.join(ROOT, "deploy", "template.yaml")
@@ -17,6 +20,13 @@ def find_cfn_lint():
     return shutil.which("cfn-lint", path=os.pathsep.join(paths))
 
 
+def lint(cfn_lint, path):
+    """(errors, all findings, exit status) of cfn-lint on one template."""
+    run = subprocess.run([cfn_lint, "--format", "json", path], capture_output=True, text=True)
+    findings = json.loads(run.stdout or "[]")
+    return [f for f in findings if f.get("Level") == "Error"], findings, run.returncode
+
+
 def main():
     cfn_lint = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else find_cfn_lint()
     if not cfn_lint:
@@ -26,16 +36,29 @@ def main():
     if not version.startswith("cfn-lint 1."):
         print(f"{cfn_lint} is {version.strip()!r}; need the Python cfn-lint 1.x")
         return 1
-    run = subprocess.run([cfn_lint, "--format", "json", TEMPLATE], capture_output=True, text=True)
-    findings = json.loads(run.stdout or "[]")
-    errors = [f for f in findings if f.get("Level") == "Error"]
+    errors, findings, status = lint(cfn_lint, TEMPLATE)
     for finding in findings:
         location = finding.get("Location", {}).get("Start", {})
         print(f"{finding.get('Level')} {finding['Rule']['Id']} line {location.get('LineNumber')}: "
               f"{finding.get('Message')}")
-    if run.returncode & 2 or errors:
-        print(f"cfn-lint found {len(errors)} error(s) (exit {run.returncode})")
+    if status & 2 or errors:
+        print(f"cfn-lint found {len(errors)} error(s) (exit {status})")
         return 1
+
+    with open(TEMPLATE, encoding="utf-8") as f:
+        text = f.read()
+    broken = text.replace("Runtime: provided.al2023", "Runtime: provided.al2099", 1).replace(
+        "Roles: [{Ref: LambdaExecutionRole}]", "Roles: [{Ref: NoSuchRole}]", 1)
+    assert broken != text
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8") as copy:
+        copy.write(broken)
+        copy.flush()
+        broken_errors, _, broken_status = lint(cfn_lint, copy.name)
+    rules = sorted({e["Rule"]["Id"] for e in broken_errors})
+    if not broken_status & 2 or len(rules) < 2:
+        print(f"cfn-lint did not fail the broken copy: exit {broken_status}, rules {rules}")
+        return 1
+    print(f"the broken copy fails as it should: {rules}")
     print(f"cfn-lint ({version.strip()}): no errors, {len(findings)} other finding(s)")
     return 0
 

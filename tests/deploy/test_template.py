@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
 """deploy/template.yaml keeps the reference's names and the promises of ARCHITECTURE.md:
 runtime and architecture, the custom resource, a private encrypted HTTPS-only bucket, log
-retention, and least privilege: each policy grants exactly the listed actions on exactly the
-listed resources. The template uses the long-form Fn:: syntax, so a plain YAML loader reads it."""
+groups with retention, and least privilege: each policy grants exactly the listed actions on
+exactly the listed resources. The template uses the long-form Fn:: syntax, so a plain YAML
+loader reads it.
+
+  test_template.py --bootstrap build/debug/src/lambda/bootstrap
+
+With --bootstrap, the settings parameters are checked against the function itself: the
+bootstrap starts (no init error) with every allowed value and each end of every range, and
+refuses, naming the variable, one step beyond each end; and the template sets exactly the
+variables src/lambda/import_config.cpp reads."""
+import json
 import os
+import re
+import subprocess
 import sys
+import tempfile
 import unittest
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEMPLATE = os.path.join(ROOT, "deploy", "template.yaml")
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from servers import free_port, wait_for_port  # noqa: E402
 
 
 def load():
@@ -44,13 +58,62 @@ class TemplateTest(unittest.TestCase):
         self.assertEqual({"DynamoDBTableName", "LambdaFunctionArn", "S3BucketName", "IAMRoleName"},
                          set(self.t["Outputs"]))
 
+    def test_every_parameter_is_required_or_has_a_default(self):
+        # S3BucketName alone must be given (bucket names are global); the rest have defaults.
+        required = [n for n, p in self.t["Parameters"].items() if "Default" not in p]
+        self.assertEqual(required, ["S3BucketName"])
+        for name, p in self.t["Parameters"].items():
+            self.assertTrue(p.get("Description"), name)
+            if "Default" in p and "AllowedValues" in p:
+                self.assertIn(p["Default"], p["AllowedValues"], name)
+
     def test_settings_parameters(self):
         env = self.r["ImportLambdaFunction"]["Properties"]["Environment"]["Variables"]
-        self.assertEqual(env["DYNAMO_DB_TABLE_NAME"], {"Ref": "DynamoDBTable"})
-        self.assertEqual(env["CSV2DDB_TYPES"], {"Ref": "ValueTypes"})
-        self.assertEqual(env["CSV2DDB_DELIMITER"], {"Ref": "Delimiter"})
-        self.assertEqual(env["CSV2DDB_MAX_RETRIES"], {"Ref": "MaxRetries"})
-        self.assertEqual(self.t["Parameters"]["MaxRetries"]["Default"], 3)
+        self.assertEqual(env, {
+            "DYNAMO_DB_TABLE_NAME": {"Ref": "DynamoDBTable"},
+            "CSV2DDB_TYPES": {"Ref": "ValueTypes"},
+            "CSV2DDB_DELIMITER": {"Ref": "Delimiter"},
+            "CSV2DDB_MAX_RETRIES": {"Ref": "MaxRetries"},
+            "CSV2DDB_CONCURRENCY": {"Ref": "WriterConcurrency"},
+        })
+        params = self.t["Parameters"]
+        self.assertEqual(params["ValueTypes"]["Type"], "String")
+        self.assertEqual(params["ValueTypes"]["Default"], "strings")  # the reference's behaviour
+        self.assertEqual(params["Delimiter"]["Default"], ",")
+        self.assertEqual(params["MaxRetries"]["Default"], 3)  # the reference's
+        for name in ("MaxRetries", "WriterConcurrency"):
+            self.assertEqual(params[name]["Type"], "Number", name)
+        self.assertNotIn("Environment", self.r["SetupBucketNotificationFunction"]["Properties"])
+
+    def test_template_sets_exactly_what_the_function_reads(self):
+        with open(os.path.join(ROOT, "src", "lambda", "import_config.cpp"), encoding="utf-8") as f:
+            source = f.read()
+        read = set(re.findall(r'env\.get\("([A-Z0-9_]+)"\)', source)) | \
+            set(re.findall(r'integer_variable\(env, "([A-Z0-9_]+)"', source))
+        read.discard("AWS_LAMBDA_FUNCTION_NAME")  # Lambda's own
+        env = self.r["ImportLambdaFunction"]["Properties"]["Environment"]["Variables"]
+        self.assertEqual(set(env), read)
+
+    def test_settings_ranges_are_the_functions(self):
+        if not os.environ.get("CSV2DDB_TEMPLATE_BOOTSTRAP"):
+            self.skipTest("needs --bootstrap")
+        params = self.t["Parameters"]
+        accepted = [("CSV2DDB_TYPES", v)
+                    for v in ("strings", "infer", "price:N,active:BOOL,tags:SS")]
+        accepted += [("CSV2DDB_DELIMITER", v) for v in params["Delimiter"]["AllowedValues"]]
+        refused = [("CSV2DDB_DELIMITER", "ab")]
+        for variable, name in (("CSV2DDB_MAX_RETRIES", "MaxRetries"),
+                               ("CSV2DDB_CONCURRENCY", "WriterConcurrency")):
+            low, high = params[name]["MinValue"], params[name]["MaxValue"]
+            accepted += [(variable, str(v)) for v in (low, params[name]["Default"], high)]
+            refused += [(variable, str(low - 1)), (variable, str(high + 1))]
+        with InitRunner(os.environ["CSV2DDB_TEMPLATE_BOOTSTRAP"]) as runner:
+            for variable, value in accepted:
+                self.assertEqual(runner.init_errors({variable: value}), [], (variable, value))
+            for variable, value in refused:
+                errors = runner.init_errors({variable: value})
+                self.assertEqual(len(errors), 1, (variable, value))
+                self.assertIn(variable, errors[0], (variable, value))
 
     def test_table(self):
         p = self.r["DynamoDBTable"]["Properties"]
@@ -69,10 +132,25 @@ class TemplateTest(unittest.TestCase):
             self.assertIn("LogGroup", p["LoggingConfig"], name)
 
     def test_log_groups_have_retention(self):
-        groups = [r for r in self.r.values() if r["Type"] == "AWS::Logs::LogGroup"]
-        self.assertEqual(len(groups), 2)
-        for group in groups:
+        groups = {n: r for n, r in self.r.items() if r["Type"] == "AWS::Logs::LogGroup"}
+        self.assertEqual(set(groups), {"ImportLogGroup", "SetupNotificationLogGroup"})
+        for group in groups.values():
             self.assertEqual(group["Properties"]["RetentionInDays"], {"Ref": "LogRetentionDays"})
+        retention = self.t["Parameters"]["LogRetentionDays"]
+        self.assertEqual(retention["Type"], "Number")
+        self.assertIn(retention["Default"], retention["AllowedValues"])
+        # Each function logs to its own group, under Lambda's usual name for it, so nothing
+        # lands in an unmanaged group kept forever.
+        for function, group, name in (
+                ("ImportLambdaFunction", "ImportLogGroup", "/aws/lambda/${LambdaFunctionName}"),
+                ("SetupBucketNotificationFunction", "SetupNotificationLogGroup",
+                 "/aws/lambda/${LambdaFunctionName}-setup-notification")):
+            p = self.r[function]["Properties"]
+            self.assertEqual(p["LoggingConfig"], {"LogGroup": {"Ref": group}}, function)
+            self.assertEqual(groups[group]["Properties"]["LogGroupName"], {"Fn::Sub": name})
+            self.assertEqual(p["FunctionName"], {"Ref": "LambdaFunctionName"}
+                             if function == "ImportLambdaFunction" else
+                             {"Fn::Sub": "${LambdaFunctionName}-setup-notification"})
 
     def test_bucket_is_private_encrypted_and_https_only(self):
         p = self.r["ImportBucket"]["Properties"]
@@ -84,18 +162,28 @@ class TemplateTest(unittest.TestCase):
         self.assertEqual(policy["Bucket"], {"Ref": "ImportBucket"})
         [deny] = statements(policy["PolicyDocument"])
         self.assertEqual(deny["Effect"], "Deny")
+        self.assertEqual(deny["Principal"], "*")
         self.assertEqual(deny["Condition"], {"Bool": {"aws:SecureTransport": "false"}})
         self.assertEqual(deny["Action"], "s3:*")
+        # The bucket's own calls (notification configuration) and every object's.
+        self.assertEqual(deny["Resource"], [{"Fn::GetAtt": ["ImportBucket", "Arn"]},
+                                            {"Fn::Sub": "${ImportBucket.Arn}/*"}])
+        self.assertEqual(p["OwnershipControls"],
+                         {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
 
     def test_custom_resource(self):
         c = self.r["BucketNotificationConfiguration"]
         self.assertTrue(c["Type"].startswith("Custom::"))
         p = c["Properties"]
-        self.assertEqual(p["ServiceToken"], {"Fn::GetAtt": ["SetupBucketNotificationFunction", "Arn"]})
+        self.assertEqual(p["ServiceToken"],
+                         {"Fn::GetAtt": ["SetupBucketNotificationFunction", "Arn"]})
         self.assertEqual(p["BucketName"], {"Ref": "ImportBucket"})
         self.assertEqual(p["LambdaArn"], {"Fn::GetAtt": ["ImportLambdaFunction", "Arn"]})
         self.assertEqual(p["Suffix"], ".csv")
-        self.assertTrue(1 <= p["ServiceTimeout"] <= 3600)
+        # CloudFormation gives up after ServiceTimeout instead of its hour; the function must
+        # be able to finish (and answer) well within it.
+        function_timeout = self.r["SetupBucketNotificationFunction"]["Properties"]["Timeout"]
+        self.assertTrue(function_timeout < p["ServiceTimeout"] <= 3600, p["ServiceTimeout"])
         self.assertIn("LambdaPermission", c["DependsOn"])
         perm = self.r["LambdaPermission"]["Properties"]
         self.assertEqual(perm["Principal"], "s3.amazonaws.com")
@@ -110,8 +198,8 @@ class TemplateTest(unittest.TestCase):
             self.assertNotIn("NotResource", s)
             for action in as_list(s["Action"]):
                 self.assertNotIn("*", action)
-                out.setdefault(action, []).extend(
-                    yaml.safe_dump(r, default_flow_style=True).strip() for r in as_list(s["Resource"]))
+                out.setdefault(action, []).extend(yaml.safe_dump(r, default_flow_style=True).strip()
+                                                  for r in as_list(s["Resource"]))
         return {a: sorted(rs) for a, rs in out.items()}
 
     def test_import_policy_is_least_privilege(self):
@@ -130,10 +218,12 @@ class TemplateTest(unittest.TestCase):
             "dynamodb:BatchWriteItem": table,
             "s3:GetObject": [dump({"Fn::Sub": "${ImportBucket.Arn}/*"})],
             "s3:PutObject": outputs,
-            "s3:DeleteObject": outputs,
+            "s3:DeleteObject": sorted(dump({"Fn::Sub": "${ImportBucket.Arn}/" + p + "/*"})
+                                      for p in ("unprocessed", "rejected")),
             "s3:AbortMultipartUpload": outputs,
-            "lambda:InvokeFunction": [dump({"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:"
-                                                   "${AWS::AccountId}:function:${LambdaFunctionName}"})],
+            "lambda:InvokeFunction": [dump({"Fn::Sub": (
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:"
+                "function:${LambdaFunctionName}")})],
             "logs:CreateLogStream": logs,
             "logs:PutLogEvents": logs,
         })
@@ -161,5 +251,49 @@ class TemplateTest(unittest.TestCase):
             self.assertEqual(trust["Action"], "sts:AssumeRole")
 
 
+class InitRunner:
+    """Starts the bootstrap as Lambda would, against fake_runtime_api.py with no invocations:
+    it validates its configuration, then ends at the first 410 Gone. Returns the init errors it
+    reported."""
+
+    def __init__(self, bootstrap):
+        self.bootstrap = bootstrap
+
+    def __enter__(self):
+        self.scratch = tempfile.mkdtemp(prefix="csv2ddb-template-")
+        events, self.record = (os.path.join(self.scratch, n) for n in ("events.json", "record"))
+        with open(events, "w", encoding="utf-8") as f:
+            f.write("[]")
+        self.port = free_port()
+        self.server = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "tests", "lambda", "fake_runtime_api.py"),
+             "--port", str(self.port), "--events", events, "--record", self.record])
+        wait_for_port(self.port, self.server)
+        return self
+
+    def init_errors(self, variables):
+        before = self.read()
+        env = {"PATH": os.environ.get("PATH", ""),
+               "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{self.port}",
+               "_HANDLER": "import", "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
+               "AWS_SECRET_ACCESS_KEY": "test", "AWS_LAMBDA_FUNCTION_NAME": "csv2ddb-import",
+               "DYNAMO_DB_TABLE_NAME": "offers", **variables}
+        subprocess.run([self.bootstrap], env=env, capture_output=True, timeout=60)
+        return [json.loads(p["body"]).get("errorMessage", "") for p in self.read()[len(before):]
+                if p["kind"] == "init_error"]
+
+    def read(self):
+        if not os.path.exists(self.record):
+            return []
+        with open(self.record, encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
+    def __exit__(self, *exc):
+        self.server.terminate()
+        self.server.wait()
+
+
 if __name__ == "__main__":
+    if "--bootstrap" in sys.argv:
+        os.environ["CSV2DDB_TEMPLATE_BOOTSTRAP"] = sys.argv[sys.argv.index("--bootstrap") + 1]
     unittest.main(argv=[sys.argv[0]])

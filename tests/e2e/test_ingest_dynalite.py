@@ -2,15 +2,23 @@
 """`csv2ddb ingest` end to end against independent implementations: dynalite for DynamoDB and
 s3rver for S3, read back with Debian's awscli v2. The table must equal `csv2ddb convert` of the
 same file (the last row winning for a repeated key), and the outputs must account for every row.
+Also how a run fails: a stalled endpoint ends within the production limits, TLS is verified
+(AWS_CA_BUNDLE trusts a self-signed test certificate), a wrong secret against an S3 that checks
+signatures (moto_server) says SignatureDoesNotMatch, and no failure ever prints a secret.
 """
 import argparse
 import gzip
 import json
 import os
+import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import servers  # noqa: E402
@@ -210,6 +218,324 @@ class IngestFromS3(unittest.TestCase):
                 rejects)
             listed = aws(env, s3.url, "s3api", "list-objects-v2", "--bucket", "imports")
             self.assertNotIn("unprocessed/x.json", [o["Key"] for o in listed["Contents"]])
+
+
+# A secret key and session token that must never show in anything csv2ddb prints.
+FAKE_SECRET = "e2eFakeSecret/K7MDENG+bPxRfiCYzzSECRET"
+FAKE_TOKEN = "e2eFakeSessionToken//zzTOKEN=="
+TEST_SERVERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "aws", "servers")
+
+
+def assert_no_secrets(test, *texts):
+    for text in texts:
+        test.assertNotIn(FAKE_SECRET, text)
+        test.assertNotIn(FAKE_TOKEN, text)
+        test.assertNotIn("zzSECRET", text)  # nor a piece of one
+        test.assertNotIn("zzTOKEN", text)
+
+
+def ingest_run(args, env, cwd, timeout):
+    """csv2ddb ingest, killed after `timeout` seconds: the guard that turns a hang into a
+    failure, not a claim about speed."""
+    try:
+        proc = subprocess.run([CSV2DDB, "ingest", *args], capture_output=True, text=True,
+                              env=env, cwd=cwd, timeout=timeout)
+    except subprocess.TimeoutExpired as hung:
+        raise AssertionError(f"csv2ddb ingest {' '.join(args)} still running after {timeout} s "
+                             f"(it hangs); stderr so far: {hung.stderr}") from None
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+class StallingServer:
+    """tests/aws/servers/http_test_server.py: every path under /stall reads the request and then
+    answers nothing for far longer than any of our limits."""
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(TEST_SERVERS, "http_test_server.py"),
+             "--stall-seconds", "600"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.port = int(self.process.stdout.readline().split()[1])
+        self.url = f"http://127.0.0.1:{self.port}/stall"
+        return self
+
+    def stalled_requests(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats", timeout=10) as r:
+            return int(r.read().decode().split()[3])
+
+    def __exit__(self, *exc):
+        self.process.stdin.close()
+        self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+
+
+class IngestNeverHangs(unittest.TestCase):
+    """A stalled endpoint is an error within the production limits (ServiceClientsOptions'
+    defaults: 10 s per DynamoDB request, a 20 s stall limit for everything else)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="csv2ddb-e2e-")
+        self.path = sample_file(self.tmp, rows=20)
+        self.env = servers.aws_env("AKIDE2ESTALL", FAKE_SECRET, AWS_SESSION_TOKEN=FAKE_TOKEN)
+
+    def test_a_stalled_dynamodb_times_out_and_is_retried(self):
+        with StallingServer() as server:
+            env = dict(self.env, AWS_MAX_ATTEMPTS="2")
+            code, stdout, stderr = ingest_run(
+                [self.path, "--table", "offers", "--endpoint-url", server.url], env, self.tmp,
+                timeout=90)
+            self.assertEqual((code, stdout), (1, ""), stderr)
+            self.assertIn(f"RequestTimeout: dynamodb DescribeTable: POST {server.url}/: timed out",
+                          stderr)
+            # kDynamoDbRequestTimeout, in curl's words (which count the milliseconds it took).
+            self.assertRegex(stderr, r"\(Operation timed out after 10\d{3} milliseconds with 0 "
+                             r"bytes received\)")
+            self.assertEqual(server.stalled_requests(), 2)  # the first attempt and one retry
+            assert_no_secrets(self, stdout, stderr)
+
+    def test_a_stalled_s3_input_ends_at_the_stall_limit(self):
+        with StallingServer() as server:
+            env = dict(self.env, AWS_MAX_ATTEMPTS="1", AWS_ENDPOINT_URL_S3=server.url)
+            code, stdout, stderr = ingest_run(
+                ["s3://imports/offers.csv", "--table", "offers", "--key", "account,offer_id",
+                 "--dry-run"], env, self.tmp, timeout=90)
+            self.assertEqual((code, stdout), (1, ""), stderr)
+            self.assertIn("RequestTimeout: cannot read s3://imports/offers.csv: s3 HeadObject: "
+                          f"HEAD {server.url}/imports/offers.csv: timed out", stderr)
+            self.assertIn("Operation too slow. Less than 1 bytes/sec transferred the last 20 "
+                          "seconds", stderr)
+            self.assertEqual(server.stalled_requests(), 1)
+            assert_no_secrets(self, stdout, stderr)
+
+
+class TlsProxy:
+    """HTTPS on 127.0.0.1 in front of a plain HTTP server, with a self-signed certificate made
+    by the openssl CLI: what is tested is that our client verifies it."""
+
+    def __init__(self, backend_port, workdir):
+        self.backend_port = backend_port
+        self.cert = os.path.join(workdir, "cert.pem")
+        key = os.path.join(workdir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
+                        self.cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(self.cert, key)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = f"https://127.0.0.1:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                raw, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
+
+    def _serve(self, raw):
+        try:
+            tls = self.context.wrap_socket(raw, server_side=True)
+        except (ssl.SSLError, OSError):
+            raw.close()  # the client refused the certificate
+            return
+        backend = socket.create_connection(("127.0.0.1", self.backend_port))
+
+        def pump(source, sink):
+            try:
+                while True:
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    sink.sendall(data)
+            except OSError:
+                pass
+            for s in (source, sink):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+        threading.Thread(target=pump, args=(backend, tls), daemon=True).start()
+        pump(tls, backend)
+
+    def close(self):
+        self.listener.close()
+
+
+class IngestOverTls(unittest.TestCase):
+    def test_a_self_signed_endpoint_is_refused_unless_aws_ca_bundle_trusts_it(self):
+        tmp = tempfile.mkdtemp(prefix="csv2ddb-e2e-")
+        env = servers.aws_env("AKIDE2ETLS", FAKE_SECRET, AWS_SESSION_TOKEN=FAKE_TOKEN)
+        with servers.dynalite() as ddb:
+            proxy = TlsProxy(ddb.port, tmp)
+            try:
+                create_table(env, ddb.url, "offers")
+                path = sample_file(tmp, rows=300)
+                items, _ = converted(path, tmp)
+                args = [path, "--table", "offers", "--endpoint-url", proxy.url]
+                code, stdout, stderr = ingest_run(args, env, tmp, timeout=120)
+                self.assertEqual((code, stdout), (1, ""), stderr)
+                self.assertIn(f"TlsError: dynamodb DescribeTable: POST {proxy.url}/: TLS failure "
+                              "(SSL certificate problem: self-signed certificate)", stderr)
+                assert_no_secrets(self, stdout, stderr)
+                self.assertEqual(scan(env, ddb.url, "offers"), {})
+
+                code, stdout, stderr = ingest_run(args, dict(env, AWS_CA_BUNDLE=proxy.cert), tmp,
+                                                  timeout=120)
+                self.assertEqual(code, 0, stderr)
+                self.assertEqual(scan(env, ddb.url, "offers"), last_wins(items))
+            finally:
+                proxy.close()
+
+
+class AuthenticatingS3:
+    """moto_server with its IAM access control on: unlike s3rver (which checks only that the
+    access key id exists), it recomputes every SigV4 signature with botocore and refuses a
+    wrong one with SignatureDoesNotMatch. The first three calls make a user with a key."""
+
+    def __enter__(self):
+        self.server = servers.Server(
+            lambda port, _dir: [shutil.which("moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+            env=dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3"))
+        self.server.__enter__()
+        self.url = self.server.url
+        iam = servers.aws_env("AKIDBOOTSTRAP", "bootstrap")
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        aws(iam, self.url, "iam", "create-user", "--user-name", "ingest")
+        key = aws(iam, self.url, "iam", "create-access-key", "--user-name", "ingest")["AccessKey"]
+        aws(iam, self.url, "iam", "put-user-policy", "--user-name", "ingest", "--policy-name",
+            "all", "--policy-document", policy)
+        self.key_id, self.secret = key["AccessKeyId"], key["SecretAccessKey"]
+        return self
+
+    def __exit__(self, *exc):
+        self.server.__exit__(*exc)
+
+
+@unittest.skipUnless(shutil.which("moto_server"), "moto_server is not installed")
+class IngestWithABadSecret(unittest.TestCase):
+    def test_signature_does_not_match_surfaces_and_no_secret_is_printed(self):
+        tmp = tempfile.mkdtemp(prefix="csv2ddb-e2e-")
+        path = sample_file(tmp, rows=50)
+        with AuthenticatingS3() as s3:
+            good = servers.aws_env(s3.key_id, s3.secret)
+            aws(good, s3.url, "s3api", "create-bucket", "--bucket", "imports")
+            aws(good, s3.url, "s3", "cp", path, "s3://imports/in/offers.csv")
+            args = ["s3://imports/in/offers.csv", "--table", "offers", "--key",
+                    "account,offer_id", "--dry-run"]
+            # The right key passes moto's signature check: our SigV4 agrees with botocore's.
+            code, stdout, stderr = ingest_run(args, dict(good, AWS_ENDPOINT_URL_S3=s3.url), tmp,
+                                              timeout=120)
+            self.assertEqual(code, 0, stderr)
+            self.assertEqual(json.loads(stdout)["rows_read"], 50 + 39 + 5)
+
+            # (No session token: moto would refuse an unknown one before the signature.)
+            bad = servers.aws_env(s3.key_id, FAKE_SECRET, AWS_ENDPOINT_URL_S3=s3.url)
+            code, stdout, stderr = ingest_run(args, bad, tmp, timeout=120)
+            self.assertEqual((code, stdout), (1, ""), stderr)
+            self.assertIn("SignatureDoesNotMatch: cannot read s3://imports/in/offers.csv: s3 "
+                          f"GetObject at {s3.url}/imports/in/offers.csv: ", stderr)
+            self.assertIn("The request signature we calculated does not match the signature you "
+                          "provided. Check your key and signing method. (HTTP 403", stderr)
+            assert_no_secrets(self, stdout, stderr)
+
+
+class IngestFailuresKeepSecretsOut(unittest.TestCase):
+    """Every way a run fails prints the endpoint and the service's words, never the secret key
+    or the session token (the access key id is not a secret)."""
+
+    def test_no_failure_prints_a_secret(self):
+        tmp = tempfile.mkdtemp(prefix="csv2ddb-e2e-")
+        path = sample_file(tmp, rows=10)
+        env = servers.aws_env("AKIDE2ESECRETS", FAKE_SECRET, AWS_SESSION_TOKEN=FAKE_TOKEN,
+                              AWS_MAX_ATTEMPTS="1")
+        runs = []
+        refused = f"http://127.0.0.1:{servers.free_port()}"
+        runs.append(ingest_run([path, "--table", "offers", "--endpoint-url", refused], env, tmp,
+                               timeout=120))
+        with servers.dynalite() as ddb:
+            runs.append(ingest_run([path, "--table", "nope", "--endpoint-url", ddb.url], env, tmp,
+                                   timeout=120))
+        with servers.s3rver() as s3:  # no such bucket
+            runs.append(ingest_run(["s3://nothing-here/offers.csv", "--table", "offers", "--key",
+                                    "account,offer_id", "--dry-run"],
+                                   dict(env, AWS_ENDPOINT_URL_S3=s3.url), tmp, timeout=120))
+        expected = ["ConnectionRefused", "ResourceNotFoundException", "InvalidAccessKeyId"]
+        for (code, stdout, stderr), word in zip(runs, expected):
+            self.assertEqual(code, 1, stderr)
+            self.assertIn(word, stderr)
+            assert_no_secrets(self, stdout, stderr)
+
+
+class IngestUnprocessedToS3(unittest.TestCase):
+    """A table that throttles every write (csv2ddb local --fault throttle=1.0): every row ends
+    up in the --unprocessed object in S3 (s3rver), read back with awscli."""
+
+    def test_unprocessed_rows_are_written_to_s3(self):
+        tmp = tempfile.mkdtemp(prefix="csv2ddb-e2e-")
+        env = servers.aws_env(*servers.S3RVER_KEY)
+        path = os.path.join(tmp, "offers.csv")
+        subprocess.run([CSV2DDB, "make-csv", "--rows", "120", "--seed", "5", "--output", path],
+                       check=True)
+        items, rejects = converted(path, tmp)
+        self.assertEqual(rejects, [])
+        local = servers.Server(lambda port, workdir: [
+            CSV2DDB, "local", "--port", str(port), "--data-dir", workdir, "--fault",
+            "throttle=1.0"])
+        with local as ddb, servers.s3rver() as s3:
+            create_table(env, ddb.url, "offers")
+            aws(env, s3.url, "s3api", "create-bucket", "--bucket", "imports")
+            destination = "s3://imports/unprocessed/offers é.unprocessed.json"
+            code, stdout, stderr = ingest_run(
+                [path, "--table", "offers", "--endpoint-url", ddb.url, "--unprocessed",
+                 destination], dict(env, AWS_ENDPOINT_URL_S3=s3.url), tmp, timeout=600)
+            self.assertEqual(code, 3, stderr)
+            report = json.loads(stdout)
+            self.assertEqual((report["rows_written"], report["rows_unprocessed"]), (0, 120))
+            self.assertIn(f"unprocessed rows: {destination}", stderr)
+
+            dest = os.path.join(tmp, "read-back.json")
+            aws(env, s3.url, "s3", "cp", destination, dest)
+            with open(dest) as f:
+                unprocessed = json.load(f)
+            key = lambda item: (item["account"], item["offer_id"])  # noqa: E731
+            self.assertEqual(sorted(unprocessed, key=key),
+                             sorted((plain(i) for i in items), key=key))
+            self.assertFalse(os.path.exists(os.path.join(tmp, "offers.unprocessed.json")))
+
+
+class DryRunWithoutAws(unittest.TestCase):
+    """--dry-run --key reads and checks a local file with no AWS setup at all."""
+
+    def test_no_region_and_no_credentials_are_needed(self):
+        tmp = tempfile.mkdtemp(prefix="csv2ddb-e2e-")
+        path = sample_file(tmp, rows=100)
+        items, rejects = converted(path, tmp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(HOME=tmp, AWS_EC2_METADATA_DISABLED="true")  # no ~/.aws, no instance role
+        code, stdout, stderr = ingest_run(
+            [path, "--table", "offers", "--key", "account,offer_id", "--dry-run"], env, tmp,
+            timeout=120)
+        self.assertEqual(code, 0, stderr)
+        report = json.loads(stdout)
+        self.assertEqual((report["dry_run"], report["rows_written"], report["rows_rejected"]),
+                         (True, len(items), len(rejects)))
+
+        # Without --key the key schema comes from DescribeTable, which needs a region.
+        code, _, stderr = ingest_run([path, "--table", "offers", "--dry-run"], env, tmp,
+                                     timeout=120)
+        self.assertEqual(code, 1)
+        self.assertIn("MissingRegion: no AWS region: set AWS_REGION or --region", stderr)
+        # And so does an s3:// output.
+        code, _, stderr = ingest_run([path, "--table", "offers", "--key", "account,offer_id",
+                                      "--dry-run", "--rejected", "s3://b/rejected.jsonl"], env,
+                                     tmp, timeout=120)
+        self.assertEqual(code, 1)
+        self.assertIn("MissingRegion", stderr)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,8 @@ TEST(ImportConfig, DefaultsMatchTheReference) {
   EXPECT_EQ(config->table, "offers");
   EXPECT_EQ(config->delimiter, ',');
   EXPECT_EQ(config->max_retries, 3);
-  EXPECT_EQ(config->concurrency, 4u);
+  EXPECT_FALSE(config->concurrency);  // sized from the memory (writer_sizing.hpp)
+  EXPECT_FALSE(config->memory_mb);
 }
 
 TEST(ImportConfig, ReadsEverySetting) {
@@ -81,11 +82,13 @@ TEST(ImportConfig, ReadsEverySetting) {
                                            {"CSV2DDB_MAX_RETRIES", "0"},
                                            {"CSV2DDB_CONCURRENCY", "16"},
                                            {"CSV2DDB_TYPES", "infer"},
-                                           {"AWS_LAMBDA_FUNCTION_NAME", "imp"}}));
+                                           {"AWS_LAMBDA_FUNCTION_NAME", "imp"},
+                                           {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1769"}}));
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->delimiter, ';');
   EXPECT_EQ(config->max_retries, 0);
   EXPECT_EQ(config->concurrency, 16u);
+  EXPECT_EQ(config->memory_mb, 1769u);
   EXPECT_EQ(config->function_name, "imp");
 }
 
@@ -95,8 +98,13 @@ TEST(ImportConfig, BadValuesNameTheVariable) {
   EXPECT_EQ(no_table.error().message,
             "DYNAMO_DB_TABLE_NAME: is required (the table to import into)");
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"CSV2DDB_MAX_RETRIES", "-1"}, {"CSV2DDB_MAX_RETRIES", "3x"}, {"CSV2DDB_CONCURRENCY", "0"},
-      {"CSV2DDB_CONCURRENCY", "65"}, {"CSV2DDB_DELIMITER", "ab"},   {"CSV2DDB_TYPES", "price:Q"}};
+      {"CSV2DDB_MAX_RETRIES", "-1"},
+      {"CSV2DDB_MAX_RETRIES", "3x"},
+      {"CSV2DDB_CONCURRENCY", "0"},
+      {"CSV2DDB_CONCURRENCY", "65"},
+      {"CSV2DDB_DELIMITER", "ab"},
+      {"CSV2DDB_TYPES", "price:Q"},
+      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "64"}};
   for (const auto& [name, value] : bad) {
     auto config = import_config_from(env_of({{"DYNAMO_DB_TABLE_NAME", "t"}, {name, value}}));
     ASSERT_FALSE(config) << name << "=" << value;

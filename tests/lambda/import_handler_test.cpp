@@ -4,7 +4,6 @@
 #include "lambda/import_handler.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <algorithm>
 
@@ -36,24 +35,6 @@ std::string event_encoded(const std::string& key) {
       out += hex[c & 15];
     }
   }
-  return out;
-}
-
-// `text` as a gzip member (what `gzip` writes), for .csv.gz uploads.
-std::string gzipped(const std::string& text) {
-  z_stream stream{};
-  // 15 + 16: a gzip header and trailer rather than zlib's.
-  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return {};
-  }
-  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
   return out;
 }
 
@@ -255,7 +236,7 @@ TEST_F(ImportHandlerTest, SuffixIsCaseInsensitive) {
 }
 
 TEST_F(ImportHandlerTest, GzipObjectIsDecompressedAndItsOutputsDropTheSuffix) {
-  put("daily/2024-01-02.csv.gz", gzipped("account,offer_id,price\nG1,H1,1.5\nG2,H2,2\n"));
+  put("daily/2024-01-02.csv.gz", testing::gzipped("account,offer_id,price\nG1,H1,1.5\nG2,H2,2\n"));
   InvocationResponse response = invoke(s3_event({"daily/2024-01-02.csv.gz"}));
   ASSERT_TRUE(response.is_success()) << response.error_message();
   EXPECT_EQ(table_items(),

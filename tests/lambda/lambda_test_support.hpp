@@ -2,6 +2,8 @@
 // recorded.
 #pragma once
 
+#include <zlib.h>
+
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -73,6 +75,24 @@ inline std::string runtime_event(const std::string& id, const std::string& paylo
   model::append_json_string(out, payload);
   if (!extra_members.empty()) out += "," + extra_members;
   out += "}";
+  return out;
+}
+
+// `text` as a gzip member (what `gzip` writes), for .csv.gz uploads.
+inline std::string gzipped(const std::string& text) {
+  z_stream stream{};
+  // 15 + 16: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return {};
+  }
+  std::string out(deflateBound(&stream, static_cast<uLong>(text.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
   return out;
 }
 

@@ -88,17 +88,28 @@ TEST(CallerFailures, A500ThenSuccessIsRetriedAndSucceeds) {
     return json_ok(std::string(kDescribeOk));
   });
   testing::RecordingSleeper sleeper;
-  DynamoDbClient client = client_for(server.url(), &sleeper);
+  // The clock moves on by a minute between the attempts (the backoff is recorded, not slept).
+  std::atomic<int> ticks{0};
+  testing::TestCallerOptions options;
+  options.clock = [&ticks] {
+    return parse_amz_date("20240501T120000Z").value() + std::chrono::minutes(ticks++);
+  };
+  DynamoDbClient client = client_for(server.url(), &sleeper, options);
   auto result = client.describe_table("t");
   ASSERT_TRUE(result) << result.error().to_string();
   EXPECT_EQ(result->key_schema.hash.name, "k");
   EXPECT_EQ(calls.load(), 2);
   EXPECT_EQ(sleeper.delays().size(), 1u);
-  // Each attempt carries its own signature.
-  for (const ReceivedRequest& request : server.requests()) {
-    ASSERT_NE(request.header("Authorization"), nullptr);
-    ASSERT_NE(request.header("X-Amz-Date"), nullptr);
-  }
+  // Each attempt is signed afresh at the time it is sent, not replayed.
+  const std::vector<ReceivedRequest> requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  ASSERT_NE(requests[0].header("X-Amz-Date"), nullptr);
+  ASSERT_NE(requests[1].header("X-Amz-Date"), nullptr);
+  EXPECT_EQ(*requests[0].header("X-Amz-Date"), "20240501T120000Z");
+  EXPECT_EQ(*requests[1].header("X-Amz-Date"), "20240501T120100Z");
+  ASSERT_NE(requests[0].header("Authorization"), nullptr);
+  ASSERT_NE(requests[1].header("Authorization"), nullptr);
+  EXPECT_NE(*requests[0].header("Authorization"), *requests[1].header("Authorization"));
 }
 
 TEST(CallerFailures, ThrottlingThenSuccessIsRetriedButTheTableWriterLeavesItToTheLane) {
@@ -169,8 +180,9 @@ TEST(CallerFailures, MissingCredentialsGiveTheChainsErrorAndSendNothing) {
   providers.push_back(make_environment_provider(Environment::from_map({})));
   providers.push_back(make_profile_provider(Environment::from_map({}), ""));
   auto chain = std::make_shared<CredentialsChain>(std::move(providers), CredentialsChainOptions{});
-  ServiceConfig config{"dynamodb", "us-east-1", Endpoint{server.url(), true},
-                       ErrorDialect::kDynamoDbJson, false};
+  ServiceConfig config{
+      "dynamodb", "us-east-1", Endpoint{server.url(), true}, ErrorDialect::kDynamoDbJson,
+      false,      std::nullopt};
   auto client = std::make_shared<DynamoDbClient>(
       std::make_shared<AwsCaller>(config, chain, http_transport(std::make_shared<HttpClient>())));
   auto result = client->describe_table("t");

@@ -1,12 +1,17 @@
-// What s3rver does not implement, against in-process fakes: If-Match on GET (a replaced object
-// mid-read), the bucket notification configuration round trip, and Lambda's Invoke.
+// What s3rver does not implement or cannot be made to do, against in-process fakes: If-Match on
+// GET (a replaced object mid-read), an UploadPart that fails for good (the upload is aborted),
+// S3's bodiless 403 to a HEAD signed with a skewed clock, the bucket notification configuration
+// round trip, and Lambda's Invoke.
 #include <gtest/gtest.h>
 
 #include <atomic>
 
+#include "aws/clock_skew.hpp"
+#include "aws/http_date.hpp"
 #include "aws/lambda_client.hpp"
 #include "aws/s3_client.hpp"
 #include "aws/s3_object_source.hpp"
+#include "aws/s3_object_store.hpp"
 #include "test_servers.hpp"
 
 namespace csv2ddb::aws {
@@ -72,6 +77,105 @@ TEST(S3FakeServer, AnObjectReplacedMidReadFailsWithAClearError) {
   EXPECT_EQ(*requests[1].header("Range"), "bytes=0-3");
   EXPECT_EQ(*requests[2].header("Range"), "bytes=4-7");
   EXPECT_EQ(*requests[2].header("If-Match"), "\"v1\"");
+}
+
+TEST(S3FakeServer, AnUploadPartThatFailsForGoodAbortsTheUploadWithItsId) {
+  // CreateMultipartUpload succeeds, every UploadPart is a 500: once the caller's retries are
+  // spent the writer must send AbortMultipartUpload for that upload, so no parts are orphaned.
+  FakeHttpServer server([](const ReceivedRequest& request) {
+    FakeResponse response;
+    if (request.method == "POST" && request.target.find("?uploads") != std::string::npos) {
+      response.body =
+          "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>out/big.json</Key>"
+          "<UploadId>UPLOAD-7f3e+/=</UploadId></InitiateMultipartUploadResult>";
+      return response;
+    }
+    if (request.method == "PUT") {
+      return s3_error(500, "InternalError", "We encountered an internal error. Please try again.");
+    }
+    if (request.method == "DELETE") response.status = 204;
+    return response;
+  });
+  testing::RecordingSleeper sleeper;
+  auto client = std::make_shared<S3Client>(
+      testing::make_test_caller("s3", ErrorDialect::kS3Xml, server.url(), {}, &sleeper));
+  S3ObjectStore store(client, "b", "out", kMinS3PartSize);
+  auto writer = store.create("big.json", "application/json");
+  ASSERT_TRUE(writer);
+  Status written = (*writer)->write(std::string(kMinS3PartSize, 'x'));  // fills part 1
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, "InternalError");
+  EXPECT_NE(written.error().message.find("UploadPart"), std::string::npos)
+      << written.error().message;
+  // The writer is finished: a later commit completes nothing.
+  EXPECT_FALSE((*writer)->commit());
+
+  std::vector<std::string> sent;
+  for (const ReceivedRequest& request : server.requests()) {
+    sent.push_back(request.method + " " + request.target);
+  }
+  const std::string part = "PUT /b/out/big.json?partNumber=1&uploadId=UPLOAD-7f3e%2B%2F%3D";
+  EXPECT_EQ(sent,
+            (std::vector<std::string>{"POST /b/out/big.json?uploads=", part, part, part, part,
+                                      "DELETE /b/out/big.json?uploadId=UPLOAD-7f3e%2B%2F%3D"}));
+  EXPECT_EQ(sleeper.delays().size(), 3u);  // 4 attempts of the part, then the abort
+}
+
+// S3 on a HEAD whose signature is too old or too new: 403 and no body (a HEAD answer has none),
+// so no RequestTimeTooSkewed code; only the Date header tells.
+FakeResponse head_checking_the_clock(const ReceivedRequest& request, SystemTime server_now) {
+  FakeResponse response;
+  response.headers.push_back({"Date", format_http_date(server_now)});
+  bool fresh = false;
+  if (const std::string* amz_date = request.header("X-Amz-Date"); amz_date != nullptr) {
+    auto signed_at = parse_amz_date(*amz_date);
+    fresh = signed_at && *signed_at > server_now - std::chrono::minutes(15) &&
+            *signed_at < server_now + std::chrono::minutes(15);
+  }
+  if (!fresh) {
+    response.status = 403;
+    return response;
+  }
+  response.headers.push_back({"ETag", "\"e1\""});
+  response.headers.push_back({"Content-Length", "42"});
+  return response;
+}
+
+TEST(S3FakeServer, ABare403OnHeadWithADistantDateIsTakenForClockSkewCorrectedAndRetried) {
+  const auto server_offset = std::chrono::hours(-3);  // our clock runs 3 hours fast
+  FakeHttpServer server([&](const ReceivedRequest& request) {
+    return head_checking_the_clock(request, std::chrono::system_clock::now() + server_offset);
+  });
+  testing::RecordingSleeper sleeper;
+  auto client = std::make_shared<S3Client>(
+      testing::make_test_caller("s3", ErrorDialect::kS3Xml, server.url(), {}, &sleeper));
+  ClockSkew::process_wide().set_offset(std::chrono::milliseconds(0));
+  auto head = client->head_object("b", "k.csv");
+  const auto learned = ClockSkew::process_wide().offset();
+  ClockSkew::process_wide().set_offset(std::chrono::milliseconds(0));
+  ASSERT_TRUE(head) << head.error().to_string();
+  EXPECT_EQ(head->size, 42u);
+  EXPECT_EQ(head->etag, "\"e1\"");
+  EXPECT_EQ(server.requests().size(), 2u);
+  EXPECT_TRUE(sleeper.delays().empty());  // a clock correction is not a backoff
+  EXPECT_LT(learned, -std::chrono::minutes(179));
+  EXPECT_GT(learned, -std::chrono::minutes(181));
+}
+
+TEST(S3FakeServer, ABare403WhoseDateAgreesWithOursIsForbiddenAndNotRetried) {
+  FakeHttpServer server([](const ReceivedRequest&) {
+    FakeResponse response;
+    response.status = 403;
+    response.headers.push_back(
+        {"Date", format_http_date(std::chrono::system_clock::now() - std::chrono::minutes(3))});
+    return response;
+  });
+  ClockSkew::process_wide().set_offset(std::chrono::milliseconds(0));
+  auto head = s3_client(server.url())->head_object("b", "k.csv");
+  ASSERT_FALSE(head);
+  EXPECT_EQ(head.error().code, "Forbidden");
+  EXPECT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(ClockSkew::process_wide().offset(), std::chrono::milliseconds(0));
 }
 
 TEST(S3FakeServer, NotificationConfigurationRoundTrips) {

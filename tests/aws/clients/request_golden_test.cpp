@@ -80,11 +80,12 @@ class Recorder {
 };
 
 std::shared_ptr<AwsCaller> golden_caller(const std::string& service, ErrorDialect dialect,
-                                         Recorder& recorder) {
+                                         Recorder& recorder,
+                                         const std::string& region = "us-east-1") {
   AwsCallerOptions options;
   options.clock = [] { return parse_amz_date(kFixedTime).value(); };
-  ServiceConfig config{service, "us-east-1", Endpoint{"http://127.0.0.1:4566", true}, dialect,
-                       true};
+  ServiceConfig config{service, region, Endpoint{"http://127.0.0.1:4566", true},
+                       dialect, true,   std::nullopt};
   return std::make_shared<AwsCaller>(
       config, testing::fixed_credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
       recorder.transport(), options);
@@ -164,6 +165,106 @@ TEST(RequestGolden, S3) {
   expect_golden("s3_complete_multipart_upload", render(recorder.requests()[2]));
   expect_golden("s3_list_objects_v2", render(recorder.requests()[3]));
   expect_golden("s3_put_bucket_notification_configuration", render(recorder.requests()[4]));
+}
+
+// The table description every table operation answers with.
+constexpr std::string_view kTableJson =
+    R"({"TableName":"offers","TableStatus":"ACTIVE","KeySchema":)"
+    R"([{"AttributeName":"account","KeyType":"HASH"},{"AttributeName":"offer_id","KeyType":"RANGE"}],)"
+    R"("AttributeDefinitions":[{"AttributeName":"account","AttributeType":"S"},)"
+    R"({"AttributeName":"offer_id","AttributeType":"N"}]})";
+
+TEST(RequestGolden, DynamoDbTablesAndItems) {
+  Recorder recorder([](const HttpRequest& request) {
+    const Header* target = find_header(request.headers, "X-Amz-Target");
+    const std::string operation =
+        target == nullptr ? "" : target->value.substr(target->value.find('.') + 1);
+    if (operation == "CreateTable" || operation == "DeleteTable") {
+      return ok(R"({"TableDescription":)" + std::string(kTableJson) + "}");
+    }
+    if (operation == "Scan" || operation == "Query") return ok(R"({"Items":[],"Count":0})");
+    return ok("{}");
+  });
+  DynamoDbClient client(golden_caller("dynamodb", ErrorDialect::kDynamoDbJson, recorder));
+  model::KeySchema schema;
+  schema.hash = {"account", model::AttributeType::kS};
+  schema.range = model::KeyAttribute{"offer_id", model::AttributeType::kN};
+  ASSERT_TRUE(client.create_table("offers", schema));
+  ASSERT_TRUE(client.delete_table("offers"));
+  model::Item item;
+  item.attributes.push_back({"account", testing::S("A1")});
+  item.attributes.push_back({"offer_id", testing::N("7")});
+  item.attributes.push_back({"note", testing::S("ü \"q\"")});
+  ASSERT_TRUE(client.put_item("offers", item));
+  model::Item key;
+  key.attributes.push_back({"account", testing::S("A1")});
+  key.attributes.push_back({"offer_id", testing::N("7")});
+  ASSERT_TRUE(client.get_item("offers", key));
+  ASSERT_TRUE(client.scan("offers", key, 50));
+  QueryRequest query;
+  query.table = "offers";
+  query.key_condition_expression = "#a = :a AND #o > :o";
+  query.names = {{"#a", "account"}, {"#o", "offer_id"}};
+  query.values.attributes.push_back({":a", testing::S("A1")});
+  query.values.attributes.push_back({":o", testing::N("3")});
+  query.exclusive_start_key = key;
+  query.consistent_read = true;
+  ASSERT_TRUE(client.query(query));
+  ASSERT_EQ(recorder.requests().size(), 6u);
+  expect_golden("dynamodb_create_table", render(recorder.requests()[0]));
+  expect_golden("dynamodb_delete_table", render(recorder.requests()[1]));
+  expect_golden("dynamodb_put_item", render(recorder.requests()[2]));
+  expect_golden("dynamodb_get_item", render(recorder.requests()[3]));
+  expect_golden("dynamodb_scan", render(recorder.requests()[4]));
+  expect_golden("dynamodb_query", render(recorder.requests()[5]));
+}
+
+TEST(RequestGolden, S3ObjectsPartsAndBuckets) {
+  Recorder recorder([](const HttpRequest& request) {
+    HttpResponse response = ok();
+    if (request.url.find("notification=") != std::string::npos) {
+      response.body = "<NotificationConfiguration></NotificationConfiguration>";
+      return response;
+    }
+    if (request.method == "GET") {
+      response.status = 206;
+      response.headers.push_back({"Content-Range", "bytes 0-3/10"});
+      response.body = "a,b\n";
+    }
+    if (request.method == "DELETE") response.status = 204;
+    response.headers.push_back({"ETag", "\"etag-1\""});
+    response.headers.push_back({"Content-Length", request.method == "HEAD" ? "10" : "4"});
+    return response;
+  });
+  S3Client client(golden_caller("s3", ErrorDialect::kS3Xml, recorder));
+  const std::string key = "in/ünï code+plus %.csv";
+  GetObjectOptions ranged;
+  ranged.range = std::make_pair(std::uint64_t{0}, std::uint64_t{3});
+  ranged.if_match = "\"etag-1\"";
+  ASSERT_TRUE(
+      client.get_object("csv-bucket", key, ranged, [](std::string_view) { return Status{}; }));
+  ASSERT_TRUE(client.head_object("csv-bucket", key));
+  ASSERT_TRUE(client.upload_part("csv-bucket", "out/big file.json", "UPLOAD+1/=", 2,
+                                 std::string("part two\n")));
+  ASSERT_TRUE(client.abort_multipart_upload("csv-bucket", "out/big file.json", "UPLOAD+1/="));
+  ASSERT_TRUE(client.delete_object("csv-bucket", key));
+  ASSERT_TRUE(client.get_bucket_notification_configuration("csv-bucket"));
+  ASSERT_TRUE(client.create_bucket("csv-bucket"));
+  ASSERT_EQ(recorder.requests().size(), 7u);
+  expect_golden("s3_get_object_range_if_match", render(recorder.requests()[0]));
+  expect_golden("s3_head_object", render(recorder.requests()[1]));
+  expect_golden("s3_upload_part", render(recorder.requests()[2]));
+  expect_golden("s3_abort_multipart_upload", render(recorder.requests()[3]));
+  expect_golden("s3_delete_object", render(recorder.requests()[4]));
+  expect_golden("s3_get_bucket_notification_configuration", render(recorder.requests()[5]));
+  expect_golden("s3_create_bucket_us_east_1", render(recorder.requests()[6]));
+
+  // Outside us-east-1 the region goes in a CreateBucketConfiguration body.
+  Recorder elsewhere([](const HttpRequest&) { return ok(); });
+  S3Client eu(golden_caller("s3", ErrorDialect::kS3Xml, elsewhere, "eu-west-1"));
+  ASSERT_TRUE(eu.create_bucket("csv-bucket-eu"));
+  ASSERT_EQ(elsewhere.requests().size(), 1u);
+  expect_golden("s3_create_bucket_eu_west_1", render(elsewhere.requests()[0]));
 }
 
 TEST(RequestGolden, LambdaInvoke) {

@@ -17,6 +17,7 @@
 #include "aws/aws_error.hpp"
 #include "aws/credentials.hpp"
 #include "aws/environment.hpp"
+#include "aws/http_date.hpp"
 
 namespace csv2ddb::aws::testing {
 namespace {
@@ -306,12 +307,17 @@ void FakeHttpServer::handle(int connection) {
   std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " +
                     std::string(status_text(response.status)) + "\r\n";
   bool has_date = false;
+  bool has_length = false;
   for (const Header& header : response.headers) {
     out += header.name + ": " + header.value + "\r\n";
     has_date = has_date || header_name_equals(header.name, "Date");
+    has_length = has_length || header_name_equals(header.name, "Content-Length");
   }
-  if (!has_date) out += "Date: Wed, 01 May 2024 12:00:00 GMT\r\n";
-  if (request.method != "HEAD" || response.body.empty()) {
+  // The real time, as a server's: a Date far from the signing time makes a 403 look like clock
+  // skew to the caller (clock_skew.hpp).
+  if (!has_date) out += "Date: " + format_http_date(std::chrono::system_clock::now()) + "\r\n";
+  // A HEAD answer may state the length of the body it does not send.
+  if (!has_length) {
     out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   }
   out += "Connection: close\r\n\r\n";
@@ -390,10 +396,11 @@ std::shared_ptr<AwsCaller> make_test_caller(const std::string& service, ErrorDia
   http_options.timeout = options.timeout;
   http_options.connect_timeout = std::chrono::milliseconds(2000);
   auto http = std::make_shared<HttpClient>(http_options);
-  ServiceConfig config{service, options.region, Endpoint{url, true}, dialect, true};
+  ServiceConfig config{service, options.region, Endpoint{url, true}, dialect, true, std::nullopt};
   AwsCallerOptions caller_options;
   caller_options.retry = options.retry;
   caller_options.sleeper = sleeper;
+  caller_options.clock = options.clock;
   return std::make_shared<AwsCaller>(std::move(config),
                                      fixed_credentials(options.access_key, options.secret_key),
                                      http_transport(std::move(http)), caller_options);

@@ -57,7 +57,8 @@ class ChildServer {
 std::string tool_path(const std::string& name);
 // dynalite with instant table creation and deletion; nullptr (and `why`) when it cannot start.
 std::unique_ptr<ChildServer> start_dynalite(std::string* why);
-// s3rver storing into `directory` (checks signatures with the key S3RVER / S3RVER).
+// s3rver storing into `directory`. It knows the access key S3RVER and refuses others, but does
+// not verify SigV4 signatures.
 std::unique_ptr<ChildServer> start_s3rver(const std::string& directory, std::string* why);
 
 // A fresh empty folder under the system's temp folder, removed by the destructor.
@@ -137,6 +138,7 @@ struct TestCallerOptions {
   std::string region = "us-east-1";
   ingest::RetryConfig retry;
   std::chrono::milliseconds timeout{0};
+  std::function<SystemTime()> clock;  // the signing time; default the skew-corrected clock
 };
 class RecordingSleeper final : public ingest::Sleeper {
  public:

@@ -9,12 +9,14 @@ Routes:
   /big?size=N    N bytes of the pattern i % 251, sent in 64 KiB writes with Content-Length.
   /status?code=C answers status C with body "status C".
   /drop          reads the request, then closes the connection without answering.
-  /stall         reads the request, then never answers (until the server stops).
+  /stall...      (any path starting so, e.g. an endpoint URL ending in /stall) reads the
+                 request, then answers nothing for --stall-seconds (default 30), then closes.
   /inflight?n=N  waits until N requests are inside this handler at once (10 s at most), then
                  answers "ok"; 500 when they never were.
   /expect-reject with "Expect: 100-continue": answers 403 at once, never reads the body.
-  /stats         "connections <n>": TCP connections accepted so far.
+  /stats         "connections <n> stalled <m>": TCP connections accepted, /stall requests.
 """
+import argparse
 import hashlib
 import http.server
 import socketserver
@@ -23,8 +25,10 @@ import threading
 import time
 import urllib.parse
 
+STALL_SECONDS = 30.0
 lock = threading.Lock()
 connections = 0
+stalled = 0
 barriers = {}
 
 
@@ -78,6 +82,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def handle_any(self):
+        global stalled
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         route = url.path
@@ -125,9 +130,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif route == "/drop":
             self.read_body(lambda chunk: None)
             self.close_connection = True  # closes the socket without a response
-        elif route == "/stall":
+        elif route.startswith("/stall"):
+            with lock:
+                stalled += 1
             self.read_body(lambda chunk: None)
-            time.sleep(30)
+            time.sleep(STALL_SECONDS)
             self.close_connection = True
         elif route == "/inflight":
             n = int(query.get("n", "2"))
@@ -140,8 +147,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply(500, b"not enough concurrent requests")
         elif route == "/stats":
             with lock:
-                count = connections
-            self.reply(200, f"connections {count}".encode())
+                count, stalls = connections, stalled
+            self.reply(200, f"connections {count} stalled {stalls}".encode())
         else:
             self.reply(404, b"no such route")
 
@@ -158,6 +165,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 def main():
+    global STALL_SECONDS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stall-seconds", type=float, default=STALL_SECONDS)
+    STALL_SECONDS = parser.parse_args().stall_seconds
     server = Server(("127.0.0.1", 0), Handler)
     print(f"PORT {server.server_address[1]}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

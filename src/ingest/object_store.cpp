@@ -1,0 +1,27 @@
+#include "ingest/object_store.hpp"
+
+namespace csv2ddb::ingest {
+
+Result<SuspendedObject> ObjectWriter::suspend() {
+  return make_error("NotSuspendable", "this store cannot hand an unfinished object over");
+}
+
+Result<std::unique_ptr<ObjectWriter>> ObjectStore::resume(const std::string& key,
+                                                          std::string_view content_type,
+                                                          SuspendedObject suspended) {
+  if (!suspended.state.empty()) {
+    return make_error("NotSuspendable", locate(key) + ": this store cannot resume an object");
+  }
+  // Nothing was sent: a new object that starts with the tail.
+  Result<std::unique_ptr<ObjectWriter>> writer = create(key, content_type);
+  if (!writer) return writer.take_error();
+  if (Status written = (*writer)->write(suspended.tail); !written) return written.take_error();
+  return writer;
+}
+
+Status ObjectStore::discard(const std::string& key, const SuspendedObject& suspended) {
+  if (suspended.state.empty()) return {};  // nothing was sent
+  return make_error("NotSuspendable", locate(key) + ": this store cannot discard an object");
+}
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,387 @@
+#include "lambda/object_import.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "aws/dynamodb_table_writer.hpp"
+#include "csv/byte_source.hpp"
+#include "ingest/ingestor.hpp"
+#include "ingest/output_keys.hpp"
+#include "lambda/hand_over_state.hpp"
+#include "lambda/lambda_log.hpp"
+#include "lambda/writer_sizing.hpp"
+
+namespace csv2ddb::lambda {
+namespace {
+
+std::string_view unquoted(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    return etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
+std::string s3_url(const std::string& bucket, const std::string& key) {
+  return "s3://" + bucket + "/" + key;
+}
+
+// Each output with the key it is written under.
+struct OutputSlot {
+  std::optional<ingest::SuspendedOutput> ingest::SuspendedOutputs::*member;
+  std::string key;
+};
+
+std::vector<OutputSlot> output_slots(const ingest::OutputKeys& keys) {
+  return {{&ingest::SuspendedOutputs::json_copy, keys.json_copy},
+          {&ingest::SuspendedOutputs::unprocessed, keys.unprocessed},
+          {&ingest::SuspendedOutputs::rejected, keys.rejected}};
+}
+
+// One invocation's share of a report that includes the invocations before it.
+ingest::Report share_since(const ingest::Report& total, const ingest::ResumePoint& before) {
+  ingest::Report share = total;
+  share.rows_read -= before.rows_read;
+  share.rows_written -= before.rows_written;
+  share.rows_rejected -= before.rows_rejected;
+  share.rows_unprocessed -= before.rows_unprocessed;
+  share.rows_skipped -= before.rows_skipped;
+  share.bytes_read -= std::min(before.byte_offset, share.bytes_read);
+  share.seconds -= before.costs.seconds;
+  share.requests -= before.costs.requests;
+  share.retries -= before.costs.retries;
+  share.throttles -= before.costs.throttles;
+  share.consumed_wcu -= before.costs.consumed_wcu;
+  return share;
+}
+
+void emit_share_metrics(const ingest::Report& share, std::string_view function_name) {
+  ImportMetrics metrics;
+  metrics.rows_written = share.rows_written;
+  metrics.rows_rejected = share.rows_rejected;
+  metrics.rows_unprocessed = share.rows_unprocessed;
+  metrics.bytes_read = share.bytes_read;
+  metrics.retries = share.retries;
+  metrics.duration_ms = static_cast<std::uint64_t>(std::max(0.0, share.seconds) * 1000);
+  emit_metrics(metrics, function_name);
+}
+
+// The object named by an S3 event or a continuation, and what the earlier invocations of its
+// chain left. Owns what one file's run needs.
+class FileRun {
+ public:
+  FileRun(const ObjectImport& object, const ImportContext& context)
+      : object_(object),
+        context_(context),
+        keys_(ingest::output_keys_for(object.key)),
+        store_(context.clients.s3, object.bucket, "", context.options.part_size,
+               context.options.min_part_size) {
+    generation_ = object.continuation ? object.continuation->generation : 0;
+    if (object.continuation) before_ = object.continuation->resume;
+  }
+
+  Result<ObjectOutcome> run();
+
+ private:
+  std::chrono::milliseconds time_remaining() const {
+    return context_.options.time_remaining ? context_.options.time_remaining()
+                                           : context_.request.time_remaining();
+  }
+  Result<std::optional<HandOverState>> read_state();
+  ObjectOutcome skipped(std::string reason) const;
+  // Ends the chain for good: drops the outputs' uploads and the state, logs why.
+  ObjectOutcome stop_chain(const std::string& reason, const ingest::SuspendedOutputs* outputs);
+  void discard(const ingest::SuspendedOutputs& outputs, bool only_created_here);
+  void delete_incoming_state();
+  Result<ObjectOutcome> hand_over(const ingest::Report& report, ingest::HandOver hand_over);
+  ObjectOutcome finished(ingest::Report report);
+
+  const ObjectImport& object_;
+  const ImportContext& context_;
+  ingest::OutputKeys keys_;
+  aws::S3ObjectStore store_;
+  std::uint32_t generation_ = 0;
+  ingest::ResumePoint before_;  // counts and costs of the earlier invocations
+  std::optional<HandOverState> incoming_;
+  std::string object_etag_;
+  csv::Compression compression_ = csv::Compression::kNone;
+};
+
+ObjectOutcome FileRun::skipped(std::string reason) const {
+  ObjectOutcome outcome;
+  outcome.kind = ObjectOutcome::Kind::kSkipped;
+  outcome.bucket = object_.bucket;
+  outcome.key = object_.key;
+  outcome.generation = generation_;
+  outcome.reason = std::move(reason);
+  return outcome;
+}
+
+Result<std::optional<HandOverState>> FileRun::read_state() {
+  const ContinuationEvent& event = *object_.continuation;
+  std::string bytes;
+  aws::GetObjectOptions get;
+  // The state this chain's previous invocation wrote, not one a second attempt of it wrote
+  // since (that attempt started a chain of its own, which goes on instead).
+  get.if_match = event.state_etag;
+  get.reset_sink = [&bytes] {
+    bytes.clear();
+    return true;
+  };
+  auto info = context_.clients.s3->get_object(object_.bucket, event.state_key, get,
+                                              [&bytes](std::string_view piece) {
+                                                bytes.append(piece);
+                                                return Status{};
+                                              });
+  if (!info) {
+    const std::string& code = info.error().code;
+    if (code == "PreconditionFailed" || code == "NoSuchKey" || code == "NotFound") {
+      return std::optional<HandOverState>();
+    }
+    Error error = info.take_error();
+    error.message = "reading the hand-over state " + s3_url(object_.bucket, event.state_key) +
+                    ": " + error.message;
+    return error;
+  }
+  Result<HandOverState> state = decode_hand_over_state(bytes);
+  if (!state) return state.take_error();
+  return std::optional<HandOverState>(std::move(*state));
+}
+
+void FileRun::discard(const ingest::SuspendedOutputs& outputs, bool only_created_here) {
+  for (const OutputSlot& slot : output_slots(keys_)) {
+    const std::optional<ingest::SuspendedOutput>& output = outputs.*slot.member;
+    if (!output || output->object.state.empty()) continue;
+    if (only_created_here && incoming_) {
+      const std::optional<ingest::SuspendedOutput>& inherited = incoming_->outputs.*slot.member;
+      // A resumed upload is never replaced, so one that came in is still the chain's.
+      if (inherited && !inherited->object.state.empty()) continue;
+    }
+    if (Status dropped = store_.discard(slot.key, output->object); !dropped) {
+      log_line(LogLevel::kWarn, "could not abort an output's upload",
+               {{"key", slot.key}, {"error", dropped.error().to_string()}});
+    }
+  }
+}
+
+void FileRun::delete_incoming_state() {
+  if (!object_.continuation) return;
+  const std::string& key = object_.continuation->state_key;
+  if (Status deleted = context_.clients.s3->delete_object(object_.bucket, key); !deleted) {
+    // Harmless but for the bytes: nothing reads a state of an earlier generation again.
+    log_line(LogLevel::kWarn, "could not delete a hand-over state",
+             {{"key", key}, {"error", deleted.error().to_string()}});
+  }
+}
+
+ObjectOutcome FileRun::stop_chain(const std::string& reason,
+                                  const ingest::SuspendedOutputs* outputs) {
+  // Suspended outputs carry the uploads they inherited, so they stand for the incoming ones.
+  if (outputs != nullptr) {
+    discard(*outputs, false);
+  } else if (incoming_) {
+    discard(incoming_->outputs, false);
+  }
+  delete_incoming_state();
+  log_line(LogLevel::kWarn, "stopped importing the file",
+           {{"bucket", object_.bucket},
+            {"key", object_.key},
+            {"generation", std::to_string(generation_)},
+            {"reason", reason}});
+  return skipped(reason);
+}
+
+Result<ObjectOutcome> FileRun::run() {
+  const ImportOptions& options = context_.options;
+  const std::optional<ContinuationEvent>& continuation = object_.continuation;
+  if (generation_ > options.max_generations) {
+    return make_error("TooManyContinuations", "generation " + std::to_string(generation_) +
+                                                  " is past the limit of " +
+                                                  std::to_string(options.max_generations));
+  }
+  if (continuation) {
+    Result<std::optional<HandOverState>> state = read_state();
+    if (!state) return state.take_error();
+    if (!state->has_value()) {
+      // Another attempt of the previous invocation replaced it, or the chain already moved on.
+      log_line(
+          LogLevel::kWarn, "skipped: the hand-over state is gone or was replaced",
+          {{"bucket", object_.bucket}, {"key", object_.key}, {"state", continuation->state_key}});
+      return skipped("hand-over state replaced");
+    }
+    incoming_ = std::move(**state);
+  }
+
+  // A plain object is read from where the previous invocation stopped; a compressed one is
+  // decompressed from its start and the bytes before that point discarded.
+  const bool seek = continuation && continuation->compression == csv::Compression::kNone;
+  Result<std::unique_ptr<aws::S3ObjectSource>> opened =
+      aws::S3ObjectSource::open(context_.clients.s3, object_.bucket, object_.key,
+                                options.read_chunk, seek ? continuation->resume.byte_offset : 0);
+  if (!opened) {
+    const std::string& code = opened.error().code;
+    if (continuation && (code == "NotFound" || code == "NoSuchKey")) {
+      return stop_chain("object deleted", nullptr);
+    }
+    return opened.take_error();
+  }
+  object_etag_ = (*opened)->etag();
+  if (continuation) {
+    // Every GET carries If-Match on this ETag, so a later overwrite stops the run too.
+    if (unquoted(object_etag_) != unquoted(continuation->etag)) {
+      return stop_chain("object changed", nullptr);
+    }
+  } else if (!object_.event_etag.empty() &&
+             unquoted(object_etag_) != unquoted(object_.event_etag)) {
+    log_line(LogLevel::kInfo, "skipped: the object changed since the event (replayed event)",
+             {{"bucket", object_.bucket},
+              {"key", object_.key},
+              {"eventETag", object_.event_etag},
+              {"objectETag", object_etag_}});
+    return skipped("stale event");
+  }
+  std::unique_ptr<csv::ByteSource> source;
+  if (seek) {
+    source = std::move(*opened);
+  } else {
+    Result<std::unique_ptr<csv::ByteSource>> decompressed =
+        csv::open_decompressed(std::move(*opened), &compression_);
+    if (!decompressed) return decompressed.take_error();
+    source = std::move(*decompressed);
+  }
+  if (continuation) compression_ = continuation->compression;
+
+  const ImportConfig& config = context_.config;
+  const auto reserve = std::min(options.hand_over_reserve, time_remaining() / 2);
+  const WriterSize size = size_writer(config.concurrency, config.memory_mb, reserve);
+  ingest::IngestOptions ingest_options;
+  ingest_options.table = config.table;
+  ingest_options.typing = config.typing;
+  ingest_options.reader.dialect.delimiter = config.delimiter;
+  ingest_options.lanes = size.lanes;
+  ingest_options.lane_queue_capacity = size.queue_capacity;
+  ingest_options.retry.max_attempts = config.max_retries + 1;
+  ingest_options.outputs.store = &store_;
+  ingest_options.outputs.json_copy_key = keys_.json_copy;
+  ingest_options.outputs.unprocessed_key = keys_.unprocessed;
+  ingest_options.outputs.rejected_key = keys_.rejected;
+  ingest_options.outputs.report_key = keys_.report;
+  ingest_options.source_name = s3_url(object_.bucket, object_.key);
+  if (context_.clients.lambda) {
+    ingest_options.stop_mode = ingest::StopMode::kHandOver;
+    ingest_options.stop_requested = [this, reserve] { return time_remaining() < reserve; };
+  }
+  if (continuation) {
+    ingest_options.resume = continuation->resume;
+    ingest_options.resume->header = incoming_->header;
+    ingest_options.resume_outputs = incoming_->outputs;
+    ingest_options.source_starts_at_resume = seek;
+  }
+
+  aws::DynamoDbTableWriter writer(context_.clients.dynamodb);
+  ingest::IngestDiagnostics diagnostics;
+  Result<ingest::Report> report =
+      ingest::run_ingest(std::move(source), writer, ingest_options, {}, &diagnostics);
+  if (!report) {
+    // If-Match failed on a range: the object was overwritten while this invocation read it.
+    // Its own event imports the new object; this chain has nothing left to do.
+    if (report.error().code == "PreconditionFailed") return stop_chain("object changed", nullptr);
+    return report.take_error();
+  }
+  if (diagnostics.hand_over) return hand_over(*report, std::move(*diagnostics.hand_over));
+  return finished(std::move(*report));
+}
+
+ObjectOutcome FileRun::finished(ingest::Report report) {
+  delete_incoming_state();
+  ObjectOutcome outcome;
+  outcome.kind = ObjectOutcome::Kind::kImported;
+  outcome.bucket = object_.bucket;
+  outcome.key = object_.key;
+  outcome.generation = generation_;
+  outcome.invocation = share_since(report, before_);
+  outcome.json_copy = s3_url(object_.bucket, keys_.json_copy);
+  if (report.rows_unprocessed > 0) {
+    outcome.unprocessed_file = s3_url(object_.bucket, keys_.unprocessed);
+  }
+  emit_share_metrics(outcome.invocation, context_.config.function_name);
+  log_line(LogLevel::kInfo, "imported",
+           {{"source", report.source},
+            {"generation", std::to_string(generation_)},
+            {"report", report.to_json()}});
+  outcome.report = std::move(report);
+  return outcome;
+}
+
+Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::HandOver hand_over) {
+  const std::uint32_t next = generation_ + 1;
+  if (next > context_.options.max_generations) {
+    stop_chain("too many continuations", &hand_over.outputs);
+    return make_error("TooManyContinuations", s3_url(object_.bucket, object_.key) +
+                                                  " needs more than " +
+                                                  std::to_string(context_.options.max_generations) +
+                                                  " continuations; stopped at line " +
+                                                  std::to_string(hand_over.point.line));
+  }
+  // Until the next invocation is queued, the outputs' uploads started here belong to nobody:
+  // on failure they are dropped (the retry of this invocation starts them again).
+  auto fail = [&](Error error, const std::string& state_key) {
+    discard(hand_over.outputs, true);
+    if (!state_key.empty()) (void)context_.clients.s3->delete_object(object_.bucket, state_key);
+    return error;
+  };
+
+  HandOverState state{hand_over.point.header, std::move(hand_over.outputs)};
+  const std::string state_key = hand_over_state_key(object_.key, next);
+  Result<std::string> state_etag = context_.clients.s3->put_object(
+      object_.bucket, state_key, encode_hand_over_state(state), "application/octet-stream");
+  hand_over.outputs = std::move(state.outputs);
+  if (!state_etag) return fail(state_etag.take_error(), "");
+
+  ContinuationEvent event;
+  event.generation = next;
+  event.bucket = object_.bucket;
+  event.key = object_.key;
+  event.etag = object_.continuation ? object_.continuation->etag : object_etag_;
+  event.compression = compression_;
+  event.resume = hand_over.point;
+  event.resume.header.clear();
+  event.state_key = state_key;
+  event.state_etag = *state_etag;
+  Result<aws::InvokeResult> invoked = context_.clients.lambda->invoke(
+      context_.config.function_name, continuation_payload(event), aws::InvocationType::kEvent);
+  if (!invoked) {
+    Error error = invoked.take_error();
+    error.message = "continuing " + s3_url(object_.bucket, object_.key) +
+                    " in a new invocation of " + context_.config.function_name + ": " +
+                    error.message;
+    return fail(std::move(error), state_key);
+  }
+  // The next invocation owns the chain now; the state this one read is not needed again.
+  delete_incoming_state();
+
+  ObjectOutcome outcome;
+  outcome.kind = ObjectOutcome::Kind::kContinued;
+  outcome.bucket = object_.bucket;
+  outcome.key = object_.key;
+  outcome.generation = generation_;
+  outcome.report = report;
+  outcome.invocation = share_since(report, before_);
+  outcome.resume_offset = hand_over.point.byte_offset;
+  emit_share_metrics(outcome.invocation, context_.config.function_name);
+  log_line(LogLevel::kInfo, "handed over to a new invocation",
+           {{"source", report.source},
+            {"generation", std::to_string(generation_)},
+            {"offset", std::to_string(hand_over.point.byte_offset)},
+            {"line", std::to_string(hand_over.point.line)},
+            {"state", state_key}});
+  return outcome;
+}
+
+}  // namespace
+
+Result<ObjectOutcome> import_object(const ObjectImport& object, const ImportContext& context) {
+  FileRun run(object, context);
+  return run.run();
+}
+
+}  // namespace csv2ddb::lambda
