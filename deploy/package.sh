@@ -45,6 +45,7 @@ fi
 
 if [[ -z $bootstrap ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCSV2DDB_TESTS=OFF \
+    -DCSV2DDB_LOCAL=OFF \
     -DCMAKE_TOOLCHAIN_FILE="$root/deploy/aarch64-linux-gnu.cmake" >/dev/null
   ninja -C "$build" --quiet bootstrap
   bootstrap="$build/bootstrap"

@@ -21,13 +21,13 @@ debian_packages=(
 # The Lambda zip (deploy/package.sh, test deploy.package_arm64): bootstrap cross-compiled for
 # arm64 with Debian's cross toolchain against the :arm64 dev packages (multiarch), run here
 # under qemu-aarch64-static. The zip bundles libc6, libstdc++6 and libgcc-s1 from the :arm64
-# packages (Debian's security updates) rather than the cross toolchain's own copies.
-# libsqlite3-dev:arm64 only because the cross configure sees the whole project (src/local needs
-# SQLite; the zip does not contain it).
+# packages (Debian's security updates) rather than the cross toolchain's own copies. The cross
+# build configures the Lambda layers only (-DCSV2DDB_LOCAL=OFF), so nothing of the local AWS
+# (SQLite, yaml-cpp) is needed for arm64.
 debian_packages+=(
   crossbuild-essential-arm64 qemu-user-static
   libcurl4-openssl-dev:arm64 libssl-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64
-  libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libsqlite3-dev:arm64
+  libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64
 )
 need_update=false
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then

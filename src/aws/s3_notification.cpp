@@ -13,6 +13,7 @@ struct TargetKind {
   std::string_view arn_element;
 };
 constexpr TargetKind kLambda{"LambdaFunctionConfiguration", "LambdaFunctionArn"};
+constexpr TargetKind kLegacyLambda{"CloudFunctionConfiguration", "CloudFunction"};
 constexpr TargetKind kQueue{"QueueConfiguration", "Queue"};
 constexpr TargetKind kTopic{"TopicConfiguration", "Topic"};
 
@@ -95,7 +96,12 @@ Result<NotificationConfiguration> parse_notification_configuration(std::string_v
   }
   out.topics = read_targets(*root, kTopic);
   out.queues = read_targets(*root, kQueue);
+  // S3 answers GetBucketNotificationConfiguration with the element names of its first API,
+  // CloudFunctionConfiguration and CloudFunction, and takes either in a PUT.
   out.lambda_functions = read_targets(*root, kLambda, "CloudFunction");
+  for (NotificationTarget& target : read_targets(*root, kLegacyLambda, "CloudFunction")) {
+    if (!target.arn.empty()) out.lambda_functions.push_back(std::move(target));
+  }
   out.event_bridge = root->child("EventBridgeConfiguration") != nullptr;
   return out;
 }

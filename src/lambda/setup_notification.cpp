@@ -1,6 +1,8 @@
 #include "lambda/setup_notification.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "lambda/custom_resource.hpp"
 #include "lambda/lambda_log.hpp"
@@ -14,6 +16,44 @@ constexpr std::chrono::milliseconds kAnswerReserve{3000};
 constexpr std::string_view kDefaultSuffix = ".csv";
 constexpr std::size_t kMaxIdLength = 255;
 
+// The suffixes to notify on: Suffixes (a list, or one string of comma-separated suffixes),
+// else Suffix, else ".csv". S3's suffix filters are case-sensitive and take one suffix per
+// configuration, so each suffix gets a configuration of its own (they cannot overlap: no key
+// ends with two of them unless one ends with the other, which S3 refuses).
+std::vector<std::string> suffixes_of(const CustomResourceEvent& event) {
+  std::vector<std::string> out;
+  const model::JsonValue* listed = event.properties.find("Suffixes");
+  if (listed != nullptr && listed->is_array()) {
+    for (const model::JsonValue& item : listed->as_array()) {
+      if (item.is_string() && !item.as_string().empty()) out.push_back(item.as_string());
+    }
+  } else if (const std::string text = event.property("Suffixes"); !text.empty()) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const auto comma = text.find(',', start);
+      std::string item = text.substr(start, comma - start);
+      if (!item.empty()) out.push_back(std::move(item));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  } else if (const std::string single = event.property("Suffix"); !single.empty()) {
+    out.push_back(single);
+  }
+  if (out.empty()) out.emplace_back(kDefaultSuffix);
+  return out;
+}
+
+// The first configuration carries the base id, the others base-2, base-3...
+bool is_ours(std::string_view target_id, std::string_view base) {
+  if (target_id == base) return true;
+  if (target_id.size() <= base.size() + 1 || !target_id.starts_with(base) ||
+      target_id[base.size()] != '-') {
+    return false;
+  }
+  const std::string_view number = target_id.substr(base.size() + 1);
+  return std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 aws::NotificationTarget our_target(const std::string& id, const std::string& function_arn,
                                    const std::string& suffix) {
   aws::NotificationTarget target;
@@ -24,11 +64,23 @@ aws::NotificationTarget our_target(const std::string& id, const std::string& fun
   return target;
 }
 
-Status add_to_bucket(aws::S3Client& s3, const std::string& bucket,
-                     const aws::NotificationTarget& target) {
+Status add_to_bucket(aws::S3Client& s3, const std::string& bucket, const std::string& id,
+                     const std::vector<aws::NotificationTarget>& targets) {
   Result<aws::NotificationConfiguration> current = s3.get_bucket_notification_configuration(bucket);
   if (!current) return current.take_error();
-  aws::NotificationConfiguration merged = merge_notification(std::move(*current), target);
+  // Ours are replaced as a set, so an Update with fewer suffixes leaves none behind.
+  const std::size_t found =
+      current->lambda_functions.size() + current->queues.size() + current->topics.size();
+  aws::NotificationConfiguration merged = remove_notification(std::move(*current), id);
+  for (const aws::NotificationTarget& target : targets) {
+    merged = merge_notification(std::move(merged), target);
+  }
+  log_line(LogLevel::kInfo, "merging the bucket's notification configurations",
+           {{"bucket", bucket},
+            {"found", std::to_string(found)},
+            {"ours", std::to_string(targets.size())},
+            {"written", std::to_string(merged.lambda_functions.size() + merged.queues.size() +
+                                       merged.topics.size())}});
   return s3.put_bucket_notification_configuration(bucket, merged);
 }
 
@@ -71,10 +123,13 @@ Result<CustomResourceAnswer> apply(const CustomResourceEvent& event,
   if (bucket.empty() || function_arn.empty()) {
     return make_error("InvalidProperties", "ResourceProperties needs BucketName and LambdaArn");
   }
-  std::string suffix = event.property("Suffix");
-  if (suffix.empty()) suffix = std::string(kDefaultSuffix);
-  if (Status added = add_to_bucket(*clients.s3, bucket, our_target(id, function_arn, suffix));
-      !added) {
+  std::vector<aws::NotificationTarget> targets;
+  for (const std::string& suffix : suffixes_of(event)) {
+    const std::string target_id =
+        targets.empty() ? id : id + "-" + std::to_string(targets.size() + 1);
+    targets.push_back(our_target(target_id, function_arn, suffix));
+  }
+  if (Status added = add_to_bucket(*clients.s3, bucket, id, targets); !added) {
     return added.take_error();
   }
   const std::string old_bucket = event.old_property("BucketName");
@@ -116,9 +171,10 @@ aws::NotificationConfiguration merge_notification(aws::NotificationConfiguration
 aws::NotificationConfiguration remove_notification(aws::NotificationConfiguration configuration,
                                                    std::string_view id) {
   auto& functions = configuration.lambda_functions;
-  functions.erase(std::remove_if(functions.begin(), functions.end(),
-                                 [&](const aws::NotificationTarget& t) { return t.id == id; }),
-                  functions.end());
+  functions.erase(
+      std::remove_if(functions.begin(), functions.end(),
+                     [&](const aws::NotificationTarget& t) { return is_ours(t.id, id); }),
+      functions.end());
   return configuration;
 }
 

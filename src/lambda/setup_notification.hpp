@@ -35,7 +35,8 @@ std::string notification_id(std::string_view stack_id, std::string_view logical_
 // `configuration` with `ours` in place of an entry of the same Id (or appended).
 aws::NotificationConfiguration merge_notification(aws::NotificationConfiguration configuration,
                                                   const aws::NotificationTarget& ours);
-// `configuration` without the Lambda configuration whose Id is `id`.
+// `configuration` without our Lambda configurations: Id `id`, and `id`-2, `id`-3... (one per
+// suffix).
 aws::NotificationConfiguration remove_notification(aws::NotificationConfiguration configuration,
                                                    std::string_view id);
 

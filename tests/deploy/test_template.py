@@ -5,7 +5,7 @@ groups with retention, and least privilege: each policy grants exactly the liste
 exactly the listed resources. The template uses the long-form Fn:: syntax, so a plain YAML
 loader reads it.
 
-  test_template.py --bootstrap build/debug/src/lambda/bootstrap
+  test_template.py --bootstrap build/debug/bootstrap
 
 With --bootstrap, the settings parameters are checked against the function itself: the
 bootstrap starts (no init error) with every allowed value and each end of every range, and
@@ -90,7 +90,7 @@ class TemplateTest(unittest.TestCase):
             source = f.read()
         read = set(re.findall(r'env\.get\("([A-Z0-9_]+)"\)', source)) | \
             set(re.findall(r'integer_variable\(env, "([A-Z0-9_]+)"', source))
-        read.discard("AWS_LAMBDA_FUNCTION_NAME")  # Lambda's own
+        read = {name for name in read if not name.startswith("AWS_LAMBDA_")}  # Lambda's own
         env = self.r["ImportLambdaFunction"]["Properties"]["Environment"]["Variables"]
         self.assertEqual(set(env), read)
 
@@ -179,7 +179,7 @@ class TemplateTest(unittest.TestCase):
                          {"Fn::GetAtt": ["SetupBucketNotificationFunction", "Arn"]})
         self.assertEqual(p["BucketName"], {"Ref": "ImportBucket"})
         self.assertEqual(p["LambdaArn"], {"Fn::GetAtt": ["ImportLambdaFunction", "Arn"]})
-        self.assertEqual(p["Suffix"], ".csv")
+        self.assertEqual(p["Suffixes"], [".csv", ".CSV", ".csv.gz", ".csv.zst"])
         # CloudFormation gives up after ServiceTimeout instead of its hour; the function must
         # be able to finish (and answer) well within it.
         function_timeout = self.r["SetupBucketNotificationFunction"]["Properties"]["Timeout"]
@@ -219,7 +219,8 @@ class TemplateTest(unittest.TestCase):
             "s3:GetObject": [dump({"Fn::Sub": "${ImportBucket.Arn}/*"})],
             "s3:PutObject": outputs,
             "s3:DeleteObject": sorted(dump({"Fn::Sub": "${ImportBucket.Arn}/" + p + "/*"})
-                                      for p in ("unprocessed", "rejected")),
+                                      for p in ("unprocessed", "rejected",
+                                                "reports/.continuation")),
             "s3:AbortMultipartUpload": outputs,
             "lambda:InvokeFunction": [dump({"Fn::Sub": (
                 "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:"

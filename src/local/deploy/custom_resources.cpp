@@ -2,7 +2,9 @@
 // ServiceToken function with a real custom resource event, whose ResponseURL is a presigned
 // S3 PUT URL into the local AWS's own bucket for answers; the deploy then waits for the answer
 // object, at most the resource's ServiceTimeout (CloudFormation's default is an hour).
+#include <algorithm>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "aws/sigv4.hpp"
@@ -17,6 +19,8 @@ using model::JsonValue;
 constexpr const char* kResponseBucket = "csv2ddb-cloudformation-responses";
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 constexpr int kDefaultServiceTimeoutSeconds = 3600;
+// After the function has returned, how long its answer may take to show up.
+constexpr auto kAnswerGrace = std::chrono::seconds(2);
 
 // CloudFormation hands custom resources every scalar as a string.
 JsonValue stringified(const JsonValue& value) {
@@ -91,9 +95,16 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
   event.set("LogicalResourceId", JsonValue::string(logical_id));
   event.set("ResourceType", JsonValue::string(context.resource_type));
   event.set("ResourceProperties", stringified(properties));
-  function->invoke_async(model::to_json(event), "");
+  // The deploy stops waiting early when the function has failed for good without answering.
+  auto gave_up = std::make_shared<std::promise<std::string>>();
+  std::future<std::string> failure = gave_up->get_future();
+  function->invoke_async(model::to_json(event), "",
+                         [gave_up](const lambda::InvocationResult& result) {
+                           gave_up->set_value(result.function_error ? result.payload : "");
+                         });
 
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  bool returned = false;
   while (true) {
     std::string answer;
     auto got =
@@ -125,6 +136,25 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
     }
     if (got.error().code != "NoSuchKey" && got.error().code != "NotFound") {
       return make_error(got.error().code, logical_id + ": " + got.error().message);
+    }
+    if (failure.valid() && failure.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      const std::string error = failure.get();
+      if (!error.empty()) {
+        return make_error("CustomResourceFailed",
+                          logical_id +
+                              ": the function failed without answering CloudFormation "
+                              "(" +
+                              error + "); see " + function->log_path());
+      }
+      // It ended well: its answer is in S3 or never will be.
+      give_up = std::min(give_up, std::chrono::steady_clock::now() + kAnswerGrace);
+      returned = true;
+    }
+    if (std::chrono::steady_clock::now() >= give_up && returned) {
+      return make_error("CustomResourceFailed", logical_id +
+                                                    ": the function returned without answering its "
+                                                    "ResponseURL (see " +
+                                                    function->log_path() + ")");
     }
     if (std::chrono::steady_clock::now() >= give_up) {
       return make_error("CustomResourceTimeout",

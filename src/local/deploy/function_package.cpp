@@ -52,7 +52,7 @@ Result<FunctionPackage> from_zip(const std::string& zip, const std::string& data
   if (!fs::is_regular_file(zip, ec)) {
     return make_error("InvalidCode", "the function package " + zip + " does not exist");
   }
-  const fs::path root = fs::path(data_dir) / "lambda" / "code" / function_name;
+  const fs::path root = fs::absolute(fs::path(data_dir) / "lambda" / "code" / function_name);
   fs::remove_all(root, ec);
   fs::create_directories(root, ec);
   if (!run({"unzip", "-q", "-o", zip, "-d", root.string()})) {
@@ -79,16 +79,19 @@ Result<FunctionPackage> from_zip(const std::string& zip, const std::string& data
     package.command = {bootstrap.string()};
     return package;
   }
-  // Foreign: run what the bootstrap script would run, under qemu-user.
-  for (const char* loader : {"ld-linux-aarch64.so.1", "ld-linux-x86-64.so.2"}) {
-    const fs::path bundled = root / "lib" / loader;
-    if (fs::exists(bundled, ec) && direct_arch.empty()) {
-      package.command = {qemu_for(binary_arch), bundled.string(), "--library-path",
-                         (root / "lib").string(), (root / "bin" / "bootstrap").string()};
-      return package;
-    }
+  const std::string emulator = "/usr/bin/" + qemu_for(binary_arch);
+  if (access(emulator.c_str(), X_OK) != 0) {
+    return make_error("InvalidCode", zip + " is built for " + binary_arch +
+                                         "; running it here needs " + emulator +
+                                         " (Debian's qemu-user-static)");
   }
-  package.command = {qemu_for(binary_arch), bootstrap.string()};
+  if (direct_arch.empty()) {
+    // The package's script: it runs its own loader through the emulator.
+    package.command = {bootstrap.string()};
+    package.environment = {{"CSV2DDB_EMULATOR", emulator}};
+  } else {
+    package.command = {emulator, bootstrap.string()};
+  }
   return package;
 }
 

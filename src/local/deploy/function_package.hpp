@@ -1,12 +1,14 @@
 // How a function's code runs on this machine: the native `bootstrap` built beside csv2ddb,
-// or a packaged zip (deploy/package.sh) unpacked into the data folder. A zip built for another
-// architecture (the arm64 package on an x86_64 machine) runs under qemu-user: through the
-// loader it bundles when it has one (lib/ld-linux-*.so.1 --library-path lib bin/bootstrap, as
-// its own bootstrap script would), else as a static executable.
+// or a packaged zip (deploy/package.sh) unpacked into the data folder and started by its own
+// `bootstrap` entry point, as Lambda starts it. A zip built for another architecture (the
+// arm64 package on an x86_64 machine) runs under qemu-user: the package's script execs its
+// bundled loader through CSV2DDB_EMULATOR (deploy/README.md); a static bootstrap runs under
+// qemu directly.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -16,6 +18,8 @@ namespace csv2ddb::local::deploy {
 
 struct FunctionPackage {
   std::vector<std::string> command;
+  // Variables the machine needs to run it (CSV2DDB_EMULATOR), not the function's own.
+  std::vector<std::pair<std::string, std::string>> environment;
   std::string task_root;
   std::uint64_t code_size = 0;
 };

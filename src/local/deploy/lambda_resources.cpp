@@ -139,6 +139,7 @@ Result<DeployedResource> deploy_function(DeployContext& context, const std::stri
   if (!package)
     return make_error(package.error().code, logical_id + ": " + package.error().message);
   config.command = package->command;
+  config.host_environment = package->environment;
   config.task_root = package->task_root;
   config.code_size = package->code_size;
   config.credentials = issue_session(context, *role, config.name);

@@ -24,6 +24,7 @@ struct FunctionConfig {
   std::vector<std::pair<std::string, std::string>> variables;  // Environment.Variables
   // How this machine starts the function's bootstrap (argv), and its LAMBDA_TASK_ROOT.
   std::vector<std::string> command;
+  std::vector<std::pair<std::string, std::string>> host_environment;  // e.g. CSV2DDB_EMULATOR
   std::string task_root;
   std::uint64_t code_size = 0;
   aws::Credentials credentials;  // a session of the execution role

@@ -127,12 +127,18 @@ InvocationResult FunctionExecutor::invoke(std::string payload, std::string trace
   return answer.get();
 }
 
-std::string FunctionExecutor::invoke_async(std::string payload, std::string trace_id) {
+std::string FunctionExecutor::invoke_async(std::string payload, std::string trace_id,
+                                           std::function<void(const InvocationResult&)> on_final) {
   auto invocation = std::make_shared<Invocation>();
   invocation->request_id = new_uuid();
   invocation->payload = std::move(payload);
   invocation->trace_id = std::move(trace_id);
   invocation->async = true;
+  if (on_final) {
+    invocation->answer = [on_final = std::move(on_final)](InvocationResult result) {
+      on_final(result);
+    };
+  }
   std::lock_guard lock(mutex_);
   if (!stopping_) enqueue_locked(invocation);
   return invocation->request_id;
@@ -222,6 +228,7 @@ std::vector<std::pair<std::string, std::string>> FunctionExecutor::process_envir
     for (std::size_t i = 0; i < reserved; ++i) taken = taken || env[i].first == name;
     if (!taken) env.emplace_back(name, value);
   }
+  for (const auto& variable : config_.host_environment) env.push_back(variable);
   for (const auto& variable : settings_.passthrough_environment) env.push_back(variable);
   return env;
 }

@@ -63,8 +63,10 @@ class FunctionExecutor : private RuntimeApiBackend {
 
   // RequestResponse: blocks until the function answers, fails or times out.
   InvocationResult invoke(std::string payload, std::string trace_id, std::string client_context);
-  // Event: queued; returns the request id at once.
-  std::string invoke_async(std::string payload, std::string trace_id);
+  // Event: queued; returns the request id at once. `on_final`, when given, is called once the
+  // invocation has succeeded or failed its last attempt (CloudFormation's deployer waits on it).
+  std::string invoke_async(std::string payload, std::string trace_id,
+                           std::function<void(const InvocationResult&)> on_final = {});
   // True once nothing is queued, waiting for a retry or running (false after `timeout`).
   bool wait_idle(std::chrono::milliseconds timeout);
   // Stops every environment (SIGTERM, then SIGKILL after a grace period); queued invocations

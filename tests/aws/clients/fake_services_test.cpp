@@ -221,6 +221,24 @@ TEST(S3FakeServer, ParsesTheLegacyCloudFunctionElement) {
   ASSERT_EQ(parsed->lambda_functions.size(), 1u);
   EXPECT_EQ(parsed->lambda_functions[0].arn, "arn:f");
   EXPECT_EQ(parse_notification_configuration("<Other/>").error().code, "MalformedXML");
+  // What S3 (and csv2ddb local) answer a GetBucketNotificationConfiguration with: the first
+  // API's element names. Missing them once made the notification custom resource drop every
+  // configuration it should have kept.
+  auto answered = parse_notification_configuration(
+      "<NotificationConfiguration><CloudFunctionConfiguration><Id>a</Id>"
+      "<CloudFunction>arn:a</CloudFunction><Event>s3:ObjectCreated:*</Event><Filter><S3Key>"
+      "<FilterRule><Name>suffix</Name><Value>.csv</Value></FilterRule></S3Key></Filter>"
+      "</CloudFunctionConfiguration><CloudFunctionConfiguration><Id>b</Id>"
+      "<CloudFunction>arn:b</CloudFunction><Event>s3:ObjectRemoved:*</Event>"
+      "</CloudFunctionConfiguration></NotificationConfiguration>");
+  ASSERT_TRUE(answered);
+  ASSERT_EQ(answered->lambda_functions.size(), 2u);
+  EXPECT_EQ(answered->lambda_functions[0].id, "a");
+  EXPECT_EQ(answered->lambda_functions[0].arn, "arn:a");
+  EXPECT_EQ(answered->lambda_functions[0].events, std::vector<std::string>{"s3:ObjectCreated:*"});
+  ASSERT_EQ(answered->lambda_functions[0].filter_rules.size(), 1u);
+  EXPECT_EQ(answered->lambda_functions[0].filter_rules[0].value, ".csv");
+  EXPECT_EQ(answered->lambda_functions[1].arn, "arn:b");
 }
 
 TEST(LambdaFakeServer, InvokeEventAndRequestResponse) {
