@@ -1,5 +1,6 @@
 #include "ingest/ingestor.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "csv/header_row.hpp"
@@ -143,6 +144,8 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   context.unprocessed = sinks.unprocessed ? &*sinks.unprocessed : nullptr;
   context.rejected = sinks.rejected ? &*sinks.rejected : nullptr;
   context.pacer = pacer ? &*pacer : nullptr;
+  context.max_given_up_keys = std::max<std::size_t>(
+      options.max_given_up_keys / (options.lanes == 0 ? 1 : options.lanes), 1024);
   std::vector<std::unique_ptr<WriterLane>> lanes;
   const std::size_t lane_count = options.lanes == 0 ? 1 : options.lanes;
   if (!options.dry_run) {
