@@ -74,7 +74,7 @@ void append_timestamp(std::string& out, std::int64_t epoch_seconds) {
 }
 
 constexpr std::int64_t kCreatedFrom = 1704067200;  // 2024-01-01T00:00:00Z
-constexpr std::int64_t kCreatedSpan = 2 * 365 * 86400;
+constexpr std::int64_t kCreatedSpan = std::int64_t{2} * 365 * 86400;
 constexpr std::int64_t kDay = 86400;
 constexpr std::uint64_t kAccountNumbers = kMaxSampleAccounts;  // 10000000..99999999
 constexpr std::uint64_t kOfferIds = kMaxSampleRows;            // 100000000000..999999999999

@@ -31,10 +31,10 @@ Result<char> parse_delimiter(std::string_view text);
 
 struct ReaderOptions {
   Dialect dialect;
-  std::size_t buffer_size = 256 * 1024;  // bytes read from the source at a time
+  std::size_t buffer_size = std::size_t{256} * 1024;  // bytes read from the source at a time
   // A record's raw bytes (quotes included, terminator excluded) may not exceed this; a longer
   // one is returned as kRecordTooLarge and skipped without being held in memory.
-  std::size_t max_record_bytes = 4 * 1024 * 1024;
+  std::size_t max_record_bytes = std::size_t{4} * 1024 * 1024;
   bool strip_bom = true;  // drop a leading UTF-8 BOM (EF BB BF)
 };
 
