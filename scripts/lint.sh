@@ -2,8 +2,8 @@
 # clang-tidy over the project's sources with .clang-tidy.
 # Usage: scripts/lint.sh [-p BUILD_DIR] [FILE|FOLDER...]
 #   (default: every .cpp under src/, with the release build's compile database)
-# The whole tree takes ~8 minutes on a 2-core machine; the test suite runs only the engine
-# layers (ctest -L lint: src/csv, src/model, src/ingest, with the debug build's database).
+# The whole tree takes 6-8 minutes on the shared 2-core machine; the test suite runs only the
+# engine layers (ctest -L lint: src/csv, src/model, src/ingest, with the debug build's database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=""

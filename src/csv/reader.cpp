@@ -189,8 +189,8 @@ Result<bool> CsvReader::State::next(Record& record) {
   const char quote = options.dialect.quote;
   const std::uint64_t delimiter_pattern = kOnes * static_cast<unsigned char>(delimiter);
   const std::uint64_t quote_pattern = kOnes * static_cast<unsigned char>(quote);
-  std::uint64_t content_end = 0;  // offset of the record terminator (or end of input)
-  std::uint64_t quote_line = 0;   // line where the currently open quoted field began
+  std::uint64_t content_end = 0;   // offset of the record terminator (or end of input)
+  std::uint64_t quote_line = 0;    // line where the currently open quoted field began
   std::uint64_t quote_offset = 0;  // offset of that field's opening quote
   // For the too-large message: the line of a quoted field that runs across the size limit, the
   // usual cause being a stray quote that turns the rest of the file into one field. 0: none.
@@ -361,8 +361,8 @@ Result<bool> CsvReader::State::next(Record& record) {
     record.error_message = "record exceeds " + std::to_string(max_bytes) + " bytes";
     if (limit_quote_line != 0) {
       record.error_message += ": a quoted field opened on line " +
-                              std::to_string(limit_quote_line) +
-                              " runs past the limit (a stray '" + std::string(1, quote) +
+                              std::to_string(limit_quote_line) + " runs past the limit (a stray '" +
+                              std::string(1, quote) +
                               "' there turns the lines after it into one field)";
     }
     return true;
