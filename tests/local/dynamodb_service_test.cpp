@@ -134,6 +134,49 @@ TEST_F(DynamoDbServiceTest, BatchWriteValidation) {
       "Item size has exceeded the maximum allowed size");
 }
 
+// 25 write requests and 100 keys are limits of the whole call, not of each table in it.
+TEST_F(DynamoDbServiceTest, BatchLimitsCountEveryTable) {
+  ok("CreateTable",
+     R"({"TableName":"second","BillingMode":"PAY_PER_REQUEST",
+         "KeySchema":[{"AttributeName":"a","KeyType":"HASH"}],
+         "AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"}]})");
+  auto writes = [](int offers, int second) {
+    std::string body = R"({"RequestItems":{"offers":[)";
+    for (int i = 0; i < offers; ++i) {
+      body += (i ? "," : "") + std::string(R"({"PutRequest":{"Item":{"a":{"S":"x"},"o":{"N":")") +
+              std::to_string(i) + R"("}}}})";
+    }
+    body += R"(],"second":[)";
+    for (int i = 0; i < second; ++i) {
+      body += (i ? "," : "") + std::string(R"({"PutRequest":{"Item":{"a":{"S":"k)") +
+              std::to_string(i) + R"("}}}})";
+    }
+    return body + "]}}";
+  };
+  const Error too_many = fails("BatchWriteItem", writes(13, 13));
+  EXPECT_EQ(too_many.code, "ValidationException");
+  EXPECT_EQ(too_many.message, "Too many items requested for the BatchWriteItem call");
+  EXPECT_EQ(fails("Scan", R"({"TableName":"second","Limit":0})").code, "ValidationException");
+  EXPECT_EQ(ok("Scan", R"({"TableName":"second","Select":"COUNT"})"),
+            R"({"Count":0,"ScannedCount":0})");  // nothing of the refused call was written
+  ok("BatchWriteItem", writes(12, 13));
+  auto gets = [](int offers, int second) {
+    std::string body = R"({"RequestItems":{"offers":{"Keys":[)";
+    for (int i = 0; i < offers; ++i) {
+      body += (i ? "," : "") + std::string(R"({"a":{"S":"x"},"o":{"N":")") + std::to_string(i) +
+              R"("}})";
+    }
+    body += R"(]},"second":{"Keys":[)";
+    for (int i = 0; i < second; ++i) {
+      body += (i ? "," : "") + std::string(R"({"a":{"S":"k)") + std::to_string(i) + R"("}})";
+    }
+    return body + "]}}}";
+  };
+  EXPECT_EQ(fails("BatchGetItem", gets(51, 50)).message,
+            "Too many items requested for the BatchGetItem call");
+  ok("BatchGetItem", gets(50, 50));
+}
+
 TEST_F(DynamoDbServiceTest, WriteCapacityIsOneUnitPerStartedKilobyteOfTheLargerItem) {
   const std::string kb(1100, 'x');  // 1100 bytes of value: two units
   EXPECT_EQ(

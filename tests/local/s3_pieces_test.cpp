@@ -184,6 +184,22 @@ TEST(S3Notifications, MatchesEventNamesAndRawKeys) {
   EXPECT_TRUE(matching_targets(config, "s3:ObjectRemoved:Delete", "in/a.csv").empty());
 }
 
+// S3 validates a rule's name in any case, and matches it the same way: "PREFIX" is a prefix
+// rule (it was once taken for a suffix, since only "prefix" and "Prefix" were recognized).
+TEST(S3Notifications, RuleNamesMatchInAnyCase) {
+  for (const char* prefix : {"prefix", "Prefix", "PREFIX", "pReFiX"}) {
+    for (const char* suffix : {"suffix", "Suffix", "SUFFIX"}) {
+      aws::NotificationConfiguration config;
+      config.queues = {target("csv", {"s3:ObjectCreated:*"}, {{prefix, "in/"}, {suffix, ".csv"}})};
+      ASSERT_TRUE(validate_notification(config).ok()) << prefix << " " << suffix;
+      EXPECT_EQ(matching_targets(config, "s3:ObjectCreated:Put", "in/a.csv").size(), 1U)
+          << prefix << " " << suffix;
+      EXPECT_TRUE(matching_targets(config, "s3:ObjectCreated:Put", "x/in/a.csv").empty()) << prefix;
+      EXPECT_TRUE(matching_targets(config, "s3:ObjectCreated:Put", "in/a.json").empty()) << suffix;
+    }
+  }
+}
+
 TEST(S3Notifications, DocumentRoundTripsInBotocoresSpelling) {
   const std::string documented =
       "<NotificationConfiguration><LambdaFunctionConfiguration><Id>i</Id>"
@@ -230,6 +246,27 @@ TEST(S3EventRecords, ExactJson) {
       R"("configurationId":"csv","bucket":{"name":"uploads","ownerIdentity":{"principalId":"AWS:test"},)"
       R"("arn":"arn:aws:s3:::uploads"},"object":{"key":"a+b.csv","size":12,)"
       R"("eTag":"0123456789abcdef0123456789abcdef","sequencer":"0000018BCFE5683B00"}}}]})");
+}
+
+// AWS's ObjectRemoved records have no size and no eTag: the object is gone.
+TEST(S3EventRecords, RemovedRecordsCarryNeitherSizeNorEtag) {
+  EventContext context;
+  context.region = "us-east-1";
+  context.bucket = "uploads";
+  context.event_name = "ObjectRemoved:Delete";
+  context.configuration_id = "gone";
+  context.principal_id = "AWS:test";
+  context.request_id = "REQ";
+  context.event_time_ms = 1700000000123;
+  context.sequencer = "0000018BCFE5683B01";
+  ObjectInfo removed;
+  removed.key = "a b.csv";
+  const std::string json = event_record_json(context, removed);
+  EXPECT_NE(json.find(R"("object":{"key":"a+b.csv","sequencer":"0000018BCFE5683B01"}}}]})"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(json.find("size"), std::string::npos);
+  EXPECT_EQ(json.find("eTag"), std::string::npos);
 }
 
 TEST(S3Digests, Md5AndCrc32KnownValues) {

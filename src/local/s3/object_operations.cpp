@@ -164,7 +164,8 @@ Result<HttpResponse> copy_object(S3Context& ctx, S3Request& request) {
   }
   auto staged = ctx.store.stage_copy(*original);
   if (!staged) return staged.take_error();
-  auto object = ctx.store.put(request.bucket, request.key, std::move(*staged), original->etag,
+  const std::string etag = "\"" + staged->md5_hex + "\"";
+  auto object = ctx.store.put(request.bucket, request.key, std::move(*staged), etag,
                               replace ? stored_headers_of(request.http) : original->headers);
   if (!object) return object.take_error();
   ctx.events.publish(ctx.store, request.bucket, "s3:ObjectCreated:Copy", *object,

@@ -62,6 +62,9 @@ HttpResponse S3Service::error_response(const HttpRequest& request, const Error& 
   if (wire.code == "RequestEntityTooLarge") {
     wire = make_error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
   }
+  // The storage layer (sqlite_db) is shared with DynamoDB and speaks DynamoDB's code for a
+  // failure of ours; S3's is InternalError.
+  if (wire.code == "InternalServerError") wire.code = "InternalError";
   const std::string request_id = new_request_id();
   HttpResponse response;
   response.status = s3_error_status(wire.code);
