@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace csv2ddb::local::dynamodb {
 namespace {
@@ -215,6 +218,121 @@ TEST_F(DynamoDbServiceTest, ScanPagesWithLastEvaluatedKey) {
                    "ExpressionAttributeValues":{":a":{"S":"x"},":o":{"N":"10"}},"ScanIndexForward":false,
                    "Select":"COUNT"})"),
             R"({"Count":2,"ScannedCount":2})");
+}
+
+// ItemCount and TableSizeBytes are counters kept with every write (never a scan of the table):
+// exact through new items, overwrites of another size, deletes of present and absent keys,
+// batches, and a restart. The sizes are DynamoDB's item sizes: names plus values.
+TEST_F(DynamoDbServiceTest, DescribeTableCountersFollowEveryWrite) {
+  auto counters = [this] {
+    const std::string described = ok("DescribeTable", R"({"TableName":"offers"})");
+    auto grab = [&](const std::string& name) {
+      const auto at = described.find("\"" + name + "\":");
+      if (at == std::string::npos) return std::string("missing");
+      const auto start = at + name.size() + 3;
+      return described.substr(start, described.find_first_of(",}", start) - start);
+    };
+    return grab("ItemCount") + "/" + grab("TableSizeBytes");
+  };
+  EXPECT_EQ(counters(), "0/0");
+  ok("PutItem", R"({"TableName":"offers","Item":{"a":{"S":"x"},"o":{"N":"1"}}})");  // 1+1 + 1+2
+  EXPECT_EQ(counters(), "1/5");
+  ok("PutItem", R"({"TableName":"offers","Item":{"a":{"S":"x"},"o":{"N":"1"},"v":{"S":"abc"}}})");
+  EXPECT_EQ(counters(), "1/9");  // the same key, 4 bytes more
+  ok("BatchWriteItem", R"({"RequestItems":{"offers":[
+       {"PutRequest":{"Item":{"a":{"S":"y"},"o":{"N":"1"}}}},
+       {"PutRequest":{"Item":{"a":{"S":"y"},"o":{"N":"2"}}}},
+       {"DeleteRequest":{"Key":{"a":{"S":"x"},"o":{"N":"1"}}}},
+       {"DeleteRequest":{"Key":{"a":{"S":"z"},"o":{"N":"1"}}}}]}})");
+  EXPECT_EQ(counters(), "2/10");
+  ok("DeleteItem", R"({"TableName":"offers","Key":{"a":{"S":"y"},"o":{"N":"2"}}})");
+  ok("DeleteItem", R"({"TableName":"offers","Key":{"a":{"S":"y"},"o":{"N":"2"}}})");  // absent
+  EXPECT_EQ(counters(), "1/5");
+  service_.reset();
+  store_.reset();
+  auto reopened = TableStore::open(dir_.string());
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(*reopened);
+  service_ = std::make_unique<DynamoDbService>(*store_, faults_);
+  EXPECT_EQ(counters(), "1/5");
+  const std::string deleted = ok("DeleteTable", R"({"TableName":"offers"})");
+  EXPECT_NE(deleted.find("\"ItemCount\":1"), std::string::npos) << deleted;
+  EXPECT_NE(deleted.find("\"TableSizeBytes\":5"), std::string::npos) << deleted;
+}
+
+// DeleteTable removes every item of a table, however many: it never runs on the reactor
+// thread (which serves every other connection), and is done in chunks so that writers
+// waiting there wait for one chunk at most. The other operations, bounded, run inline.
+TEST_F(DynamoDbServiceTest, OnlyBoundedOperationsRunOnTheReactor) {
+  auto policy = [this](const std::string& operation) {
+    HttpRequest head;
+    head.method = "POST";
+    head.headers = {{"X-Amz-Target", "DynamoDB_20120810." + operation}};
+    return service_->body_policy(head).run_inline;
+  };
+  EXPECT_FALSE(policy("DeleteTable"));
+  for (const char* operation : {"BatchWriteItem", "PutItem", "GetItem", "Query", "Scan",
+                                "DescribeTable", "CreateTable", "ListTables"}) {
+    EXPECT_TRUE(policy(operation)) << operation;
+  }
+  // 5000 items go in several chunks; the table is gone and a new one of the same name is empty.
+  for (int batch = 0; batch < 200; ++batch) {
+    std::string body = R"({"RequestItems":{"offers":[)";
+    for (int i = 0; i < 25; ++i) {
+      body += (i ? "," : "") + std::string(R"({"PutRequest":{"Item":{"a":{"S":"b)") +
+              std::to_string(batch) + R"("},"o":{"N":")" + std::to_string(i) + R"("}}}})";
+    }
+    ok("BatchWriteItem", body + "]}}");
+  }
+  const std::string deleted = ok("DeleteTable", R"({"TableName":"offers"})");
+  EXPECT_NE(deleted.find("\"ItemCount\":5000"), std::string::npos) << deleted;
+  ok("CreateTable",
+     R"({"TableName":"offers","BillingMode":"PAY_PER_REQUEST",
+         "KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"o","KeyType":"RANGE"}],
+         "AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"o","AttributeType":"N"}]})");
+  EXPECT_EQ(ok("Scan", R"({"TableName":"offers","Select":"COUNT"})"),
+            R"({"Count":0,"ScannedCount":0})");
+}
+
+// ReturnValues ALL_OLD is read inside the write's own transaction. Many threads put to one key
+// at once, each a value of its own: every put must see a different old value, and the old
+// values plus the final one are exactly the values written (a chain, nothing seen twice).
+TEST_F(DynamoDbServiceTest, AllOldIsTheItemThisPutReplaced) {
+  constexpr int kThreads = 8;
+  constexpr int kPuts = 60;
+  std::vector<std::vector<std::string>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t, &seen] {
+      for (int i = 0; i < kPuts; ++i) {
+        const std::string value = std::to_string(t * 1000 + i);
+        auto result = service_->call(
+            "PutItem", R"({"TableName":"offers","ReturnValues":"ALL_OLD","Item":{"a":{"S":"k"},)"
+                       R"("o":{"N":"1"},"v":{"S":")" +
+                           value + R"("}}})");
+        if (!result) {
+          seen[t].push_back("error " + result.error().message);
+          continue;
+        }
+        const auto at = result->find(R"("v":{"S":")");
+        seen[t].push_back(at == std::string::npos ? "none"
+                                                  : result->substr(at + 10, result->find('"', at + 10) - at - 10));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::multiset<std::string> olds;
+  for (const auto& values : seen) olds.insert(values.begin(), values.end());
+  const std::string final_item =
+      ok("GetItem", R"({"TableName":"offers","Key":{"a":{"S":"k"},"o":{"N":"1"}}})");
+  const auto at = final_item.find(R"("v":{"S":")");
+  ASSERT_NE(at, std::string::npos);
+  olds.insert(final_item.substr(at + 10, final_item.find('"', at + 10) - at - 10));
+  std::multiset<std::string> expected{"none"};
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPuts; ++i) expected.insert(std::to_string(t * 1000 + i));
+  }
+  EXPECT_EQ(olds, expected);
 }
 
 }  // namespace

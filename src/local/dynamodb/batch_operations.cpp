@@ -207,10 +207,10 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
         to_write.push_back(std::move(writes.writes[i]));
       }
     }
-    std::vector<std::uint32_t> old_sizes;
+    WriteResults results;
     if (!to_write.empty()) {
       if (Status s =
-              context.store.write(writes.table.id, to_write, mode == "NONE" ? nullptr : &old_sizes);
+              context.store.write(writes.table.id, to_write, mode == "NONE" ? nullptr : &results);
           !s) {
         return s.take_error();
       }
@@ -223,7 +223,7 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
     if (mode != "NONE") {
       std::uint64_t units = 0;
       for (std::size_t i = 0; i < to_write.size(); ++i) {
-        units += write_units(to_write[i].size, old_sizes[i]);
+        units += write_units(to_write[i].size, results.old_sizes[i]);
       }
       if (!capacities.empty()) capacities += ',';
       capacities += consumed_capacity_json(mode, writes.table.name, static_cast<double>(units));

@@ -4,6 +4,19 @@
 
 namespace csv2ddb::local::dynamodb {
 
+SqliteStatement::~SqliteStatement() {
+  if (stmt_ != nullptr) reset();
+}
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_ != nullptr) reset();
+    stmt_ = other.stmt_;
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
 SqliteStatement& SqliteStatement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
@@ -93,6 +106,10 @@ Status SqliteConnection::exec(const char* sql) {
     return make_error("InternalServerError", "storage error: " + text);
   }
   return {};
+}
+
+std::int64_t SqliteConnection::changes() const {
+  return sqlite3_changes64(db_);
 }
 
 Result<SqliteStatement> SqliteConnection::prepare(const std::string& sql) {

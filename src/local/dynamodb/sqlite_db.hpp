@@ -1,5 +1,5 @@
 // A thin RAII layer over SQLite: one connection with its prepared statements cached by SQL
-// text, and a statement handle that binds and steps. Errors become Error{"InternalServerError"}
+// text, and a statement handle that binds and steps and resets when it goes out of scope. Errors become Error{"InternalServerError"}
 // with SQLite's message (the DynamoDB service answers them as HTTP 500).
 #pragma once
 
@@ -16,9 +16,19 @@ struct sqlite3_stmt;
 
 namespace csv2ddb::local::dynamodb {
 
+// A use of a cached prepared statement. It resets the statement when it goes out of scope, so
+// a query that stopped after its first row (or on an error) does not keep its read
+// transaction open: an open reader pins the WAL, which then grows without bound because no
+// checkpoint can get past it. Move-only: one owner per use.
 class SqliteStatement {
  public:
   explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~SqliteStatement();
+  SqliteStatement(SqliteStatement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
   // Resets and clears bindings; call before binding a new set.
   SqliteStatement& reset();
   SqliteStatement& bind(int index, std::int64_t value);
@@ -44,6 +54,8 @@ class SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   Status exec(const char* sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  std::int64_t changes() const;
   // A cached prepared statement, reset and ready to bind.
   Result<SqliteStatement> prepare(const std::string& sql);
   Error error(std::string_view what) const;
