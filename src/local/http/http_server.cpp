@@ -193,6 +193,13 @@ class HttpServer::Impl {
     if (found == connections_.end()) return;
     Connection& conn = *found->second;
     if (conn.closed) return;
+    if (conn.phase == Phase::kWorking) {
+      // Watched for nothing while a worker has the request, but epoll reports a reset or hang-up
+      // regardless, and level-triggered it would report it on every loop: the client is gone,
+      // so is the connection (the worker's answer is dropped when it comes).
+      if (event.events & (EPOLLHUP | EPOLLERR)) close_connection(conn.id);
+      return;
+    }
     if (conn.phase == Phase::kReading && (event.events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
       on_readable(conn);
     } else if (conn.phase == Phase::kWriting && (event.events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
@@ -330,13 +337,25 @@ class HttpServer::Impl {
     return true;
   }
 
+  // A body refused part-way (too large, malformed framing) leaves no spool file behind.
+  void discard_spool(Connection& conn) {
+    close_fd(conn.spool_fd);
+    RequestBody& body = conn.parser.request().body;
+    if (body.in_file()) {
+      ::unlink(body.file_path.c_str());
+      body.file_path.clear();
+    }
+  }
+
   void refuse_too_large(Connection& conn) {
+    discard_spool(conn);
     HttpResponse response = handler_.body_too_large(conn.parser.request());
     response.close_connection = true;
     send_response(conn, std::move(response), false);
   }
 
   void respond_protocol_error(Connection& conn) {
+    discard_spool(conn);
     HttpResponse response;
     response.status = conn.parser.error_status();
     response.body = conn.parser.error_message() + "\n";
@@ -354,7 +373,10 @@ class HttpServer::Impl {
       response.status = 500;
     }
     // A spooled body the handler did not take over is deleted here.
-    if (request.body.in_file()) ::unlink(request.body.file_path.c_str());
+    if (request.body.in_file()) {
+      ::unlink(request.body.file_path.c_str());
+      request.body.file_path.clear();
+    }
     return response;
   }
 
@@ -509,10 +531,9 @@ class HttpServer::Impl {
   }
 
   void release(Connection& conn) {
+    // While a worker has the request, the spool file is its to delete (run_handler).
+    if (conn.phase != Phase::kWorking) discard_spool(conn);
     close_fd(conn.spool_fd);
-    if (conn.parser.request().body.in_file() && conn.phase == Phase::kReading) {
-      ::unlink(conn.parser.request().body.file_path.c_str());
-    }
     close_fd(conn.file_fd);
     close_fd(conn.fd);
   }

@@ -176,7 +176,9 @@ Result<StagedBody> stage_body(HttpRequest& request, const StageOptions& options)
     if (fd < 0) return PayloadSink::internal_disk_error("create staging file");
   }
   PayloadSink sink(fd, options.max_object_bytes, want_sha256, want_crc32);
-  AwsChunkedDecoder decoder([&](std::string_view payload) { return sink.take(payload, fd >= 0); });
+  std::optional<ChunkSignatureChain> signatures = chunk_signature_chain(request, options.secrets);
+  AwsChunkedDecoder decoder([&](std::string_view payload) { return sink.take(payload, fd >= 0); },
+                            signatures ? &*signatures : nullptr);
   Status status;
   if (reuse_spool) {
     RequestBody spooled;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aws/sigv4.hpp"
+#include "aws/sigv4_verify.hpp"  // SecretLookup
 #include "common/result.hpp"
 #include "local/http/http_message.hpp"
 #include "local/s3/object_store.hpp"
@@ -24,6 +25,8 @@ struct S3Options {
   std::uint64_t max_object_bytes = 5ULL * 1024 * 1024 * 1024;
   // AWS's minimum for every part but the last.
   std::uint64_t min_part_bytes = 5ULL * 1024 * 1024;
+  // The secrets of the keys the server knows, to check signed streaming bodies with.
+  aws::SecretLookup secrets;
 };
 
 // The defaults above, with the single-PUT cap overridden by the environment variable
