@@ -23,7 +23,9 @@ class LocalAws::Parts {
         dynamodb_(*store_, faults_, options.region),
         lambda_(ServiceKind::kLambda),
         s3_(std::move(s3)),
-        router_(authenticator_, dynamodb_, lambda_, *s3_) {}
+        router_(authenticator_, dynamodb_, lambda_, *s3_) {
+    s3_->set_faults(&faults_);
+  }
 
   std::unique_ptr<dynamodb::TableStore> store_;
   FaultInjector faults_;

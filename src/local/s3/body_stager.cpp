@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -199,6 +200,17 @@ Result<StagedBody> stage_body(HttpRequest& request, const StageOptions& options)
     if (fd < 0 || ::fsync(fd) != 0) status = PayloadSink::internal_disk_error("fsync");
   }
   if (fd >= 0) ::close(fd);
+  if (options.trace) {
+    std::string line = "csv2ddb local s3: body " + request.path + " framing=" +
+                       (chunked ? "aws-chunked" : "plain") + " content-sha256=" +
+                       std::string(request.header("x-amz-content-sha256")) + " trailer=" +
+                       std::string(request.header("x-amz-trailer")) + " crc32-header=" +
+                       std::string(request.header("x-amz-checksum-crc32")) +
+                       " chunk-signatures=" + (signatures ? "checked" : "none") +
+                       " bytes=" + std::to_string(sink.size()) +
+                       " result=" + (status ? "ok" : status.error().code) + "\n";
+    std::fputs(line.c_str(), stderr);
+  }
   if (!status) {
     discard_staged(staged);
     return status.take_error();

@@ -28,6 +28,7 @@ struct StageOptions {
   // The secrets of the keys we know: a signed streaming body's chunk signatures are checked
   // for those (chunk_signatures.hpp).
   aws::SecretLookup secrets;
+  bool trace = false;  // one line on stderr per body staged (S3Options::trace_uploads)
 };
 
 // True when the request's body is aws-chunked (by Content-Encoding or x-amz-content-sha256).
