@@ -127,12 +127,13 @@ def _hmac(key, text):
 
 
 def sign_dynamodb_request(port, operation, body, key="test", secret="test", when=None,
-                          tamper_signature=False, authorization=True):
-    """(headers, payload) of a DynamoDB request signed at `when` (UTC datetime, default now)."""
+                          tamper_signature=False, authorization=True, raw_payload=None):
+    """(headers, payload) of a DynamoDB request signed at `when` (UTC datetime, default now);
+    the payload is `body` as JSON, or exactly the bytes `raw_payload` (JSON or not)."""
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     day = when.strftime("%Y%m%d")
-    payload = json.dumps(body).encode()
+    payload = raw_payload if raw_payload is not None else json.dumps(body).encode()
     host = "127.0.0.1:%d" % port
     headers = {
         "Content-Type": "application/x-amz-json-1.0",
@@ -185,6 +186,9 @@ def sign_s3_request(port, method, path, headers=None, payload_hash=None, body=b"
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     day = when.strftime("%Y%m%d")
     payload_hash = payload_hash or hashlib.sha256(body).hexdigest()
+    if "?" in path:  # "/b/k?uploads": the query is signed in canonical form ("uploads=")
+        path, query = path.split("?", 1)
+        query = "&".join(sorted(p if "=" in p else p + "=" for p in query.split("&") if p))
     headers = dict(headers or {})
     headers.update({"Host": "127.0.0.1:%d" % port, "X-Amz-Date": amz_date,
                     "x-amz-content-sha256": payload_hash})
