@@ -315,8 +315,9 @@ TEST_F(DynamoDbServiceTest, AllOldIsTheItemThisPutReplaced) {
           continue;
         }
         const auto at = result->find(R"("v":{"S":")");
-        seen[t].push_back(at == std::string::npos ? "none"
-                                                  : result->substr(at + 10, result->find('"', at + 10) - at - 10));
+        seen[t].push_back(at == std::string::npos
+                              ? "none"
+                              : result->substr(at + 10, result->find('"', at + 10) - at - 10));
       }
     });
   }

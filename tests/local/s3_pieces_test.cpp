@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "local/s3/aws_chunked_decoder.hpp"
 #include "aws/crypto.hpp"
+#include "local/s3/aws_chunked_decoder.hpp"
 #include "local/s3/byte_range.hpp"
 #include "local/s3/digests.hpp"
 #include "local/s3/event_records.hpp"
@@ -133,11 +133,14 @@ ChunkSignatureChain documented_chain(bool trailer = false) {
 }
 
 std::string documented_body() {
-  return "10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" +
+  return "10000;chunk-signature="
+         "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" +
          std::string(65536, 'a') +
-         "\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" +
+         "\r\n400;chunk-signature="
+         "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" +
          std::string(1024, 'a') +
-         "\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n"
+         "\r\n0;chunk-signature="
+         "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n"
          "\r\n";
 }
 
@@ -177,8 +180,9 @@ TEST(S3AwsChunked, ChecksEveryChunkSignatureOfAwsExample) {
             "SignatureDoesNotMatch");
   // Chunks reordered: each signature is chained to the previous one.
   ChunkSignatureChain chain = documented_chain();
-  EXPECT_FALSE(chain.verify_chunk("0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
-                                  aws::sha256_hex(std::string(1024, 'a')))
+  EXPECT_FALSE(chain
+                   .verify_chunk("0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+                                 aws::sha256_hex(std::string(1024, 'a')))
                    .ok());
 }
 
@@ -188,7 +192,8 @@ TEST(S3AwsChunked, ChecksTheTrailerSignatureOfAwsExample) {
   const std::string body =
       "10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n" +
       std::string(65536, 'a') +
-      "\r\n400;chunk-signature=1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n" +
+      "\r\n400;chunk-signature="
+      "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n" +
       std::string(1024, 'a') +
       "\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n"
       "x-amz-checksum-crc32c:sOO8/Q==\r\n"

@@ -260,7 +260,8 @@ TEST_F(S3ServiceTest, CopyOfAMultipartObjectGetsTheMd5OfItsBytes) {
   }
   EXPECT_TRUE(found);
   ASSERT_EQ(send("PUT", "/cpy/single", "abc").status, 200);
-  const HttpResponse single = send("PUT", "/cpy/single-copy", "", {{"x-amz-copy-source", "/cpy/single"}});
+  const HttpResponse single =
+      send("PUT", "/cpy/single-copy", "", {{"x-amz-copy-source", "/cpy/single"}});
   EXPECT_NE(single.body.find("<ETag>&quot;" + md5_hex("abc") + "&quot;</ETag>"), std::string::npos);
 }
 

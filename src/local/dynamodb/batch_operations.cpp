@@ -1,7 +1,7 @@
 // BatchWriteItem and BatchGetItem with DynamoDB's request rules: 1 to 25 write requests per
-// table and at most 25 in all, 1 to 100 keys per table and at most 100 in all, table names 3 to 255 characters, no key twice, items up to
-// 400 KB, every attribute value valid. A batch is validated whole before anything is written,
-// and each table's writes are one SQLite transaction.
+// table and at most 25 in all, 1 to 100 keys per table and at most 100 in all, table names 3 to 255
+// characters, no key twice, items up to 400 KB, every attribute value valid. A batch is validated
+// whole before anything is written, and each table's writes are one SQLite transaction.
 #include <algorithm>
 #include <unordered_set>
 

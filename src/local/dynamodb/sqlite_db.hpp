@@ -1,6 +1,7 @@
 // A thin RAII layer over SQLite: one connection with its prepared statements cached by SQL
-// text, and a statement handle that binds and steps and resets when it goes out of scope. Errors become Error{"InternalServerError"}
-// with SQLite's message (the DynamoDB service answers them as HTTP 500).
+// text, and a statement handle that binds and steps and resets when it goes out of scope. Errors
+// become Error{"InternalServerError"} with SQLite's message (the DynamoDB service answers them as
+// HTTP 500).
 #pragma once
 
 #include <cstdint>

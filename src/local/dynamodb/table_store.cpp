@@ -251,7 +251,8 @@ Result<TableInfo> TableStore::create_table(TableInfo info) {
   if (!row) return row.take_error();
   info.id = id->column_int(0);
   id->reset();
-  auto stats = writer_->prepare("INSERT OR REPLACE INTO table_stats(tbl, items, bytes) VALUES (?, 0, 0)");
+  auto stats =
+      writer_->prepare("INSERT OR REPLACE INTO table_stats(tbl, items, bytes) VALUES (?, 0, 0)");
   if (!stats) return stats.take_error();
   if (Status s = stats->bind(1, info.id).run(); !s) return s.take_error();
   std::lock_guard<std::mutex> lock(tables_mutex_);
@@ -409,7 +410,11 @@ Status TableStore::apply_one(std::int64_t table, const ItemWrite& w, bool want_o
       exists ? "UPDATE items SET size = ?4, item = ?5 WHERE tbl = ?1 AND hk = ?2 AND rk = ?3"
              : "INSERT INTO items(tbl, hk, rk, size, item) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!put) return put.take_error();
-  put->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range).bind(4, w.size).bind_blob(5, w.json);
+  put->bind(1, table)
+      .bind_blob(2, w.hash)
+      .bind_blob(3, w.range)
+      .bind(4, w.size)
+      .bind_blob(5, w.json);
   return put->run();
 }
 
@@ -432,8 +437,8 @@ Status TableStore::apply(const PendingWrite& pending, StatsDeltas& deltas) {
     if (Status s = apply_one(pending.table, w, want_items, old_size, old_item); !s) return s;
     // An item that existed has a size of at least 1 byte (its key), so 0 means "none".
     delta->second.items += (w.is_put ? 1 : 0) - (old_size > 0 ? 1 : 0);
-    delta->second.bytes += static_cast<std::int64_t>(w.is_put ? w.size : 0) -
-                           static_cast<std::int64_t>(old_size);
+    delta->second.bytes +=
+        static_cast<std::int64_t>(w.is_put ? w.size : 0) - static_cast<std::int64_t>(old_size);
     if (results != nullptr) {
       results->old_sizes.push_back(old_size);
       if (want_items) results->old_items.push_back(std::move(old_item));
@@ -445,8 +450,8 @@ Status TableStore::apply(const PendingWrite& pending, StatsDeltas& deltas) {
 Status TableStore::persist_stats(const StatsDeltas& deltas) {
   for (const auto& [table, delta] : deltas) {
     if (delta.items == 0 && delta.bytes == 0) continue;
-    auto update =
-        writer_->prepare("UPDATE table_stats SET items = items + ?, bytes = bytes + ? WHERE tbl = ?");
+    auto update = writer_->prepare(
+        "UPDATE table_stats SET items = items + ?, bytes = bytes + ? WHERE tbl = ?");
     if (!update) return update.take_error();
     update->bind(1, delta.items).bind(2, delta.bytes).bind(3, table);
     if (Status s = update->run(); !s) return s;
@@ -477,10 +482,10 @@ Status TableStore::commit_group(const std::vector<PendingWrite*>& group) {
   for (const auto& [table, delta] : deltas) {
     const auto found = stats_.find(table);
     if (found == stats_.end()) continue;  // deleted meanwhile: nothing to count
-    found->second.item_count =
-        static_cast<std::uint64_t>(static_cast<std::int64_t>(found->second.item_count) + delta.items);
-    found->second.size_bytes =
-        static_cast<std::uint64_t>(static_cast<std::int64_t>(found->second.size_bytes) + delta.bytes);
+    found->second.item_count = static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(found->second.item_count) + delta.items);
+    found->second.size_bytes = static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(found->second.size_bytes) + delta.bytes);
   }
   return {};
 }

@@ -201,11 +201,11 @@ Result<StagedBody> stage_body(HttpRequest& request, const StageOptions& options)
   }
   if (fd >= 0) ::close(fd);
   if (options.trace) {
-    std::string line = "csv2ddb local s3: body " + request.path + " framing=" +
-                       (chunked ? "aws-chunked" : "plain") + " content-sha256=" +
-                       std::string(request.header("x-amz-content-sha256")) + " trailer=" +
-                       std::string(request.header("x-amz-trailer")) + " crc32-header=" +
-                       std::string(request.header("x-amz-checksum-crc32")) +
+    std::string line = "csv2ddb local s3: body " + request.path +
+                       " framing=" + (chunked ? "aws-chunked" : "plain") +
+                       " content-sha256=" + std::string(request.header("x-amz-content-sha256")) +
+                       " trailer=" + std::string(request.header("x-amz-trailer")) +
+                       " crc32-header=" + std::string(request.header("x-amz-checksum-crc32")) +
                        " chunk-signatures=" + (signatures ? "checked" : "none") +
                        " bytes=" + std::to_string(sink.size()) +
                        " result=" + (status ? "ok" : status.error().code) + "\n";

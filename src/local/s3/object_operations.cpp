@@ -132,8 +132,8 @@ Result<std::pair<std::string, std::string>> parse_copy_source(std::string_view s
 Result<HttpResponse> put_object(S3Context& ctx, S3Request& request) {
   if (Status valid = validate_object_key(request.key); !valid) return valid.take_error();
   if (Status exists = ctx.store.require_bucket(request.bucket); !exists) return exists.take_error();
-  auto staged = stage_body(request.http, {ctx.store.staging_dir(), ctx.options.max_object_bytes, ctx.options.secrets,
-                           ctx.options.trace_uploads});
+  auto staged = stage_body(request.http, {ctx.store.staging_dir(), ctx.options.max_object_bytes,
+                                          ctx.options.secrets, ctx.options.trace_uploads});
   if (!staged) return staged.take_error();
   const std::string etag = "\"" + staged->md5_hex + "\"";
   auto object = ctx.store.put(request.bucket, request.key, std::move(*staged), etag,

@@ -89,10 +89,11 @@ std::optional<HttpResponse> S3Service::injected_fault(const HttpRequest& request
   }
   if (faults_->roll(spec.error)) {
     return error_response(
-        request, make_error("InternalError", "We encountered an internal error. Please try again."));
+        request,
+        make_error("InternalError", "We encountered an internal error. Please try again."));
   }
-  const bool write = request.method == "PUT" || request.method == "POST" ||
-                     request.method == "DELETE";
+  const bool write =
+      request.method == "PUT" || request.method == "POST" || request.method == "DELETE";
   if (write && faults_->roll(spec.throttle)) {
     return error_response(request, make_error("SlowDown", "Please reduce your request rate."));
   }

@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 
+#include "local/fault_spec.hpp"
 #include "local/s3/event_records.hpp"
 #include "local/s3/object_store.hpp"
 #include "local/s3/s3_request.hpp"
-#include "local/fault_spec.hpp"
 #include "local/service.hpp"
 
 namespace csv2ddb::local::s3 {
