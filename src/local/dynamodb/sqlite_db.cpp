@@ -81,7 +81,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   // so a killed process loses nothing acknowledged; only a power loss could drop the last
   // commits, which is the trade every local emulator makes for speed.
   if (Status s = connection->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                  "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+                                  "PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY;");
       !s) {
     return s.take_error();
   }
@@ -106,6 +106,17 @@ Status SqliteConnection::exec(const char* sql) {
     return make_error("InternalServerError", "storage error: " + text);
   }
   return {};
+}
+
+void SqliteConnection::on_wal_commit(std::function<void(int wal_pages)> hook) {
+  wal_hook_ = std::move(hook);
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int pages) {
+        static_cast<SqliteConnection*>(self)->wal_hook_(pages);
+        return SQLITE_OK;
+      },
+      this);
 }
 
 std::int64_t SqliteConnection::changes() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +56,9 @@ class SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   Status exec(const char* sql);
+  // Called after every commit with the number of pages now in the WAL (sqlite3_wal_hook); the
+  // hook runs on the committing thread and must be quick. One hook per connection.
+  void on_wal_commit(std::function<void(int wal_pages)> hook);
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   std::int64_t changes() const;
   // A cached prepared statement, reset and ready to bind.
@@ -65,6 +69,7 @@ class SqliteConnection {
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::function<void(int)> wal_hook_;
 };
 
 }  // namespace csv2ddb::local::dynamodb

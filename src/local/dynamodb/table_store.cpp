@@ -18,6 +18,9 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS table_stats("
     "  tbl INTEGER PRIMARY KEY, items INTEGER NOT NULL, bytes INTEGER NOT NULL);";
 
+// WAL pages that make a checkpoint due (SQLite's own default is 1000, done by the committer).
+constexpr int kCheckpointPages = 4000;
+
 // Rows removed per transaction when a table is deleted: small enough that a writer waiting
 // behind one (on the reactor thread, see dynamodb_service.cpp) waits milliseconds.
 constexpr std::int64_t kDeleteChunkRows = 2000;
@@ -140,7 +143,43 @@ Result<std::unique_ptr<TableStore>> TableStore::open(const std::string& director
   if (Status s = store->load_tables(); !s) return s.take_error();
   if (Status s = store->load_stats(); !s) return s.take_error();
   if (Status s = store->purge_orphaned_items(); !s) return s.take_error();
+  auto checkpointer = SqliteConnection::open(store->path_);
+  if (!checkpointer) return checkpointer.take_error();
+  if (Status s = store->writer_->exec("PRAGMA wal_autocheckpoint=0"); !s) return s.take_error();
+  TableStore* raw = store.get();
+  store->writer_->on_wal_commit([raw](int pages) {
+    if (pages < kCheckpointPages) return;
+    std::lock_guard<std::mutex> lock(raw->checkpoint_mutex_);
+    raw->checkpoint_due_ = true;
+    raw->checkpoint_wanted_.notify_one();
+  });
+  store->checkpointer_ = std::thread([raw, connection = std::move(*checkpointer)]() mutable {
+    raw->checkpoint_loop(std::move(connection));
+  });
   return store;
+}
+
+TableStore::~TableStore() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mutex_);
+    stopping_ = true;
+    checkpoint_wanted_.notify_one();
+  }
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void TableStore::checkpoint_loop(std::unique_ptr<SqliteConnection> connection) {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(checkpoint_mutex_);
+      checkpoint_wanted_.wait(lock, [this] { return checkpoint_due_ || stopping_; });
+      if (stopping_) return;
+      checkpoint_due_ = false;
+    }
+    // PASSIVE: copies what it can without waiting for readers or the writer; the WAL starts
+    // over from its beginning at the next commit once everything was copied.
+    (void)connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
 }
 
 // The counters of every table; a table without a row (a data folder from before the counters)

@@ -11,12 +11,15 @@
 // table from the catalog at once and removes its items in small transactions, so no other
 // writer waits long behind it.
 //
+// The WAL is checkpointed by a thread of the store's own, never in a request's commit.
+//
 // Threads: any number of readers, each on a pooled connection of its own (WAL lets them read
 // while one writes); writes go through one connection under a mutex, so SQLite never has to
 // retry a busy lock, and are group-committed: the writes of concurrent calls share one
 // transaction, each call's writes all in the same one.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -24,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -89,6 +93,10 @@ struct WriteResults {
 
 class TableStore {
  public:
+  ~TableStore();
+  TableStore(const TableStore&) = delete;
+  TableStore& operator=(const TableStore&) = delete;
+
   // Opens or creates `directory`/dynamodb.sqlite3.
   static Result<std::unique_ptr<TableStore>> open(const std::string& directory);
 
@@ -157,6 +165,15 @@ class TableStore {
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  // Checkpoints run here, on a connection and a thread of their own, not in the commit of
+  // whichever request filled the WAL (which may be on the server's reactor thread): a
+  // checkpoint copies pages and syncs two files, which can take long.
+  void checkpoint_loop(std::unique_ptr<SqliteConnection> connection);
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace csv2ddb::local::dynamodb
