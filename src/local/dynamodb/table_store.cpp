@@ -18,8 +18,13 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS table_stats("
     "  tbl INTEGER PRIMARY KEY, items INTEGER NOT NULL, bytes INTEGER NOT NULL);";
 
-// WAL pages that make a checkpoint due (SQLite's own default is 1000, done by the committer).
-constexpr int kCheckpointPages = 4000;
+// WAL pages that make a background checkpoint due (4 MB, SQLite's own automatic default).
+constexpr int kCheckpointPages = 1000;
+// WAL pages past which the writer itself finishes a checkpoint (32 MB). The background thread,
+// chasing a writer that never pauses, rarely catches up with the very last commit, and only a
+// checkpoint that did lets the WAL start over; the writer's own does (it waits for the thread's
+// run, then copies the few pages left), so the WAL stays near this size.
+constexpr int kWalPagesCap = 8192;
 
 // Rows removed per transaction when a table is deleted: small enough that a writer waiting
 // behind one (on the reactor thread, see dynamodb_service.cpp) waits milliseconds.
@@ -147,8 +152,12 @@ Result<std::unique_ptr<TableStore>> TableStore::open(const std::string& director
   if (!checkpointer) return checkpointer.take_error();
   if (Status s = store->writer_->exec("PRAGMA wal_autocheckpoint=0"); !s) return s.take_error();
   TableStore* raw = store.get();
+  // Runs in the writer's commit, under writer_mutex_.
   store->writer_->on_wal_commit([raw](int pages) {
-    if (pages < kCheckpointPages) return;
+    raw->wal_pages_ = pages;
+    if (pages < raw->signalled_at_pages_) raw->signalled_at_pages_ = 0;  // the WAL started over
+    if (pages - raw->signalled_at_pages_ < kCheckpointPages) return;
+    raw->signalled_at_pages_ = pages;
     std::lock_guard<std::mutex> lock(raw->checkpoint_mutex_);
     raw->checkpoint_due_ = true;
     raw->checkpoint_wanted_.notify_one();
@@ -178,6 +187,7 @@ void TableStore::checkpoint_loop(std::unique_ptr<SqliteConnection> connection) {
     }
     // PASSIVE: copies what it can without waiting for readers or the writer; the WAL starts
     // over from its beginning at the next commit once everything was copied.
+    std::lock_guard<std::mutex> running(checkpoint_running_);
     (void)connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
   }
 }
@@ -516,6 +526,11 @@ Status TableStore::commit_group(const std::vector<PendingWrite*>& group) {
   if (Status s = writer_->exec("COMMIT"); !s) {
     (void)writer_->exec("ROLLBACK");
     return s;
+  }
+  if (wal_pages_ >= kWalPagesCap) {
+    wal_pages_ = 0;
+    std::lock_guard<std::mutex> running(checkpoint_running_);
+    (void)writer_->exec("PRAGMA wal_checkpoint(PASSIVE)");
   }
   std::lock_guard<std::mutex> lock(tables_mutex_);
   for (const auto& [table, delta] : deltas) {

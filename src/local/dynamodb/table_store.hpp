@@ -172,6 +172,9 @@ class TableStore {
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wanted_;
   bool checkpoint_due_ = false;
+  int wal_pages_ = 0;              // after the last commit (under writer_mutex_)
+  int signalled_at_pages_ = 0;     // WAL pages when the thread was last asked (under writer_mutex_)
+  std::mutex checkpoint_running_;  // one checkpoint at a time: the thread's or the writer's
   bool stopping_ = false;
   std::thread checkpointer_;
 };
