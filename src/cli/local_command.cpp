@@ -17,13 +17,14 @@ constexpr const char* kUsage =
                      [--auth open|strict] [--fault SPEC] [--seed N] [--region R]
                      [--threads N]
 
-Serves DynamoDB (and, later, S3 and Lambda) on one local port, backed by SQLite in the data
-folder. Once listening it prints one line, 'csv2ddb local listening on http://HOST:PORT'.
+Serves DynamoDB and S3 on one local port: tables in SQLite, objects as files in the data
+folder. Lambda: not served yet. Once listening it prints one line,
+'csv2ddb local listening on http://HOST:PORT'.
 Stops cleanly on Ctrl-C or SIGTERM; every acknowledged write survives a restart.
 
   --host H        address to bind (default 127.0.0.1)
   --port N        port (default 4566; 0 picks a free port)
-  --data-dir DIR  where tables live (default ./csv2ddb-local-data)
+  --data-dir DIR  where tables and objects live (default ./csv2ddb-local-data)
   --auth MODE     open (default): any access key, signatures of known keys checked;
                   strict: known keys only. The known key is test/test.
   --fault SPEC    injected trouble, e.g. throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,

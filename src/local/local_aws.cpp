@@ -7,6 +7,7 @@
 #include "local/dynamodb/dynamodb_service.hpp"
 #include "local/dynamodb/table_store.hpp"
 #include "local/http/http_server.hpp"
+#include "local/request_auth.hpp"
 #include "local/router.hpp"
 #include "local/s3/s3_service.hpp"
 
@@ -22,7 +23,9 @@ class LocalAws::Parts {
         dynamodb_(*store_, faults_, options.region),
         lambda_(ServiceKind::kLambda),
         s3_(std::move(s3)),
-        router_(authenticator_, dynamodb_, lambda_, *s3_) {}
+        router_(authenticator_, dynamodb_, lambda_, *s3_) {
+    s3_->set_faults(&faults_);
+  }
 
   std::unique_ptr<dynamodb::TableStore> store_;
   FaultInjector faults_;
@@ -46,7 +49,13 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   const std::string spool_dir = options.data_dir + "/tmp";
   std::error_code ec;
   std::filesystem::create_directories(spool_dir, ec);
-  auto s3 = s3::S3Service::open(options.data_dir, s3::s3_options_from_environment(options.region));
+  // Request bodies of a previous run that was killed mid-upload.
+  for (const auto& entry : std::filesystem::directory_iterator(spool_dir, ec)) {
+    std::filesystem::remove_all(entry.path(), ec);
+  }
+  s3::S3Options s3_options = s3::s3_options_from_environment(options.region);
+  s3_options.secrets = secret_lookup_of(options.known_keys);
+  auto s3 = s3::S3Service::open(options.data_dir, std::move(s3_options));
   if (!s3) return s3.take_error();
   auto parts = std::make_unique<Parts>(options, std::move(*store), std::move(*s3));
   HttpServerOptions server_options;

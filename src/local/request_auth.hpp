@@ -26,6 +26,10 @@ enum class AuthMode : std::uint8_t { kOpen, kStrict };
 // "open" or "strict"; an error with code "InvalidAuthMode" otherwise.
 Result<AuthMode> parse_auth_mode(std::string_view text);
 
+// The secret of each known key, by access key id (for the S3 service, which checks the chunk
+// signatures of signed streaming uploads with the same keys).
+aws::SecretLookup secret_lookup_of(std::vector<aws::Credentials> known_keys);
+
 inline constexpr std::chrono::seconds kDynamoDbAllowedSkew{5 * 60};
 inline constexpr std::chrono::seconds kS3AllowedSkew{15 * 60};
 

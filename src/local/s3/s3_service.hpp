@@ -6,8 +6,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "local/fault_spec.hpp"
 #include "local/s3/event_records.hpp"
 #include "local/s3/object_store.hpp"
 #include "local/s3/s3_request.hpp"
@@ -23,6 +25,10 @@ class S3Service : public Service {
 
   // The Lambda service connects here (from any thread).
   void set_delivery_hook(EventDeliveryHook hook) { events_.set_hook(std::move(hook)); }
+  // --fault for S3 (before serving): latency, drop and error as for DynamoDB (error is S3's
+  // 500 InternalError), throttle as S3 throttles, 503 SlowDown on writes (PUT, POST, DELETE).
+  // The draws come from the same seeded injector as DynamoDB's.
+  void set_faults(FaultInjector* faults) { faults_ = faults; }
 
   std::string_view name() const override { return "s3"; }
   aws::AuthDialect auth_dialect() const override { return aws::AuthDialect::kS3; }
@@ -33,10 +39,12 @@ class S3Service : public Service {
 
  private:
   S3Service(std::unique_ptr<ObjectStore> store, S3Options options, std::string events_log);
+  std::optional<HttpResponse> injected_fault(const HttpRequest& request);
 
   std::unique_ptr<ObjectStore> store_;
   S3Options options_;
   EventPublisher events_;
+  FaultInjector* faults_ = nullptr;
 };
 
 }  // namespace csv2ddb::local::s3
