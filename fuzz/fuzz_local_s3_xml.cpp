@@ -1,7 +1,7 @@
 // The local S3's parsers of untrusted request bodies: the notification configuration
 // document (parse, validate, write, parse again: the round trip must be stable), the XML
 // bodies of DeleteObjects and CompleteMultipartUpload (through the shared XML reader), the
-// aws-chunked framing of uploads, and the Range header.
+// aws-chunked framing of uploads (with and without chunk signatures), and the Range header.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +11,7 @@
 #include "aws/xml.hpp"
 #include "local/s3/aws_chunked_decoder.hpp"
 #include "local/s3/byte_range.hpp"
+#include "local/s3/chunk_signatures.hpp"
 #include "local/s3/notification_rules.hpp"
 #include "local/s3/notification_xml.hpp"
 
@@ -47,6 +48,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (decoder.feed(input.substr(0, split)) && decoder.feed(input.substr(split))) {
     (void)decoder.finish();
     if (decoded != decoder.payload_bytes() || decoded > size) std::abort();
+  }
+
+  // The same framing with chunk signatures checked (signed streaming, -TRAILER form): the
+  // extension and trailer parsing, and a chain that must refuse what it cannot verify.
+  ChunkSignatureChain chain(aws::derive_signing_key("secret", "20240101", "us-east-1", "s3"),
+                            "20240101T000000Z", "20240101/us-east-1/s3/aws4_request",
+                            std::string(64, '0'), /*has_trailer=*/size % 2 == 0);
+  std::uint64_t signed_bytes = 0;
+  AwsChunkedDecoder checked(
+      [&](std::string_view payload) {
+        signed_bytes += payload.size();
+        return Status{};
+      },
+      &chain);
+  if (checked.feed(input.substr(0, split)) && checked.feed(input.substr(split))) {
+    // Every body ends with a signed empty chunk: none can pass without a forged HMAC.
+    if (checked.finish() || signed_bytes > size) std::abort();
   }
 
   const RangeResult range = resolve_range(input, 1000);

@@ -131,13 +131,19 @@ std::string canonical_query_for(const SignableRequest& request, const ParsedAuth
 
 }  // namespace
 
-Status verify(const SignableRequest& request, const ParsedAuthorization& parsed,
-              const SecretLookup& secret_lookup, std::chrono::system_clock::time_point now,
-              std::chrono::seconds allowed_skew) {
-  const std::optional<std::string> secret =
-      secret_lookup ? secret_lookup(parsed.access_key_id) : std::nullopt;
-  if (!secret) return unknown_key(parsed);
+namespace {
 
+// The request time as signed (X-Amz-Date or the presigned query), after every check that needs
+// no secret; the payload hash the client signed.
+struct UnsignedParts {
+  std::string request_time;
+  std::string payload_hash;
+};
+
+Result<UnsignedParts> check_unsigned_parts(const SignableRequest& request,
+                                           const ParsedAuthorization& parsed,
+                                           std::chrono::system_clock::time_point now,
+                                           std::chrono::seconds allowed_skew) {
   std::string request_time;
   if (parsed.presigned) {
     request_time = parsed.amz_date;
@@ -182,20 +188,42 @@ Status verify(const SignableRequest& request, const ParsedAuthorization& parsed,
     return malformed(parsed, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
   if (Status time_ok = check_time(parsed, request_time, *signed_at, now, allowed_skew); !time_ok) {
-    return time_ok;
+    return time_ok.take_error();
   }
   Result<std::string> payload_hash = signed_payload_hash(request, parsed);
   if (!payload_hash) return payload_hash.take_error();
+  return UnsignedParts{std::move(request_time), std::move(*payload_hash)};
+}
+
+}  // namespace
+
+Status verify_without_secret(const SignableRequest& request, const ParsedAuthorization& parsed,
+                             std::chrono::system_clock::time_point now,
+                             std::chrono::seconds allowed_skew) {
+  auto parts = check_unsigned_parts(request, parsed, now, allowed_skew);
+  if (!parts) return parts.take_error();
+  return {};
+}
+
+Status verify(const SignableRequest& request, const ParsedAuthorization& parsed,
+              const SecretLookup& secret_lookup, std::chrono::system_clock::time_point now,
+              std::chrono::seconds allowed_skew) {
+  const std::optional<std::string> secret =
+      secret_lookup ? secret_lookup(parsed.access_key_id) : std::nullopt;
+  if (!secret) return unknown_key(parsed);
+  auto parts = check_unsigned_parts(request, parsed, now, allowed_skew);
+  if (!parts) return parts.take_error();
 
   const bool s3 = is_s3(parsed);
   const std::string canonical = canonical_request(
       request.method, canonical_uri(request.path, /*double_uri_encode=*/!s3, /*normalize=*/!s3),
       canonical_query_for(request, parsed),
-      canonical_headers(request.headers, parsed.signed_headers), *payload_hash);
+      canonical_headers(request.headers, parsed.signed_headers), parts->payload_hash);
   const std::string scope = credential_scope(parsed.date, parsed.region, parsed.service);
   const SigningKey key =
       SigningKeyCache::process_wide().get(*secret, parsed.date, parsed.region, parsed.service);
-  const std::string expected = signature(key, string_to_sign(request_time, scope, canonical));
+  const std::string expected =
+      signature(key, string_to_sign(parts->request_time, scope, canonical));
   if (!constant_time_equals(expected, parsed.signature)) return signature_mismatch(parsed);
   return {};
 }

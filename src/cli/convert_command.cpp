@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "csv/header_row.hpp"
 #include "csv/reader.hpp"
 #include "ingest/rejected_sink.hpp"
 #include "ingest/row_mapper.hpp"
@@ -99,20 +100,21 @@ int run_convert(const std::vector<std::string>& argv) {
   csv::ReaderOptions reader_options;
   reader_options.dialect.delimiter = *delimiter;
   csv::CsvReader reader(std::move(*source), reader_options);
-  csv::Record record;
-
   std::vector<std::string> header;
   if (auto names = args->get("header")) {
     header = split_header(*names);
   } else {
-    auto got = reader.next(record);
-    if (!got) return fail(got.error().message);
-    if (!*got) return fail(input + ": the file is empty: expected a header row");
-    if (record.error != csv::RecordErrorKind::kNone) {
-      return fail(input + ": line " + std::to_string(record.line) +
-                  ": header row: " + record.error_message);
+    auto got = csv::read_header_row(reader);  // the one ingest and the Lambda import use
+    if (!got) {  // a source error names the input already; a header error does not
+      return fail(got.error().code == "InvalidHeader" ? input + ": " + got.error().message
+                                                      : got.error().message);
     }
-    header.assign(record.fields.begin(), record.fields.end());
+    if (!*got) {
+      return fail(input + (reader.bytes_consumed() == 0
+                               ? ": the file is empty: expected a header row"
+                               : ": the file holds only blank lines: expected a header row"));
+    }
+    header = std::move(**got);
   }
   auto mapper = ingest::RowMapper::create(std::move(header), *schema, *typing);
   if (!mapper) return fail(input + ": " + mapper.error().message);
@@ -127,6 +129,7 @@ int run_convert(const std::vector<std::string>& argv) {
   }
 
   ConvertCounts counts;
+  csv::Record record;
   model::Item item;
   ingest::Rejection rejection;
   std::string line;

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <string>
-#include <vector>
 
 namespace csv2ddb::cli {
 namespace {
@@ -28,16 +27,6 @@ class SampleRandom {
  private:
   std::uint64_t state_;
 };
-
-// A bijection on [0, modulus): multiply by a unit and add an offset. Turns a running index into
-// distinct, random-looking ids, so uniqueness needs no set of everything generated so far.
-std::uint64_t scramble(std::uint64_t index, std::uint64_t modulus, std::uint64_t offset) {
-  // 0x9E3779B97F4A7C15 mod anything of the form 2^a*3^b*5^c is coprime to it (it is odd, and
-  // its residues mod 3 and 5 are non-zero), so multiplication by it permutes the residues.
-  constexpr std::uint64_t kUnit = 0x9E3779B97F4A7C15ULL;
-  Uint128 product = static_cast<Uint128>(index) * (kUnit % modulus);
-  return static_cast<std::uint64_t>((product + offset) % modulus);
-}
 
 void append_digits(std::string& out, std::uint64_t value, int width) {
   std::array<char, 20> digits{};
@@ -85,10 +74,23 @@ void append_timestamp(std::string& out, std::int64_t epoch_seconds) {
 }
 
 constexpr std::int64_t kCreatedFrom = 1704067200;  // 2024-01-01T00:00:00Z
-constexpr std::int64_t kCreatedSpan = 2 * 365 * 86400;
+constexpr std::int64_t kCreatedSpan = std::int64_t{2} * 365 * 86400;
 constexpr std::int64_t kDay = 86400;
+constexpr std::uint64_t kAccountNumbers = kMaxSampleAccounts;  // 10000000..99999999
+constexpr std::uint64_t kOfferIds = kMaxSampleRows;            // 100000000000..999999999999
 
 }  // namespace
+
+std::uint64_t permute_index(std::uint64_t index, std::uint64_t modulus, std::uint64_t offset) {
+  // Multiplication by k permutes the residues mod m exactly when gcd(k, m) = 1. Our moduli are
+  // 9 * 10^n = 2^a * 3^b * 5^c, so k must be divisible by none of 2, 3 and 5; then so is k mod m.
+  // (The golden-ratio constant 0x9E3779B97F4A7C15, used here before, ends in 5 in decimal: it
+  // folded 90,000,000 accounts onto 18,000,000 and repeated offer ids every 1.8e11 rows.)
+  constexpr std::uint64_t kUnit = 0x9E3779B97F4A7C13ULL;
+  static_assert(kUnit % 2 != 0 && kUnit % 3 != 0 && kUnit % 5 != 0);
+  const Uint128 product = static_cast<Uint128>(index % modulus) * (kUnit % modulus);
+  return static_cast<std::uint64_t>((product + offset % modulus) % modulus);
+}
 
 Status write_sample_csv(const SampleOptions& options,
                         const std::function<Status(std::string_view)>& sink) {
@@ -100,12 +102,10 @@ Status write_sample_csv(const SampleOptions& options,
     return make_error("UsageError", "--rows must be at most " + std::to_string(kMaxSampleRows));
   }
   SampleRandom random(options.seed);
-  std::vector<std::uint64_t> accounts(options.accounts);
-  const std::uint64_t account_offset = random.below(90'000'000);
-  for (std::uint64_t i = 0; i < options.accounts; ++i) {
-    accounts[i] = 10'000'000 + scramble(i, 90'000'000, account_offset);
-  }
-  const std::uint64_t offer_offset = random.below(900'000'000'000);
+  // Account number i of the run is a permutation of i, computed per row: no table of accounts
+  // (90 million of them would be 720 MB), and distinct indices always give distinct accounts.
+  const std::uint64_t account_offset = random.below(kAccountNumbers);
+  const std::uint64_t offer_offset = random.below(kOfferIds);
   static constexpr std::array<std::string_view, 3> kRisks = {"high", "medium", "low"};
 
   std::string chunk;
@@ -113,9 +113,11 @@ Status write_sample_csv(const SampleOptions& options,
   chunk.reserve(kChunkBytes + 256);
   chunk.append("account,offer_id,catalog_id,account_type_code,offer_type_id,created,expire,risk\n");
   for (std::uint64_t row = 0; row < options.rows; ++row) {
-    append_digits(chunk, accounts[random.below(options.accounts)], 8);
+    const std::uint64_t account = random.below(options.accounts);
+    append_digits(chunk, 10'000'000 + permute_index(account, kAccountNumbers, account_offset), 8);
     chunk.push_back(',');
-    append_digits(chunk, 100'000'000'000 + scramble(row, 900'000'000'000, offer_offset), 12);
+    // Offer ids are a permutation of the row number: unique in the file, so pairs are too.
+    append_digits(chunk, 100'000'000'000 + permute_index(row, kOfferIds, offer_offset), 12);
     chunk.push_back(',');
     append_digits(chunk, 100'000'000'000'000'000ULL + random.below(900'000'000'000'000'000ULL), 18);
     chunk.push_back(',');

@@ -21,6 +21,11 @@ struct SampleOptions {
 inline constexpr std::uint64_t kMaxSampleAccounts = 90'000'000;   // distinct 8-digit numbers
 inline constexpr std::uint64_t kMaxSampleRows = 900'000'000'000;  // distinct 12-digit offer ids
 
+// A bijection on [0, modulus) for the moduli used here (9 * 10^n): a multiplication by a unit
+// plus `offset`. Turns running indices into distinct, random-looking ids, so uniqueness needs no
+// set of what was generated so far. Exposed for its tests.
+std::uint64_t permute_index(std::uint64_t index, std::uint64_t modulus, std::uint64_t offset);
+
 // Calls `sink` with consecutive chunks of CSV text (header first); stops at the first error.
 Status write_sample_csv(const SampleOptions& options,
                         const std::function<Status(std::string_view)>& sink);

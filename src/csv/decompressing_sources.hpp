@@ -9,7 +9,7 @@ namespace csv2ddb::csv::detail {
 
 // Compressed input is read from `inner` in chunks of this size; decompressed bytes go straight
 // into the caller's buffer, so each stage holds one bounded input buffer plus the codec state.
-inline constexpr std::size_t kCompressedChunkBytes = 64 * 1024;
+inline constexpr std::size_t kCompressedChunkBytes = std::size_t{64} * 1024;
 
 // Decompresses a gzip stream of one or more members (RFC 1952).
 std::unique_ptr<ByteSource> make_gzip_source(std::unique_ptr<ByteSource> inner);

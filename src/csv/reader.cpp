@@ -32,6 +32,11 @@ constexpr std::uint8_t kEndsQuotedRun = 2;    // quote, CR, LF (newlines are cou
 
 constexpr std::array<unsigned char, 3> kUtf8Bom{0xEF, 0xBB, 0xBF};
 
+// Field tables above this capacity are given back once records are narrow again, so that one
+// record of millions of (empty) fields does not pin ~24 bytes per field for the rest of the run.
+// Wide files (thousands of columns) stay below it or keep their capacity: see next().
+constexpr std::size_t kRetainedFieldCapacity = 4096;
+
 static_assert(std::endian::native == std::endian::little, "word scanning assumes little endian");
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -160,6 +165,17 @@ Result<bool> CsvReader::State::next(Record& record) {
     auto status = start();
     if (!status) return status.take_error();
   }
+  // One comparison per record on the hot path. The previous record's field count is still in
+  // field_ends: shrink only when it was narrow, so a file of uniformly wide records keeps its
+  // tables instead of regrowing them on every record.
+  if (field_ends.capacity() > kRetainedFieldCapacity &&
+      field_ends.size() <= kRetainedFieldCapacity) {
+    std::vector<std::size_t>().swap(field_ends);
+  }
+  if (record.fields.capacity() > kRetainedFieldCapacity &&
+      record.fields.size() <= kRetainedFieldCapacity) {
+    std::vector<std::string_view>().swap(record.fields);
+  }
   record.fields.clear();
   record.error = RecordErrorKind::kNone;
   record.error_message.clear();
@@ -173,8 +189,19 @@ Result<bool> CsvReader::State::next(Record& record) {
   const char quote = options.dialect.quote;
   const std::uint64_t delimiter_pattern = kOnes * static_cast<unsigned char>(delimiter);
   const std::uint64_t quote_pattern = kOnes * static_cast<unsigned char>(quote);
-  std::uint64_t content_end = 0;  // offset of the record terminator (or end of input)
-  std::uint64_t quote_line = 0;   // line where the currently open quoted field began
+  std::uint64_t content_end = 0;   // offset of the record terminator (or end of input)
+  std::uint64_t quote_line = 0;    // line where the currently open quoted field began
+  std::uint64_t quote_offset = 0;  // offset of that field's opening quote
+  // For the too-large message: the line of a quoted field that runs across the size limit, the
+  // usual cause being a stray quote that turns the rest of the file into one field. 0: none.
+  std::uint64_t limit_quote_line = 0;
+  const std::uint64_t limit_offset = start_offset + max_bytes;
+  // Called at a quote (or end of input) inside the quoted field opened at quote_offset.
+  const auto note_quote_across_limit = [&](std::uint64_t at) {
+    if (limit_quote_line == 0 && at >= limit_offset && quote_offset <= limit_offset) {
+      limit_quote_line = quote_line;
+    }
+  };
   bool discarding = false;
   bool unterminated = false;
   ParseState state = ParseState::kStartRecord;
@@ -196,6 +223,7 @@ Result<bool> CsvReader::State::next(Record& record) {
             break;
           case ParseState::kInQuotedField:
             unterminated = true;
+            note_quote_across_limit(offset_of(read));
             [[fallthrough]];
           case ParseState::kStartField:
           case ParseState::kInField:
@@ -236,8 +264,9 @@ Result<bool> CsvReader::State::next(Record& record) {
           [[fallthrough]];
         case ParseState::kStartField:
           if (*in == quote) {
-            ++in;
             quote_line = line;
+            quote_offset = offset_at(in);
+            ++in;
             state = ParseState::kInQuotedField;
             break;
           }
@@ -281,6 +310,7 @@ Result<bool> CsvReader::State::next(Record& record) {
           out += length;
           if (in == in_end) break;
           if (*in == quote) {
+            note_quote_across_limit(offset_at(in));
             ++in;
             state = ParseState::kQuoteInQuotedField;
             break;
@@ -329,6 +359,12 @@ Result<bool> CsvReader::State::next(Record& record) {
   if (discarding) {
     record.error = RecordErrorKind::kRecordTooLarge;
     record.error_message = "record exceeds " + std::to_string(max_bytes) + " bytes";
+    if (limit_quote_line != 0) {
+      record.error_message += ": a quoted field opened on line " +
+                              std::to_string(limit_quote_line) + " runs past the limit (a stray '" +
+                              std::string(1, quote) +
+                              "' there turns the lines after it into one field)";
+    }
     return true;
   }
   const char* const out_begin = buffer.get() + record_begin;
@@ -361,6 +397,10 @@ std::uint64_t CsvReader::bytes_consumed() const {
 
 std::size_t CsvReader::buffer_capacity() const {
   return state_->capacity;
+}
+
+std::size_t CsvReader::field_capacity() const {
+  return state_->field_ends.capacity();
 }
 
 Status CsvReader::skip_to(std::uint64_t byte_offset, std::uint64_t line) {

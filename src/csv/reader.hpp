@@ -31,10 +31,10 @@ Result<char> parse_delimiter(std::string_view text);
 
 struct ReaderOptions {
   Dialect dialect;
-  std::size_t buffer_size = 256 * 1024;  // bytes read from the source at a time
+  std::size_t buffer_size = std::size_t{256} * 1024;  // bytes read from the source at a time
   // A record's raw bytes (quotes included, terminator excluded) may not exceed this; a longer
   // one is returned as kRecordTooLarge and skipped without being held in memory.
-  std::size_t max_record_bytes = 4 * 1024 * 1024;
+  std::size_t max_record_bytes = std::size_t{4} * 1024 * 1024;
   bool strip_bom = true;  // drop a leading UTF-8 BOM (EF BB BF)
 };
 
@@ -52,7 +52,9 @@ struct Record {
   std::uint64_t byte_offset = 0;  // offset of the record's first byte in the (decompressed) input
   std::uint64_t end_offset = 0;   // offset just past the record's terminator
   RecordErrorKind error = RecordErrorKind::kNone;
-  std::string error_message;  // set when error != kNone, e.g. "record exceeds 4194304 bytes"
+  // Set when error != kNone, e.g. "record exceeds 4194304 bytes", which goes on to name the line
+  // of a quoted field that runs past the limit, if one does (the trace of a stray quote).
+  std::string error_message;
 
   // A blank line (no characters before the record end) yields a record with no fields.
   bool blank() const { return fields.empty() && error == RecordErrorKind::kNone; }
@@ -85,6 +87,9 @@ class CsvReader {
   // Size of the reader's buffer: at most max_record_bytes + buffer_size, whatever the input.
   // For tests and diagnostics.
   std::size_t buffer_capacity() const;
+  // Capacity of the reader's table of field boundaries: it grows with the widest record and
+  // shrinks back once records are narrow again. For tests and diagnostics.
+  std::size_t field_capacity() const;
 
  private:
   struct State;

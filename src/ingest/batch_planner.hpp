@@ -57,7 +57,7 @@ struct Batch {
 
 struct BatchLimits {
   std::size_t max_items = 25;
-  std::size_t max_bytes = 16 * 1024 * 1024;
+  std::size_t max_bytes = std::size_t{16} * 1024 * 1024;
 };
 
 // What an item adds to a BatchWriteItem request body: DynamoDB's item size plus the JSON around

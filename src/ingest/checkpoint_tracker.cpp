@@ -1,9 +1,11 @@
 #include "ingest/checkpoint_tracker.hpp"
 
+#include <utility>
+
 namespace csv2ddb::ingest {
 
 CheckpointTracker::CheckpointTracker(std::size_t lanes, std::optional<ResumePoint> base)
-    : lanes_(lanes), base_(base) {
+    : lanes_(lanes), base_(std::move(base)) {
   if (base_) last_ = base_;
 }
 

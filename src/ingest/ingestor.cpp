@@ -1,7 +1,9 @@
 #include "ingest/ingestor.hpp"
 
+#include <algorithm>
 #include <chrono>
 
+#include "csv/header_row.hpp"
 #include "ingest/json_array_reader.hpp"
 #include "ingest/json_copy_sink.hpp"
 #include "ingest/rejected_sink.hpp"
@@ -95,25 +97,6 @@ struct Sinks {
   }
 };
 
-// The header: the given list, or the first non-blank record.
-Result<std::optional<std::vector<std::string>>> read_header(csv::CsvReader& reader,
-                                                            const IngestOptions& options) {
-  if (options.header) return std::optional<std::vector<std::string>>(*options.header);
-  csv::Record record;
-  while (true) {
-    Result<bool> more = reader.next(record);
-    if (!more) return more.take_error();
-    if (!*more) return std::optional<std::vector<std::string>>();  // empty input
-    if (record.error != csv::RecordErrorKind::kNone) {
-      return make_error("InvalidHeader", "the header (line " + std::to_string(record.line) +
-                                             ") cannot be read: " + record.error_message);
-    }
-    if (!record.blank()) break;
-  }
-  return std::optional<std::vector<std::string>>(
-      std::vector<std::string>(record.fields.begin(), record.fields.end()));
-}
-
 // One element of a re-driven item array: a plain JSON object typed back into an item.
 Result<model::Item> decode_array_element(const std::string& text, const model::KeySchema& schema) {
   Result<model::JsonValue> parsed = model::parse_json(text);
@@ -167,10 +150,15 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     array_reader.emplace(std::move(source));
   } else {
     reader.emplace(std::move(source), options.reader);
-    Result<std::optional<std::vector<std::string>>> header =
-        options.resume && !options.header && !options.resume->header.empty()
-            ? std::optional<std::vector<std::string>>(options.resume->header)
-            : read_header(*reader, options);
+    // The given list, else the resumed run's, else the file's header row.
+    auto header_of_run = [&]() -> Result<std::optional<std::vector<std::string>>> {
+      if (options.header) return std::optional<std::vector<std::string>>(*options.header);
+      if (options.resume && !options.resume->header.empty()) {
+        return std::optional<std::vector<std::string>>(options.resume->header);
+      }
+      return csv::read_header_row(*reader);
+    };
+    Result<std::optional<std::vector<std::string>>> header = header_of_run();
     if (!header) return header.take_error();
     if (header->has_value()) run_header = **header;
     if (header->has_value()) {
@@ -208,6 +196,8 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   context.unprocessed = sinks.unprocessed ? &*sinks.unprocessed : nullptr;
   context.rejected = sinks.rejected ? &*sinks.rejected : nullptr;
   context.pacer = pacer ? &*pacer : nullptr;
+  context.max_given_up_keys = std::max<std::size_t>(
+      options.max_given_up_keys / (options.lanes == 0 ? 1 : options.lanes), 1024);
   std::vector<std::unique_ptr<WriterLane>> lanes;
   const std::size_t lane_count = options.lanes == 0 ? 1 : options.lanes;
   if (!options.dry_run) {

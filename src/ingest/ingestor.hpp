@@ -81,6 +81,9 @@ struct IngestOptions {
   std::size_t lanes = 4;
   std::size_t lane_queue_capacity = 1024;  // items waiting per lane
   BatchLimits batch_limits;
+  // Keys given up to unprocessed/ that the run remembers, shared out between the lanes (at most
+  // 16 bytes each): past that, a lane sends all its remaining rows to unprocessed/.
+  std::size_t max_given_up_keys = 1 << 20;
   RetryConfig retry;
   RandomSource* random = nullptr;  // default: default_random_source()
   Sleeper* sleeper = nullptr;      // default: default_sleeper()

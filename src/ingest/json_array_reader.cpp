@@ -5,7 +5,7 @@
 namespace csv2ddb::ingest {
 namespace {
 
-constexpr std::size_t kChunk = 256 * 1024;
+constexpr std::size_t kChunk = std::size_t{256} * 1024;
 constexpr std::string_view kSuffix = ".unprocessed.json";
 
 bool is_space(char c) {

@@ -24,7 +24,7 @@ std::unique_ptr<csv::ByteSource> prepend_bytes(std::string prefix,
 class JsonArrayReader {
  public:
   explicit JsonArrayReader(std::unique_ptr<csv::ByteSource> source,
-                           std::size_t max_element_bytes = 4 * 1024 * 1024);
+                           std::size_t max_element_bytes = std::size_t{4} * 1024 * 1024);
 
   // The next element's text into `element`; false after the closing ']'. Errors (code
   // "InvalidJson"): no '[' first, an element over the limit, input ending inside the array.

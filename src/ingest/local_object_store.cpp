@@ -16,7 +16,7 @@
 namespace csv2ddb::ingest {
 namespace {
 
-constexpr std::size_t kWriteBuffer = 64 * 1024;
+constexpr std::size_t kWriteBuffer = std::size_t{64} * 1024;
 
 Error io_error(const std::string& what, const std::string& path, int error_number) {
   return make_error("ObjectStoreError", what + " " + path + ": " + std::strerror(error_number));

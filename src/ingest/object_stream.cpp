@@ -4,7 +4,7 @@ namespace csv2ddb::ingest {
 namespace {
 
 // Large enough that an S3 writer sends few parts, small enough to be nothing next to the lanes.
-constexpr std::size_t kFlushBytes = 256 * 1024;
+constexpr std::size_t kFlushBytes = std::size_t{256} * 1024;
 
 }  // namespace
 

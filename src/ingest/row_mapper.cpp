@@ -107,7 +107,7 @@ std::string convert_set(std::string_view cell, const std::string& column, Attrib
 }  // namespace
 
 Result<RowMapper> RowMapper::create(std::vector<std::string> header, model::KeySchema schema,
-                                    Typing typing) {
+                                    const Typing& typing) {
   RowMapper mapper;
   mapper.columns_.resize(header.size());
   // Position of each name seen so far: duplicate detection in linear time, since a header may

@@ -41,7 +41,7 @@ class RowMapper {
   // Validates the header (no empty or duplicate names, key attributes present, spec columns
   // present) and plans each column's handling. Errors name the column and its position.
   static Result<RowMapper> create(std::vector<std::string> header, model::KeySchema schema,
-                                  Typing typing);
+                                  const Typing& typing);
 
   enum class Outcome { kItem, kSkipped, kRejected };
 

@@ -58,7 +58,10 @@ std::optional<Error> LaneContext::failure() const {
 }
 
 WriterLane::WriterLane(LaneContext& context, std::size_t queue_capacity)
-    : context_(context), queue_(queue_capacity), planner_(context.limits) {}
+    : context_(context),
+      queue_(queue_capacity),
+      planner_(context.limits),
+      given_up_(context.max_given_up_keys) {}
 
 WriterLane::~WriterLane() {
   if (thread_.joinable()) {
@@ -104,6 +107,7 @@ void WriterLane::take_completed(std::vector<CompletedBatch>& out) {
 void WriterLane::send(Batch batch) {
   const auto items = static_cast<std::uint32_t>(batch.size());
   const std::uint64_t not_written_before = stats_.unprocessed + stats_.rejected;
+  if (!given_up_.empty()) follow_given_up_keys(batch);
   send_attempts(std::move(batch));
   if (!context_.log_completions) return;
   const bool clean =
@@ -205,8 +209,22 @@ void WriterLane::keep_unprocessed(Batch& batch, const std::vector<model::Item>& 
   batch = std::move(kept);
 }
 
+void WriterLane::follow_given_up_keys(Batch& batch) {
+  Batch held;
+  Batch rest;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    (given_up_.contains(batch.info[i].fingerprint) ? held : rest)
+        .add(std::move(batch.items[i]), std::move(batch.info[i]));
+  }
+  // A batch never holds a key twice, so the order between `held` and `rest` does not matter;
+  // what matters is that each held row lands in unprocessed/ after its key's earlier rows.
+  if (!held.empty()) give_up(held);
+  batch = std::move(rest);
+}
+
 void WriterLane::give_up(const Batch& batch) {
   stats_.unprocessed += batch.size();
+  for (const ItemInfo& info : batch.info) given_up_.add(info.fingerprint);
   if (context_.unprocessed == nullptr) return;
   for (const model::Item& item : batch.items) {
     if (Status added = context_.unprocessed->add(item); !added) {

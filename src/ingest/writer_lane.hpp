@@ -1,7 +1,8 @@
 // One writer lane: a thread that takes items from its bounded queue, batches them
 // (BatchPlanner) and sends the batches one at a time, retrying per the RetryPolicy. One request
 // in flight per lane and keys routed to lanes by hash is what makes "last row wins" hold with
-// any number of lanes (see batch_planner.hpp).
+// any number of lanes (see batch_planner.hpp); a key once given up to unprocessed/ sends its
+// later rows there too, so that it also holds after a re-drive (given_up_keys.hpp).
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 
 #include "ingest/batch_planner.hpp"
 #include "ingest/bounded_queue.hpp"
+#include "ingest/given_up_keys.hpp"
 #include "ingest/rejected_sink.hpp"
 #include "ingest/retry_policy.hpp"
 #include "ingest/table_writer.hpp"
@@ -44,6 +46,8 @@ struct LaneContext {
   WritePacer* pacer = nullptr;  // null: no pacing
   // A partial batch waits this long for more items before it is sent anyway (slow inputs).
   std::chrono::milliseconds linger{50};
+  // Each lane remembers up to this many keys it gave up to unprocessed/ (given_up_keys.hpp).
+  std::size_t max_given_up_keys = 1 << 20;
 
   std::atomic<std::uint64_t> rows_written{0};   // for progress reports while running
   std::atomic<std::uint64_t> units_written{0};  // write units of those rows
@@ -106,7 +110,9 @@ class WriterLane {
   void run();
   void send(Batch batch);            // one batch to its end, logged as completed
   void send_attempts(Batch batch);   // the attempts (and splits) of one batch
-  void give_up(const Batch& batch);  // to unprocessed/
+  void give_up(const Batch& batch);  // to unprocessed/, remembering the keys
+  // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
+  void follow_given_up_keys(Batch& batch);
   void reject(const model::Item& item, const ItemInfo& info, const BatchWriteOutcome& outcome);
   // Keeps the entries of `batch` whose keys the server returned unprocessed.
   void keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed);
@@ -114,6 +120,7 @@ class WriterLane {
   LaneContext& context_;
   BoundedQueue<PlannedItem> queue_;
   BatchPlanner planner_;
+  GivenUpKeys given_up_;
   LaneStats stats_;
   std::thread thread_;
   std::mutex completed_mutex_;

@@ -1,11 +1,12 @@
 // --fault: AWS-like trouble on purpose, so clients' retry paths run for real.
 // "throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,latency=10" (ARCHITECTURE.md):
 //   throttle=R     that fraction of DynamoDB write requests fail with
-//                  ProvisionedThroughputExceededException
+//                  ProvisionedThroughputExceededException, and of S3 writes (PUT, POST,
+//                  DELETE) with S3's throttling answer, 503 SlowDown
 //   unprocessed=R  that fraction of each BatchWriteItem's items come back in UnprocessedItems
-//   error=R        HTTP 500 InternalServerError
-//   drop=R         the connection closes with no response
-//   latency=MS     added to every response
+//   error=R        HTTP 500: InternalServerError (DynamoDB), InternalError (S3)
+//   drop=R         the connection closes with no response (DynamoDB and S3)
+//   latency=MS     added to every response (DynamoDB and S3)
 // Draws come from one seeded generator (--seed), so a run's sequence of faults is reproducible.
 #pragma once
 

@@ -7,6 +7,7 @@
 #include "local/dynamodb/dynamodb_service.hpp"
 #include "local/dynamodb/table_store.hpp"
 #include "local/http/http_server.hpp"
+#include "local/request_auth.hpp"
 #include "local/router.hpp"
 #include "local/s3/s3_service.hpp"
 
@@ -24,6 +25,9 @@ class LocalAws::Parts {
         lambda_(lambda_settings(options)),
         s3_(std::move(s3)),
         router_(authenticator_, identities_, dynamodb_, lambda_, *s3_) {
+    s3_->set_faults(&faults_);
+    s3_->set_secrets(
+        [this](std::string_view access_key_id) { return authenticator_.secret_of(access_key_id); });
     s3_->connect_lambda([this](const std::string& arn,
                                const std::string& event) { lambda_.deliver_s3_event(arn, event); },
                         [this](std::string_view function_arn, std::string_view bucket_arn) {
@@ -63,6 +67,10 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   std::error_code ec;
   std::filesystem::create_directories(spool_dir, ec);
   std::filesystem::create_directories(options.data_dir + "/lambda/logs", ec);
+  // Request bodies of a previous run that was killed mid-upload.
+  for (const auto& entry : std::filesystem::directory_iterator(spool_dir, ec)) {
+    std::filesystem::remove_all(entry.path(), ec);
+  }
   auto s3 = s3::S3Service::open(options.data_dir, s3::s3_options_from_environment(options.region));
   if (!s3) return s3.take_error();
   auto parts = std::make_unique<Parts>(options, std::move(*store), std::move(*s3));

@@ -42,6 +42,14 @@ class RequestAuthenticator {
   Status check(const HttpRequest& request, aws::AuthDialect dialect,
                std::string_view payload_hash) const;
 
+  // The secret of a known key (test/test, the functions' session keys), for checking signed
+  // streaming bodies.
+  std::optional<std::string> secret_of(std::string_view access_key_id) const {
+    auto key = key_of(access_key_id);
+    if (!key) return std::nullopt;
+    return key->secret_access_key;
+  }
+
   // Makes a key known (a function role's session credentials, issued at deploy). A key with a
   // session token must be used with that token (X-Amz-Security-Token), as STS's are.
   void add_key(aws::Credentials credentials);

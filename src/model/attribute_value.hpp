@@ -73,7 +73,7 @@ struct KeySchema {
 // code "InvalidKeySchema".
 Result<KeySchema> parse_key_schema(std::string_view text);
 
-inline constexpr std::size_t kMaxItemBytes = 400 * 1024;
+inline constexpr std::size_t kMaxItemBytes = std::size_t{400} * 1024;
 inline constexpr std::size_t kMaxHashKeyBytes = 2048;
 inline constexpr std::size_t kMaxRangeKeyBytes = 1024;
 

@@ -75,21 +75,62 @@ TEST(SampleData, PairsAreUniqueAndAccountsAreSpreadOverTheRequestedCount) {
   EXPECT_EQ(accounts.size(), 13u);
 }
 
+// x -> k*x + offset mod m is a bijection exactly when gcd(k, m) = 1, and our moduli have no prime
+// factors but 2, 3 and 5: if p divided both, index m/p would land where index 0 does. So these
+// few collisions-that-must-not-be decide it for the moduli make-csv uses.
+TEST(SampleData, PermuteIndexIsABijectionOnTheModuliInUse) {
+  for (std::uint64_t modulus : {kMaxSampleAccounts, kMaxSampleRows}) {
+    for (std::uint64_t prime : {2u, 3u, 5u}) {
+      std::set<std::uint64_t> images;
+      for (std::uint64_t j = 0; j < prime; ++j) {
+        images.insert(permute_index(j * (modulus / prime), modulus, 12345));
+      }
+      EXPECT_EQ(images.size(), prime) << "modulus " << modulus << ", prime " << prime;
+    }
+  }
+  // And exhaustively on small moduli of the same form, each value hit exactly once.
+  for (std::uint64_t modulus : {1u, 9u, 90u, 900u, 9000u, 7200u}) {
+    std::set<std::uint64_t> images;
+    for (std::uint64_t i = 0; i < modulus; ++i) {
+      const std::uint64_t image = permute_index(i, modulus, 77);
+      EXPECT_LT(image, modulus);
+      images.insert(image);
+    }
+    EXPECT_EQ(images.size(), modulus);
+  }
+}
+
+// The upper end of --accounts: as many accounts as 8-digit numbers, with no table of them. The
+// rows' accounts are distinct whenever the drawn indices are, so with this few rows nearly all are.
+TEST(SampleData, AllNinetyMillionAccountsWithoutATable) {
+  auto lines = lines_of(make(20000, kMaxSampleAccounts, 5));
+  ASSERT_EQ(lines.size(), 20001u);
+  std::set<std::string> pairs;
+  std::set<std::string> accounts;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    accounts.insert(lines[i].substr(0, 8));
+    pairs.insert(lines[i].substr(0, lines[i].find(',', 9)));
+  }
+  EXPECT_EQ(pairs.size(), 20000u);
+  EXPECT_GE(accounts.size(), 19990u);  // birthday collisions of 20000 draws from 9e7: ~2
+}
+
 TEST(SampleData, SameSeedSameFileOtherSeedOtherFile) {
   EXPECT_EQ(make(300, 5, 9), make(300, 5, 9));
   EXPECT_NE(make(300, 5, 9), make(300, 5, 10));
 }
 
 // Golden rows: the generator is part of the contract (benchmarks and docs quote its files), so a
-// change to its output must be deliberate.
+// change to its output must be deliberate. Last changed with the permutation's multiplier (one
+// coprime to 10): the random draws are the same, the accounts and offer ids after row 0 differ.
 TEST(SampleData, GoldenFirstRowsForSeedOne) {
   auto lines = lines_of(make(2, 100, 1));
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[1],
-            "91243586,771203581536,499923295350194886,LT,88961381,2025-01-16T20:08:13Z,2025-05-"
+            "91243392,771203581536,499923295350194886,LT,88961381,2025-01-16T20:08:13Z,2025-05-"
             "06T01:13:39Z,low");
   EXPECT_EQ(lines[2],
-            "28929941,690526780021,644878332077796273,LN,49236885,2024-05-01T22:27:10Z,2024-12-"
+            "28929861,690526780019,644878332077796273,LN,49236885,2024-05-01T22:27:10Z,2024-12-"
             "25T23:10:05Z,low");
 }
 

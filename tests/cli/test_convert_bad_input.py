@@ -53,6 +53,14 @@ class UnusableFiles(unittest.TestCase):
     def test_empty_file(self):
         self.check_fails(b"", "in.csv: the file is empty: expected a header row")
 
+    def test_only_blank_lines(self):
+        self.check_fails(b"\n\r\n\r", "in.csv: the file holds only blank lines: expected a header row")
+
+    def test_damaged_header(self):
+        self.check_fails(b'\naccount,"offer_id\n1,2\n',
+                         "in.csv: the header (line 2) cannot be read: unterminated quote: the "
+                         "quoted field opened on line 2 is not closed before the end of input")
+
     def test_binary_garbage(self):
         garbage = bytes(random.Random(7).randrange(128, 256) for _ in range(4096))
         self.check_fails(garbage, "in.csv: column 1 of the header is not valid UTF-8")
@@ -81,6 +89,13 @@ class RejectedRows(unittest.TestCase):
         code, stderr, items, rejects = convert(b"account,offer_id\n")
         self.assertEqual((code, items, rejects), (0, [], []))
         self.assertIn(summary(0, 0, 0, 0), stderr)
+
+    def test_blank_lines_before_the_header_are_skipped(self):
+        # The header is the first non-blank record, for convert as for ingest (one function).
+        code, stderr, items, rejects = convert(b"\n\r\n\raccount,offer_id\n1,2\n")
+        self.assertEqual((code, rejects), (0, []), stderr)
+        self.assertEqual(items, [{"account": {"S": "1"}, "offer_id": {"S": "2"}}])
+        self.assertIn(summary(1, 1, 0, 0), stderr)
 
     def test_keys_missing_or_empty(self):
         code, stderr, items, rejects = convert(b"account,offer_id,v\n,2,a\n1,,b\n1\n5,6,ok\n")

@@ -160,6 +160,79 @@ TEST(CsvReaderLimitsTest, SkipToResumesWithTheSameRemainingRecords) {
   }
 }
 
+// A stray quote turns the lines after it into one quoted field until the next quote (or the end
+// of the file): the record then fails the size limit, and the message says where the quote is.
+TEST(CsvReaderLimitsTest, OverLongRecordNamesTheQuoteThatRunsPastTheLimit) {
+  ReaderOptions options;
+  options.max_record_bytes = 64;
+  std::string lines;
+  for (int i = 0; i < 20; ++i) lines += "x,y\n";
+  const std::string stray_quote_message =
+      "record exceeds 64 bytes: a quoted field opened on line 3 runs past the limit (a stray '\"' "
+      "there turns the lines after it into one field)";
+  {
+    const std::string input = "a,b\n1,2\n3,\"stray\n" + lines + "4,\"closed\"\n5,6\n";
+    const auto records = read_all_sizes(input, options);
+    ASSERT_EQ(records.size(), 4u);
+    EXPECT_EQ(records[2].error, RecordErrorKind::kRecordTooLarge);
+    EXPECT_EQ(records[2].line, 3u);
+    EXPECT_EQ(records[2].error_message, stray_quote_message);
+    EXPECT_EQ(records[3].fields, (std::vector<std::string>{"5", "6"}));
+    EXPECT_EQ(records[3].line, 25u);
+  }
+  {  // never closed: the record runs to the end of input
+    const std::string input = "a,b\n1,2\n3,\"stray\n" + lines;
+    const auto records = read_all_sizes(input, options);
+    ASSERT_EQ(records.size(), 3u);
+    EXPECT_EQ(records[2].error_message, stray_quote_message);
+  }
+  {  // a "" escape past the limit is still inside the field
+    const std::string input = "3,\"stray\n" + lines + "\"\"\n";
+    EXPECT_EQ(read_all_sizes(input, options).at(0).error_message,
+              "record exceeds 64 bytes: a quoted field opened on line 1 runs past the limit (a "
+              "stray '\"' there turns the lines after it into one field)");
+  }
+  {  // quoted fields that close before the limit are not the cause and are not named
+    const std::string input = "\"q\",\"r\"," + std::string(100, 'z') + ",\"s\"\nok\n";
+    const auto records = read_all_sizes(input, options);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].error_message, "record exceeds 64 bytes");
+  }
+  {  // a quoted field that opens after the limit is not the cause either
+    const std::string input = std::string(100, 'z') + ",\"late\nfield\"\nok\n";
+    const auto records = read_all_sizes(input, options);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].error_message, "record exceeds 64 bytes");
+  }
+}
+
+// One record of a million (empty) fields must not pin its field tables (~24 MB) for the rest
+// of the run; uniformly wide records keep theirs rather than regrow them every record.
+TEST(CsvReaderLimitsTest, FieldTablesShrinkBackAfterAVeryWideRecord) {
+  const std::string input = std::string(1'000'000, ',') + "\na,b\nc,d\ne,f\n";
+  CsvReader reader(make_memory_source(input));
+  Record record;
+  ASSERT_TRUE(reader.next(record).value());
+  ASSERT_EQ(record.fields.size(), 1'000'001u);
+  EXPECT_GE(reader.field_capacity(), 1'000'001u);
+  for (const char* expected : {"a", "c", "e"}) {
+    ASSERT_TRUE(reader.next(record).value());
+    ASSERT_EQ(record.fields.size(), 2u);
+    EXPECT_EQ(record.fields[0], expected);
+  }
+  EXPECT_LE(reader.field_capacity(), 4096u);
+  EXPECT_LE(record.fields.capacity(), 4096u);
+
+  std::string wide;
+  for (int row = 0; row < 3; ++row) wide += std::string(9999, ',') + "\n";
+  CsvReader wide_reader(make_memory_source(wide));
+  for (int row = 0; row < 3; ++row) {
+    ASSERT_TRUE(wide_reader.next(record).value());
+    ASSERT_EQ(record.fields.size(), 10000u);
+  }
+  EXPECT_GE(wide_reader.field_capacity(), 10000u);
+}
+
 TEST(CsvReaderLimitsTest, SkipPastTheEndIsAnError) {
   CsvReader reader(make_memory_source("a\nb\n", "data.csv"));
   auto status = reader.skip_to(10, 3);

@@ -308,6 +308,102 @@ TEST(Ingest, LastRowWinsWithManyLanesAndRetries) {
   }
 }
 
+// Re-drives the run's unprocessed/ file (if any) into the same table, as
+// `csv2ddb ingest s3://bucket/unprocessed/...` does.
+void redrive_unprocessed(Harness& h) {
+  const std::optional<std::string> unprocessed = h.store.get(h.keys.unprocessed);
+  if (!unprocessed) return;
+  IngestOptions options;
+  options.table = "offers";
+  options.input_format = InputFormat::kItemArray;
+  options.sleeper = &h.sleeper;
+  options.random = &h.random;
+  Result<Report> report = run_ingest(
+      csv::make_memory_source(*unprocessed, "offers.csv.unprocessed.json"), h.table, options);
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->rows_unprocessed, 0u);
+}
+
+// Last row wins across a re-drive: once a key's row is given up to unprocessed/, the key's later
+// rows follow it there, in order, unsent, so that the table plus a re-drive equals a clean run.
+TEST(Ingest, RowsAfterAGivenUpRowOfTheirKeyGoToUnprocessedToo) {
+  const std::string csv =
+      "account,offer_id,seq\n"
+      "a,1,first\n"
+      "b,1,x\n"
+      "a,1,second\n"  // the repeat closes batch 1: [a first, b]; batch 2: [a second, c]
+      "c,1,y\n";
+  Harness clean;
+  ASSERT_TRUE(clean.run(csv).ok());
+
+  Harness h;
+  for (std::size_t call = 1; call <= 4; ++call) h.table.fail_call(call);  // batch 1 given up
+  Result<Report> report = h.run(csv);
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(counts(*report),
+            "read=4 written=1 rejected=0 unprocessed=3 skipped=0 requests=5 retries=3 "
+            "throttles=4");
+  EXPECT_EQ(h.object("unprocessed/offers.csv.unprocessed.json"),
+            R"([{"account":"a","offer_id":"1","seq":"first"},)"
+            R"({"account":"b","offer_id":"1","seq":"x"},)"
+            R"({"account":"a","offer_id":"1","seq":"second"}])");
+  EXPECT_EQ(stored(h.table), "{\"account\":\"c\",\"offer_id\":\"1\",\"seq\":\"y\"}\n");
+  // Only c was sent after the give-up: a's second row was never attempted.
+  ASSERT_EQ(h.table.calls().size(), 5u);
+  EXPECT_EQ(h.table.calls()[4].fingerprints.size(), 1u);
+
+  redrive_unprocessed(h);
+  EXPECT_EQ(stored(h.table), stored(clean.table));
+}
+
+// The same over many lanes, random-ish give-ups and many repeats of each key: whatever ends in
+// unprocessed/, the table plus a re-drive holds every key's last row.
+TEST(Ingest, TableThenRedriveEqualsACleanRunWithManyLanes) {
+  std::string csv = "account,offer_id,seq\n";
+  for (int i = 0; i < 2000; ++i) {
+    const int key = (i % 5 == 0) ? (i / 5) % 40 : (i * 17) % 40;
+    csv += "acct" + std::to_string(key) + ",o," + std::to_string(i) + "\n";
+  }
+  Harness clean;
+  clean.options.lanes = 8;
+  ASSERT_TRUE(clean.run(csv).ok());
+  for (int run = 0; run < 10; ++run) {
+    Harness h;
+    h.options.lanes = 8;
+    h.options.lane_queue_capacity = 8;
+    h.options.retry.max_attempts = 2;
+    // Two in five calls (a run-dependent shift) are throttled: with two attempts, some batches
+    // are given up, at places that depend on the lanes' timing. Only among the first 80 calls,
+    // which the run surely makes (2000 rows need 80 batches at least), so the re-drive's calls
+    // after them succeed.
+    for (std::size_t call = 1; call <= 80; ++call) {
+      if ((call + static_cast<std::size_t>(run)) % 5 < 2) h.table.fail_call(call);
+    }
+    Result<Report> report = h.run(csv);
+    ASSERT_TRUE(report.ok()) << report.error().to_string();
+    EXPECT_GT(report->rows_unprocessed, 0u) << "run " << run;
+    redrive_unprocessed(h);
+    ASSERT_EQ(stored(h.table), stored(clean.table)) << "run " << run;
+  }
+}
+
+// Bounded: past the run's budget of remembered keys, a lane gives up everything after.
+TEST(Ingest, PastTheGivenUpKeyBudgetTheRestGoesToUnprocessed) {
+  std::string csv = "account,offer_id\n";
+  for (int i = 0; i < 3000; ++i) csv += "k" + std::to_string(i) + ",o\n";
+  Harness h;
+  h.options.max_given_up_keys = 0;  // shared out: 1024 per lane at least
+  h.options.retry.max_attempts = 1;
+  for (std::size_t call = 1; call <= 41; ++call) h.table.fail_call(call);
+  Result<Report> report = h.run(csv);
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  EXPECT_EQ(report->rows_unprocessed, 3000u);
+  // The 1025th key given up (in the 41st batch) exhausts the budget; nothing is sent after it.
+  EXPECT_EQ(report->requests, 41u);
+  redrive_unprocessed(h);
+  EXPECT_EQ(h.table.size(), 3000u);
+}
+
 TEST(Ingest, GivenHeaderMakesTheFirstRecordData) {
   Harness h;
   h.options.header = std::vector<std::string>{"account", "offer_id"};

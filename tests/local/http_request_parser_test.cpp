@@ -88,6 +88,31 @@ TEST(HttpRequestParser, ChunkedBodyWithExtensionsAndTrailers) {
   }
 }
 
+// Trailer fields become headers, so they count against the header limit (200) together with
+// the head's own: 10 headers plus 190 trailers fit, one more trailer is 431.
+TEST(HttpRequestParser, TrailersCountAgainstTheHeaderLimit) {
+  std::string head = "PUT /b/k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n";
+  for (int i = 1; i < 10; ++i) head += "H" + std::to_string(i) + ": v\r\n";
+  head += "\r\n1\r\nx\r\n0\r\n";
+  auto with_trailers = [&](int count) {
+    std::string wire = head;
+    for (int i = 0; i < count; ++i) wire += "T" + std::to_string(i) + ": v\r\n";
+    return wire + "\r\n";
+  };
+  for (std::size_t step : {std::size_t{7}, std::size_t{1} << 20}) {
+    const Parsed fits = parse(with_trailers(190), step);
+    EXPECT_EQ(fits.state, HttpRequestParser::State::kComplete) << step;
+    EXPECT_EQ(fits.request.headers.size(), 200U);
+    const Parsed over = parse(with_trailers(191), step);
+    EXPECT_EQ(over.state, HttpRequestParser::State::kError) << step;
+    EXPECT_EQ(over.error_status, 431);
+    // Thousands of trailers never pile up: the parser stops at the limit.
+    const Parsed flood = parse(with_trailers(5000), step);
+    EXPECT_EQ(flood.error_status, 431);
+    EXPECT_LE(flood.request.headers.size(), 200U);
+  }
+}
+
 TEST(HttpRequestParser, BareLineFeedsAndHttp10) {
   const Parsed p = parse("GET / HTTP/1.0\nHost: h\n\n", 3);
   ASSERT_EQ(p.state, HttpRequestParser::State::kComplete);

@@ -21,15 +21,20 @@ DYNALITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", 
 class LocalServer:
     """One `csv2ddb local --port 0` process; waits for its listening line."""
 
-    def __init__(self, binary, data_dir, *extra_args):
+    def __init__(self, binary, data_dir, *extra_args, env=None, stderr_path=None):
+        """env: extra environment variables; stderr_path: a file for the server's stderr (read
+        it after stop()), instead of a pipe nobody reads."""
+        self.stderr_file = open(stderr_path, "w") if stderr_path else None
         self.process = subprocess.Popen(
             [binary, "local", "--port", "0", "--data-dir", data_dir, *extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            stderr=self.stderr_file if self.stderr_file else subprocess.PIPE, text=True,
+            env=dict(os.environ, **(env or {})))
         line = self.process.stdout.readline()
         if not line.startswith(LISTENING_PREFIX):
             self.process.kill()
             raise RuntimeError("csv2ddb local did not start: %r %s" %
-                               (line, self.process.stderr.read()))
+                               (line, "" if self.stderr_file else self.process.stderr.read()))
         self.port = int(line.strip()[len(LISTENING_PREFIX):])
         self.endpoint = "http://127.0.0.1:%d" % self.port
 
@@ -41,7 +46,16 @@ class LocalServer:
             return self.process.wait(timeout=30)
         finally:
             self.process.stdout.close()
-            self.process.stderr.close()
+            if self.stderr_file:
+                self.stderr_file.close()
+            else:
+                self.process.stderr.close()
+
+    def cpu_seconds(self):
+        """User plus system CPU time the server has used so far (from /proc)."""
+        with open("/proc/%d/stat" % self.process.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def __enter__(self):
         return self
@@ -113,12 +127,13 @@ def _hmac(key, text):
 
 
 def sign_dynamodb_request(port, operation, body, key="test", secret="test", when=None,
-                          tamper_signature=False, authorization=True):
-    """(headers, payload) of a DynamoDB request signed at `when` (UTC datetime, default now)."""
+                          tamper_signature=False, authorization=True, raw_payload=None):
+    """(headers, payload) of a DynamoDB request signed at `when` (UTC datetime, default now);
+    the payload is `body` as JSON, or exactly the bytes `raw_payload` (JSON or not)."""
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     day = when.strftime("%Y%m%d")
-    payload = json.dumps(body).encode()
+    payload = raw_payload if raw_payload is not None else json.dumps(body).encode()
     host = "127.0.0.1:%d" % port
     headers = {
         "Content-Type": "application/x-amz-json-1.0",
@@ -159,6 +174,56 @@ def signed_dynamodb_request(port, operation, body, **signing):
         return response.status, json.loads(data) if data else None
     finally:
         connection.close()
+
+
+def sign_s3_request(port, method, path, headers=None, payload_hash=None, body=b"", key="test",
+                    secret="test", when=None, query=""):
+    """Headers of an S3 request signed at `when` (UTC datetime, default now), path-style.
+    payload_hash is what x-amz-content-sha256 says (default: the SHA-256 of body); every header
+    given is signed. Also returns the signature (the seed of a signed streaming body) and the
+    pieces a chunk signer needs: (headers, signature, amz_date, scope, signing_key)."""
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+    day = when.strftime("%Y%m%d")
+    payload_hash = payload_hash or hashlib.sha256(body).hexdigest()
+    if "?" in path:  # "/b/k?uploads": the query is signed in canonical form ("uploads=")
+        path, query = path.split("?", 1)
+        query = "&".join(sorted(p if "=" in p else p + "=" for p in query.split("&") if p))
+    headers = dict(headers or {})
+    headers.update({"Host": "127.0.0.1:%d" % port, "X-Amz-Date": amz_date,
+                    "x-amz-content-sha256": payload_hash})
+    lowered = {name.lower(): str(value).strip() for name, value in headers.items()}
+    signed_names = sorted(lowered)
+    canonical_headers = "".join("%s:%s\n" % (name, lowered[name]) for name in signed_names)
+    canonical_request = "\n".join([method, path, query, canonical_headers, ";".join(signed_names),
+                                   payload_hash])
+    scope = "%s/us-east-1/s3/aws4_request" % day
+    string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                                hashlib.sha256(canonical_request.encode()).hexdigest()])
+    signing_key = _hmac(_hmac(_hmac(_hmac(("AWS4" + secret).encode(), day), "us-east-1"), "s3"),
+                        "aws4_request")
+    signature = hmac.new(signing_key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["Authorization"] = ("AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, "
+                                "Signature=%s" % (key, scope, ";".join(signed_names), signature))
+    return headers, signature, amz_date, scope, signing_key
+
+
+def raw_request(port, method, path, body=b"", headers=None, timeout=30):
+    """One request on a fresh connection: (status, headers dict, body bytes)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def s3_error_code(body):
+    """The <Code> of an S3 XML error body."""
+    text = body.decode() if isinstance(body, bytes) else body
+    start = text.find("<Code>")
+    return text[start + 6:text.find("</Code>")] if start >= 0 else None
 
 
 def error_type(body):

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/crypto.hpp"
 #include "local/s3/aws_chunked_decoder.hpp"
 #include "local/s3/byte_range.hpp"
 #include "local/s3/digests.hpp"
@@ -117,6 +118,99 @@ TEST(S3AwsChunked, DecodesSignedChunks) {
   EXPECT_EQ(*decoded, "abc");
 }
 
+// AWS's own example of a signed streaming upload (S3 API reference, "sigv4-streaming"):
+// 64 KB and 1 KB of 'a', the seed signature from the request, and the chunk signatures the
+// documentation lists. Decoded at hostile piece sizes; then one byte flipped, one signature
+// altered, one missing: each is SignatureDoesNotMatch.
+ChunkSignatureChain documented_chain(bool trailer = false) {
+  const aws::SigningKey key = aws::derive_signing_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                                                      "20130524", "us-east-1", "s3");
+  return ChunkSignatureChain(
+      key, "20130524T000000Z", "20130524/us-east-1/s3/aws4_request",
+      trailer ? "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e"
+              : "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
+      trailer);
+}
+
+std::string documented_body() {
+  return "10000;chunk-signature="
+         "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" +
+         std::string(65536, 'a') +
+         "\r\n400;chunk-signature="
+         "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" +
+         std::string(1024, 'a') +
+         "\r\n0;chunk-signature="
+         "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n"
+         "\r\n";
+}
+
+Status decode_signed(const std::string& body, std::size_t step, ChunkSignatureChain chain,
+                     std::string* out = nullptr) {
+  std::string payload;
+  AwsChunkedDecoder decoder(
+      [&](std::string_view bytes) {
+        payload.append(bytes);
+        return Status{};
+      },
+      &chain);
+  for (std::size_t at = 0; at < body.size(); at += step) {
+    if (Status s = decoder.feed(std::string_view(body).substr(at, step)); !s) return s;
+  }
+  if (Status s = decoder.finish(); !s) return s;
+  if (out != nullptr) *out = payload;
+  return {};
+}
+
+TEST(S3AwsChunked, ChecksEveryChunkSignatureOfAwsExample) {
+  for (std::size_t step : {1, 3, 7, 16, 4096, 1 << 20}) {
+    std::string payload;
+    const Status ok = decode_signed(documented_body(), step, documented_chain(), &payload);
+    ASSERT_TRUE(ok.ok()) << step << " " << ok.error().message;
+    EXPECT_EQ(payload, std::string(65536 + 1024, 'a'));
+  }
+  std::string flipped = documented_body();
+  flipped[flipped.find("\r\n") + 2 + 1000] = 'b';  // a byte of the first chunk's data
+  EXPECT_EQ(decode_signed(flipped, 7, documented_chain()).error().code, "SignatureDoesNotMatch");
+  std::string wrong = documented_body();
+  wrong[wrong.find("0055627c") + 3] = '6';  // the second chunk's signature
+  EXPECT_EQ(decode_signed(wrong, 4096, documented_chain()).error().code, "SignatureDoesNotMatch");
+  std::string unsigned_last = documented_body();
+  unsigned_last.replace(unsigned_last.rfind("0;chunk-signature="), 82, "0");
+  EXPECT_EQ(decode_signed(unsigned_last, 4096, documented_chain()).error().code,
+            "SignatureDoesNotMatch");
+  // Chunks reordered: each signature is chained to the previous one.
+  ChunkSignatureChain chain = documented_chain();
+  EXPECT_FALSE(chain
+                   .verify_chunk("0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+                                 aws::sha256_hex(std::string(1024, 'a')))
+                   .ok());
+}
+
+// The -TRAILER form, from AWS's example ("sigv4-streaming-trailers"): the same chunks signed
+// from another seed, then a CRC32C trailer with its own signature.
+TEST(S3AwsChunked, ChecksTheTrailerSignatureOfAwsExample) {
+  const std::string body =
+      "10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n" +
+      std::string(65536, 'a') +
+      "\r\n400;chunk-signature="
+      "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n" +
+      std::string(1024, 'a') +
+      "\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n"
+      "x-amz-checksum-crc32c:sOO8/Q==\r\n"
+      "x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n"
+      "\r\n";
+  const Status ok = decode_signed(body, 7, documented_chain(true));
+  EXPECT_TRUE(ok.ok()) << ok.error().message;
+  std::string altered = body;
+  altered.replace(altered.find("sOO8/Q=="), 8, "AAAAAA==");
+  EXPECT_EQ(decode_signed(altered, 7, documented_chain(true)).error().code,
+            "SignatureDoesNotMatch");
+  std::string without = body;
+  without.erase(without.find("x-amz-trailer-signature:"), 24 + 64 + 2);
+  EXPECT_EQ(decode_signed(without, 7, documented_chain(true)).error().code,
+            "SignatureDoesNotMatch");
+}
+
 TEST(S3AwsChunked, RejectsBrokenFraming) {
   for (const char* bad : {"3\r\nabcd\r\n0\r\n\r\n", "z\r\nabc\r\n0\r\n\r\n", "3\nabc\r\n0\r\n\r\n",
                           "3\r\nabc\r\n", "3\r\nabc\r\n0\r\n\r\nextra", "ffffffffffffffff\r\n"}) {
@@ -184,6 +278,22 @@ TEST(S3Notifications, MatchesEventNamesAndRawKeys) {
   EXPECT_TRUE(matching_targets(config, "s3:ObjectRemoved:Delete", "in/a.csv").empty());
 }
 
+// S3 validates a rule's name in any case, and matches it the same way: "PREFIX" is a prefix
+// rule (it was once taken for a suffix, since only "prefix" and "Prefix" were recognized).
+TEST(S3Notifications, RuleNamesMatchInAnyCase) {
+  for (const char* prefix : {"prefix", "Prefix", "PREFIX", "pReFiX"}) {
+    for (const char* suffix : {"suffix", "Suffix", "SUFFIX"}) {
+      aws::NotificationConfiguration config;
+      config.queues = {target("csv", {"s3:ObjectCreated:*"}, {{prefix, "in/"}, {suffix, ".csv"}})};
+      ASSERT_TRUE(validate_notification(config).ok()) << prefix << " " << suffix;
+      EXPECT_EQ(matching_targets(config, "s3:ObjectCreated:Put", "in/a.csv").size(), 1U)
+          << prefix << " " << suffix;
+      EXPECT_TRUE(matching_targets(config, "s3:ObjectCreated:Put", "x/in/a.csv").empty()) << prefix;
+      EXPECT_TRUE(matching_targets(config, "s3:ObjectCreated:Put", "in/a.json").empty()) << suffix;
+    }
+  }
+}
+
 TEST(S3Notifications, DocumentRoundTripsInBotocoresSpelling) {
   const std::string documented =
       "<NotificationConfiguration><LambdaFunctionConfiguration><Id>i</Id>"
@@ -230,6 +340,27 @@ TEST(S3EventRecords, ExactJson) {
       R"("configurationId":"csv","bucket":{"name":"uploads","ownerIdentity":{"principalId":"AWS:test"},)"
       R"("arn":"arn:aws:s3:::uploads"},"object":{"key":"a+b.csv","size":12,)"
       R"("eTag":"0123456789abcdef0123456789abcdef","sequencer":"0000018BCFE5683B00"}}}]})");
+}
+
+// AWS's ObjectRemoved records have no size and no eTag: the object is gone.
+TEST(S3EventRecords, RemovedRecordsCarryNeitherSizeNorEtag) {
+  EventContext context;
+  context.region = "us-east-1";
+  context.bucket = "uploads";
+  context.event_name = "ObjectRemoved:Delete";
+  context.configuration_id = "gone";
+  context.principal_id = "AWS:test";
+  context.request_id = "REQ";
+  context.event_time_ms = 1700000000123;
+  context.sequencer = "0000018BCFE5683B01";
+  ObjectInfo removed;
+  removed.key = "a b.csv";
+  const std::string json = event_record_json(context, removed);
+  EXPECT_NE(json.find(R"("object":{"key":"a+b.csv","sequencer":"0000018BCFE5683B01"}}}]})"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(json.find("size"), std::string::npos);
+  EXPECT_EQ(json.find("eTag"), std::string::npos);
 }
 
 TEST(S3Digests, Md5AndCrc32KnownValues) {

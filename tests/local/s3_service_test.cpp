@@ -223,5 +223,80 @@ TEST_F(S3ServiceTest, MultipartEtagAndRestart) {
   EXPECT_EQ(code_of(send("GET", "/mpu/big?uploadId=" + id)), "NoSuchUpload");
 }
 
+// A copy is a new single-part object: its ETag is the MD5 of its bytes, also when the source
+// was a multipart upload whose ETag is "<md5 of md5s>-N" (compared with moto_server too, in
+// test_s3_moto.py).
+TEST_F(S3ServiceTest, CopyOfAMultipartObjectGetsTheMd5OfItsBytes) {
+  send("PUT", "/cpy");
+  const HttpResponse created = send("POST", "/cpy/mp?uploads");
+  const auto at = created.body.find("<UploadId>") + 10;
+  const std::string id = created.body.substr(at, created.body.find("</UploadId>") - at);
+  const std::string parts[2] = {"first-part", "second"};
+  std::string complete = "<CompleteMultipartUpload>";
+  for (int i = 0; i < 2; ++i) {
+    const HttpResponse part =
+        send("PUT", "/cpy/mp?partNumber=" + std::to_string(i + 1) + "&uploadId=" + id, parts[i]);
+    for (const auto& header : part.headers) {
+      if (header.name == "ETag") {
+        complete += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
+                    header.value + "</ETag></Part>";
+      }
+    }
+  }
+  ASSERT_EQ(send("POST", "/cpy/mp?uploadId=" + id, complete + "</CompleteMultipartUpload>").status,
+            200);
+  const std::string content_md5 = md5_hex(parts[0] + parts[1]);
+  const HttpResponse copied = send("PUT", "/cpy/copy", "", {{"x-amz-copy-source", "/cpy/mp"}});
+  ASSERT_EQ(copied.status, 200) << copied.body;
+  EXPECT_NE(copied.body.find("<ETag>&quot;" + content_md5 + "&quot;</ETag>"), std::string::npos)
+      << copied.body;
+  const HttpResponse head = send("HEAD", "/cpy/copy");
+  bool found = false;
+  for (const auto& header : head.headers) {
+    if (header.name == "ETag") {
+      EXPECT_EQ(header.value, "\"" + content_md5 + "\"");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  ASSERT_EQ(send("PUT", "/cpy/single", "abc").status, 200);
+  const HttpResponse single =
+      send("PUT", "/cpy/single-copy", "", {{"x-amz-copy-source", "/cpy/single"}});
+  EXPECT_NE(single.body.find("<ETag>&quot;" + md5_hex("abc") + "&quot;</ETag>"), std::string::npos);
+}
+
+// max-keys=0 asks for nothing: an empty page that is not truncated and has no token.
+TEST_F(S3ServiceTest, MaxKeysZeroIsAnEmptyUntruncatedPage) {
+  send("PUT", "/mkz");
+  send("PUT", "/mkz/a", "1");
+  send("PUT", "/mkz/b", "2");
+  for (const char* target : {"/mkz?list-type=2&max-keys=0", "/mkz?max-keys=0"}) {
+    const HttpResponse listed = send("GET", target);
+    ASSERT_EQ(listed.status, 200) << target;
+    EXPECT_NE(listed.body.find("<IsTruncated>false</IsTruncated>"), std::string::npos)
+        << listed.body;
+    EXPECT_EQ(listed.body.find("NextContinuationToken"), std::string::npos) << listed.body;
+    EXPECT_EQ(listed.body.find("NextMarker"), std::string::npos) << listed.body;
+    EXPECT_EQ(listed.body.find("<Contents>"), std::string::npos) << listed.body;
+  }
+  EXPECT_NE(send("GET", "/mkz?list-type=2&max-keys=0").body.find("<KeyCount>0</KeyCount>"),
+            std::string::npos);
+}
+
+// A storage failure (here: the metadata table dropped under the service) is S3's InternalError
+// with a 500, not DynamoDB's InternalServerError that the shared SQLite layer speaks.
+TEST_F(S3ServiceTest, StorageFailuresAreInternalError) {
+  ASSERT_EQ(send("PUT", "/broken").status, 200);
+  auto other = dynamodb::SqliteConnection::open((dir_ / "s3" / "meta.sqlite3").string());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->exec("DROP TABLE objects").ok());
+  const HttpResponse got = send("GET", "/broken/key");
+  EXPECT_EQ(got.status, 500);
+  EXPECT_EQ(code_of(got), "InternalError") << got.body;
+  const HttpResponse put = send("PUT", "/broken/key", "x");
+  EXPECT_EQ(put.status, 500);
+  EXPECT_EQ(code_of(put), "InternalError") << put.body;
+}
+
 }  // namespace
 }  // namespace csv2ddb::local::s3

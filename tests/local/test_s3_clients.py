@@ -1,7 +1,7 @@
 """Black-box tests of `csv2ddb local`'s S3 with real clients on 127.0.0.1: awscli v1 (on the
 PATH) and v2 (/usr/bin/aws), boto3 in both versions on this machine (the machine's python3,
-1.43, which uploads with aws-chunked bodies and CRC32 trailers; Debian's /usr/bin/python3,
-1.26, which does not), plus hand-made requests for what no SDK sends: path traversal keys,
+1.43, which sends CRC32 checksums: as a header over http, in aws-chunked trailers only over
+https, see test_s3_auth_and_streaming.py; Debian's /usr/bin/python3, 1.26, which sends none), plus hand-made requests for what no SDK sends: path traversal keys,
 oversized bodies, malformed XML.
 
 Run: python3 tests/local/test_s3_clients.py --csv2ddb BIN (ctest: local.test_s3_clients)."""
@@ -408,7 +408,7 @@ class S3SmallCapTest(unittest.TestCase):
             self.assertEqual(response.status, 400)
             self.assertIn(b"<Code>EntityTooLarge</Code>", data)
             conn.close()
-            # boto3 1.43 sends aws-chunked: the cap applies to the decoded size.
+            # boto3's own uploads get the same cap.
             import boto3
             s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
                               aws_access_key_id="test", aws_secret_access_key="test")

@@ -1,7 +1,7 @@
 // BatchWriteItem and BatchGetItem with DynamoDB's request rules: 1 to 25 write requests per
-// table, at most 100 keys in all, table names 3 to 255 characters, no key twice, items up to
-// 400 KB, every attribute value valid. A batch is validated whole before anything is written,
-// and each table's writes are one SQLite transaction.
+// table and at most 25 in all, 1 to 100 keys per table and at most 100 in all, table names 3 to 255
+// characters, no key twice, items up to 400 KB, every attribute value valid. A batch is validated
+// whole before anything is written, and each table's writes are one SQLite transaction.
 #include <algorithm>
 #include <unordered_set>
 
@@ -16,6 +16,7 @@ namespace csv2ddb::local::dynamodb {
 namespace {
 
 constexpr std::size_t kMaxWriteRequestsPerTable = 25;
+constexpr std::size_t kMaxWriteRequests = 25;  // across all tables of one call
 constexpr std::size_t kMaxBatchGetKeys = 100;
 
 std::string capacity_mode(const model::JsonValue& request) {
@@ -98,6 +99,12 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
                  {"SIZE", "NONE"});
   check_request_items_map(errors, items, kMaxWriteRequestsPerTable, true);
   if (Status s = errors.result(); !s) return s.take_error();
+  // The per-table limit above is the request shape's; the limit of the call is on the total.
+  std::size_t total = 0;
+  for (const auto& [table, requests] : items->as_object()) total += requests.as_array().size();
+  if (total > kMaxWriteRequests) {
+    return validation_error("Too many items requested for the BatchWriteItem call");
+  }
 
   // Attribute values and item sizes, before any table is looked at.
   struct Decoded {
@@ -200,10 +207,10 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
         to_write.push_back(std::move(writes.writes[i]));
       }
     }
-    std::vector<std::uint32_t> old_sizes;
+    WriteResults results;
     if (!to_write.empty()) {
       if (Status s =
-              context.store.write(writes.table.id, to_write, mode == "NONE" ? nullptr : &old_sizes);
+              context.store.write(writes.table.id, to_write, mode == "NONE" ? nullptr : &results);
           !s) {
         return s.take_error();
       }
@@ -216,7 +223,7 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
     if (mode != "NONE") {
       std::uint64_t units = 0;
       for (std::size_t i = 0; i < to_write.size(); ++i) {
-        units += write_units(to_write[i].size, old_sizes[i]);
+        units += write_units(to_write[i].size, results.old_sizes[i]);
       }
       if (!capacities.empty()) capacities += ',';
       capacities += consumed_capacity_json(mode, writes.table.name, static_cast<double>(units));

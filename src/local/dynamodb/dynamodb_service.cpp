@@ -33,6 +33,16 @@ const std::unordered_map<std::string_view, Operation>& operations() {
   return table;
 }
 
+bool runs_inline(const HttpRequest& head, const FaultSpec& faults) {
+  // Requests are made to sleep (--fault latency): never on the reactor.
+  if (faults.latency.count() > 0) return false;
+  // Every operation but one is bounded: one item, a batch of 25 or 100, a page of at most
+  // 1 MB, a catalog change, counters read from memory. DeleteTable removes every item of a
+  // table, however many; it runs on a worker, and in chunks (table_store.cpp) so that a write
+  // waiting for the writer on the reactor waits one chunk at most.
+  return head.header("x-amz-target") != std::string(kTargetPrefix) + "DeleteTable";
+}
+
 }  // namespace
 
 int dynamodb_error_status(std::string_view code) {
@@ -45,12 +55,12 @@ int dynamodb_error_status(std::string_view code) {
 DynamoDbService::DynamoDbService(TableStore& store, FaultInjector& faults, std::string region)
     : context_{store, faults, std::move(region)}, faults_(faults) {}
 
-BodyPolicy DynamoDbService::body_policy(const HttpRequest&) {
-  // Inline on the reactor unless requests are made to sleep (--fault latency): measured, the
-  // hand-off to a worker and back cost more CPU than a 25-item BatchWriteItem itself.
+BodyPolicy DynamoDbService::body_policy(const HttpRequest& head) {
+  // Inline on the reactor where that is safe (runs_inline): measured, the hand-off to a
+  // worker and back cost more CPU than a 25-item BatchWriteItem itself.
   return BodyPolicy{.max_bytes = kMaxRequestBytes,
                     .spool_to_file = false,
-                    .run_inline = faults_.spec().latency.count() == 0};
+                    .run_inline = runs_inline(head, faults_.spec())};
 }
 
 std::string DynamoDbService::payload_hash(const HttpRequest& request) {

@@ -14,8 +14,8 @@
 
 namespace csv2ddb::local::dynamodb {
 
-// DynamoDB's request limit is 16 MB; a little headroom for the JSON around the items.
-inline constexpr std::uint64_t kMaxRequestBytes = 16 * 1024 * 1024 + 64 * 1024;
+// DynamoDB's request limit: 16 MB of body, whatever it holds (dynalite draws the same line).
+inline constexpr std::uint64_t kMaxRequestBytes = 16 * 1024 * 1024;
 
 class DynamoDbService : public Service {
  public:

@@ -132,27 +132,24 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   if (!key) return key.take_error();
   if (Status s = maybe_throttle(context); !s) return s.take_error();
 
-  std::optional<StoredItem> old;
-  if (wants_old(request)) {
-    auto found = context.store.get(table->id, key->hash, key->range);
-    if (!found) return found.take_error();
-    old = std::move(*found);
-  }
   ItemWrite write{
       true, std::move(key->hash), std::move(key->range), {}, static_cast<std::uint32_t>(size)};
   model::append_dynamodb_item(write.json, *item);
-  std::vector<std::uint32_t> old_sizes;
+  // The old item is read inside the write's transaction: it is the one this put replaced.
+  WriteResults results;
+  results.want_old_items = wants_old(request);
   const std::string mode = capacity_mode(request);
-  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1),
-                                     mode == "NONE" ? nullptr : &old_sizes);
+  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1), &results);
       !s) {
     return s.take_error();
   }
   std::string out = "{";
-  if (old) out += "\"Attributes\":" + old->json;
+  if (results.want_old_items && results.old_items.at(0)) {
+    out += "\"Attributes\":" + *results.old_items[0];
+  }
   if (mode != "NONE") {
     append_capacity(out, mode, table->name,
-                    static_cast<double>(write_units(write.size, old_sizes.at(0))));
+                    static_cast<double>(write_units(write.size, results.old_sizes.at(0))));
   }
   out += '}';
   return out;
@@ -193,24 +190,21 @@ Result<std::string> delete_item(const model::JsonValue& request, OperationContex
   auto key = key_storage_key(*key_item, *table);
   if (!key) return key.take_error();
   if (Status s = maybe_throttle(context); !s) return s.take_error();
-  std::optional<StoredItem> old;
-  if (wants_old(request)) {
-    auto found = context.store.get(table->id, key->hash, key->range);
-    if (!found) return found.take_error();
-    old = std::move(*found);
-  }
   ItemWrite write{false, std::move(key->hash), std::move(key->range), {}, 0};
-  std::vector<std::uint32_t> old_sizes;
+  WriteResults results;
+  results.want_old_items = wants_old(request);
   const std::string mode = capacity_mode(request);
-  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1),
-                                     mode == "NONE" ? nullptr : &old_sizes);
+  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1), &results);
       !s) {
     return s.take_error();
   }
   std::string out = "{";
-  if (old) out += "\"Attributes\":" + old->json;
+  if (results.want_old_items && results.old_items.at(0)) {
+    out += "\"Attributes\":" + *results.old_items[0];
+  }
   if (mode != "NONE") {
-    append_capacity(out, mode, table->name, static_cast<double>(write_units(0, old_sizes.at(0))));
+    append_capacity(out, mode, table->name,
+                    static_cast<double>(write_units(0, results.old_sizes.at(0))));
   }
   out += '}';
   return out;

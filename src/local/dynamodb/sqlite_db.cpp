@@ -4,6 +4,19 @@
 
 namespace csv2ddb::local::dynamodb {
 
+SqliteStatement::~SqliteStatement() {
+  if (stmt_ != nullptr) reset();
+}
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_ != nullptr) reset();
+    stmt_ = other.stmt_;
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
 SqliteStatement& SqliteStatement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
@@ -68,7 +81,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   // so a killed process loses nothing acknowledged; only a power loss could drop the last
   // commits, which is the trade every local emulator makes for speed.
   if (Status s = connection->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                  "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+                                  "PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY;");
       !s) {
     return s.take_error();
   }
@@ -93,6 +106,21 @@ Status SqliteConnection::exec(const char* sql) {
     return make_error("InternalServerError", "storage error: " + text);
   }
   return {};
+}
+
+void SqliteConnection::on_wal_commit(std::function<void(int wal_pages)> hook) {
+  wal_hook_ = std::move(hook);
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int pages) {
+        static_cast<SqliteConnection*>(self)->wal_hook_(pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+std::int64_t SqliteConnection::changes() const {
+  return sqlite3_changes64(db_);
 }
 
 Result<SqliteStatement> SqliteConnection::prepare(const std::string& sql) {

@@ -1,9 +1,11 @@
 // A thin RAII layer over SQLite: one connection with its prepared statements cached by SQL
-// text, and a statement handle that binds and steps. Errors become Error{"InternalServerError"}
-// with SQLite's message (the DynamoDB service answers them as HTTP 500).
+// text, and a statement handle that binds and steps and resets when it goes out of scope. Errors
+// become Error{"InternalServerError"} with SQLite's message (the DynamoDB service answers them as
+// HTTP 500).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,9 +18,19 @@ struct sqlite3_stmt;
 
 namespace csv2ddb::local::dynamodb {
 
+// A use of a cached prepared statement. It resets the statement when it goes out of scope, so
+// a query that stopped after its first row (or on an error) does not keep its read
+// transaction open: an open reader pins the WAL, which then grows without bound because no
+// checkpoint can get past it. Move-only: one owner per use.
 class SqliteStatement {
  public:
   explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~SqliteStatement();
+  SqliteStatement(SqliteStatement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
   // Resets and clears bindings; call before binding a new set.
   SqliteStatement& reset();
   SqliteStatement& bind(int index, std::int64_t value);
@@ -44,6 +56,11 @@ class SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   Status exec(const char* sql);
+  // Called after every commit with the number of pages now in the WAL (sqlite3_wal_hook); the
+  // hook runs on the committing thread and must be quick. One hook per connection.
+  void on_wal_commit(std::function<void(int wal_pages)> hook);
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  std::int64_t changes() const;
   // A cached prepared statement, reset and ready to bind.
   Result<SqliteStatement> prepare(const std::string& sql);
   Error error(std::string_view what) const;
@@ -52,6 +69,7 @@ class SqliteConnection {
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::function<void(int)> wal_hook_;
 };
 
 }  // namespace csv2ddb::local::dynamodb

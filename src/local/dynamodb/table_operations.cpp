@@ -294,9 +294,8 @@ Result<std::string> describe_table(const model::JsonValue& request, OperationCon
                                                        request.find("TableName")->as_string() +
                                                        " not found");
   }
-  auto stats = context.store.stats(table->id);
-  if (!stats) return stats.take_error();
-  return "{\"Table\":" + table_description(*table, "ACTIVE", *stats, context) + "}";
+  return "{\"Table\":" +
+         table_description(*table, "ACTIVE", context.store.stats(table->id), context) + "}";
 }
 
 Result<std::string> list_tables(const model::JsonValue& request, OperationContext& context) {
@@ -356,11 +355,10 @@ Result<std::string> delete_table(const model::JsonValue& request, OperationConte
     return make_error("ResourceNotFoundException",
                       "Requested resource not found: Table: " + name + " not found");
   }
-  auto stats = context.store.stats(table->id);
-  if (!stats) return stats.take_error();
   auto deleted = context.store.delete_table(name);
   if (!deleted) return deleted.take_error();
-  return "{\"TableDescription\":" + table_description(*deleted, "DELETING", *stats, context) + "}";
+  return "{\"TableDescription\":" +
+         table_description(deleted->first, "DELETING", deleted->second, context) + "}";
 }
 
 std::string consumed_capacity_json(std::string_view mode, std::string_view table, double units) {

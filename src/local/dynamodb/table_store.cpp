@@ -14,7 +14,21 @@ constexpr const char* kSchema =
     "  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL, info TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS items("
     "  tbl INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, size INTEGER NOT NULL,"
-    "  item BLOB NOT NULL, PRIMARY KEY (tbl, hk, rk)) WITHOUT ROWID;";
+    "  item BLOB NOT NULL, PRIMARY KEY (tbl, hk, rk)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS table_stats("
+    "  tbl INTEGER PRIMARY KEY, items INTEGER NOT NULL, bytes INTEGER NOT NULL);";
+
+// WAL pages that make a background checkpoint due (4 MB, SQLite's own automatic default).
+constexpr int kCheckpointPages = 1000;
+// WAL pages past which the writer itself finishes a checkpoint (32 MB). The background thread,
+// chasing a writer that never pauses, rarely catches up with the very last commit, and only a
+// checkpoint that did lets the WAL start over; the writer's own does (it waits for the thread's
+// run, then copies the few pages left), so the WAL stays near this size.
+constexpr int kWalPagesCap = 8192;
+
+// Rows removed per transaction when a table is deleted: small enough that a writer waiting
+// behind one (on the reactor thread, see dynamodb_service.cpp) waits milliseconds.
+constexpr std::int64_t kDeleteChunkRows = 2000;
 
 // The catalog row: the table's definition as a small JSON document.
 std::string encode_info(const TableInfo& info) {
@@ -132,7 +146,123 @@ Result<std::unique_ptr<TableStore>> TableStore::open(const std::string& director
   store->writer_ = std::move(*writer);
   if (Status s = store->writer_->exec(kSchema); !s) return s.take_error();
   if (Status s = store->load_tables(); !s) return s.take_error();
+  if (Status s = store->load_stats(); !s) return s.take_error();
+  if (Status s = store->purge_orphaned_items(); !s) return s.take_error();
+  auto checkpointer = SqliteConnection::open(store->path_);
+  if (!checkpointer) return checkpointer.take_error();
+  if (Status s = store->writer_->exec("PRAGMA wal_autocheckpoint=0"); !s) return s.take_error();
+  TableStore* raw = store.get();
+  // Runs in the writer's commit, under writer_mutex_.
+  store->writer_->on_wal_commit([raw](int pages) {
+    raw->wal_pages_ = pages;
+    if (pages < raw->signalled_at_pages_) raw->signalled_at_pages_ = 0;  // the WAL started over
+    if (pages - raw->signalled_at_pages_ < kCheckpointPages) return;
+    raw->signalled_at_pages_ = pages;
+    std::lock_guard<std::mutex> lock(raw->checkpoint_mutex_);
+    raw->checkpoint_due_ = true;
+    raw->checkpoint_wanted_.notify_one();
+  });
+  store->checkpointer_ = std::thread([raw, connection = std::move(*checkpointer)]() mutable {
+    raw->checkpoint_loop(std::move(connection));
+  });
   return store;
+}
+
+TableStore::~TableStore() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mutex_);
+    stopping_ = true;
+    checkpoint_wanted_.notify_one();
+  }
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void TableStore::checkpoint_loop(std::unique_ptr<SqliteConnection> connection) {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(checkpoint_mutex_);
+      checkpoint_wanted_.wait(lock, [this] { return checkpoint_due_ || stopping_; });
+      if (stopping_) return;
+      checkpoint_due_ = false;
+    }
+    // PASSIVE: copies what it can without waiting for readers or the writer; the WAL starts
+    // over from its beginning at the next commit once everything was copied.
+    std::lock_guard<std::mutex> running(checkpoint_running_);
+    (void)connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
+}
+
+// The counters of every table; a table without a row (a data folder from before the counters)
+// is counted once here.
+Status TableStore::load_stats() {
+  std::unordered_map<std::int64_t, TableStats> loaded;
+  {
+    auto statement = writer_->prepare("SELECT tbl, items, bytes FROM table_stats");
+    if (!statement) return statement.take_error();
+    for (;;) {
+      auto row = statement->step();
+      if (!row) return row.take_error();
+      if (!*row) break;
+      loaded[statement->column_int(0)] = {static_cast<std::uint64_t>(statement->column_int(1)),
+                                          static_cast<std::uint64_t>(statement->column_int(2))};
+    }
+  }
+  std::vector<std::int64_t> ids;
+  {
+    std::lock_guard<std::mutex> lock(tables_mutex_);
+    for (const TableInfo& table : tables_) ids.push_back(table.id);
+  }
+  for (std::int64_t id : ids) {
+    if (loaded.contains(id)) continue;
+    auto count =
+        writer_->prepare("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl = ?");
+    if (!count) return count.take_error();
+    count->bind(1, id);
+    auto row = count->step();
+    if (!row) return row.take_error();
+    const TableStats counted{static_cast<std::uint64_t>(count->column_int(0)),
+                             static_cast<std::uint64_t>(count->column_int(1))};
+    auto insert = writer_->prepare("INSERT INTO table_stats(tbl, items, bytes) VALUES (?, ?, ?)");
+    if (!insert) return insert.take_error();
+    insert->bind(1, id)
+        .bind(2, static_cast<std::int64_t>(counted.item_count))
+        .bind(3, static_cast<std::int64_t>(counted.size_bytes));
+    if (Status s = insert->run(); !s) return s;
+    loaded[id] = counted;
+  }
+  std::lock_guard<std::mutex> lock(tables_mutex_);
+  stats_ = std::move(loaded);
+  return {};
+}
+
+// Items of tables no longer in the catalog: a DeleteTable cut short by a kill. They are
+// invisible (table ids are never reused); removed here before the server serves.
+Status TableStore::purge_orphaned_items() {
+  std::vector<std::int64_t> orphans;
+  std::int64_t after = -1;
+  for (;;) {
+    // One index seek per table id, however many items there are.
+    auto next = writer_->prepare("SELECT tbl FROM items WHERE tbl > ? ORDER BY tbl LIMIT 1");
+    if (!next) return next.take_error();
+    next->bind(1, after);
+    auto row = next->step();
+    if (!row) return row.take_error();
+    if (!*row) break;
+    after = next->column_int(0);
+    std::lock_guard<std::mutex> lock(tables_mutex_);
+    if (std::none_of(tables_.begin(), tables_.end(),
+                     [&](const TableInfo& t) { return t.id == after; })) {
+      orphans.push_back(after);
+    }
+  }
+  for (std::int64_t id : orphans) {
+    for (;;) {
+      auto more = delete_items_chunk(id);
+      if (!more) return more.take_error();
+      if (!*more) break;
+    }
+  }
+  return {};
 }
 
 Status TableStore::load_tables() {
@@ -170,8 +300,13 @@ Result<TableInfo> TableStore::create_table(TableInfo info) {
   if (!row) return row.take_error();
   info.id = id->column_int(0);
   id->reset();
+  auto stats =
+      writer_->prepare("INSERT OR REPLACE INTO table_stats(tbl, items, bytes) VALUES (?, 0, 0)");
+  if (!stats) return stats.take_error();
+  if (Status s = stats->bind(1, info.id).run(); !s) return s.take_error();
   std::lock_guard<std::mutex> lock(tables_mutex_);
   tables_.push_back(info);
+  stats_[info.id] = TableStats{};
   return info;
 }
 
@@ -193,32 +328,63 @@ std::vector<std::string> TableStore::table_names() const {
   return names;
 }
 
-Result<TableInfo> TableStore::delete_table(std::string_view name) {
-  std::lock_guard<std::mutex> write_lock(writer_mutex_);
-  auto table = find_table(name);
-  if (!table) return not_found(name);
-  if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s.take_error();
-  auto items = writer_->prepare("DELETE FROM items WHERE tbl = ?");
-  auto row = writer_->prepare("DELETE FROM tables WHERE id = ?");
-  Status done = !items ? Status(items.take_error()) : items->bind(1, table->id).run();
-  if (done && !row) done = row.take_error();
-  if (done) done = row->bind(1, table->id).run();
-  if (!done) {
-    (void)writer_->exec("ROLLBACK");
-    return done.take_error();
+Result<std::pair<TableInfo, TableStats>> TableStore::delete_table(std::string_view name) {
+  std::pair<TableInfo, TableStats> deleted;
+  {
+    std::lock_guard<std::mutex> write_lock(writer_mutex_);
+    auto table = find_table(name);
+    if (!table) return not_found(name);
+    if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s.take_error();
+    Status done;
+    for (const char* sql :
+         {"DELETE FROM tables WHERE id = ?", "DELETE FROM table_stats WHERE tbl = ?"}) {
+      auto statement = writer_->prepare(sql);
+      done = !statement ? Status(statement.take_error()) : statement->bind(1, table->id).run();
+      if (!done) break;
+    }
+    if (done) done = writer_->exec("COMMIT");
+    if (!done) {
+      (void)writer_->exec("ROLLBACK");
+      return done.take_error();
+    }
+    std::lock_guard<std::mutex> lock(tables_mutex_);
+    deleted = {*table, stats_[table->id]};
+    stats_.erase(table->id);
+    std::erase_if(tables_, [&](const TableInfo& t) { return t.id == table->id; });
   }
-  if (Status s = writer_->exec("COMMIT"); !s) return s.take_error();
+  // The items, a chunk per transaction, letting other writers in between.
+  for (;;) {
+    auto more = delete_items_chunk(deleted.first.id);
+    if (!more) return more.take_error();
+    if (!*more) break;
+  }
+  return deleted;
+}
+
+// Removes up to kDeleteChunkRows items of a table; false when there were none left.
+Result<bool> TableStore::delete_items_chunk(std::int64_t table) {
+  std::lock_guard<std::mutex> write_lock(writer_mutex_);
+  auto chunk = writer_->prepare(
+      "DELETE FROM items WHERE (tbl, hk, rk) IN "
+      "(SELECT tbl, hk, rk FROM items WHERE tbl = ? LIMIT ?)");
+  if (!chunk) return chunk.take_error();
+  chunk->bind(1, table).bind(2, kDeleteChunkRows);
+  if (Status s = chunk->run(); !s) return s.take_error();
+  return writer_->changes() > 0;
+}
+
+TableStats TableStore::stats(std::int64_t table) const {
   std::lock_guard<std::mutex> lock(tables_mutex_);
-  std::erase_if(tables_, [&](const TableInfo& t) { return t.id == table->id; });
-  return *table;
+  const auto found = stats_.find(table);
+  return found == stats_.end() ? TableStats{} : found->second;
 }
 
 // Group commit: every writer queues its request, then one of them (whoever gets the writer
 // lock) commits everything queued in one transaction, so concurrent BatchWriteItems share the
 // cost of a commit. Each request is answered only after the transaction holding it committed.
 Status TableStore::write(std::int64_t table, std::span<const ItemWrite> writes,
-                         std::vector<std::uint32_t>* old_sizes) {
-  PendingWrite mine{table, writes, old_sizes, false, {}};
+                         WriteResults* results) {
+  PendingWrite mine{table, writes, results, false, {}};
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     queue_.push_back(&mine);
@@ -238,53 +404,142 @@ Status TableStore::write(std::int64_t table, std::span<const ItemWrite> writes,
   return mine.status;
 }
 
-Status TableStore::apply(const PendingWrite& pending) {
-  if (pending.old_sizes != nullptr) pending.old_sizes->clear();
+// One write, and what it replaced. A put of a new key is a single INSERT (the common case of
+// an ingest); a put over an item, or one that must return the old item, reads it first.
+Status TableStore::apply_one(std::int64_t table, const ItemWrite& w, bool want_old_item,
+                             std::uint32_t& old_size, std::optional<std::string>& old_item) {
+  old_size = 0;
+  old_item.reset();
+  if (!w.is_put) {
+    auto del = writer_->prepare(
+        want_old_item ? "DELETE FROM items WHERE tbl = ? AND hk = ? AND rk = ? RETURNING size, item"
+                      : "DELETE FROM items WHERE tbl = ? AND hk = ? AND rk = ? RETURNING size");
+    if (!del) return del.take_error();
+    del->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+    auto row = del->step();
+    if (!row) return row.take_error();
+    if (*row) {
+      old_size = static_cast<std::uint32_t>(del->column_int(0));
+      if (want_old_item) old_item = std::string(del->column_blob(1));
+    }
+    return del->run();
+  }
+  bool exists = false;
+  if (want_old_item) {
+    auto old = writer_->prepare("SELECT size, item FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+    if (!old) return old.take_error();
+    old->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+    auto row = old->step();
+    if (!row) return row.take_error();
+    if (*row) {
+      exists = true;
+      old_size = static_cast<std::uint32_t>(old->column_int(0));
+      old_item = std::string(old->column_blob(1));
+    }
+  } else {
+    auto insert = writer_->prepare(
+        "INSERT OR IGNORE INTO items(tbl, hk, rk, size, item) VALUES (?, ?, ?, ?, ?)");
+    if (!insert) return insert.take_error();
+    insert->bind(1, table)
+        .bind_blob(2, w.hash)
+        .bind_blob(3, w.range)
+        .bind(4, w.size)
+        .bind_blob(5, w.json);
+    if (Status s = insert->run(); !s) return s;
+    if (writer_->changes() == 1) return {};  // a new item
+    auto old = writer_->prepare("SELECT size FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+    if (!old) return old.take_error();
+    old->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+    auto row = old->step();
+    if (!row) return row.take_error();
+    exists = *row;
+    if (exists) old_size = static_cast<std::uint32_t>(old->column_int(0));
+  }
+  auto put = writer_->prepare(
+      exists ? "UPDATE items SET size = ?4, item = ?5 WHERE tbl = ?1 AND hk = ?2 AND rk = ?3"
+             : "INSERT INTO items(tbl, hk, rk, size, item) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!put) return put.take_error();
+  put->bind(1, table)
+      .bind_blob(2, w.hash)
+      .bind_blob(3, w.range)
+      .bind(4, w.size)
+      .bind_blob(5, w.json);
+  return put->run();
+}
+
+Status TableStore::apply(const PendingWrite& pending, StatsDeltas& deltas) {
+  WriteResults* results = pending.results;
+  const bool want_items = results != nullptr && results->want_old_items;
+  if (results != nullptr) {
+    results->old_sizes.clear();
+    results->old_items.clear();
+  }
+  auto delta = std::find_if(deltas.begin(), deltas.end(),
+                            [&](const auto& entry) { return entry.first == pending.table; });
+  if (delta == deltas.end()) {
+    deltas.emplace_back(pending.table, StatsDelta{});
+    delta = deltas.end() - 1;
+  }
   for (const ItemWrite& w : pending.writes) {
-    if (pending.old_sizes != nullptr) {
-      auto size = writer_->prepare("SELECT size FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
-      if (!size) return size.take_error();
-      size->bind(1, pending.table).bind_blob(2, w.hash).bind_blob(3, w.range);
-      auto row = size->step();
-      if (!row) return row.take_error();
-      pending.old_sizes->push_back(*row ? static_cast<std::uint32_t>(size->column_int(0)) : 0);
-      size->reset();
+    std::uint32_t old_size = 0;
+    std::optional<std::string> old_item;
+    if (Status s = apply_one(pending.table, w, want_items, old_size, old_item); !s) return s;
+    // An item that existed has a size of at least 1 byte (its key), so 0 means "none".
+    delta->second.items += (w.is_put ? 1 : 0) - (old_size > 0 ? 1 : 0);
+    delta->second.bytes +=
+        static_cast<std::int64_t>(w.is_put ? w.size : 0) - static_cast<std::int64_t>(old_size);
+    if (results != nullptr) {
+      results->old_sizes.push_back(old_size);
+      if (want_items) results->old_items.push_back(std::move(old_item));
     }
-    if (w.is_put) {
-      auto put = writer_->prepare(
-          "INSERT OR REPLACE INTO items(tbl, hk, rk, size, item) VALUES (?, ?, ?, ?, ?)");
-      if (!put) return put.take_error();
-      put->bind(1, pending.table)
-          .bind_blob(2, w.hash)
-          .bind_blob(3, w.range)
-          .bind(4, w.size)
-          .bind_blob(5, w.json);
-      if (Status s = put->run(); !s) return s;
-      put->reset();
-    } else {
-      auto del = writer_->prepare("DELETE FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
-      if (!del) return del.take_error();
-      del->bind(1, pending.table).bind_blob(2, w.hash).bind_blob(3, w.range);
-      if (Status s = del->run(); !s) return s;
-      del->reset();
-    }
+  }
+  return {};
+}
+
+Status TableStore::persist_stats(const StatsDeltas& deltas) {
+  for (const auto& [table, delta] : deltas) {
+    if (delta.items == 0 && delta.bytes == 0) continue;
+    auto update = writer_->prepare(
+        "UPDATE table_stats SET items = items + ?, bytes = bytes + ? WHERE tbl = ?");
+    if (!update) return update.take_error();
+    update->bind(1, delta.items).bind(2, delta.bytes).bind(3, table);
+    if (Status s = update->run(); !s) return s;
   }
   return {};
 }
 
 Status TableStore::commit_group(const std::vector<PendingWrite*>& group) {
   if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) return s;
+  StatsDeltas deltas;
   for (const PendingWrite* pending : group) {
     // Only storage failures get here (requests are validated before); the whole group then
     // fails rather than commit part of it.
-    if (Status s = apply(*pending); !s) {
+    if (Status s = apply(*pending, deltas); !s) {
       (void)writer_->exec("ROLLBACK");
       return s;
     }
   }
+  if (Status s = persist_stats(deltas); !s) {
+    (void)writer_->exec("ROLLBACK");
+    return s;
+  }
   if (Status s = writer_->exec("COMMIT"); !s) {
     (void)writer_->exec("ROLLBACK");
     return s;
+  }
+  if (wal_pages_ >= kWalPagesCap) {
+    wal_pages_ = 0;
+    std::lock_guard<std::mutex> running(checkpoint_running_);
+    (void)writer_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
+  std::lock_guard<std::mutex> lock(tables_mutex_);
+  for (const auto& [table, delta] : deltas) {
+    const auto found = stats_.find(table);
+    if (found == stats_.end()) continue;  // deleted meanwhile: nothing to count
+    found->second.item_count = static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(found->second.item_count) + delta.items);
+    found->second.size_bytes = static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(found->second.size_bytes) + delta.bytes);
   }
   return {};
 }
@@ -330,21 +585,6 @@ class TableStore::ReaderLease {
   std::unique_ptr<SqliteConnection> connection_;
   Error error_;
 };
-
-Result<TableStats> TableStore::stats(std::int64_t table) {
-  ReaderLease reader(*this);
-  if (reader.get() == nullptr) return reader.error();
-  auto statement =
-      reader.get()->prepare("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl = ?");
-  if (!statement) return statement.take_error();
-  statement->bind(1, table);
-  auto row = statement->step();
-  if (!row) return row.take_error();
-  TableStats stats{static_cast<std::uint64_t>(statement->column_int(0)),
-                   static_cast<std::uint64_t>(statement->column_int(1))};
-  statement->reset();
-  return stats;
-}
 
 Result<std::optional<StoredItem>> TableStore::get(std::int64_t table, std::string_view hash,
                                                   std::string_view range) {

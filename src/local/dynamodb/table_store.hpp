@@ -6,12 +6,20 @@
 // without a range key stores "" there. A table id is never reused, so a table deleted and
 // created again cannot see old rows.
 //
+// ItemCount and TableSizeBytes are counters kept with the items (table_stats, updated in the
+// same transaction as the writes), so DescribeTable never scans a table. DeleteTable drops the
+// table from the catalog at once and removes its items in small transactions, so no other
+// writer waits long behind it.
+//
+// The WAL is checkpointed by a thread of the store's own, never in a request's commit.
+//
 // Threads: any number of readers, each on a pooled connection of its own (WAL lets them read
 // while one writes); writes go through one connection under a mutex, so SQLite never has to
 // retry a busy lock, and are group-committed: the writes of concurrent calls share one
 // transaction, each call's writes all in the same one.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -19,6 +27,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -73,8 +83,20 @@ struct TableStats {
   std::uint64_t size_bytes = 0;
 };
 
+// What a call to write() reports per write, read inside its transaction (so ReturnValues
+// ALL_OLD is the item this very write replaced, whatever other writers do).
+struct WriteResults {
+  bool want_old_items = false;
+  std::vector<std::uint32_t> old_sizes;               // 0 when there was no item
+  std::vector<std::optional<std::string>> old_items;  // when want_old_items: the replaced JSON
+};
+
 class TableStore {
  public:
+  ~TableStore();
+  TableStore(const TableStore&) = delete;
+  TableStore& operator=(const TableStore&) = delete;
+
   // Opens or creates `directory`/dynamodb.sqlite3.
   static Result<std::unique_ptr<TableStore>> open(const std::string& directory);
 
@@ -82,14 +104,16 @@ class TableStore {
   Result<TableInfo> create_table(TableInfo info);
   std::optional<TableInfo> find_table(std::string_view name) const;
   std::vector<std::string> table_names() const;  // sorted bytewise
-  // Removes the table and its items. ResourceNotFoundException when absent.
-  Result<TableInfo> delete_table(std::string_view name);
-  Result<TableStats> stats(std::int64_t table);
+  // Removes the table and its items (ResourceNotFoundException when absent). The table is
+  // gone from the catalog first; its items go in transactions of a few thousand rows each.
+  // Returns the table as it was and its counters at that moment.
+  Result<std::pair<TableInfo, TableStats>> delete_table(std::string_view name);
+  // The table's counters, kept exact with every write.
+  TableStats stats(std::int64_t table) const;
 
-  // Applies every write in one transaction. When `old_sizes` is not null it receives, per write,
-  // the size of the item it replaced or deleted (0 when there was none).
-  Status write(std::int64_t table, std::span<const ItemWrite> writes,
-               std::vector<std::uint32_t>* old_sizes);
+  // Applies every write in one transaction. When `results` is not null it receives, per write,
+  // the size of the item replaced or deleted and (when asked) that item.
+  Status write(std::int64_t table, std::span<const ItemWrite> writes, WriteResults* results);
   Result<std::optional<StoredItem>> get(std::int64_t table, std::string_view hash,
                                         std::string_view range);
   // Items in key order after (hash, range) when given, until `limit` items or `max_bytes` of
@@ -109,26 +133,50 @@ class TableStore {
   struct PendingWrite {
     std::int64_t table;
     std::span<const ItemWrite> writes;
-    std::vector<std::uint32_t>* old_sizes;
+    WriteResults* results;
     bool done;
     Status status;
   };
-  Status apply(const PendingWrite& pending);
+  struct StatsDelta {
+    std::int64_t items = 0;
+    std::int64_t bytes = 0;
+  };
+  using StatsDeltas = std::vector<std::pair<std::int64_t, StatsDelta>>;
+  Status apply(const PendingWrite& pending, StatsDeltas& deltas);
+  Status apply_one(std::int64_t table, const ItemWrite& write, bool want_old_item,
+                   std::uint32_t& old_size, std::optional<std::string>& old_item);
   Status commit_group(const std::vector<PendingWrite*>& group);
+  Status persist_stats(const StatsDeltas& deltas);
+  Result<bool> delete_items_chunk(std::int64_t table);
+  Status purge_orphaned_items();
   explicit TableStore(std::string path) : path_(std::move(path)) {}
   Status load_tables();
+  Status load_stats();
   Result<std::unique_ptr<SqliteConnection>> take_reader();
   void return_reader(std::unique_ptr<SqliteConnection> connection);
 
   std::string path_;
   mutable std::mutex tables_mutex_;
   std::vector<TableInfo> tables_;  // the catalog, cached; changed only under writer_mutex_ too
+  std::unordered_map<std::int64_t, TableStats> stats_;  // by table id, under tables_mutex_
   std::mutex writer_mutex_;
   std::mutex queue_mutex_;
   std::vector<PendingWrite*> queue_;  // writes waiting for the next group commit
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  // Checkpoints run here, on a connection and a thread of their own, not in the commit of
+  // whichever request filled the WAL (which may be on the server's reactor thread): a
+  // checkpoint copies pages and syncs two files, which can take long.
+  void checkpoint_loop(std::unique_ptr<SqliteConnection> connection);
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;
+  int wal_pages_ = 0;              // after the last commit (under writer_mutex_)
+  int signalled_at_pages_ = 0;     // WAL pages when the thread was last asked (under writer_mutex_)
+  std::mutex checkpoint_running_;  // one checkpoint at a time: the thread's or the writer's
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace csv2ddb::local::dynamodb

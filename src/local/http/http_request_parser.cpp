@@ -345,7 +345,12 @@ std::size_t HttpRequestParser::consume_chunked(std::string_view input,
         state_ = State::kComplete;
         return used;
       }
-      // Trailer fields (x-amz-checksum-crc32 after an aws-chunked body) are kept as headers.
+      // Trailer fields (x-amz-checksum-crc32 after an aws-chunked body) are kept as headers,
+      // so they count against the same limit: a trailer section cannot grow without bound.
+      if (request_.headers.size() >= limits_.max_header_count) {
+        fail(431, "Too many request headers.");
+        return used;
+      }
       if (!parse_header_line(line)) return used;
     }
   }

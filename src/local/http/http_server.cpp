@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -42,8 +43,14 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kFileChunk = 256 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
+// After refusing a request whose body is still arriving (too large, malformed), the server
+// reads and drops what the client goes on sending, for a while, before it closes: a client
+// that sends its whole body before reading (most do) then gets the answer, not a reset.
+constexpr auto kLingerTime = std::chrono::seconds(3);
+constexpr std::uint64_t kLingerMaxBytes = 64ULL * 1024 * 1024;
 
-enum class Phase : std::uint8_t { kReading, kWorking, kWriting };
+// kLingering: answered and half-closed, the rest of the client's input is read and dropped.
+enum class Phase : std::uint8_t { kReading, kWorking, kWriting, kLingering };
 
 struct Connection {
   int fd = -1;
@@ -54,6 +61,9 @@ struct Connection {
   std::string out;
   std::size_t out_pos = 0;
   bool close_after_write = false;
+  bool linger_after_write = false;  // the request's body was not read to its end
+  std::chrono::steady_clock::time_point linger_until{};
+  std::uint64_t lingered_bytes = 0;
   // The body being received.
   BodyPolicy policy;
   std::uint64_t body_bytes = 0;
@@ -129,7 +139,7 @@ class HttpServer::Impl {
       if (stopping_ && (busy_connections() == 0 || std::chrono::steady_clock::now() > deadline)) {
         break;
       }
-      const int timeout_ms = stopping_ ? 100 : -1;
+      const int timeout_ms = stopping_ ? 100 : linger_timeout_ms();
       const int count =
           ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
       if (count < 0 && errno != EINTR) break;
@@ -137,6 +147,7 @@ class HttpServer::Impl {
         dispatch_event(events[i]);
         erase_closed();
       }
+      end_expired_lingering();
     }
     pool_.stop();
     drain_completions();
@@ -160,9 +171,59 @@ class HttpServer::Impl {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, conn.fd, &event);
   }
 
+  // -1 (no timeout) unless a connection lingers: then until the first one's time is up.
+  int linger_timeout_ms() const {
+    if (lingering_.empty()) return -1;
+    const auto now = std::chrono::steady_clock::now();
+    auto first = std::chrono::steady_clock::time_point::max();
+    for (std::uint64_t id : lingering_) {
+      const auto found = connections_.find(id);
+      if (found != connections_.end()) first = std::min(first, found->second->linger_until);
+    }
+    if (first == std::chrono::steady_clock::time_point::max()) return 0;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(first - now).count();
+    return static_cast<int>(std::clamp<long long>(left + 1, 0, 60000));
+  }
+
+  void end_expired_lingering() {
+    if (lingering_.empty()) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::uint64_t> still;
+    for (std::uint64_t id : lingering_) {
+      const auto found = connections_.find(id);
+      if (found == connections_.end() || found->second->closed) continue;
+      if (now >= found->second->linger_until) {
+        close_connection(id);
+      } else {
+        still.push_back(id);
+      }
+    }
+    lingering_.swap(still);
+    erase_closed();
+  }
+
+  // Reads and drops input until the client closes, the time is up or too much came.
+  void on_lingering_readable(Connection& conn) {
+    char buffer[kReadChunk];
+    for (;;) {
+      const ssize_t got = ::recv(conn.fd, buffer, sizeof buffer, 0);
+      if (got > 0) {
+        conn.lingered_bytes += static_cast<std::uint64_t>(got);
+        if (conn.lingered_bytes > kLingerMaxBytes) break;
+        continue;
+      }
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      break;  // end of input or an error
+    }
+    close_connection(conn.id);
+  }
+
   std::size_t busy_connections() const {
     std::size_t busy = 0;
-    for (const auto& [id, conn] : connections_) busy += conn->phase != Phase::kReading;
+    for (const auto& [id, conn] : connections_) {
+      busy += conn->phase != Phase::kReading && conn->phase != Phase::kLingering;
+    }
     return busy;
   }
 
@@ -174,7 +235,7 @@ class HttpServer::Impl {
     // Idle keep-alive connections go now; busy ones once their response is written.
     std::vector<std::uint64_t> idle;
     for (const auto& [id, conn] : connections_) {
-      if (conn->phase == Phase::kReading) idle.push_back(id);
+      if (conn->phase == Phase::kReading || conn->phase == Phase::kLingering) idle.push_back(id);
     }
     for (std::uint64_t id : idle) close_connection(id);
     erase_closed();
@@ -193,6 +254,17 @@ class HttpServer::Impl {
     if (found == connections_.end()) return;
     Connection& conn = *found->second;
     if (conn.closed) return;
+    if (conn.phase == Phase::kWorking) {
+      // Watched for nothing while a worker has the request, but epoll reports a reset or hang-up
+      // regardless, and level-triggered it would report it on every loop: the client is gone,
+      // so is the connection (the worker's answer is dropped when it comes).
+      if (event.events & (EPOLLHUP | EPOLLERR)) close_connection(conn.id);
+      return;
+    }
+    if (conn.phase == Phase::kLingering) {
+      on_lingering_readable(conn);
+      return;
+    }
     if (conn.phase == Phase::kReading && (event.events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
       on_readable(conn);
     } else if (conn.phase == Phase::kWriting && (event.events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
@@ -330,18 +402,32 @@ class HttpServer::Impl {
     return true;
   }
 
+  // A body refused part-way (too large, malformed framing) leaves no spool file behind.
+  void discard_spool(Connection& conn) {
+    close_fd(conn.spool_fd);
+    RequestBody& body = conn.parser.request().body;
+    if (body.in_file()) {
+      ::unlink(body.file_path.c_str());
+      body.file_path.clear();
+    }
+  }
+
   void refuse_too_large(Connection& conn) {
+    discard_spool(conn);
     HttpResponse response = handler_.body_too_large(conn.parser.request());
     response.close_connection = true;
+    conn.linger_after_write = true;
     send_response(conn, std::move(response), false);
   }
 
   void respond_protocol_error(Connection& conn) {
+    discard_spool(conn);
     HttpResponse response;
     response.status = conn.parser.error_status();
     response.body = conn.parser.error_message() + "\n";
     response.add_header("Content-Type", "text/plain");
     response.close_connection = true;
+    conn.linger_after_write = true;
     send_response(conn, std::move(response), false);
   }
 
@@ -354,7 +440,10 @@ class HttpServer::Impl {
       response.status = 500;
     }
     // A spooled body the handler did not take over is deleted here.
-    if (request.body.in_file()) ::unlink(request.body.file_path.c_str());
+    if (request.body.in_file()) {
+      ::unlink(request.body.file_path.c_str());
+      request.body.file_path.clear();
+    }
     return response;
   }
 
@@ -499,6 +588,15 @@ class HttpServer::Impl {
     close_fd(conn.file_fd);
     if (conn.close_after_write) {
       ::shutdown(conn.fd, SHUT_WR);
+      if (conn.linger_after_write && !stopping_) {
+        conn.phase = Phase::kLingering;
+        conn.linger_until = std::chrono::steady_clock::now() + kLingerTime;
+        conn.in.clear();
+        lingering_.push_back(conn.id);
+        rewatch(conn, EPOLLIN | EPOLLRDHUP);
+        on_lingering_readable(conn);
+        return;
+      }
       close_connection(conn.id);
       return;
     }
@@ -509,10 +607,9 @@ class HttpServer::Impl {
   }
 
   void release(Connection& conn) {
+    // While a worker has the request, the spool file is its to delete (run_handler).
+    if (conn.phase != Phase::kWorking) discard_spool(conn);
     close_fd(conn.spool_fd);
-    if (conn.parser.request().body.in_file() && conn.phase == Phase::kReading) {
-      ::unlink(conn.parser.request().body.file_path.c_str());
-    }
     close_fd(conn.file_fd);
     close_fd(conn.fd);
   }
@@ -543,6 +640,7 @@ class HttpServer::Impl {
   std::uint64_t next_id_ = 2;  // 0 and 1 tag the listener and the wake-up eventfd
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::vector<std::uint64_t> closed_;
+  std::vector<std::uint64_t> lingering_;  // connections in Phase::kLingering
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   std::mutex completions_mutex_;

@@ -17,6 +17,20 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// "400;chunk-signature=<64 hex>": the signature extension's value, or "" when absent.
+std::string chunk_signature_of(std::string_view size_line) {
+  constexpr std::string_view kName = "chunk-signature=";
+  std::size_t at = size_line.find(';');
+  while (at != std::string_view::npos) {
+    const std::size_t next = size_line.find(';', at + 1);
+    const std::string_view one = trim(size_line.substr(
+        at + 1, next == std::string_view::npos ? std::string_view::npos : next - at - 1));
+    if (one.starts_with(kName)) return std::string(one.substr(kName.size()));
+    at = next;
+  }
+  return "";
+}
+
 }  // namespace
 
 Status AwsChunkedDecoder::end_of_line(std::string_view line) {
@@ -39,6 +53,11 @@ Status AwsChunkedDecoder::end_of_line(std::string_view line) {
     }
     remaining_ = size;
     state_ = size == 0 ? State::kTrailer : State::kData;
+    if (signatures_ != nullptr) {
+      chunk_signature_ = chunk_signature_of(line);
+      // The final, empty chunk is signed too: it ends the chain of data chunks.
+      if (size == 0) return signatures_->verify_chunk(chunk_signature_, aws::kEmptySha256Hex);
+    }
     return {};
   }
   // A trailer line, or the empty line that ends the body.
@@ -61,10 +80,19 @@ Status AwsChunkedDecoder::feed(std::string_view piece) {
         const auto take =
             static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, piece.size()));
         if (Status s = sink_(piece.substr(0, take)); !s) return s;
+        if (signatures_ != nullptr) chunk_hash_.update(piece.substr(0, take));
         payload_bytes_ += take;
         remaining_ -= take;
         piece.remove_prefix(take);
-        if (remaining_ == 0) state_ = State::kDataEnd;
+        if (remaining_ == 0) {
+          state_ = State::kDataEnd;
+          if (signatures_ != nullptr) {
+            if (Status s = signatures_->verify_chunk(chunk_signature_, chunk_hash_.finish_hex());
+                !s) {
+              return s;
+            }
+          }
+        }
         break;
       }
       case State::kDataEnd:
@@ -94,9 +122,17 @@ Status AwsChunkedDecoder::feed(std::string_view piece) {
   return {};
 }
 
-Status AwsChunkedDecoder::finish() const {
+Status AwsChunkedDecoder::finish() {
   // Some clients end the body right after the last trailer line without the empty line.
-  if (state_ == State::kDone || (state_ == State::kTrailer && line_.empty())) return {};
+  if (state_ == State::kDone || (state_ == State::kTrailer && line_.empty())) {
+    if (signatures_ == nullptr || !signatures_->has_trailer()) return {};
+    if (Status s = signatures_->verify_trailer(trailers_); !s) return s;
+    // The signature has done its job; what follows reads only the checksum fields.
+    std::erase_if(trailers_, [](const aws::Header& field) {
+      return aws::header_name_equals(field.name, kTrailerSignatureName);
+    });
+    return {};
+  }
   return make_error("IncompleteBody",
                     "You did not provide the number of bytes specified by the Content-Length "
                     "HTTP header");

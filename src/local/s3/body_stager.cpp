@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -176,7 +177,9 @@ Result<StagedBody> stage_body(HttpRequest& request, const StageOptions& options)
     if (fd < 0) return PayloadSink::internal_disk_error("create staging file");
   }
   PayloadSink sink(fd, options.max_object_bytes, want_sha256, want_crc32);
-  AwsChunkedDecoder decoder([&](std::string_view payload) { return sink.take(payload, fd >= 0); });
+  std::optional<ChunkSignatureChain> signatures = chunk_signature_chain(request, options.secrets);
+  AwsChunkedDecoder decoder([&](std::string_view payload) { return sink.take(payload, fd >= 0); },
+                            signatures ? &*signatures : nullptr);
   Status status;
   if (reuse_spool) {
     RequestBody spooled;
@@ -197,6 +200,17 @@ Result<StagedBody> stage_body(HttpRequest& request, const StageOptions& options)
     if (fd < 0 || ::fsync(fd) != 0) status = PayloadSink::internal_disk_error("fsync");
   }
   if (fd >= 0) ::close(fd);
+  if (options.trace) {
+    std::string line = "csv2ddb local s3: body " + request.path +
+                       " framing=" + (chunked ? "aws-chunked" : "plain") +
+                       " content-sha256=" + std::string(request.header("x-amz-content-sha256")) +
+                       " trailer=" + std::string(request.header("x-amz-trailer")) +
+                       " crc32-header=" + std::string(request.header("x-amz-checksum-crc32")) +
+                       " chunk-signatures=" + (signatures ? "checked" : "none") +
+                       " bytes=" + std::to_string(sink.size()) +
+                       " result=" + (status ? "ok" : status.error().code) + "\n";
+    std::fputs(line.c_str(), stderr);
+  }
   if (!status) {
     discard_staged(staged);
     return status.take_error();

@@ -78,9 +78,13 @@ std::string event_record_json(const EventContext& c, const ObjectInfo& object) {
   field(out, "arn", "arn:aws:s3:::" + c.bucket);
   out += "},\"object\":{";
   field(out, "key", event_key_encode(object.key));
-  out += ",\"size\":" + std::to_string(object.size) + ',';
-  field(out, "eTag", etag_unquoted(object.etag));
   out += ',';
+  // A removed object has neither: AWS leaves both out of ObjectRemoved records.
+  if (!c.event_name.starts_with("ObjectRemoved:")) {
+    out += "\"size\":" + std::to_string(object.size) + ',';
+    field(out, "eTag", etag_unquoted(object.etag));
+    out += ',';
+  }
   field(out, "sequencer", c.sequencer);
   out += "}}}]}";
   return out;

@@ -6,6 +6,7 @@
 //     "s3":{"s3SchemaVersion":"1.0","configurationId":...,
 //           "bucket":{"name":...,"ownerIdentity":{"principalId":...},"arn":"arn:aws:s3:::b"},
 //           "object":{"key":"url+encoded","size":N,"eTag":"md5","sequencer":"..."}}}]}
+// (ObjectRemoved records have no size and no eTag, as on AWS.)
 // The object key is URL-encoded as S3 encodes it (space as '+'); the sequencer is hex that
 // grows with every event of this process and the next (it starts from the clock), so a
 // consumer can order events for one key as S3 allows.

@@ -28,6 +28,8 @@ std::string after_prefix(const std::string& prefix) {
 Result<ListPage> list_page(S3Context& ctx, const std::string& bucket, const std::string& prefix,
                            const std::string& delimiter, std::string cursor, std::size_t max_keys) {
   ListPage page;
+  // max-keys=0 asks for nothing: S3 answers an empty, untruncated page (no token to follow).
+  if (max_keys == 0) return page;
   for (;;) {
     auto batch = ctx.store.scan(bucket, cursor, prefix, kScanBatch);
     if (!batch) return batch.take_error();

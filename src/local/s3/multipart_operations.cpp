@@ -73,7 +73,8 @@ Result<HttpResponse> upload_part(S3Context& ctx, S3Request& request) {
   if (!number) return number.take_error();
   auto upload = upload_of(ctx, request);
   if (!upload) return upload.take_error();
-  auto staged = stage_body(request.http, {ctx.store.staging_dir(), ctx.options.max_object_bytes});
+  auto staged = stage_body(request.http, {ctx.store.staging_dir(), ctx.options.max_object_bytes,
+                                          ctx.options.secrets, ctx.options.trace_uploads});
   if (!staged) return staged.take_error();
   auto part = ctx.store.put_part(*upload, *number, std::move(*staged));
   if (!part) return part.take_error();

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "aws/crypto.hpp"
+#include "local/s3/digests.hpp"
 #include "local/s3/object_store.hpp"
 #include "local/s3/s3_errors.hpp"
 
@@ -68,6 +69,35 @@ Status append_file(int out_fd, const std::string& source) {
   }
   ::close(in_fd);
   return result;
+}
+
+// Copies a file's bytes while hashing them: the ETag of a copy of a multipart object.
+Status append_file_hashing(int out_fd, const std::string& source, Md5Hasher& md5) {
+  const int in_fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in_fd < 0) return errno_error("open source");
+  Status result;
+  std::string buffer(1 << 18, '\0');
+  for (;;) {
+    const ssize_t got = ::read(in_fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      if (got < 0) result = errno_error("read source");
+      break;
+    }
+    const std::string_view bytes(buffer.data(), static_cast<std::size_t>(got));
+    md5.update(bytes);
+    if (::write(out_fd, bytes.data(), bytes.size()) != got) {
+      result = errno_error("write object");
+      break;
+    }
+  }
+  ::close(in_fd);
+  return result;
+}
+
+bool is_plain_md5_etag(std::string_view etag) {
+  return etag.size() == 34 && etag.front() == '"' && etag.back() == '"' &&
+         etag.find('-') == std::string_view::npos;
 }
 
 }  // namespace
@@ -231,7 +261,21 @@ Result<StagedBody> ObjectStore::stage_copy(const ObjectInfo& source) {
   staged.path = staging_dir_ + "/copy-XXXXXX";
   const int fd = ::mkostemp(staged.path.data(), O_CLOEXEC);
   if (fd < 0) return errno_error("create staging file");
-  Status status = append_file(fd, source.file);
+  // A copy is a new single-part object: its ETag is the MD5 of its bytes. For a single-part
+  // source that is the source's ETag already; a multipart source ("...-N") is hashed.
+  Status status;
+  if (is_plain_md5_etag(source.etag)) {
+    status = append_file(fd, source.file);
+    staged.md5_hex = source.etag.substr(1, 32);
+  } else {
+    Md5Hasher md5;
+    status = append_file_hashing(fd, source.file, md5);
+    if (status) {
+      const Md5Digest digest = md5.finish();
+      staged.md5_raw.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+      staged.md5_hex = aws::hex_encode(digest);
+    }
+  }
   if (status && ::fsync(fd) != 0) status = errno_error("fsync");
   ::close(fd);
   if (!status) {

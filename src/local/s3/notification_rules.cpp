@@ -63,14 +63,20 @@ struct KeyFilter {
   std::string suffix;
 };
 
+// S3 takes a rule's name in any case ("prefix", "Prefix", "PREFIX"): the same test decides how
+// a rule is validated and how it is matched.
+std::string lower_case(std::string_view text) {
+  std::string out;
+  for (char c : text) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  return out;
+}
+
 Result<KeyFilter> filter_of(const aws::NotificationTarget& target) {
   KeyFilter out;
   bool has_prefix = false;
   bool has_suffix = false;
   for (const aws::NotificationFilterRule& rule : target.filter_rules) {
-    // S3 accepts the names in any case ("Prefix", "prefix").
-    std::string name;
-    for (char c : rule.name) name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    const std::string name = lower_case(rule.name);
     if (name == "prefix") {
       if (has_prefix) {
         return make_error("InvalidArgument",
@@ -127,7 +133,7 @@ bool event_name_covers(std::string_view configured, std::string_view event) {
 
 bool filter_matches(const std::vector<aws::NotificationFilterRule>& rules, std::string_view key) {
   for (const aws::NotificationFilterRule& rule : rules) {
-    const bool prefix = rule.name == "prefix" || rule.name == "Prefix";
+    const bool prefix = lower_case(rule.name) == "prefix";
     if (prefix ? !key.starts_with(rule.value) : !key.ends_with(rule.value)) return false;
   }
   return true;

@@ -132,7 +132,8 @@ Result<std::pair<std::string, std::string>> parse_copy_source(std::string_view s
 Result<HttpResponse> put_object(S3Context& ctx, S3Request& request) {
   if (Status valid = validate_object_key(request.key); !valid) return valid.take_error();
   if (Status exists = ctx.store.require_bucket(request.bucket); !exists) return exists.take_error();
-  auto staged = stage_body(request.http, {ctx.store.staging_dir(), ctx.options.max_object_bytes});
+  auto staged = stage_body(request.http, {ctx.store.staging_dir(), ctx.options.max_object_bytes,
+                                          ctx.options.secrets, ctx.options.trace_uploads});
   if (!staged) return staged.take_error();
   const std::string etag = "\"" + staged->md5_hex + "\"";
   auto object = ctx.store.put(request.bucket, request.key, std::move(*staged), etag,
@@ -164,7 +165,8 @@ Result<HttpResponse> copy_object(S3Context& ctx, S3Request& request) {
   }
   auto staged = ctx.store.stage_copy(*original);
   if (!staged) return staged.take_error();
-  auto object = ctx.store.put(request.bucket, request.key, std::move(*staged), original->etag,
+  const std::string etag = "\"" + staged->md5_hex + "\"";
+  auto object = ctx.store.put(request.bucket, request.key, std::move(*staged), etag,
                               replace ? stored_headers_of(request.http) : original->headers);
   if (!object) return object.take_error();
   ctx.events.publish(ctx.store, request.bucket, "s3:ObjectCreated:Copy", *object,

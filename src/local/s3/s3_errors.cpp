@@ -48,7 +48,6 @@ constexpr std::array kStatuses{
     CodeStatus{"AuthorizationHeaderMalformed", 400},
     CodeStatus{"AuthorizationQueryParametersError", 400},
     CodeStatus{"SlowDown", 503},
-    CodeStatus{"InternalServerError", 500},
 };
 
 }  // namespace

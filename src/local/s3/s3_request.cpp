@@ -29,6 +29,9 @@ S3Options s3_options_from_environment(std::string region) {
     const unsigned long long value = std::strtoull(cap, &end, 10);
     if (end != cap && *end == '\0' && value > 0) options.max_object_bytes = value;
   }
+  if (const char* trace = std::getenv("CSV2DDB_LOCAL_S3_TRACE_UPLOADS"); trace != nullptr) {
+    options.trace_uploads = std::string_view(trace) == "1";
+  }
   return options;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aws/sigv4.hpp"
+#include "aws/sigv4_verify.hpp"  // SecretLookup
 #include "common/result.hpp"
 #include "local/http/http_message.hpp"
 #include "local/s3/object_store.hpp"
@@ -28,10 +29,16 @@ struct S3Options {
   // Lambda destination exists and lets S3 invoke it for the bucket, as S3 does.
   std::function<bool(std::string_view function_arn, std::string_view bucket_arn)>
       lambda_destination_check;
+  // The secrets of the keys the server knows, to check signed streaming bodies with.
+  aws::SecretLookup secrets;
+  // One line on stderr per object body received, naming its framing (tests use it to see what
+  // a client really sent, e.g. that boto3 1.43 sends aws-chunked bodies).
+  bool trace_uploads = false;
 };
 
 // The defaults above, with the single-PUT cap overridden by the environment variable
-// CSV2DDB_LOCAL_S3_MAX_OBJECT_BYTES when set (tests use a small cap).
+// CSV2DDB_LOCAL_S3_MAX_OBJECT_BYTES when set (tests use a small cap), and upload tracing on
+// when CSV2DDB_LOCAL_S3_TRACE_UPLOADS=1.
 S3Options s3_options_from_environment(std::string region);
 
 struct S3Request {

@@ -2,6 +2,8 @@
 
 #include <fstream>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "aws/aws_error.hpp"
 #include "local/request_id.hpp"
@@ -77,6 +79,9 @@ HttpResponse S3Service::error_response(const HttpRequest& request, const Error& 
   if (wire.code == "RequestEntityTooLarge") {
     wire = make_error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
   }
+  // The storage layer (sqlite_db) is shared with DynamoDB and speaks DynamoDB's code for a
+  // failure of ours; S3's is InternalError.
+  if (wire.code == "InternalServerError") wire.code = "InternalError";
   const std::string request_id = new_request_id();
   HttpResponse response;
   response.status = s3_error_status(wire.code);
@@ -101,7 +106,31 @@ std::vector<iam::Permission> S3Service::permissions(const HttpRequest& request) 
   return permissions_for((*route)->name, s3.bucket, s3.key, copy_source);
 }
 
+// The --fault in force for this request, if any: a response to send instead of serving it.
+std::optional<HttpResponse> S3Service::injected_fault(const HttpRequest& request) {
+  if (faults_ == nullptr) return std::nullopt;
+  const FaultSpec& spec = faults_->spec();
+  if (spec.latency.count() > 0) std::this_thread::sleep_for(spec.latency);
+  if (faults_->roll(spec.drop)) {
+    HttpResponse dropped;
+    dropped.drop_without_response = true;
+    return dropped;
+  }
+  if (faults_->roll(spec.error)) {
+    return error_response(
+        request,
+        make_error("InternalError", "We encountered an internal error. Please try again."));
+  }
+  const bool write =
+      request.method == "PUT" || request.method == "POST" || request.method == "DELETE";
+  if (write && faults_->roll(spec.throttle)) {
+    return error_response(request, make_error("SlowDown", "Please reduce your request rate."));
+  }
+  return std::nullopt;
+}
+
 HttpResponse S3Service::handle(HttpRequest& request) {
+  if (auto fault = injected_fault(request)) return std::move(*fault);
   auto address = parse_address(request);
   if (!address) return error_response(request, address.error());
   S3Request s3{request, std::move(address->bucket), std::move(address->key),

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "local/fault_spec.hpp"
 #include "local/s3/event_records.hpp"
 #include "local/s3/object_store.hpp"
 #include "local/s3/s3_request.hpp"
@@ -28,6 +30,13 @@ class S3Service : public Service {
   // configurations are checked against `check` (function exists, S3 may invoke it).
   void connect_lambda(EventDeliveryHook deliver,
                       std::function<bool(std::string_view, std::string_view)> check);
+  // --fault for S3 (before serving): latency, drop and error as for DynamoDB (error is S3's
+  // 500 InternalError), throttle as S3 throttles, 503 SlowDown on writes (PUT, POST, DELETE).
+  // The draws come from the same seeded injector as DynamoDB's.
+  void set_faults(FaultInjector* faults) { faults_ = faults; }
+  // The secrets of every key the server knows, now and later (the functions' session keys),
+  // to check signed streaming bodies with.
+  void set_secrets(aws::SecretLookup secrets) { options_.secrets = std::move(secrets); }
 
   std::string_view name() const override { return "s3"; }
   aws::AuthDialect auth_dialect() const override { return aws::AuthDialect::kS3; }
@@ -39,11 +48,13 @@ class S3Service : public Service {
 
  private:
   S3Service(std::unique_ptr<ObjectStore> store, S3Options options, std::string events_log);
+  std::optional<HttpResponse> injected_fault(const HttpRequest& request);
 
   std::string events_log_;
   std::unique_ptr<ObjectStore> store_;
   S3Options options_;
   EventPublisher events_;
+  FaultInjector* faults_ = nullptr;
 };
 
 }  // namespace csv2ddb::local::s3
