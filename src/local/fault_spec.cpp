@@ -8,9 +8,11 @@ namespace csv2ddb::local {
 namespace {
 
 Error bad(std::string_view pair, std::string_view why) {
-  return make_error("InvalidFaultSpec",
-                    "--fault: '" + std::string(pair) + "' " + std::string(why) +
-                        " (expected throttle=R, unprocessed=R, error=R, drop=R or latency=MS)");
+  return make_error(
+      "InvalidFaultSpec",
+      "--fault: '" + std::string(pair) + "' " + std::string(why) +
+          " (expected throttle=R, unprocessed=R, error=R, drop=R, latency=MS, capacity=N or "
+          "partition=N)");
 }
 
 }  // namespace
@@ -38,6 +40,19 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
       if (seen & 16u) return bad(pair, "is given twice");
       seen |= 16u;
       spec.latency = std::chrono::milliseconds(ms);
+      continue;
+    }
+    if (name == "capacity" || name == "partition") {
+      long long units = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), units);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size() || units < 1 ||
+          units > 1'000'000'000) {
+        return bad(pair, "needs whole write units a second from 1 to 1000000000");
+      }
+      const unsigned unit_bit = name == "capacity" ? 32u : 64u;
+      if (seen & unit_bit) return bad(pair, "is given twice");
+      seen |= unit_bit;
+      (name == "capacity" ? spec.capacity : spec.partition) = static_cast<double>(units);
       continue;
     }
     double* rate = nullptr;

@@ -7,6 +7,9 @@
 //   error=R        HTTP 500: InternalServerError (DynamoDB), InternalError (S3)
 //   drop=R         the connection closes with no response (DynamoDB and S3)
 //   latency=MS     added to every response (DynamoDB and S3)
+//   capacity=N     the table takes N write units a second (DynamoDB writes); partition=N: each
+//                  hash-key value N a second. What does not fit comes back in UnprocessedItems
+//                  (or as ProvisionedThroughputExceededException), see capacity_limiter.hpp
 // Draws come from one seeded generator (--seed), so a run's sequence of faults is reproducible.
 #pragma once
 
@@ -17,6 +20,7 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "local/dynamodb/capacity_limiter.hpp"
 
 namespace csv2ddb::local {
 
@@ -26,21 +30,28 @@ struct FaultSpec {
   double error = 0;
   double drop = 0;
   std::chrono::milliseconds latency{0};
+  double capacity = 0;   // write units per second for each table; 0: no limit
+  double partition = 0;  // write units per second for each hash-key value; 0: no limit
 
   bool any() const {
-    return throttle > 0 || unprocessed > 0 || error > 0 || drop > 0 || latency.count() > 0;
+    return throttle > 0 || unprocessed > 0 || error > 0 || drop > 0 || latency.count() > 0 ||
+           capacity > 0 || partition > 0;
   }
 };
 
 // "" is no faults. Errors ("InvalidFaultSpec") name the bad pair: unknown names, rates outside
-// [0, 1], latency that is not a whole number of milliseconds up to 60000, a name twice.
+// [0, 1], latency that is not a whole number of milliseconds up to 60000, capacity or partition
+// that is not a whole number from 1 to 1000000000, a name twice.
 Result<FaultSpec> parse_fault_spec(std::string_view text);
 
 class FaultInjector {
  public:
-  FaultInjector(FaultSpec spec, std::uint64_t seed) : spec_(spec), random_(seed) {}
+  FaultInjector(FaultSpec spec, std::uint64_t seed)
+      : spec_(spec), random_(seed), capacity_(spec.capacity, spec.partition) {}
 
   const FaultSpec& spec() const { return spec_; }
+  // capacity= and partition=: the write capacity DynamoDB's writes draw from.
+  dynamodb::CapacityLimiter& capacity() { return capacity_; }
   // True with probability `rate`; thread-safe.
   bool roll(double rate);
 
@@ -48,6 +59,7 @@ class FaultInjector {
   FaultSpec spec_;
   std::mutex mutex_;
   std::mt19937_64 random_;
+  dynamodb::CapacityLimiter capacity_;
 };
 
 }  // namespace csv2ddb::local

@@ -21,17 +21,30 @@ TEST(FaultSpec, ParsesEveryFault) {
   EXPECT_EQ(spec->latency.count(), 10);
 }
 
+TEST(FaultSpec, ParsesWriteCapacity) {
+  auto spec = parse_fault_spec("capacity=1000,partition=200");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_DOUBLE_EQ(spec->capacity, 1000);
+  EXPECT_DOUBLE_EQ(spec->partition, 200);
+  EXPECT_TRUE(spec->any());
+  FaultInjector injector(*spec, 1);
+  EXPECT_TRUE(injector.capacity().enabled());
+  EXPECT_FALSE(FaultInjector(FaultSpec{}, 1).capacity().enabled());
+}
+
 TEST(FaultSpec, RejectsWhatItCannotMean) {
-  for (const char* bad : {"throttle", "throttle=", "throttle=1.5", "throttle=-0.1", "throttle=x",
-                          "latency=1.5", "latency=-1", "latency=60001", "slow=1",
-                          "error=0.1,error=0.2", "throttle=nan", "throttle=0.1,"}) {
+  for (const char* bad :
+       {"throttle", "throttle=", "throttle=1.5", "throttle=-0.1", "throttle=x", "latency=1.5",
+        "latency=-1", "latency=60001", "slow=1", "error=0.1,error=0.2", "throttle=nan",
+        "throttle=0.1,", "capacity=0", "capacity=1.5", "capacity=-5", "partition=", "partition=x",
+        "capacity=2000000000", "partition=1,partition=2"}) {
     auto spec = parse_fault_spec(bad);
     ASSERT_FALSE(spec.ok()) << bad;
     EXPECT_EQ(spec.error().code, "InvalidFaultSpec");
   }
   EXPECT_EQ(parse_fault_spec("throttle=2").error().message,
             "--fault: 'throttle=2' needs a rate from 0 to 1 (expected throttle=R, unprocessed=R, "
-            "error=R, drop=R or latency=MS)");
+            "error=R, drop=R, latency=MS, capacity=N or partition=N)");
 }
 
 TEST(FaultInjector, SameSeedSameDraws) {

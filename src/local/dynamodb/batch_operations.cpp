@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "local/dynamodb/capacity_limiter.hpp"
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/projection.hpp"
@@ -195,12 +196,15 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
   const std::string mode = capacity_mode(request);
   std::string unprocessed;
   std::string capacities;
+  std::size_t taken = 0;  // --fault capacity/partition: none taken is a throttled call
   for (TableWrites& writes : plan) {
     // Injected partial failure: these requests are returned, not written.
     std::vector<ItemWrite> to_write;
     std::string table_unprocessed;
     for (std::size_t i = 0; i < writes.writes.size(); ++i) {
-      if (context.faults.roll(context.faults.spec().unprocessed)) {
+      if (context.faults.roll(context.faults.spec().unprocessed) ||
+          !context.faults.capacity().take(writes.table.id, writes.writes[i].hash,
+                                          write_units(writes.writes[i].size, 0))) {
         if (!table_unprocessed.empty()) table_unprocessed += ',';
         model::JsonWriter(table_unprocessed).value(*writes.originals[i]);
       } else {
@@ -208,6 +212,7 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
       }
     }
     WriteResults results;
+    taken += to_write.size();
     if (!to_write.empty()) {
       if (Status s =
               context.store.write(writes.table.id, to_write, mode == "NONE" ? nullptr : &results);
@@ -229,6 +234,7 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
       capacities += consumed_capacity_json(mode, writes.table.name, static_cast<double>(units));
     }
   }
+  if (taken == 0 && context.faults.capacity().enabled()) return throughput_exceeded();
   std::string out = "{\"UnprocessedItems\":{" + unprocessed + "}";
   if (mode != "NONE") out += ",\"ConsumedCapacity\":[" + capacities + "]";
   out += '}';

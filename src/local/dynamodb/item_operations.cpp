@@ -131,6 +131,9 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   auto key = item_storage_key(*item, *table);
   if (!key) return key.take_error();
   if (Status s = maybe_throttle(context); !s) return s.take_error();
+  if (!context.faults.capacity().take(table->id, key->hash, (size + 1023) / 1024)) {
+    return throughput_exceeded();  // --fault capacity/partition
+  }
 
   ItemWrite write{
       true, std::move(key->hash), std::move(key->range), {}, static_cast<std::uint32_t>(size)};
