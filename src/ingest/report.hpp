@@ -17,10 +17,12 @@ struct Report {
   std::uint64_t rows_skipped = 0;      // blank or all-empty rows
   std::uint64_t bytes_read = 0;        // of the (decompressed) input
   double seconds = 0;
-  std::uint64_t requests = 0;   // BatchWriteItem calls, retries included
-  std::uint64_t retries = 0;    // calls that repeated earlier work (errors or UnprocessedItems)
-  std::uint64_t throttles = 0;  // calls answered with a throttling error
-  double consumed_wcu = 0;      // write capacity units the table reported
+  std::uint64_t requests = 0;  // BatchWriteItem calls, retries included
+  std::uint64_t retries = 0;   // calls that repeated earlier work (errors or UnprocessedItems)
+  // Calls the table throttled: answered with a throttling error, or with UnprocessedItems (the
+  // table took only part of the batch, which is how DynamoDB sheds load it has no capacity for).
+  std::uint64_t throttles = 0;
+  double consumed_wcu = 0;  // write capacity units the table reported
   bool dry_run = false;
 
   bool balanced() const {

@@ -29,8 +29,40 @@ std::uint32_t write_units(std::size_t item_bytes) {
   return static_cast<std::uint32_t>(std::max<std::size_t>(units, 1));
 }
 
+void RateMeter::start(std::chrono::microseconds now) {
+  if (started_) return;
+  started_ = true;
+  first_ = now.count();
+  index_ = now.count() / bucket_;
+}
+
+void RateMeter::add(std::chrono::microseconds now, double units) {
+  start(now);
+  const std::int64_t bucket = now.count() / bucket_;
+  if (bucket > index_) {
+    const double span = static_cast<double>((bucket - index_) * bucket_) / 1e6;
+    smoothed_ = smoothing_ * (units_ / span) + (1 - smoothing_) * smoothed_;
+    closed_one_ = true;
+    units_ = 0;
+    index_ = bucket;
+  }
+  units_ += units;
+}
+
+double RateMeter::rate(std::chrono::microseconds now) const {
+  if (closed_one_) return smoothed_;
+  if (!started_) return 0;
+  // At least 10 ms, so that the first few requests do not read as an absurd rate.
+  const double elapsed = std::max(static_cast<double>(now.count() - first_) / 1e6, 0.01);
+  return units_ / elapsed;
+}
+
 WritePacer::WritePacer(PacerConfig config, Clock& clock, Sleeper& sleeper)
-    : config_(config), clock_(clock), sleeper_(sleeper) {}
+    : config_(config),
+      clock_(clock),
+      sleeper_(sleeper),
+      sent_(config.measure_bucket, config.smoothing),
+      accepted_(config.measure_bucket, config.smoothing) {}
 
 double WritePacer::seconds(std::chrono::microseconds time) const {
   return static_cast<double>(time.count()) / 1e6;
@@ -42,29 +74,12 @@ double WritePacer::effective_rate() const {
   return rate;
 }
 
-void WritePacer::measure(std::chrono::microseconds now, std::uint32_t units) {
-  // Units per bucket, smoothed across buckets: the SDKs' measured transmit rate.
-  const std::int64_t bucket = now.count() / config_.measure_bucket.count();
-  if (bucket != bucket_index_) {
-    const double span =
-        static_cast<double>(bucket - bucket_index_) * seconds(config_.measure_bucket);
-    const double current = bucket_units_ / span;
-    measured_ = config_.smoothing * current + (1 - config_.smoothing) * measured_;
-    bucket_units_ = 0;
-    bucket_index_ = bucket;
-  }
-  bucket_units_ += units;
-}
-
-void WritePacer::acquire(std::uint32_t units) {
+std::chrono::microseconds WritePacer::acquire(std::uint32_t units) {
   std::chrono::microseconds wait{0};
+  std::chrono::microseconds sent_at{0};
   {
     std::lock_guard lock(mutex_);
     const std::chrono::microseconds now = clock_.now();
-    if (!started_) {
-      started_ = true;
-      bucket_index_ = now.count() / config_.measure_bucket.count();
-    }
     const double rate = effective_rate();
     if (rate > 0) {
       // Reserve: the units are paid for `units / rate` seconds after the later of now and the
@@ -77,18 +92,28 @@ void WritePacer::acquire(std::uint32_t units) {
     } else {
       paid_until_ = now;
     }
-    measure(now + wait, units);
+    sent_at = now + wait;
+    sent_.add(sent_at, units);
+    accepted_.start(sent_at);  // answers are counted from the first request on
   }
   if (wait.count() > 0) sleeper_.sleep(wait);
+  return sent_at;
 }
 
-void WritePacer::on_throttle() {
+void WritePacer::on_throttle(std::chrono::microseconds sent_at, std::uint64_t accepted) {
   if (!config_.adaptive) return;
   std::lock_guard lock(mutex_);
-  const double now = seconds(clock_.now());
-  // What we were sending when the table pushed back; the SDKs take the lower of the measured
-  // rate and the rate in force.
-  double rate = engaged_ ? std::min(measured_, fill_rate_) : measured_;
+  const std::chrono::microseconds now_time = clock_.now();
+  accepted_.add(now_time, static_cast<double>(accepted));
+  if (engaged_ && (sent_at < last_cut_ || now_time - last_cut_ < config_.cut_interval)) return;
+  last_cut_ = now_time;
+  const double now = seconds(now_time);
+  // What we were sending when the table pushed back: the lower of the measured rate and the
+  // rate in force (as the SDKs), and of what the table accepted, when it has told us.
+  const double measured = sent_.rate(now_time);
+  double rate = engaged_ ? std::min(measured, fill_rate_) : measured;
+  const double taken = accepted_.rate(now_time);
+  if (taken > 0) rate = std::min(rate, taken);
   if (rate <= 0) rate = engaged_ ? fill_rate_ : config_.min_rate;
   last_max_rate_ = rate;
   k_ = std::cbrt(last_max_rate_ * (1 - config_.beta) / config_.cubic_c);
@@ -97,14 +122,17 @@ void WritePacer::on_throttle() {
   engaged_ = true;
 }
 
-void WritePacer::on_success() {
+void WritePacer::on_success(std::uint64_t accepted) {
   if (!config_.adaptive) return;
   std::lock_guard lock(mutex_);
+  const std::chrono::microseconds now_time = clock_.now();
+  accepted_.add(now_time, static_cast<double>(accepted));
   if (!engaged_) return;
-  const double t = seconds(clock_.now()) - last_throttle_ - k_;
+  const double t = seconds(now_time) - last_throttle_ - k_;
   const double cubic = config_.cubic_c * t * t * t + last_max_rate_;
   double rate = cubic;
-  if (measured_ > 0) rate = std::min(rate, 2 * measured_);
+  const double measured = sent_.smoothed();
+  if (measured > 0) rate = std::min(rate, 2 * measured);
   fill_rate_ = std::max(rate, config_.min_rate);
 }
 
@@ -115,7 +143,7 @@ double WritePacer::rate() const {
 
 double WritePacer::measured_rate() const {
   std::lock_guard lock(mutex_);
-  return measured_;
+  return sent_.smoothed();
 }
 
 bool WritePacer::adaptive_engaged() const {

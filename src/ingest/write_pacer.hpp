@@ -12,6 +12,15 @@
 //   the SDKs we never let it exceed twice the rate actually measured, so a long clean spell
 //   cannot build up a rate the client never used. UnprocessedItems counts as throttling: it is
 //   DynamoDB shedding load from a hot partition.
+// Where we depart from the SDKs, because many lanes share one pacer and DynamoDB meters per
+// second (measured against `csv2ddb local --fault capacity=N`, see tests/e2e):
+// - What was being sent is also bounded by what the table accepted (the units of the answers,
+//   UnprocessedItems taken off): an overloaded table accepts about its capacity, so the first
+//   cut lands near beta times the capacity instead of beta times a burst far above it.
+// - One cut per `cut_interval` (1 s), and never for a request sent before the last cut: a
+//   moment of overload comes back as one throttle per lane in flight, and a table's capacity is
+//   metered per second, so throttles go on for a while after a cut even at a rate below the
+//   capacity (the bucket refills). Cutting on each of those took the rate to the floor.
 // The SDKs pace requests; we pace write units, since that is what DynamoDB meters and a batch
 // of 25 one-KB items costs 25 times a batch of one.
 //
@@ -62,17 +71,44 @@ struct PacerConfig {
   double min_rate = 100;  // WCU/s: the adaptive floor, four batches of small items a second
   std::chrono::microseconds measure_bucket{500'000};  // measured rate: smoothed per bucket
   double smoothing = 0.8;                             // weight of the newest bucket
+  std::chrono::microseconds cut_interval{1'000'000};  // at most one cut per interval
+};
+
+// Units per second, counted per bucket of time and smoothed across buckets (the SDKs' measured
+// transmit rate). Before the first bucket closes, the units so far over the time so far.
+class RateMeter {
+ public:
+  RateMeter(std::chrono::microseconds bucket, double smoothing)
+      : bucket_(bucket.count()), smoothing_(smoothing) {}
+  void start(std::chrono::microseconds now);  // counting starts (the first add, if not before)
+  void add(std::chrono::microseconds now, double units);
+  // 0 when nothing was counted yet.
+  double rate(std::chrono::microseconds now) const;
+  double smoothed() const { return smoothed_; }
+
+ private:
+  std::int64_t bucket_;
+  double smoothing_;
+  bool started_ = false;
+  bool closed_one_ = false;
+  std::int64_t first_ = 0;  // when counting started, microseconds
+  std::int64_t index_ = 0;
+  double units_ = 0;  // in the open bucket
+  double smoothed_ = 0;
 };
 
 class WritePacer {
  public:
   WritePacer(PacerConfig config, Clock& clock, Sleeper& sleeper);
 
-  // Waits until `units` may be sent, then counts them as sent.
-  void acquire(std::uint32_t units);
-  // The answer to a request: throttled (or UnprocessedItems), or clean.
-  void on_throttle();
-  void on_success();
+  // Waits until `units` may be sent, then counts them as sent. Returns the time the request
+  // goes, to hand back with its answer.
+  std::chrono::microseconds acquire(std::uint32_t units);
+  // The answer to a request: throttled (an error, or UnprocessedItems), or clean. `sent_at`:
+  // what acquire returned for it; `accepted`: the write units the table took.
+  void on_throttle(std::chrono::microseconds sent_at = std::chrono::microseconds::max(),
+                   std::uint64_t accepted = 0);
+  void on_success(std::uint64_t accepted = 0);
 
   // The rate in force, WCU/s (0: unlimited). For tests and progress.
   double rate() const;
@@ -82,7 +118,6 @@ class WritePacer {
  private:
   // Everything below: called with mutex_ held.
   double seconds(std::chrono::microseconds time) const;
-  void measure(std::chrono::microseconds now, std::uint32_t units);
   double effective_rate() const;
 
   const PacerConfig config_;
@@ -92,17 +127,15 @@ class WritePacer {
   // The bucket, by reservation: the time at which the units sent so far are paid for. A request
   // reserves its units and waits until then; an idle spell does not save units up.
   std::chrono::microseconds paid_until_{0};
-  bool started_ = false;
   // Adaptive state.
   bool engaged_ = false;
   double fill_rate_ = 0;
   double last_max_rate_ = 0;
   double last_throttle_ = 0;  // seconds
+  std::chrono::microseconds last_cut_{std::chrono::microseconds::min()};
   double k_ = 0;
-  // Measured send rate.
-  double measured_ = 0;
-  std::int64_t bucket_index_ = 0;
-  double bucket_units_ = 0;
+  RateMeter sent_;
+  RateMeter accepted_;
 };
 
 }  // namespace csv2ddb::ingest

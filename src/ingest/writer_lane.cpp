@@ -122,8 +122,9 @@ void WriterLane::send_attempts(Batch batch) {
   while (!batch.empty()) {
     if (context_.stopping) return;  // the run failed elsewhere; its outputs are discarded
     ++attempt;
+    std::chrono::microseconds sent_at{0};
     if (context_.pacer != nullptr) {
-      context_.pacer->acquire(static_cast<std::uint32_t>(
+      sent_at = context_.pacer->acquire(static_cast<std::uint32_t>(
           std::min<std::uint64_t>(batch.write_units, std::numeric_limits<std::uint32_t>::max())));
     }
     ++stats_.requests;
@@ -143,20 +144,22 @@ void WriterLane::send_attempts(Batch batch) {
         context_.rows_written += sent - batch.size();
         context_.units_written += sent_units - batch.write_units;
         if (context_.pacer != nullptr) {
+          const std::uint64_t accepted = sent_units - batch.write_units;
           if (batch.empty()) {
-            context_.pacer->on_success();
+            context_.pacer->on_success(accepted);
           } else {
-            context_.pacer->on_throttle();
+            context_.pacer->on_throttle(sent_at, accepted);
           }
         }
         if (batch.empty()) return;
+        ++stats_.throttles;  // the table took only part of the batch: throttled too
         // UnprocessedItems is DynamoDB shedding load: back off as for throttling.
         error_class = ErrorClass::kThrottling;
         break;
       }
       case BatchWriteOutcome::Status::kThrottled:
         ++stats_.throttles;
-        if (context_.pacer != nullptr) context_.pacer->on_throttle();
+        if (context_.pacer != nullptr) context_.pacer->on_throttle(sent_at);
         error_class = ErrorClass::kThrottling;
         break;
       case BatchWriteOutcome::Status::kTransient:

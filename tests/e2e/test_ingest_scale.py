@@ -228,6 +228,49 @@ class ThrottlingAgainstLocal(unittest.TestCase):
                 print(f"throttle={rate}: {json.dumps(report)}", file=sys.stderr)
 
 
+def accounted(test, ddb, table, report, unprocessed_path, rows):
+    """The table and the unprocessed file hold every row once, as the report says."""
+    unprocessed = []
+    if os.path.exists(unprocessed_path):
+        with open(unprocessed_path) as f:
+            unprocessed = json.load(f)
+    stored = scan(ddb, table)
+    test.assertEqual(len(stored) + len(unprocessed), rows, table)
+    test.assertFalse({(i["account"], i["offer_id"]) for i in unprocessed} & set(stored), table)
+    test.assertEqual(report["rows_written"], len(stored), table)
+    test.assertEqual(report["rows_unprocessed"], len(unprocessed), table)
+    test.assertEqual(report["rows_read"], rows, table)
+
+
+class AdaptiveAgainstCapacity(unittest.TestCase):
+    """Against a table of 1,000 write units a second (csv2ddb local --fault capacity=1000), the
+    same 20,000 rows through 32 lanes: adaptive pacing (the default) gets throttled far less
+    often than fixed concurrency (--no-adaptive), and both account for every row.
+    Measured (debug build): adaptive 159 throttled calls, fixed 604 (and 25 rows unprocessed)."""
+
+    def test_adaptive_pacing_cuts_throttled_requests(self):
+        tmp = tempfile.mkdtemp(prefix="csv2ddb-capacity-")
+        path = os.path.join(tmp, "offers.csv")
+        subprocess.run([CSV2DDB, "make-csv", "--rows", "20000", "--output", path], check=True)
+        server = servers.Server(lambda port, workdir: [
+            CSV2DDB, "local", "--port", str(port), "--data-dir", workdir,
+            "--fault", "capacity=1000"])
+        reports = {}
+        with server:
+            ddb = client(server.url)
+            for mode, extra in (("adaptive", []), ("fixed", ["--no-adaptive"])):
+                create_table(ddb, mode)  # each table has its own capacity
+                unprocessed = os.path.join(tmp, f"{mode}.unprocessed.json")
+                done = ingest(server.url, path, mode, "--concurrency", "32", "--unprocessed",
+                              unprocessed, *extra, cwd=tmp)
+                self.assertIn(done.returncode, (0, 3), done.stderr)
+                reports[mode] = json.loads(done.stdout)
+                accounted(self, ddb, mode, reports[mode], unprocessed, 20000)
+                print(f"{mode}: {json.dumps(reports[mode])}", file=sys.stderr)
+        self.assertGreater(reports["fixed"]["throttles"], 0)
+        self.assertLess(2 * reports["adaptive"]["throttles"], reports["fixed"]["throttles"])
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv2ddb", required=True)

@@ -137,9 +137,10 @@ TEST(Ingest, TableAlwaysReturningUnprocessedFillsTheUnprocessedFile) {
   h.table.set_unprocessed_fraction(1.0);
   Result<Report> report = h.run("account,offer_id\na,1\nb,2\nc,3\n");
   ASSERT_TRUE(report.ok()) << report.error().to_string();
+  // Every call came back with UnprocessedItems: each counts as throttled.
   EXPECT_EQ(counts(*report),
             "read=3 written=0 rejected=0 unprocessed=3 skipped=0 requests=4 retries=3 "
-            "throttles=0");
+            "throttles=4");
   EXPECT_EQ(h.object("unprocessed/offers.csv.unprocessed.json"),
             R"([{"account":"a","offer_id":"1"},{"account":"b","offer_id":"2"},)"
             R"({"account":"c","offer_id":"3"}])");
@@ -161,7 +162,7 @@ TEST(Ingest, PartiallyUnprocessedItemsAreResentUntilWritten) {
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   EXPECT_EQ(counts(*report),
             "read=3 written=3 rejected=0 unprocessed=0 skipped=0 requests=3 retries=2 "
-            "throttles=1");
+            "throttles=2");  // the partial answer and the throttling error
   const std::vector<InMemoryTable::Call> calls = h.table.calls();
   ASSERT_EQ(calls.size(), 3u);
   EXPECT_EQ(calls[0].fingerprints.size(), 3u);

@@ -87,6 +87,56 @@ TEST(WritePacer, ThrottleCutsToBetaOfMeasuredRateThenCubicRegrowth) {
   EXPECT_NEAR(pacer.rate(), 163.2, 1e-3);
 }
 
+TEST(WritePacer, ThrottleInTheFirstMeasuringBucketCutsFromWhatWasSent) {
+  ManualClock clock;
+  PacerConfig config;
+  config.min_rate = 10;
+  WritePacer pacer(config, clock, clock);
+  for (int i = 0; i < 8; ++i) pacer.acquire(25);  // 200 units in 100 ms: 2000 WCU/s
+  clock.advance(microseconds(100'000));
+  EXPECT_EQ(pacer.measured_rate(), 0);  // no bucket closed yet
+  pacer.on_throttle();
+  EXPECT_DOUBLE_EQ(pacer.rate(), 0.7 * 2000);  // not the floor
+}
+
+TEST(WritePacer, OneCutPerIntervalAndNoneForRequestsSentBeforeIt) {
+  ManualClock clock;
+  PacerConfig config;
+  config.min_rate = 10;
+  WritePacer pacer(config, clock, clock);
+  std::vector<microseconds> sent;
+  for (int i = 0; i < 8; ++i) sent.push_back(pacer.acquire(25));
+  clock.advance(microseconds(100'000));
+  // Eight lanes' answers to requests sent at the old rate: one cut, not eight.
+  for (const microseconds at : sent) pacer.on_throttle(at);
+  EXPECT_DOUBLE_EQ(pacer.rate(), 1400);
+  // Sent after the cut, but answered within the interval (1 s): the table's second is not
+  // over, no second cut.
+  const microseconds after = pacer.acquire(25);
+  clock.advance(microseconds(10'000));
+  pacer.on_throttle(after);
+  EXPECT_DOUBLE_EQ(pacer.rate(), 1400);
+  // Throttled again a second after the cut: cut to beta of what was sent, 250 units so far.
+  const microseconds later = pacer.acquire(25);
+  clock.advance(microseconds(1'000'000));
+  pacer.on_throttle(later);
+  EXPECT_NEAR(pacer.rate(), 0.7 * 250 / (static_cast<double>(clock.now().count()) / 1e6), 1e-9);
+}
+
+TEST(WritePacer, CutIsBoundedByWhatTheTableAccepted) {
+  ManualClock clock;
+  PacerConfig config;
+  config.min_rate = 10;
+  WritePacer pacer(config, clock, clock);
+  // 400 units sent in 100 ms (4000 WCU/s); the table took 100 of them (1000 WCU/s).
+  std::vector<microseconds> sent;
+  for (int i = 0; i < 16; ++i) sent.push_back(pacer.acquire(25));
+  clock.advance(microseconds(100'000));
+  for (int i = 0; i < 4; ++i) pacer.on_success(25);
+  for (int i = 4; i < 16; ++i) pacer.on_throttle(sent[static_cast<std::size_t>(i)], 0);
+  EXPECT_DOUBLE_EQ(pacer.rate(), 0.7 * 1000);
+}
+
 TEST(WritePacer, RateNeverBelowTheFloorNorAboveTheCap) {
   ManualClock clock;
   PacerConfig config;
