@@ -27,7 +27,8 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: csv2ddb ingest INPUT --table NAME [--endpoint-url URL] [--region R] [--profile P]
                        [--key SCHEMA] [--types SPEC|strings|infer] [--delimiter C] [--header a,b,c]
-                       [--concurrency N] [--max-wcu N] [--no-adaptive] [--json-copy DEST]
+                       [--concurrency N] [--max-wcu N] [--no-adaptive] [--no-spread]
+                       [--json-copy DEST]
                        [--unprocessed DEST] [--rejected DEST] [--report DEST]
                        [--checkpoint PATH] [--resume] [--dry-run]
 
@@ -52,6 +53,9 @@ and UnprocessedItems with exponential backoff and jitter. Every row ends up writ
   --max-wcu N         never send more than N write units a second (1 per started KB per item)
   --no-adaptive       do not pace on throttling (by default the rate is cut when the table
                       throttles and grows back while it does not, as the AWS SDKs' adaptive mode)
+  --no-spread         send rows in input order (by default up to 65536 rows, 8 MB, are held
+                      and sent in turns of partition key, so that input sorted by partition key
+                      writes many partitions at once; rows of one key keep their order)
   --json-copy DEST    write the JSON copy {"data":[...]} to DEST (a path or s3://bucket/key)
   --unprocessed DEST  where rows still unwritten after the last retry go
                       (default ./<input>.unprocessed.json, created only when there are some)
@@ -183,6 +187,7 @@ int run_ingest(const std::vector<std::string>& argv) {
                            {"concurrency"},
                            {"max-wcu"},
                            {"no-adaptive", false},
+                           {"no-spread", false},
                            {"checkpoint"},
                            {"resume", false},
                            {"json-copy"},
@@ -227,6 +232,7 @@ int run_ingest(const std::vector<std::string>& argv) {
   pacing.max_wcu = static_cast<double>(*max_wcu);
   pacing.adaptive = !args->has("no-adaptive");
   if (pacing.adaptive || pacing.max_wcu > 0) options.pacing = pacing;
+  if (args->has("no-spread")) options.spread.reset();
   const bool resume = args->has("resume");
   if (resume && args->has("json-copy")) {
     return usage("--resume cannot make a --json-copy of the whole file; run without --resume");

@@ -68,14 +68,10 @@ std::size_t estimate_request_bytes(const model::Item& item);
 // Which of `lanes` lanes a key goes to: the same key always to the same lane.
 //
 // Hot partitions: the hash covers the whole key (partition and sort key), so consecutive rows
-// of one account fan out over every lane rather than queueing behind one. That is all the
-// spreading done here, on purpose. make-csv's rows draw their account at random, so any window
-// of the input already mixes its accounts. For input sorted by partition key, every lane writes
-// the same partition key at the same moment, and no lane assignment can change that: DynamoDB
-// meters per partition (1,000 WCU/s), and only writing other partition keys at the same time
-// would spread the load, i.e. reordering rows across a read-ahead window, which costs memory
-// and is left undone. What protects such a run is the adaptive pacer: the partition's
-// throttling and UnprocessedItems cut the shared rate, instead of lanes hammering it.
+// of one account fan out over every lane rather than queueing behind one. For input sorted by
+// partition key that is not enough, since every lane would then write the same partition key at
+// the same moment: the reader's spreading window (partition_spreader.hpp) reorders rows across
+// partition-key values before they reach the lanes.
 std::size_t lane_for(const std::string& fingerprint, std::size_t lanes);
 
 class BatchPlanner {

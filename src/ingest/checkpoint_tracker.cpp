@@ -11,7 +11,19 @@ CheckpointTracker::CheckpointTracker(std::size_t lanes, std::optional<ResumePoin
 
 void CheckpointTracker::item_queued(std::size_t lane, const RowMark& mark) {
   if (frozen_) return;
-  lanes_[lane].unfinished.push_back(mark);
+  LaneTrack& track = lanes_[lane];
+  track.unfinished.push_back(mark);
+  while (!track.lowest.empty() && track.lowest.back().offset > mark.offset) {
+    track.lowest.pop_back();
+  }
+  track.lowest.push_back(mark);
+}
+
+RowMark CheckpointTracker::LaneTrack::finish_front() {
+  const RowMark mark = unfinished.front();
+  unfinished.pop_front();
+  if (lowest.front().offset == mark.offset) lowest.pop_front();
+  return mark;
 }
 
 void CheckpointTracker::cap_at(const RowMark& mark) {
@@ -23,7 +35,7 @@ void CheckpointTracker::row_not_written(const RowMark& mark) {
 }
 
 std::optional<ResumePoint> CheckpointTracker::update(
-    const std::vector<std::unique_ptr<WriterLane>>& lanes) {
+    const std::vector<std::unique_ptr<WriterLane>>& lanes, std::optional<RowMark> held) {
   if (frozen_) return last_;
   // Hand the lanes' finished batches to their items.
   for (std::size_t i = 0; i < lanes.size() && i < lanes_.size(); ++i) {
@@ -32,11 +44,13 @@ std::optional<ResumePoint> CheckpointTracker::update(
     LaneTrack& track = lanes_[i];
     for (const CompletedBatch& done : scratch_) {
       if (track.unfinished.size() < done.items) break;  // cannot happen: every item was queued
-      if (!done.clean) cap_at(track.unfinished.front());
+      std::optional<RowMark> first;  // of the batch in input order (a spread lane mixes it)
       for (std::uint32_t n = 0; n < done.items; ++n) {
-        if (done.clean) track.written.push_back(track.unfinished.front().offset);
-        track.unfinished.pop_front();
+        const RowMark mark = track.finish_front();
+        if (done.clean) track.written.push(mark.offset);
+        if (!first || mark.offset < first->offset) first = mark;
       }
+      if (!done.clean && first) cap_at(*first);
     }
   }
 
@@ -45,15 +59,16 @@ std::optional<ResumePoint> CheckpointTracker::update(
     if (!point || mark.offset < point->offset) point = mark;
   };
   for (const LaneTrack& track : lanes_) {
-    if (!track.unfinished.empty()) lower(track.unfinished.front());
+    if (!track.lowest.empty()) lower(track.lowest.front());
   }
+  if (held) lower(*held);
   if (cap_) lower(*cap_);
   if (!point) return last_;  // nothing read yet
   // Written items before the point are counted; the rest wait for the point to pass them.
   for (LaneTrack& track : lanes_) {
-    while (!track.written.empty() && track.written.front() < point->offset) {
+    while (!track.written.empty() && track.written.top() < point->offset) {
       ++written_;
-      track.written.pop_front();
+      track.written.pop();
     }
   }
 

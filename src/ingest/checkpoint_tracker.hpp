@@ -11,16 +11,22 @@
 // Rows before the point may be written again by the resume; puts of the same item are
 // idempotent, so the table ends the same.
 //
+// - the earliest row the reader holds back to spread partitions (partition_spreader.hpp).
 // Lanes finish the items they are given in order (they batch and send in queue order), so a
 // lane's finished batches are simply the next items of the per-lane list the reader keeps here.
+// A lane's items need not be in input order (the spreader reorders across partition-key
+// values), so the lane's oldest unfinished item is kept as a running minimum and its written
+// items in a heap.
 // Only the reader's thread calls this class; lanes hand over finished batches through
 // WriterLane::take_completed.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -71,12 +77,19 @@ class CheckpointTracker {
   void row_not_written(const RowMark& mark);  // rejected by the mapper
 
   // Takes the lanes' finished batches and returns the resume point, if there is one yet.
-  std::optional<ResumePoint> update(const std::vector<std::unique_ptr<WriterLane>>& lanes);
+  // `held`: the earliest row read but not yet given to a lane.
+  std::optional<ResumePoint> update(const std::vector<std::unique_ptr<WriterLane>>& lanes,
+                                    std::optional<RowMark> held = std::nullopt);
 
  private:
   struct LaneTrack {
-    std::deque<RowMark> unfinished;
-    std::deque<std::uint64_t> written;  // offsets of written items not yet counted in written_
+    std::deque<RowMark> unfinished;  // in queue order
+    // The minima of `unfinished` (by offset) from each position on: front() is its lowest.
+    std::deque<RowMark> lowest;
+    // Offsets of written items not yet counted in written_, lowest on top.
+    std::priority_queue<std::uint64_t, std::vector<std::uint64_t>, std::greater<>> written;
+
+    RowMark finish_front();  // pops the oldest queued item
   };
 
   void cap_at(const RowMark& mark);

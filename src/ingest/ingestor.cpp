@@ -6,6 +6,7 @@
 #include "csv/header_row.hpp"
 #include "ingest/json_array_reader.hpp"
 #include "ingest/json_copy_sink.hpp"
+#include "ingest/partition_spreader.hpp"
 #include "ingest/rejected_sink.hpp"
 #include "ingest/unprocessed_sink.hpp"
 #include "ingest/writer_lane.hpp"
@@ -224,6 +225,13 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
         base.rows_written + (options.dry_run ? report.rows_written : context.rows_written.load()),
         report.rows_rejected, bytes_consumed(), context.units_written.load()});
   };
+  // Rows go through the spreading window, when there is one;
+  // checkpoints do not pass the rows it holds (partition_spreader.hpp).
+  std::optional<PartitionSpreader> spreader;
+  if (options.spread && !options.dry_run) spreader.emplace(schema, *options.spread);
+  auto held_back = [&]() -> std::optional<RowMark> {
+    return spreader ? spreader->oldest_mark() : std::nullopt;
+  };
   auto last_checkpoint = clock.now();
   auto save_checkpoint = [&](ResumePoint point) {
     point.header = run_header;
@@ -231,7 +239,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   };
   auto checkpoint_now = [&] {
     if (!tracker) return;
-    std::optional<ResumePoint> point = tracker->update(lanes);
+    std::optional<ResumePoint> point = tracker->update(lanes, held_back());
     if (!tracker->following()) context.log_completions = false;
     if (!point) return;
     const auto now = clock.now();
@@ -242,7 +250,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   };
 
   // Hands an item to its lane; false when the run is stopping.
-  auto queue_item = [&](model::Item& item, std::uint64_t line, const RowMark* mark) {
+  auto dispatch = [&](model::Item& item, std::uint64_t line, const RowMark* mark) {
     PlannedItem planned;
     planned.fingerprint = model::key_fingerprint(item, schema);
     planned.line = line;
@@ -253,6 +261,21 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     const std::size_t lane = lane_for(planned.fingerprint, lanes.size());
     if (!lanes[lane]->push(std::move(planned))) return false;
     if (tracker && mark != nullptr) tracker->item_queued(lane, *mark);
+    return true;
+  };
+  // Rows go through the window when there is one.
+  SpreadRow spread_row;
+  auto release_row = [&] {
+    if (!spreader->pop(spread_row)) return true;
+    return dispatch(spread_row.item, spread_row.line,
+                    spread_row.mark ? &*spread_row.mark : nullptr);
+  };
+  auto queue_item = [&](model::Item& item, std::uint64_t line, const RowMark* mark) {
+    if (!spreader) return dispatch(item, line, mark);
+    spreader->push(item, line, tracker ? mark : nullptr);  // the mapper reuses `item`
+    while (spreader->over_limits()) {
+      if (!release_row()) return false;
+    }
     return true;
   };
 
@@ -356,6 +379,11 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     }
   }
   if (read_error) context.fail(*read_error);
+  // The end of the input, or a hand-over: what the window holds goes to the lanes too.
+  if (spreader && !interrupted && !context.stopping) {
+    while (!spreader->empty() && release_row()) {
+    }
+  }
 
   if (interrupted && !context.stopping) {
     // Ctrl-C: drop what waits in the queues, finish what is being sent.
@@ -375,7 +403,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     // Report what the checkpoint covers: the rows before it, all written or skipped. The
     // outputs are not committed; the resumed run writes them for the rest of the input.
     sinks.abort();
-    std::optional<ResumePoint> point = tracker ? tracker->update(lanes) : std::nullopt;
+    std::optional<ResumePoint> point = tracker ? tracker->update(lanes, held_back()) : std::nullopt;
     if (point) save_checkpoint(*point);
     const ResumePoint covered = point.value_or(base);
     report.rows_read = covered.rows_read;

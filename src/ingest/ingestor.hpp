@@ -3,7 +3,8 @@
 // The calling thread reads records, maps them (RowMapper), streams the JSON copy and mapper
 // rejections, and hands each item to the writer lane its key hashes to. Lanes batch, write and
 // retry on their own threads. Lane queues are bounded, so a slow table slows the reader down
-// instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items.
+// instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items, plus
+// the spreading window's rows (packed, a few MB).
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,7 @@
 #include "ingest/checkpoint_tracker.hpp"
 #include "ingest/object_store.hpp"
 #include "ingest/object_stream.hpp"
+#include "ingest/partition_spreader.hpp"
 #include "ingest/report.hpp"
 #include "ingest/retry_policy.hpp"
 #include "ingest/row_mapper.hpp"
@@ -91,6 +93,10 @@ struct IngestOptions {
   bool dry_run = false;     // map and validate only: no table calls
   std::string source_name;  // for the report; default: the byte source's name
   InputFormat input_format = InputFormat::kCsv;
+
+  // The window that spreads input sorted by partition key across partitions
+  // (partition_spreader.hpp); none when unset.
+  std::optional<SpreadLimits> spread = SpreadLimits{};
 
   // Client-side pacing shared by all lanes (write_pacer.hpp); none when unset.
   std::optional<PacerConfig> pacing;

@@ -132,13 +132,16 @@ TEST(Lanes, DuplicateKeysAcrossManyLanesLastRowWinsEveryTime) {
     const int key = i % 150;
     expected["o" + std::to_string(key)] = std::to_string(i);
   }
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < 6; ++round) {
     InMemoryTable table(schema(), "offers");
     table.set_call_delay(microseconds(round * 40));
     IngestOptions options;
     options.table = "offers";
     options.lanes = 16;
     options.lane_queue_capacity = 8;
+    // The spreading window holding the whole file, a small one, and none.
+    if (round % 3 == 1) options.spread = SpreadLimits{64, 1 << 20};
+    if (round % 3 == 2) options.spread.reset();
     Result<Report> report = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
     ASSERT_TRUE(report.ok());
     EXPECT_EQ(report->rows_written, 6000u);
@@ -151,8 +154,7 @@ TEST(Lanes, DuplicateKeysAcrossManyLanesLastRowWinsEveryTime) {
 }
 
 // Runs until the `stop_after`-th checkpoint, then resumes from the last one.
-TEST(Checkpoint, InterruptThenResumeEqualsACleanRun) {
-  const std::string csv = offers(20'000, 5000) + "\n,,\n";  // repeats, a skipped row at the end
+void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_t window) {
   InMemoryTable clean_table(schema(), "offers");
   IngestOptions clean;
   clean.table = "offers";
@@ -171,6 +173,9 @@ TEST(Checkpoint, InterruptThenResumeEqualsACleanRun) {
     options.table = "offers";
     options.lanes = 8;
     options.lane_queue_capacity = 64;
+    // A window far smaller than the file (the default would hold all of it), so the point
+    // moves, and must stay behind the rows the window holds back.
+    options.spread = SpreadLimits{window, 1 << 20};
     options.checkpoint_interval = std::chrono::milliseconds(0);
     options.interrupt = &interrupt;
     options.on_checkpoint = [&](const ResumePoint& point) {
@@ -206,6 +211,49 @@ TEST(Checkpoint, InterruptThenResumeEqualsACleanRun) {
     EXPECT_EQ(second->rows_skipped, clean_report->rows_skipped);
     EXPECT_EQ(stored(table), stored(clean_table)) << "stop after " << stop_after;
   }
+}
+
+TEST(Checkpoint, InterruptThenResumeEqualsACleanRun) {
+  // Repeats, and a skipped row at the end.
+  interrupt_then_resume_equals_a_clean_run(offers(20'000, 5000) + "\n,,\n", 256);
+}
+
+// Sorted by account, with repeats: the window reorders the most here (its rows leave in
+// turns of account), and lanes get their rows out of input order.
+TEST(Checkpoint, InterruptThenResumeOfSortedInputEqualsACleanRun) {
+  std::string csv = "account,offer_id,price\n";
+  for (int account = 0; account < 40; ++account) {
+    for (int i = 0; i < 500; ++i) {
+      const int offer = i % 400;  // the last 100 rows of each account repeat earlier keys
+      csv += "a" + std::to_string(account) + ",o" + std::to_string(offer) + "," +
+             std::to_string(i) + "\n";
+    }
+  }
+  interrupt_then_resume_equals_a_clean_run(csv + "\n,,\n", 1024);
+}
+
+// The window holds rows back that the reader has passed: a checkpoint must stay behind them.
+// With a quick table the lanes are idle and only the window holds rows back.
+TEST(Checkpoint, NeverPassesARowTheWindowHolds) {
+  std::string csv = "account,offer_id,price\n";
+  for (int i = 0; i < 12'000; ++i) {
+    csv += "a" + std::to_string(i / 3000) + ",o" + std::to_string(i) + ",1\n";  // sorted
+  }
+  InMemoryTable table(schema(), "offers");
+  IngestOptions options;
+  options.table = "offers";
+  options.lanes = 4;
+  options.spread = SpreadLimits{4096, 1 << 20};
+  options.checkpoint_interval = std::chrono::milliseconds(0);
+  int checkpoints = 0;
+  options.on_checkpoint = [&](const ResumePoint& point) {
+    ++checkpoints;
+    EXPECT_EQ(point.rows_read, point.rows_written + point.rows_skipped) << point.line;
+  };
+  Result<Report> report = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->rows_written, 12'000u);
+  EXPECT_GT(checkpoints, 2);
 }
 
 TEST(Checkpoint, NeverPassesARowThatWasNotWritten) {

@@ -1,0 +1,78 @@
+#include "ingest/partition_spreader.hpp"
+
+#include "ingest/packed_item.hpp"
+
+namespace csv2ddb::ingest {
+
+PartitionSpreader::PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits)
+    : partition_only_{schema.hash, std::nullopt}, limits_(limits) {}
+
+void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const RowMark* mark) {
+  std::uint32_t index;
+  if (!free_.empty()) {
+    index = free_.back();
+    free_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& slot = slots_[index];
+  slot.packed.clear();  // a reused slot keeps its string's capacity
+  pack_item(item, slot.packed);
+  slot.line = line;
+  slot.mark = mark != nullptr ? std::optional<RowMark>(*mark) : std::nullopt;
+  slot.sequence = next_sequence_++;
+  slot.next = kNone;
+  if (mark != nullptr) arrivals_.emplace_back(slot.sequence, index);
+  ++rows_;
+  bytes_ += slot.packed.size();
+
+  auto [entry, is_new] = groups_.try_emplace(model::key_fingerprint(item, partition_only_));
+  Group& group = entry->second;
+  if (is_new) {
+    group.head = index;
+    turn_.push_back(&*entry);
+  } else {
+    slots_[group.tail].next = index;
+  }
+  group.tail = index;
+}
+
+bool PartitionSpreader::pop(SpreadRow& out) {
+  if (turn_.empty()) return false;
+  GroupEntry* entry = turn_.front();
+  turn_.pop_front();
+  Group& group = entry->second;
+  const std::uint32_t index = group.head;
+  Slot& slot = slots_[index];
+  out.item = unpack_item(slot.packed);
+  out.line = slot.line;
+  out.mark = slot.mark;
+  group.head = slot.next;
+  if (group.head == kNone) {
+    groups_.erase(groups_.find(entry->first));
+  } else {
+    turn_.push_back(entry);  // its next row waits for every other value's turn
+  }
+  --rows_;
+  bytes_ -= slot.packed.size();
+  slot.sequence = 0;
+  free_.push_back(index);
+  drop_departed_arrivals();
+  return true;
+}
+
+void PartitionSpreader::drop_departed_arrivals() {
+  while (!arrivals_.empty() &&
+         slots_[arrivals_.front().second].sequence != arrivals_.front().first) {
+    arrivals_.pop_front();
+  }
+}
+
+std::optional<RowMark> PartitionSpreader::oldest_mark() {
+  drop_departed_arrivals();
+  if (arrivals_.empty()) return std::nullopt;
+  return slots_[arrivals_.front().second].mark;
+}
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,97 @@
+// Input sorted by partition key, spread across partitions.
+//
+// DynamoDB meters every partition (1,000 write units a second), and a partition-key value lives
+// in one partition, so a file sorted by partition key (the reference generator's few accounts,
+// sorted) is written one key at a time at one partition's rate, however many lanes run. The
+// reader therefore holds a window of rows, grouped by partition-key value, and lets them out
+// round-robin across the values in it: consecutive rows sent then belong to different
+// partitions, and as many partitions take writes at once as the window holds values.
+//
+// Last row wins still: rows of one key share their partition-key value, hence their group, and
+// a group lets its rows out in input order; the lanes keep that order (batch_planner.hpp). Rows
+// of different keys may change order, which no reader of the table can tell apart from any
+// other interleaving of parallel writes.
+//
+// Bounded: at most `max_rows` rows and about `max_bytes` of packed items (packed_item.hpp), so a
+// window holds tens of thousands of small rows in a few MB. It spreads the values that occur
+// within that many rows: in a file sorted by a key whose runs are longer than the window it
+// holds one or two values at a time, and the adaptive pacer is what protects the partition.
+// Checkpoints must not pass a held row: oldest_mark() is the earliest one.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "ingest/checkpoint_tracker.hpp"
+#include "model/attribute_value.hpp"
+
+namespace csv2ddb::ingest {
+
+struct SpreadLimits {
+  std::size_t max_rows = 65536;
+  std::size_t max_bytes = std::size_t{8} * 1024 * 1024;  // of packed items
+};
+
+// A row let out of the window.
+struct SpreadRow {
+  model::Item item;
+  std::uint64_t line = 0;
+  std::optional<RowMark> mark;  // CSV rows carry one, for the checkpoint tracker
+};
+
+class PartitionSpreader {
+ public:
+  PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits);
+
+  void push(const model::Item& item, std::uint64_t line, const RowMark* mark);
+  // True while the window holds more than its limits: pop() until it is not.
+  bool over_limits() const {
+    return rows_ > limits_.max_rows || (bytes_ > limits_.max_bytes && rows_ > 1);
+  }
+  // The next row: the oldest of the next partition-key value in turn. False when empty.
+  bool pop(SpreadRow& out);
+
+  bool empty() const { return rows_ == 0; }
+  std::size_t rows() const { return rows_; }
+  std::size_t partition_values() const { return groups_.size(); }
+  // The earliest row held (by input order), if any carries a mark.
+  std::optional<RowMark> oldest_mark();
+
+ private:
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+  struct Slot {
+    std::string packed;
+    std::uint64_t line = 0;
+    std::optional<RowMark> mark;
+    std::uint64_t sequence = 0;  // arrival number; 0 when the slot is free
+    std::uint32_t next = kNone;  // the group's next row
+  };
+  struct Group {
+    std::uint32_t head = kNone;
+    std::uint32_t tail = kNone;
+  };
+  using GroupEntry = std::pair<const std::string, Group>;
+
+  // Arrivals whose rows have left, from the front: so the list spans about the window.
+  void drop_departed_arrivals();
+
+  model::KeySchema partition_only_;
+  SpreadLimits limits_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_;
+  std::unordered_map<std::string, Group> groups_;  // by partition-key fingerprint
+  std::deque<GroupEntry*> turn_;                   // groups in round-robin order
+  // Arrivals in input order, (sequence, slot); entries whose row has left are skipped lazily.
+  std::deque<std::pair<std::uint64_t, std::uint32_t>> arrivals_;
+  std::uint64_t next_sequence_ = 1;
+  std::size_t rows_ = 0;
+  std::size_t bytes_ = 0;
+  std::string scratch_;
+};
+
+}  // namespace csv2ddb::ingest
