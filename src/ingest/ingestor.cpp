@@ -379,9 +379,14 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     }
   }
   if (read_error) context.fail(*read_error);
-  // The end of the input, or a hand-over: what the window holds goes to the lanes too.
-  if (spreader && !interrupted && !context.stopping) {
-    while (!spreader->empty() && release_row()) {
+  // The end of the input, or a hand-over: what the window holds goes to the lanes too. A file
+  // that fits in the window is read at once and written from here: checkpoints, progress and
+  // Ctrl-C go on as in the reading loop.
+  if (spreader && !interrupted && !context.stopping && !read_error) {
+    std::uint64_t released = 0;
+    while (!spreader->empty() && !should_stop() && release_row()) {
+      if (++released % kCheckpointEveryRows == 0) checkpoint_now();
+      if (released % kProgressEveryRows == 0) report_progress();
     }
   }
 

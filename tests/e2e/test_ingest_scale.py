@@ -272,17 +272,18 @@ class AdaptiveAgainstCapacity(unittest.TestCase):
 
 
 class SpreadingAgainstPartitions(unittest.TestCase):
-    """A file sorted by account (10 accounts of 1,000 rows) against a table whose every account
-    takes 350 write units a second (csv2ddb local --fault partition=350, DynamoDB's per-partition
-    limit scaled down): in input order (--no-spread) the lanes write about one account at a time
-    and are throttled; spread (the default) they write all ten at once. Both account for every
-    row. Measured (debug build, three runs on a loaded machine): spread 0 throttled calls and
-    3,300 to 3,900 rows/s; in order 21 to 27 throttled calls and 1,100 to 2,100 rows/s."""
+    """A file sorted by account (20 accounts of 500 rows) against a table whose every account
+    takes 150 write units a second (csv2ddb local --fault partition=150, DynamoDB's per-partition
+    limit scaled down), both runs capped at 2,000 units a second (--max-wcu, so that the result
+    does not depend on how fast the machine is): in input order (--no-spread) the lanes write
+    about one account at a time and are throttled; spread (the default) they write all twenty
+    at once, 100 units a second each. Both account for every row. Measured (debug build): spread
+    0 throttled calls and 1,950 rows/s; in order 41 throttled calls and 960 rows/s."""
 
     def test_sorted_input_is_spread_across_partitions(self):
         tmp = tempfile.mkdtemp(prefix="csv2ddb-spread-")
         unsorted = os.path.join(tmp, "unsorted.csv")
-        subprocess.run([CSV2DDB, "make-csv", "--rows", "10000", "--accounts", "10", "--output",
+        subprocess.run([CSV2DDB, "make-csv", "--rows", "10000", "--accounts", "20", "--output",
                         unsorted], check=True)
         with open(unsorted) as f:
             header, *rows = f.read().splitlines()
@@ -291,15 +292,15 @@ class SpreadingAgainstPartitions(unittest.TestCase):
             f.write("\n".join([header] + sorted(rows, key=lambda r: r.split(",")[0])) + "\n")
         server = servers.Server(lambda port, workdir: [
             CSV2DDB, "local", "--port", str(port), "--data-dir", workdir,
-            "--fault", "partition=350"])
+            "--fault", "partition=150"])
         reports = {}
         with server:
             ddb = client(server.url)
             for mode, extra in (("spread", []), ("in_order", ["--no-spread"])):
                 create_table(ddb, mode)
                 unprocessed = os.path.join(tmp, f"{mode}.unprocessed.json")
-                done = ingest(server.url, path, mode, "--unprocessed", unprocessed, *extra,
-                              cwd=tmp)
+                done = ingest(server.url, path, mode, "--max-wcu", "2000", "--unprocessed",
+                              unprocessed, *extra, cwd=tmp)
                 self.assertIn(done.returncode, (0, 3), done.stderr)
                 reports[mode] = json.loads(done.stdout)
                 accounted(self, ddb, mode, reports[mode], unprocessed, 10000)

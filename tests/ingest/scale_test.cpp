@@ -184,7 +184,7 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
       }
       EXPECT_EQ(point.rows_read, point.rows_written + point.rows_skipped);
       saved = point;
-      if (++checkpoints == stop_after) interrupt = true;
+      if (point.rows_read > 0 && ++checkpoints == stop_after) interrupt = true;
     };
     IngestDiagnostics diagnostics;
     Result<Report> first =
@@ -194,7 +194,7 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
     ASSERT_TRUE(saved.has_value());
     EXPECT_EQ(first->rows_read, saved->rows_read);
     EXPECT_LT(saved->rows_read, 20'001u);
-    // The point follows the lanes: by the n-th checkpoint (every 2048 rows) it has moved on.
+    // Stopped at the n-th checkpoint past the first row (every 2048 rows read or sent).
     EXPECT_GT(saved->rows_read, 0u) << "stop after " << stop_after;
     // The rows before the point are in the table (a row may be there from after it too).
     EXPECT_EQ(csv.compare(saved->byte_offset, 1, "a"), 0) << "a record boundary";
@@ -216,6 +216,12 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
 TEST(Checkpoint, InterruptThenResumeEqualsACleanRun) {
   // Repeats, and a skipped row at the end.
   interrupt_then_resume_equals_a_clean_run(offers(20'000, 5000) + "\n,,\n", 256);
+}
+
+// The whole file fits in the window: it is read at once and written while the window empties,
+// which must checkpoint (and stop on Ctrl-C) as reading does.
+TEST(Checkpoint, InterruptThenResumeOfAFileTheWindowHoldsWhole) {
+  interrupt_then_resume_equals_a_clean_run(offers(20'000, 5000) + "\n,,\n", 65536);
 }
 
 // Sorted by account, with repeats: the window reorders the most here (its rows leave in
