@@ -41,6 +41,14 @@ def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
+def writer_concurrency_values(parameter, allowed):
+    """The values among auto and -5..100 that the parameter's AllowedPattern lets through
+    (CloudFormation matches the whole value), or those it refuses."""
+    candidates = ["auto", "AUTO", "", "04"] + [str(n) for n in range(-5, 101)]
+    return [v for v in candidates
+            if bool(re.fullmatch(parameter["AllowedPattern"], v)) == allowed]
+
+
 class TemplateTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -81,9 +89,17 @@ class TemplateTest(unittest.TestCase):
         self.assertEqual(params["ValueTypes"]["Default"], "strings")  # the reference's behaviour
         self.assertEqual(params["Delimiter"]["Default"], ",")
         self.assertEqual(params["MaxRetries"]["Default"], 3)  # the reference's
-        for name in ("MaxRetries", "WriterConcurrency"):
-            self.assertEqual(params[name]["Type"], "Number", name)
+        self.assertEqual(params["MaxRetries"]["Type"], "Number")
+        # auto by default, so that the function sizes its writer from its memory.
+        self.assertEqual(params["WriterConcurrency"]["Type"], "String")
+        self.assertEqual(params["WriterConcurrency"]["Default"], "auto")
         self.assertNotIn("Environment", self.r["SetupBucketNotificationFunction"]["Properties"])
+
+    def test_writer_concurrency_is_auto_or_one_to_sixty_four(self):
+        param = self.t["Parameters"]["WriterConcurrency"]
+        self.assertEqual(writer_concurrency_values(param, True),
+                         ["auto"] + [str(n) for n in range(1, 65)])
+        self.assertTrue(re.fullmatch(param["AllowedPattern"], param["Default"]))
 
     def test_template_sets_exactly_what_the_function_reads(self):
         with open(os.path.join(ROOT, "src", "lambda", "import_config.cpp"), encoding="utf-8") as f:
@@ -102,11 +118,15 @@ class TemplateTest(unittest.TestCase):
                     for v in ("strings", "infer", "price:N,active:BOOL,tags:SS")]
         accepted += [("CSV2DDB_DELIMITER", v) for v in params["Delimiter"]["AllowedValues"]]
         refused = [("CSV2DDB_DELIMITER", "ab")]
-        for variable, name in (("CSV2DDB_MAX_RETRIES", "MaxRetries"),
-                               ("CSV2DDB_CONCURRENCY", "WriterConcurrency")):
-            low, high = params[name]["MinValue"], params[name]["MaxValue"]
-            accepted += [(variable, str(v)) for v in (low, params[name]["Default"], high)]
-            refused += [(variable, str(low - 1)), (variable, str(high + 1))]
+        low, high = params["MaxRetries"]["MinValue"], params["MaxRetries"]["MaxValue"]
+        accepted += [("CSV2DDB_MAX_RETRIES", str(v))
+                     for v in (low, params["MaxRetries"]["Default"], high)]
+        refused += [("CSV2DDB_MAX_RETRIES", str(low - 1)), ("CSV2DDB_MAX_RETRIES", str(high + 1))]
+        # WriterConcurrency: what its pattern lets through, the function takes, and the
+        # nearest values outside it the function refuses too.
+        accepted += [("CSV2DDB_CONCURRENCY", v)
+                     for v in writer_concurrency_values(params["WriterConcurrency"], True)]
+        refused += [("CSV2DDB_CONCURRENCY", v) for v in ("0", "65", "4x", "-1")]
         with InitRunner(os.environ["CSV2DDB_TEMPLATE_BOOTSTRAP"]) as runner:
             for variable, value in accepted:
                 self.assertEqual(runner.init_errors({variable: value}), [], (variable, value))
