@@ -365,7 +365,7 @@ class RequestsNoSdkSendsTest(LocalTestCase):
         result = subprocess.run([CSV2DDB, "local", "--help"], capture_output=True, text=True,
                                 timeout=30)
         self.assertEqual(result.returncode, 0)
-        self.assertIn("Serves DynamoDB and S3 on one local port", result.stdout)
+        self.assertIn("Serves S3, DynamoDB and Lambda on one local port", result.stdout)
         self.assertNotIn("later", result.stdout)
 
 
