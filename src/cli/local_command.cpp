@@ -40,7 +40,9 @@ survives a restart.
                   zip runs under qemu-aarch64-static
   --auth MODE     open (default): any access key, signatures of known keys checked;
                   strict: known keys only. The known key is test/test.
-  --fault SPEC    injected trouble, e.g. throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,
+  --fault SPEC    injected trouble: throttle=R (DynamoDB writes), slowdown=R (S3 writes),
+                  unprocessed=R (BatchWriteItem items), error=R, drop=R, latency=MS; e.g.
+                  throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,
                   latency=10 (rates from 0 to 1, latency in ms)
   --seed N        seed for the fault draws (default 1)
   --region R      region shown in ARNs (default us-east-1)

@@ -8,9 +8,10 @@ namespace csv2ddb::local {
 namespace {
 
 Error bad(std::string_view pair, std::string_view why) {
-  return make_error("InvalidFaultSpec",
-                    "--fault: '" + std::string(pair) + "' " + std::string(why) +
-                        " (expected throttle=R, unprocessed=R, error=R, drop=R or latency=MS)");
+  return make_error(
+      "InvalidFaultSpec",
+      "--fault: '" + std::string(pair) + "' " + std::string(why) +
+          " (expected throttle=R, slowdown=R, unprocessed=R, error=R, drop=R or latency=MS)");
 }
 
 }  // namespace
@@ -50,6 +51,8 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
       rate = &spec.error, bit = 4;
     else if (name == "drop")
       rate = &spec.drop, bit = 8;
+    else if (name == "slowdown")
+      rate = &spec.slowdown, bit = 32;
     else
       return bad(pair, "names no fault");
     if (seen & bit) return bad(pair, "is given twice");

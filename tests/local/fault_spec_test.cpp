@@ -30,8 +30,8 @@ TEST(FaultSpec, RejectsWhatItCannotMean) {
     EXPECT_EQ(spec.error().code, "InvalidFaultSpec");
   }
   EXPECT_EQ(parse_fault_spec("throttle=2").error().message,
-            "--fault: 'throttle=2' needs a rate from 0 to 1 (expected throttle=R, unprocessed=R, "
-            "error=R, drop=R or latency=MS)");
+            "--fault: 'throttle=2' needs a rate from 0 to 1 (expected throttle=R, slowdown=R, "
+            "unprocessed=R, error=R, drop=R or latency=MS)");
 }
 
 TEST(FaultInjector, SameSeedSameDraws) {
