@@ -3,6 +3,7 @@
 // through the S3 API, waits for the import function that the bucket's notification starts,
 // and shows the report, a few items of the table and where the outputs are.
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -169,7 +170,9 @@ int run_demo(const std::vector<std::string>& argv) {
   if (!report) return fail(report.error().message);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << "   imported in " << seconds << " s from upload to report:\n";
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof elapsed, "%.2f", seconds);
+  std::cout << "   imported in " << elapsed << " s from upload to report:\n";
   print_report(*report);
 
   std::cout << "6. A few items of the table " << table << ":\n";

@@ -40,12 +40,14 @@ survives a restart.
                   zip runs under qemu-aarch64-static
   --auth MODE     open (default): any access key, signatures of known keys checked;
                   strict: known keys only. The known key is test/test.
-  --fault SPEC    injected trouble, e.g. throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,
-                  latency=10 (rates from 0 to 1, latency in ms), and a DynamoDB-like write
-                  capacity: capacity=N (write units a second per table) and partition=N
-                  (per hash-key value, as DynamoDB's 1,000 per partition), each a token
-                  bucket holding one second; what does not fit comes back in UnprocessedItems,
-                  or as ProvisionedThroughputExceededException when nothing of a call fits
+  --fault SPEC    injected trouble: throttle=R (DynamoDB writes), slowdown=R (S3 writes),
+                  unprocessed=R (BatchWriteItem items), error=R, drop=R, latency=MS; e.g.
+                  throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,latency=10 (rates from 0
+                  to 1, latency in ms); and a DynamoDB-like write capacity: capacity=N (write
+                  units a second per table) and partition=N (per hash-key value, as DynamoDB's
+                  1,000 per partition), each a token bucket holding one second; what does not
+                  fit comes back in UnprocessedItems, or as
+                  ProvisionedThroughputExceededException when nothing of a call fits
   --seed N        seed for the fault draws (default 1)
   --region R      region shown in ARNs (default us-east-1)
   --threads N     worker threads running requests (default 8)

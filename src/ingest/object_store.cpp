@@ -6,9 +6,10 @@ Result<SuspendedObject> ObjectWriter::suspend() {
   return make_error("NotSuspendable", "this store cannot hand an unfinished object over");
 }
 
-Result<std::unique_ptr<ObjectWriter>> ObjectStore::resume(const std::string& key,
-                                                          std::string_view content_type,
-                                                          SuspendedObject suspended) {
+// By value for the overrides, which move the tail and state out of it.
+Result<std::unique_ptr<ObjectWriter>> ObjectStore::resume(
+    const std::string& key, std::string_view content_type,
+    SuspendedObject suspended) {  // NOLINT(performance-unnecessary-value-param)
   if (!suspended.state.empty()) {
     return make_error("NotSuspendable", locate(key) + ": this store cannot resume an object");
   }

@@ -11,8 +11,8 @@ Error bad(std::string_view pair, std::string_view why) {
   return make_error(
       "InvalidFaultSpec",
       "--fault: '" + std::string(pair) + "' " + std::string(why) +
-          " (expected throttle=R, unprocessed=R, error=R, drop=R, latency=MS, capacity=N or "
-          "partition=N)");
+          " (expected throttle=R, slowdown=R, unprocessed=R, error=R, drop=R, latency=MS, "
+          "capacity=N or partition=N)");
 }
 
 }  // namespace
@@ -49,7 +49,7 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
           units > 1'000'000'000) {
         return bad(pair, "needs whole write units a second from 1 to 1000000000");
       }
-      const unsigned unit_bit = name == "capacity" ? 32u : 64u;
+      const unsigned unit_bit = name == "capacity" ? 64u : 128u;
       if (seen & unit_bit) return bad(pair, "is given twice");
       seen |= unit_bit;
       (name == "capacity" ? spec.capacity : spec.partition) = static_cast<double>(units);
@@ -65,6 +65,8 @@ Result<FaultSpec> parse_fault_spec(std::string_view text) {
       rate = &spec.error, bit = 4;
     else if (name == "drop")
       rate = &spec.drop, bit = 8;
+    else if (name == "slowdown")
+      rate = &spec.slowdown, bit = 32;
     else
       return bad(pair, "names no fault");
     if (seen & bit) return bad(pair, "is given twice");

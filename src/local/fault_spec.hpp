@@ -1,8 +1,10 @@
 // --fault: AWS-like trouble on purpose, so clients' retry paths run for real.
 // "throttle=0.1,unprocessed=0.2,error=0.05,drop=0.01,latency=10" (ARCHITECTURE.md):
 //   throttle=R     that fraction of DynamoDB write requests fail with
-//                  ProvisionedThroughputExceededException, and of S3 writes (PUT, POST,
-//                  DELETE) with S3's throttling answer, 503 SlowDown
+//                  ProvisionedThroughputExceededException
+//   slowdown=R     that fraction of S3 writes (PUT, POST, DELETE) fail with S3's throttling
+//                  answer, 503 SlowDown (apart from throttle, so that a DynamoDB throttling
+//                  test does not also fail the uploads of its outputs)
 //   unprocessed=R  that fraction of each BatchWriteItem's items come back in UnprocessedItems
 //   error=R        HTTP 500: InternalServerError (DynamoDB), InternalError (S3)
 //   drop=R         the connection closes with no response (DynamoDB and S3)
@@ -26,6 +28,7 @@ namespace csv2ddb::local {
 
 struct FaultSpec {
   double throttle = 0;
+  double slowdown = 0;
   double unprocessed = 0;
   double error = 0;
   double drop = 0;
@@ -34,8 +37,8 @@ struct FaultSpec {
   double partition = 0;  // write units per second for each hash-key value; 0: no limit
 
   bool any() const {
-    return throttle > 0 || unprocessed > 0 || error > 0 || drop > 0 || latency.count() > 0 ||
-           capacity > 0 || partition > 0;
+    return throttle > 0 || slowdown > 0 || unprocessed > 0 || error > 0 || drop > 0 ||
+           latency.count() > 0 || capacity > 0 || partition > 0;
   }
 };
 

@@ -32,6 +32,17 @@ TEST(FaultSpec, ParsesWriteCapacity) {
   EXPECT_FALSE(FaultInjector(FaultSpec{}, 1).capacity().enabled());
 }
 
+TEST(FaultSpec, EveryFaultTogether) {
+  // Each name is counted apart for "given twice": no two may share a slot.
+  auto spec = parse_fault_spec(
+      "throttle=0.1,slowdown=0.3,unprocessed=0.2,error=0.05,drop=0.01,latency=10,capacity=1000,"
+      "partition=200");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_DOUBLE_EQ(spec->slowdown, 0.3);
+  EXPECT_DOUBLE_EQ(spec->capacity, 1000);
+  EXPECT_DOUBLE_EQ(spec->partition, 200);
+}
+
 TEST(FaultSpec, RejectsWhatItCannotMean) {
   for (const char* bad :
        {"throttle", "throttle=", "throttle=1.5", "throttle=-0.1", "throttle=x", "latency=1.5",
@@ -43,8 +54,8 @@ TEST(FaultSpec, RejectsWhatItCannotMean) {
     EXPECT_EQ(spec.error().code, "InvalidFaultSpec");
   }
   EXPECT_EQ(parse_fault_spec("throttle=2").error().message,
-            "--fault: 'throttle=2' needs a rate from 0 to 1 (expected throttle=R, unprocessed=R, "
-            "error=R, drop=R, latency=MS, capacity=N or partition=N)");
+            "--fault: 'throttle=2' needs a rate from 0 to 1 (expected throttle=R, slowdown=R, "
+            "unprocessed=R, error=R, drop=R, latency=MS, capacity=N or partition=N)");
 }
 
 TEST(FaultInjector, SameSeedSameDraws) {

@@ -66,11 +66,15 @@ class FaultsTest(LocalTestCase):
         status, body = local_server.signed_dynamodb_request(server.port, "ListTables", {})
         self.assertEqual((status, local_server.error_type(body)), (500, "InternalServerError"))
 
-    def test_throttle_is_slow_down_on_s3_writes_only(self):
+    def test_slowdown_is_s3_throttling_on_writes_only(self):
         with local_server.LocalServer(CSV2DDB, self.data) as server:  # set up without faults
             self.assertEqual(self.s3(server, "PUT", "/throttled")[0], 200)
             self.assertEqual(self.s3(server, "PUT", "/throttled/k", body=b"v")[0], 200)
+        # throttle= is DynamoDB's alone: S3 writes still succeed under it.
         server = self.start("--fault", "throttle=1")
+        self.assertEqual(self.s3(server, "PUT", "/throttled/k0", body=b"v")[0], 200)
+        server.stop()
+        server = self.start("--fault", "slowdown=1")
         for method, path in (("PUT", "/throttled/k2"), ("DELETE", "/throttled/k"),
                              ("POST", "/throttled/k?uploads")):
             status, _, body = self.s3(server, method, path, body=b"x" if method == "PUT" else b"")
@@ -365,7 +369,7 @@ class RequestsNoSdkSendsTest(LocalTestCase):
         result = subprocess.run([CSV2DDB, "local", "--help"], capture_output=True, text=True,
                                 timeout=30)
         self.assertEqual(result.returncode, 0)
-        self.assertIn("Serves DynamoDB and S3 on one local port", result.stdout)
+        self.assertIn("Serves S3, DynamoDB and Lambda on one local port", result.stdout)
         self.assertNotIn("later", result.stdout)
 
 

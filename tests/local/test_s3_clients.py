@@ -217,9 +217,21 @@ class S3ClientsTest(unittest.TestCase):
 
     def test_notification_configuration_and_event_records(self):
         self.aws(AWS_V2, "s3", "mb", "s3://events")
-        config = {"LambdaFunctionConfigurations": [{
-            "Id": "csv-import",
+        # A Lambda destination must exist and let S3 invoke it, as S3 checks; this server runs
+        # no function (tests/local/test_lambda_service.py has those), so the event records are
+        # seen through a queue destination, which goes to events.jsonl.
+        to_nowhere = {"LambdaFunctionConfigurations": [{
             "LambdaFunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:import",
+            "Events": ["s3:ObjectCreated:*"]}]}
+        refused = self.aws(AWS_V2, "s3api", "put-bucket-notification-configuration", "--bucket",
+                           "events", "--notification-configuration", json.dumps(to_nowhere),
+                           check=False)
+        self.assertIn("InvalidArgument", refused.stderr)
+        self.assertIn("Unable to validate the following destination configurations",
+                      refused.stderr)
+        config = {"QueueConfigurations": [{
+            "Id": "csv-import",
+            "QueueArn": "arn:aws:sqs:us-east-1:000000000000:import",
             "Events": ["s3:ObjectCreated:*"],
             "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": ".csv"}]}}}]}
         self.aws(AWS_V2, "s3api", "put-bucket-notification-configuration", "--bucket", "events",
@@ -254,8 +266,7 @@ class S3ClientsTest(unittest.TestCase):
             lines = [json.loads(line) for line in f]
         self.assertEqual(len(lines), 2)
         first = lines[0]
-        self.assertEqual(first["target"],
-                         "arn:aws:lambda:us-east-1:000000000000:function:import")
+        self.assertEqual(first["target"], "arn:aws:sqs:us-east-1:000000000000:import")
         record = first["event"]["Records"][0]
         self.assertEqual(record["eventVersion"], "2.1")
         self.assertEqual(record["eventSource"], "aws:s3")

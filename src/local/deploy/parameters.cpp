@@ -1,6 +1,8 @@
 #include "local/deploy/parameters.hpp"
 
+#include <optional>
 #include <regex>
+#include <stdexcept>
 
 namespace csv2ddb::local::deploy {
 namespace {
@@ -19,7 +21,11 @@ std::string text_of(const JsonValue& value) {
 std::optional<double> number_of(const std::string& text) {
   static const std::regex kNumber(R"(\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*)");
   if (!std::regex_match(text, kNumber)) return std::nullopt;
-  return std::stod(text);
+  try {
+    return std::stod(text);
+  } catch (const std::out_of_range&) {
+    return std::nullopt;  // "1e999": not a number a template can mean
+  }
 }
 
 Status check_one(const std::string& name, const JsonValue& spec, const std::string& value,
@@ -44,22 +50,29 @@ Status check_one(const std::string& name, const JsonValue& spec, const std::stri
                         pattern->as_string());
     }
   }
-  if (const auto* min = spec.find("MinLength"); min && value.size() < std::stoul(text_of(*min))) {
-    return validation("Parameter '" + name + "' must contain at least " + text_of(*min) +
-                      " characters");
+  // A bound that is not a number is the template's mistake (cfn-lint reports it): ignored.
+  auto bound = [&](const char* field) -> std::optional<double> {
+    const JsonValue* given = spec.find(field);
+    return given == nullptr ? std::nullopt : number_of(text_of(*given));
+  };
+  const auto length = static_cast<double>(value.size());
+  if (auto min = bound("MinLength"); min && length < *min) {
+    return validation("Parameter '" + name + "' must contain at least " +
+                      text_of(*spec.find("MinLength")) + " characters");
   }
-  if (const auto* max = spec.find("MaxLength"); max && value.size() > std::stoul(text_of(*max))) {
-    return validation("Parameter '" + name + "' must contain at most " + text_of(*max) +
-                      " characters");
+  if (auto max = bound("MaxLength"); max && length > *max) {
+    return validation("Parameter '" + name + "' must contain at most " +
+                      text_of(*spec.find("MaxLength")) + " characters");
   }
   if (numeric) {
     const double number = *number_of(value);
-    if (const auto* min = spec.find("MinValue"); min && number < std::stod(text_of(*min))) {
-      return validation("Parameter '" + name + "' must be a number not less than " + text_of(*min));
+    if (auto min = bound("MinValue"); min && number < *min) {
+      return validation("Parameter '" + name + "' must be a number not less than " +
+                        text_of(*spec.find("MinValue")));
     }
-    if (const auto* max = spec.find("MaxValue"); max && number > std::stod(text_of(*max))) {
+    if (auto max = bound("MaxValue"); max && number > *max) {
       return validation("Parameter '" + name + "' must be a number not greater than " +
-                        text_of(*max));
+                        text_of(*spec.find("MaxValue")));
     }
   }
   return {};

@@ -1,5 +1,7 @@
 #include "local/lambda/lambda_service.hpp"
 
+#include <iostream>
+
 #include "aws/crypto.hpp"
 #include "aws/sigv4.hpp"
 #include "local/iam/identity_store.hpp"
@@ -220,7 +222,13 @@ bool LambdaService::s3_may_invoke(std::string_view function_arn,
 void LambdaService::deliver_s3_event(const std::string& function_arn,
                                      const std::string& event_json) {
   FunctionExecutor* function = find(function_arn);
-  if (function == nullptr) return;  // S3 checked the destination when it was configured
+  if (function == nullptr) {
+    // S3 checked the destination when it was configured; a restart without the template
+    // leaves configurations that point at functions no longer served.
+    std::cerr << "csv2ddb local: an S3 event for " << function_arn
+              << " is dropped: no such function (start csv2ddb local with --template)\n";
+    return;
+  }
   std::string bucket_arn;
   if (auto parsed = model::parse_json(event_json)) {
     if (const auto* records = parsed->find("Records"); records && records->is_array()) {
@@ -234,6 +242,9 @@ void LambdaService::deliver_s3_event(const std::string& function_arn,
   }
   if (!s3_may_invoke(function_arn, bucket_arn)) {
     // S3 is refused by the function's resource policy: on AWS the event is lost the same way.
+    std::cerr << "csv2ddb local: an S3 event for " << function_arn
+              << " is dropped: its resource policy does not let S3 invoke it for " << bucket_arn
+              << "\n";
     return;
   }
   function->invoke_async(event_json, "");

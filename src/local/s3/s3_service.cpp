@@ -123,7 +123,7 @@ std::optional<HttpResponse> S3Service::injected_fault(const HttpRequest& request
   }
   const bool write =
       request.method == "PUT" || request.method == "POST" || request.method == "DELETE";
-  if (write && faults_->roll(spec.throttle)) {
+  if (write && faults_->roll(spec.slowdown)) {
     return error_response(request, make_error("SlowDown", "Please reduce your request rate."));
   }
   return std::nullopt;

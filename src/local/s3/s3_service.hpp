@@ -31,7 +31,8 @@ class S3Service : public Service {
   void connect_lambda(EventDeliveryHook deliver,
                       std::function<bool(std::string_view, std::string_view)> check);
   // --fault for S3 (before serving): latency, drop and error as for DynamoDB (error is S3's
-  // 500 InternalError), throttle as S3 throttles, 503 SlowDown on writes (PUT, POST, DELETE).
+  // 500 InternalError), and slowdown as S3 throttles, 503 SlowDown on writes (PUT, POST,
+  // DELETE).
   // The draws come from the same seeded injector as DynamoDB's.
   void set_faults(FaultInjector* faults) { faults_ = faults; }
   // The secrets of every key the server knows, now and later (the functions' session keys),
