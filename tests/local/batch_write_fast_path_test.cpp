@@ -119,7 +119,7 @@ const std::vector<std::string>& accepted() {
       R"({"RequestItems":{"numbered":[{"PutRequest":{"Item":{"n":{"N":"0012"},"s":{"S":"a"}}}},{"DeleteRequest":{"Key":{"n":{"N":"12.0"},"s":{"S":"b"}}}}]}})",
       // Escapes in names and values, raw UTF-8, and the characters JSON must escape.
       R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"a":{"S":"say \"hi\"\\ \/ \b\f\n\r\t"},"o":{"N":"1"},"caf\u00e9":{"S":"\ud83d\ude00 \u0001"},"smile":{"S":"😀 é"}}}}]}})",
-      R"({"Request\u0049tems":{"offers":[{"Put\u0052equest":{"It\u0065m":{"\u0061":{"\u0053":"x"},"o":{"N":"1"}}}}]}})",
+      R"({"Request\u0049tems":{"off\u0065rs":[{"PutRequest":{"Item":{"\u0061":{"S":"x"},"o":{"N":"1"}}}}]}})",
       // Every scalar type; an empty S outside the key.
       R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"a":{"S":"x"},"o":{"N":"1"},"t":{"BOOL":true},"f":{"BOOL":false},"z":{"NULL":true},"e":{"S":""},"b":{"B":"AAEC/w=="},"eb":{"B":""}}}}]}})",
       R"({"RequestItems":{"bins":[{"PutRequest":{"Item":{"k":{"B":"AQI="},"v":{"S":"1"}}}},{"DeleteRequest":{"Key":{"k":{"B":"/w=="}}}}]}})",
@@ -157,6 +157,10 @@ TEST_F(BatchWriteFastPathTest, LeavesEverythingElseToTheGeneralPath) {
   const std::vector<std::string> declined = {
       "",
       "{}",
+      // Escapes in the fixed names and types: valid, left to the general path.
+      R"({"RequestItems":{"offers":[{"Put\u0052equest":{"Item":{"a":{"S":"x"},"o":{"N":"1"}}}}]}})",
+      R"({"RequestItems":{"offers":[{"PutRequest":{"It\u0065m":{"a":{"S":"x"},"o":{"N":"1"}}}}]}})",
+      R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"a":{"\u0053":"x"},"o":{"N":"1"}}}}]}})",
       "[]",
       R"({"RequestItems":{}})",
       R"({"RequestItems":{"offers":[]}})",

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -181,6 +182,42 @@ class Reader {
   // `"name" :`
   bool member_name(Text& name) { return string(name) && take(':'); }
 
+  // `"<word>" :` for a member name spelled without escapes (a spelling with escapes is
+  // declined: the general path reads it alike).
+  bool exact_member(std::string_view word) {
+    skip_whitespace();
+    if (text_.size() - pos_ < word.size() + 2 || text_[pos_] != '"' ||
+        text_.compare(pos_ + 1, word.size(), word) != 0 || text_[pos_ + 1 + word.size()] != '"') {
+      return false;
+    }
+    pos_ += word.size() + 2;
+    return take(':');
+  }
+
+  // The type of an attribute value, `"S" :` and the like, as written without escapes.
+  std::optional<model::AttributeType> type_member() {
+    skip_whitespace();
+    const std::string_view rest = text_.substr(pos_);
+    std::optional<model::AttributeType> type;
+    std::size_t length = 0;
+    if (rest.size() >= 3 && rest[0] == '"' && rest[2] == '"') {
+      length = 3;
+      if (rest[1] == 'S') type = model::AttributeType::kS;
+      if (rest[1] == 'N') type = model::AttributeType::kN;
+      if (rest[1] == 'B') type = model::AttributeType::kB;
+    } else if (rest.starts_with("\"BOOL\"")) {
+      type = model::AttributeType::kBool;
+      length = 6;
+    } else if (rest.starts_with("\"NULL\"")) {
+      type = model::AttributeType::kNull;
+      length = 6;
+    }
+    if (!type) return std::nullopt;  // the other types, or escapes: the general path
+    pos_ += length;
+    if (!take(':')) return std::nullopt;
+    return type;
+  }
+
  private:
   std::string_view text_;
   std::size_t pos_ = 0;
@@ -256,12 +293,12 @@ class FastPlanner {
     reader_.skip_whitespace();
     const std::size_t start = reader_.pos();
     if (!reader_.take('{')) return false;
-    Text kind;
-    if (!reader_.member_name(kind) || !reader_.take('{')) return false;
-    const bool is_put = kind.view() == "PutRequest";
-    if (!is_put && kind.view() != "DeleteRequest") return false;
-    Text inner;
-    if (!reader_.member_name(inner) || inner.view() != (is_put ? "Item" : "Key")) return false;
+    bool is_put = true;
+    if (!reader_.exact_member("PutRequest")) {
+      if (!reader_.exact_member("DeleteRequest")) return false;
+      is_put = false;
+    }
+    if (!reader_.take('{') || !reader_.exact_member(is_put ? "Item" : "Key")) return false;
     ItemWrite write;
     write.is_put = is_put;
     if (!item(write)) return false;
@@ -309,9 +346,8 @@ class FastPlanner {
         key_attribute = &*schema.range;
       }
       // {"<type>":<value>}
-      Text type;
-      if (!reader_.take('{') || !reader_.member_name(type)) return false;
-      const auto parsed_type = model::parse_type_name(type.view());
+      if (!reader_.take('{')) return false;
+      const auto parsed_type = reader_.type_member();
       if (!parsed_type) return false;
       if (key != nullptr && *parsed_type != key_attribute->type) return false;
       std::size_t value_size = 0;
