@@ -61,6 +61,14 @@ HttpResponse Router::handle(HttpRequest& request) {
   return service.handle(request);
 }
 
+void Router::begin_round() {
+  for (Service* service : {&dynamodb_, &lambda_, &s3_}) service->begin_round();
+}
+
+void Router::end_round(std::span<HttpResponse* const> responses) {
+  for (Service* service : {&dynamodb_, &lambda_, &s3_}) service->end_round(responses);
+}
+
 std::string_view NotImplementedService::name() const {
   return kind_ == ServiceKind::kLambda ? "lambda" : "s3";
 }

@@ -30,6 +30,8 @@ class Router : public HttpHandler {
   BodyPolicy body_policy(const HttpRequest& head) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
   HttpResponse handle(HttpRequest& request) override;
+  void begin_round() override;
+  void end_round(std::span<HttpResponse* const> responses) override;
 
  private:
   Service& service_for(const HttpRequest& head);

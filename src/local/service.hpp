@@ -7,6 +7,7 @@
 // method runs on a worker thread, several at once, so services synchronize their own state.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ class Service {
   virtual std::vector<iam::Permission> permissions(const HttpRequest& request) = 0;
   // The request, already authenticated and authorized.
   virtual HttpResponse handle(HttpRequest& request) = 0;
+  // The reactor's rounds of inline requests (HttpHandler::begin_round): every service sees
+  // every round and all its responses, and rewrites only those it marked awaits_round_commit.
+  virtual void begin_round() {}
+  virtual void end_round(std::span<HttpResponse* const> responses) { (void)responses; }
 };
 
 }  // namespace csv2ddb::local

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "local/dynamodb/batch_write.hpp"
 #include "local/dynamodb/capacity_limiter.hpp"
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/operations.hpp"
@@ -53,15 +54,20 @@ void check_request_items_map(ConstraintErrors& errors, const model::JsonValue* i
   }
 }
 
-struct TableWrites {
-  TableInfo table;
-  std::vector<ItemWrite> writes;
-  std::vector<const model::JsonValue*> originals;  // the request elements, for UnprocessedItems
-};
-
 }  // namespace
 
-Result<std::string> batch_write_item(const model::JsonValue& request, OperationContext& context) {
+void WriteRequestOrigin::append_to(std::string& out) const {
+  if (node_ != nullptr) {
+    model::JsonWriter(out).value(*node_);
+    return;
+  }
+  // The fast path's element text: valid JSON, or the fast path would have declined it.
+  auto parsed = model::parse_json(text_);
+  if (parsed) model::JsonWriter(out).value(*parsed);
+}
+
+Result<BatchWritePlan> plan_batch_write(const model::JsonValue& request,
+                                        OperationContext& context) {
   if (Status s = check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
                                        {"ReturnItemCollectionMetrics", FieldKind::kString},
                                        {"RequestItems", FieldKind::kMap}});
@@ -181,23 +187,26 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
                       static_cast<std::uint32_t>(d.size)};
       if (d.is_put) model::append_dynamodb_item(write.json, d.item);
       writes.writes.push_back(std::move(write));
-      writes.originals.push_back(&requests.as_array()[i++]);
+      writes.originals.emplace_back(&requests.as_array()[i++]);
     }
     plan.push_back(std::move(writes));
     ++table_index;
   }
+  return BatchWritePlan{capacity_mode(request), std::move(plan)};
+}
 
+Result<std::string> run_batch_write(BatchWritePlan& batch, OperationContext& context) {
   if (context.faults.roll(context.faults.spec().throttle)) {
     return make_error("ProvisionedThroughputExceededException",
                       "The level of configured provisioned throughput for the table was exceeded. "
                       "Consider increasing your provisioning level with the UpdateTable API.");
   }
 
-  const std::string mode = capacity_mode(request);
+  const std::string mode = batch.capacity_mode;
   std::string unprocessed;
   std::string capacities;
   std::size_t taken = 0;  // --fault capacity/partition: none taken is a throttled call
-  for (TableWrites& writes : plan) {
+  for (TableWrites& writes : batch.tables) {
     // Injected partial failure: these requests are returned, not written.
     std::vector<ItemWrite> to_write;
     std::string table_unprocessed;
@@ -206,7 +215,7 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
           !context.faults.capacity().take(writes.table.id, writes.writes[i].hash,
                                           write_units(writes.writes[i].size, 0))) {
         if (!table_unprocessed.empty()) table_unprocessed += ',';
-        model::JsonWriter(table_unprocessed).value(*writes.originals[i]);
+        writes.originals[i].append_to(table_unprocessed);
       } else {
         to_write.push_back(std::move(writes.writes[i]));
       }
@@ -239,6 +248,12 @@ Result<std::string> batch_write_item(const model::JsonValue& request, OperationC
   if (mode != "NONE") out += ",\"ConsumedCapacity\":[" + capacities + "]";
   out += '}';
   return out;
+}
+
+Result<std::string> batch_write_item(const model::JsonValue& request, OperationContext& context) {
+  auto plan = plan_batch_write(request, context);
+  if (!plan) return plan.take_error();
+  return run_batch_write(*plan, context);
 }
 
 Result<std::string> batch_get_item(const model::JsonValue& request, OperationContext& context) {

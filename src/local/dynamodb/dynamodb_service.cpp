@@ -6,6 +6,7 @@
 
 #include "aws/aws_error.hpp"
 #include "aws/crypto.hpp"
+#include "local/dynamodb/batch_write.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/request_id.hpp"
 
@@ -108,12 +109,19 @@ Result<std::string> DynamoDbService::call(std::string_view operation, std::strin
   if (found == operations().end()) {
     return make_error("UnknownOperationException", "");
   }
-  auto parsed =
-      body.empty() ? Result<model::JsonValue>(model::JsonValue::object()) : model::parse_json(body);
-  if (!parsed || !parsed->is_object()) {
-    return make_error("SerializationException", "");
-  }
   try {
+    // An ingest's BatchWriteItem, read without a JSON tree; whatever it declines, the general
+    // path below decides (batch_write.hpp).
+    if (found->second == batch_write_item) {
+      if (auto plan = plan_batch_write_from_text(body, context_)) {
+        return run_batch_write(*plan, context_);
+      }
+    }
+    auto parsed = body.empty() ? Result<model::JsonValue>(model::JsonValue::object())
+                               : model::parse_json(body);
+    if (!parsed || !parsed->is_object()) {
+      return make_error("SerializationException", "");
+    }
     return found->second(*parsed, context_);
   } catch (const std::exception& e) {
     return make_error("InternalServerError", std::string("Internal server error: ") + e.what());
@@ -141,7 +149,20 @@ HttpResponse DynamoDbService::handle(HttpRequest& request) {
   response.body = std::move(*result);
   response.add_header("Content-Type", std::string(kContentType));
   response.add_header("x-amzn-RequestId", new_request_id());
+  response.awaits_round_commit = context_.store.in_own_round();
   return response;
+}
+
+void DynamoDbService::begin_round() {
+  context_.store.begin_round();
+}
+
+void DynamoDbService::end_round(std::span<HttpResponse* const> responses) {
+  const Status committed = context_.store.end_round();
+  if (committed) return;
+  for (HttpResponse* response : responses) {
+    if (response->awaits_round_commit) *response = error_response(HttpRequest{}, committed.error());
+  }
 }
 
 }  // namespace csv2ddb::local::dynamodb

@@ -123,7 +123,11 @@ std::int64_t SqliteConnection::changes() const {
   return sqlite3_changes64(db_);
 }
 
-Result<SqliteStatement> SqliteConnection::prepare(const std::string& sql) {
+std::int64_t SqliteConnection::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Result<SqliteStatement> SqliteConnection::prepare(std::string_view sql) {
   auto found = statements_.find(sql);
   if (found != statements_.end()) {
     SqliteStatement statement(found->second);
@@ -131,7 +135,7 @@ Result<SqliteStatement> SqliteConnection::prepare(const std::string& sql) {
     return statement;
   }
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt, nullptr) != SQLITE_OK) {
     return error("prepare");
   }

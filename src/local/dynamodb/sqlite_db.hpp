@@ -61,14 +61,23 @@ class SqliteConnection {
   void on_wal_commit(std::function<void(int wal_pages)> hook);
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   std::int64_t changes() const;
+  // The rowid of the last row inserted on this connection (0 when none yet).
+  std::int64_t last_insert_rowid() const;
   // A cached prepared statement, reset and ready to bind.
-  Result<SqliteStatement> prepare(const std::string& sql);
+  Result<SqliteStatement> prepare(std::string_view sql);
   Error error(std::string_view what) const;
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // Looked up by the caller's text as it is (most are literals): no string is built per call.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>()(text);
+    }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
   std::function<void(int)> wal_hook_;
 };
 

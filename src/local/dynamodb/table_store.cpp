@@ -9,12 +9,18 @@
 namespace csv2ddb::local::dynamodb {
 namespace {
 
+// Items are rows of a rowid table, found by a unique index on their key. A WITHOUT ROWID table
+// keyed by (tbl, hk, rk), as it was at first, keeps whole rows in its interior pages too: with
+// items of a few hundred bytes a page held a dozen, the tree was deep and every commit wrote
+// several levels of it (SQLite advises WITHOUT ROWID for rows under a twentieth of a page). Now
+// the item rows go in rowid order, mostly appended, and the index holds only the short keys.
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS tables("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL, info TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS items("
     "  tbl INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, size INTEGER NOT NULL,"
-    "  item BLOB NOT NULL, PRIMARY KEY (tbl, hk, rk)) WITHOUT ROWID;"
+    "  item BLOB NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS items_key ON items(tbl, hk, rk);"
     "CREATE TABLE IF NOT EXISTS table_stats("
     "  tbl INTEGER PRIMARY KEY, items INTEGER NOT NULL, bytes INTEGER NOT NULL);";
 
@@ -25,6 +31,23 @@ constexpr int kCheckpointPages = 1000;
 // checkpoint that did lets the WAL start over; the writer's own does (it waits for the thread's
 // run, then copies the few pages left), so the WAL stays near this size.
 constexpr int kWalPagesCap = 8192;
+
+// A data folder written before the items table had rowids: its items move to the new table in
+// one transaction (in key order, so their rowids follow it), once.
+constexpr const char* kMigrateWithoutRowid =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE items RENAME TO items_without_rowid;"
+    "CREATE TABLE items("
+    "  tbl INTEGER NOT NULL, hk BLOB NOT NULL, rk BLOB NOT NULL, size INTEGER NOT NULL,"
+    "  item BLOB NOT NULL);"
+    "INSERT INTO items(tbl, hk, rk, size, item)"
+    "  SELECT tbl, hk, rk, size, item FROM items_without_rowid ORDER BY tbl, hk, rk;"
+    "DROP TABLE items_without_rowid;"
+    "CREATE UNIQUE INDEX items_key ON items(tbl, hk, rk);"
+    "COMMIT;";
+
+// Puts per multi-row INSERT (TableStore::insert_puts): a BatchWriteItem's 25 in one statement.
+constexpr std::size_t kRowsPerInsert = 25;
 
 // Rows removed per transaction when a table is deleted: small enough that a writer waiting
 // behind one (on the reactor thread, see dynamodb_service.cpp) waits milliseconds.
@@ -144,6 +167,7 @@ Result<std::unique_ptr<TableStore>> TableStore::open(const std::string& director
   auto writer = SqliteConnection::open(store->path_);
   if (!writer) return writer.take_error();
   store->writer_ = std::move(*writer);
+  if (Status s = store->migrate_items_table(); !s) return s.take_error();
   if (Status s = store->writer_->exec(kSchema); !s) return s.take_error();
   if (Status s = store->load_tables(); !s) return s.take_error();
   if (Status s = store->load_stats(); !s) return s.take_error();
@@ -190,6 +214,23 @@ void TableStore::checkpoint_loop(std::unique_ptr<SqliteConnection> connection) {
     std::lock_guard<std::mutex> running(checkpoint_running_);
     (void)connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
   }
+}
+
+Status TableStore::migrate_items_table() {
+  auto statement =
+      writer_->prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'items'");
+  if (!statement) return statement.take_error();
+  auto row = statement->step();
+  if (!row) return row.take_error();
+  const bool old_layout =
+      *row && statement->column_blob(0).find("WITHOUT ROWID") != std::string_view::npos;
+  statement->reset();
+  if (!old_layout) return {};
+  if (Status s = writer_->exec(kMigrateWithoutRowid); !s) {
+    (void)writer_->exec("ROLLBACK");
+    return s;
+  }
+  return {};
 }
 
 // The counters of every table; a table without a row (a data folder from before the counters)
@@ -284,6 +325,7 @@ Status TableStore::load_tables() {
 }
 
 Result<TableInfo> TableStore::create_table(TableInfo info) {
+  if (in_own_round()) commit_round();
   std::lock_guard<std::mutex> write_lock(writer_mutex_);
   if (find_table(info.name)) {
     return make_error("ResourceInUseException", "Table already exists: " + info.name);
@@ -330,6 +372,7 @@ std::vector<std::string> TableStore::table_names() const {
 
 Result<std::pair<TableInfo, TableStats>> TableStore::delete_table(std::string_view name) {
   std::pair<TableInfo, TableStats> deleted;
+  if (in_own_round()) commit_round();
   {
     std::lock_guard<std::mutex> write_lock(writer_mutex_);
     auto table = find_table(name);
@@ -363,6 +406,7 @@ Result<std::pair<TableInfo, TableStats>> TableStore::delete_table(std::string_vi
 
 // Removes up to kDeleteChunkRows items of a table; false when there were none left.
 Result<bool> TableStore::delete_items_chunk(std::int64_t table) {
+  if (in_own_round()) commit_round();
   std::lock_guard<std::mutex> write_lock(writer_mutex_);
   auto chunk = writer_->prepare(
       "DELETE FROM items WHERE (tbl, hk, rk) IN "
@@ -385,6 +429,7 @@ TableStats TableStore::stats(std::int64_t table) const {
 Status TableStore::write(std::int64_t table, std::span<const ItemWrite> writes,
                          WriteResults* results) {
   PendingWrite mine{table, writes, results, false, {}};
+  if (in_own_round()) return write_in_round(mine);
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     queue_.push_back(&mine);
@@ -480,18 +525,100 @@ Status TableStore::apply(const PendingWrite& pending, StatsDeltas& deltas) {
     deltas.emplace_back(pending.table, StatsDelta{});
     delta = deltas.end() - 1;
   }
-  for (const ItemWrite& w : pending.writes) {
-    std::uint32_t old_size = 0;
+  // Puts of distinct keys whose old items nobody wants go many to an INSERT (insert_puts);
+  // with every key distinct, the order of the writes does not matter.
+  const bool batch_puts = !want_items && pending.writes.size() > 1 && distinct_keys(pending.writes);
+  old_sizes_.assign(pending.writes.size(), 0);
+  std::vector<std::size_t>& puts = put_indexes_;
+  puts.clear();
+  for (std::size_t i = 0; i < pending.writes.size(); ++i) {
+    const ItemWrite& w = pending.writes[i];
+    if (batch_puts && w.is_put) {
+      puts.push_back(i);
+      if (puts.size() == kRowsPerInsert) {
+        if (Status s = insert_puts(pending.table, pending.writes, puts); !s) return s;
+        puts.clear();
+      }
+      continue;
+    }
     std::optional<std::string> old_item;
-    if (Status s = apply_one(pending.table, w, want_items, old_size, old_item); !s) return s;
+    if (Status s = apply_one(pending.table, w, want_items, old_sizes_[i], old_item); !s) return s;
+    if (want_items) results->old_items.push_back(std::move(old_item));
+  }
+  if (!puts.empty()) {
+    if (Status s = insert_puts(pending.table, pending.writes, puts); !s) return s;
+  }
+  for (std::size_t i = 0; i < pending.writes.size(); ++i) {
+    const ItemWrite& w = pending.writes[i];
+    const std::uint32_t old_size = old_sizes_[i];
     // An item that existed has a size of at least 1 byte (its key), so 0 means "none".
     delta->second.items += (w.is_put ? 1 : 0) - (old_size > 0 ? 1 : 0);
     delta->second.bytes +=
         static_cast<std::int64_t>(w.is_put ? w.size : 0) - static_cast<std::int64_t>(old_size);
-    if (results != nullptr) {
-      results->old_sizes.push_back(old_size);
-      if (want_items) results->old_items.push_back(std::move(old_item));
-    }
+  }
+  if (results != nullptr) results->old_sizes = old_sizes_;
+  return {};
+}
+
+bool TableStore::distinct_keys(std::span<const ItemWrite> writes) {
+  std::vector<std::pair<std::string_view, std::string_view>>& keys = key_scratch_;
+  keys.clear();
+  for (const ItemWrite& w : writes) keys.emplace_back(w.hash, w.range);
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+}
+
+// Up to kRowsPerInsert puts of distinct keys in one INSERT OR IGNORE: the statement's own cost
+// (a third of a single-row insert's) is paid once. Keys that were there already are left alone
+// by it and then updated one by one, their old sizes read first. Which rows it inserted: SQLite
+// gives a new row the largest rowid in the table plus one ("Rowid tables", sqlite.org), so the
+// rows this statement inserted are the `inserted` last rowids, and every older row is below.
+Status TableStore::insert_puts(std::int64_t table, std::span<const ItemWrite> writes,
+                               std::span<const std::size_t> puts) {
+  if (insert_sql_.size() < puts.size() + 1) insert_sql_.resize(puts.size() + 1);
+  std::string& sql = insert_sql_[puts.size()];
+  if (sql.empty()) {
+    sql = "INSERT OR IGNORE INTO items(tbl, hk, rk, size, item) VALUES ";
+    for (std::size_t i = 0; i < puts.size(); ++i) sql += i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
+  }
+  auto insert = writer_->prepare(sql);
+  if (!insert) return insert.take_error();
+  int index = 1;
+  for (std::size_t i : puts) {
+    const ItemWrite& w = writes[i];
+    insert->bind(index, table)
+        .bind_blob(index + 1, w.hash)
+        .bind_blob(index + 2, w.range)
+        .bind(index + 3, w.size)
+        .bind_blob(index + 4, w.json);
+    index += 5;
+  }
+  if (Status s = insert->run(); !s) return s;
+  const std::int64_t inserted = writer_->changes();
+  if (inserted == static_cast<std::int64_t>(puts.size())) return {};  // every key was new
+  const std::int64_t first_new =
+      inserted > 0 ? writer_->last_insert_rowid() - inserted + 1 : INT64_MAX;
+  for (std::size_t i : puts) {
+    const ItemWrite& w = writes[i];
+    auto old =
+        writer_->prepare("SELECT rowid, size FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+    if (!old) return old.take_error();
+    old->bind(1, table).bind_blob(2, w.hash).bind_blob(3, w.range);
+    auto row = old->step();
+    if (!row) return row.take_error();
+    if (!*row) return make_error("InternalServerError", "storage error: an inserted item is gone");
+    if (old->column_int(0) >= first_new) continue;  // inserted just now
+    old_sizes_[i] = static_cast<std::uint32_t>(old->column_int(1));
+    old->reset();
+    auto update = writer_->prepare(
+        "UPDATE items SET size = ?4, item = ?5 WHERE tbl = ?1 AND hk = ?2 AND rk = ?3");
+    if (!update) return update.take_error();
+    update->bind(1, table)
+        .bind_blob(2, w.hash)
+        .bind_blob(3, w.range)
+        .bind(4, w.size)
+        .bind_blob(5, w.json);
+    if (Status s = update->run(); !s) return s;
   }
   return {};
 }
@@ -519,6 +646,10 @@ Status TableStore::commit_group(const std::vector<PendingWrite*>& group) {
       return s;
     }
   }
+  return finish_transaction(deltas);
+}
+
+Status TableStore::finish_transaction(const StatsDeltas& deltas) {
   if (Status s = persist_stats(deltas); !s) {
     (void)writer_->exec("ROLLBACK");
     return s;
@@ -542,6 +673,49 @@ Status TableStore::commit_group(const std::vector<PendingWrite*>& group) {
         static_cast<std::int64_t>(found->second.size_bytes) + delta.bytes);
   }
   return {};
+}
+
+void TableStore::begin_round() {
+  round_thread_.store(std::this_thread::get_id());
+}
+
+Status TableStore::end_round() {
+  commit_round();
+  round_thread_.store(std::thread::id());
+  Status status = std::move(round_status_);
+  round_status_ = {};
+  return status;
+}
+
+// The round's first write takes the writer and opens the transaction; every write of the
+// round then only applies its rows.
+Status TableStore::write_in_round(const PendingWrite& pending) {
+  if (!round_lock_.owns_lock()) {
+    round_lock_ = std::unique_lock<std::mutex>(writer_mutex_);
+    if (Status s = writer_->exec("BEGIN IMMEDIATE"); !s) {
+      round_lock_.unlock();
+      if (round_status_) round_status_ = s;
+      return s;
+    }
+  }
+  if (Status s = apply(pending, round_deltas_); !s) {
+    // Only storage failures get here. The round's earlier writes go with this one, as a group
+    // commit's would; end_round() reports the failure for them.
+    (void)writer_->exec("ROLLBACK");
+    round_deltas_.clear();
+    round_lock_.unlock();
+    if (round_status_) round_status_ = s;
+    return s;
+  }
+  return {};
+}
+
+void TableStore::commit_round() {
+  if (!round_lock_.owns_lock()) return;
+  Status committed = finish_transaction(round_deltas_);
+  round_deltas_.clear();
+  round_lock_.unlock();
+  if (!committed && round_status_) round_status_ = std::move(committed);
 }
 
 Result<std::unique_ptr<SqliteConnection>> TableStore::take_reader() {

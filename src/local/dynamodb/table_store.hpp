@@ -16,9 +16,11 @@
 // Threads: any number of readers, each on a pooled connection of its own (WAL lets them read
 // while one writes); writes go through one connection under a mutex, so SQLite never has to
 // retry a busy lock, and are group-committed: the writes of concurrent calls share one
-// transaction, each call's writes all in the same one.
+// transaction, each call's writes all in the same one. The server's reactor thread, which runs
+// DynamoDB requests one after the other, groups its writes in rounds instead (begin_round).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -114,6 +116,18 @@ class TableStore {
   // Applies every write in one transaction. When `results` is not null it receives, per write,
   // the size of the item replaced or deleted and (when asked) that item.
   Status write(std::int64_t table, std::span<const ItemWrite> writes, WriteResults* results);
+  // Rounds: the server's reactor runs the requests of every connection that is ready, then
+  // answers them all. Between begin_round() and end_round(), the writes made on the calling
+  // thread join one open transaction, which end_round() commits: one commit, and far fewer
+  // WAL pages, for many requests. Until end_round() succeeded, none of those writes may be
+  // acknowledged; when it fails, none of them happened or all must be reported failed. Writes
+  // from other threads wait for the round's commit and then commit as usual; create_table and
+  // delete_table on the round's thread commit what the round wrote so far first.
+  void begin_round();
+  Status end_round();
+  // True between begin_round() and end_round() on the thread that began the round.
+  bool in_own_round() const { return round_thread_.load() == std::this_thread::get_id(); }
+
   Result<std::optional<StoredItem>> get(std::int64_t table, std::string_view hash,
                                         std::string_view range);
   // Items in key order after (hash, range) when given, until `limit` items or `max_bytes` of
@@ -145,12 +159,21 @@ class TableStore {
   Status apply(const PendingWrite& pending, StatsDeltas& deltas);
   Status apply_one(std::int64_t table, const ItemWrite& write, bool want_old_item,
                    std::uint32_t& old_size, std::optional<std::string>& old_item);
+  bool distinct_keys(std::span<const ItemWrite> writes);
+  Status insert_puts(std::int64_t table, std::span<const ItemWrite> writes,
+                     std::span<const std::size_t> puts);
   Status commit_group(const std::vector<PendingWrite*>& group);
+  // Stats, COMMIT (or ROLLBACK on failure), the checkpoint when due, the counters in memory.
+  Status finish_transaction(const StatsDeltas& deltas);
+  Status write_in_round(const PendingWrite& pending);
+  // Commits the round's transaction, if one is open, and lets other writers in again.
+  void commit_round();
   Status persist_stats(const StatsDeltas& deltas);
   Result<bool> delete_items_chunk(std::int64_t table);
   Status purge_orphaned_items();
   explicit TableStore(std::string path) : path_(std::move(path)) {}
   Status load_tables();
+  Status migrate_items_table();
   Status load_stats();
   Result<std::unique_ptr<SqliteConnection>> take_reader();
   void return_reader(std::unique_ptr<SqliteConnection> connection);
@@ -163,6 +186,18 @@ class TableStore {
   std::mutex queue_mutex_;
   std::vector<PendingWrite*> queue_;  // writes waiting for the next group commit
   std::unique_ptr<SqliteConnection> writer_;
+  // The writer's scratch (under writer_mutex_): insert_puts' statements by row count, the old
+  // sizes of the writes being applied, and the like.
+  std::vector<std::string> insert_sql_;
+  std::vector<std::uint32_t> old_sizes_;
+  std::vector<std::size_t> put_indexes_;
+  std::vector<std::pair<std::string_view, std::string_view>> key_scratch_;
+  // The round (begin_round): its thread, and while it has written, writer_mutex_ held from its
+  // first write to its commit, with the transaction's counter changes; the first failure.
+  std::atomic<std::thread::id> round_thread_{};
+  std::unique_lock<std::mutex> round_lock_;
+  StatsDeltas round_deltas_;
+  Status round_status_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
   // Checkpoints run here, on a connection and a thread of their own, not in the commit of

@@ -55,6 +55,7 @@ enum class Phase : std::uint8_t { kReading, kWorking, kWriting, kLingering };
 struct Connection {
   int fd = -1;
   std::uint64_t id = 0;
+  std::uint32_t watched = 0;  // the epoll events asked for, to skip asking again
   Phase phase = Phase::kReading;
   HttpRequestParser parser;
   std::string in;  // bytes read, not yet parsed
@@ -143,10 +144,13 @@ class HttpServer::Impl {
       const int count =
           ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
       if (count < 0 && errno != EINTR) break;
+      handler_.begin_round();
+      in_round_ = true;
       for (int i = 0; i < count; ++i) {
         dispatch_event(events[i]);
         erase_closed();
       }
+      finish_round();
       end_expired_lingering();
     }
     pool_.stop();
@@ -165,6 +169,8 @@ class HttpServer::Impl {
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
   }
   void rewatch(Connection& conn, std::uint32_t events) {
+    if (conn.watched == events) return;
+    conn.watched = events;
     epoll_event event{};
     event.events = events;
     event.data.u64 = conn.id;
@@ -279,7 +285,8 @@ class HttpServer::Impl {
       auto conn = std::make_unique<Connection>();
       conn->fd = fd;
       conn->id = next_id_++;
-      watch(fd, EPOLLIN | EPOLLRDHUP, conn->id);
+      conn->watched = EPOLLIN | EPOLLRDHUP;
+      watch(fd, conn->watched, conn->id);
       connections_.emplace(conn->id, std::move(conn));
     }
   }
@@ -294,6 +301,9 @@ class HttpServer::Impl {
           // Parse as we go so a large body never sits whole in the input buffer.
           if (!parse_input(conn) || conn.closed || conn.phase != Phase::kReading) return;
         }
+        // A short read took all there was: asking again would only hear EAGAIN. Whatever
+        // comes next, epoll (level-triggered) reports.
+        if (static_cast<std::size_t>(got) < sizeof buffer) break;
         continue;
       }
       if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -454,6 +464,13 @@ class HttpServer::Impl {
       HttpRequest& request = conn.parser.request();
       HttpResponse response = run_handler(handler_, request);
       if (!keep_alive) response.close_connection = true;
+      if (in_round_) {
+        // Answered when the round ends (finish_round); until then the connection reads nothing
+        // more, so its next request waits for this answer as it would without rounds.
+        conn.phase = Phase::kWorking;
+        deferred_.push_back({conn.id, std::move(response), request.method == "HEAD"});
+        return;
+      }
       send_response(conn, std::move(response), request.method == "HEAD");
       return;
     }
@@ -479,6 +496,25 @@ class HttpServer::Impl {
     HttpResponse response;
     bool head_only;
   };
+
+  // The round's end: the handler settles (commits) the round's work and may rewrite the
+  // answers, which are sent only then. Requests that the answers' connections had already sent
+  // (pipelined) run as they are parsed, outside any round.
+  void finish_round() {
+    in_round_ = false;
+    std::vector<HttpResponse*> responses;
+    responses.reserve(deferred_.size());
+    for (Completion& done : deferred_) responses.push_back(&done.response);
+    handler_.end_round(responses);
+    std::vector<Completion> ready;
+    ready.swap(deferred_);
+    for (Completion& done : ready) {
+      auto found = connections_.find(done.id);
+      if (found == connections_.end() || found->second->closed) continue;  // client went away
+      send_response(*found->second, std::move(done.response), done.head_only);
+      erase_closed();
+    }
+  }
 
   void drain_completions() {
     std::deque<Completion> ready;
@@ -645,6 +681,8 @@ class HttpServer::Impl {
   bool stopping_ = false;
   std::mutex completions_mutex_;
   std::deque<Completion> completions_;
+  bool in_round_ = false;             // between the handler's begin_round() and finish_round()
+  std::vector<Completion> deferred_;  // the round's inline answers, in the order they ran
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "common/result.hpp"
@@ -34,8 +35,15 @@ class HttpHandler {
   virtual BodyPolicy body_policy(const HttpRequest& head) = 0;
   // The answer to a body over BodyPolicy::max_bytes (the connection is then closed).
   virtual HttpResponse body_too_large(const HttpRequest& head) = 0;
-  // A worker thread. Exceptions are caught by the server and answered with a bare 500.
+  // A worker thread, or the reactor (BodyPolicy::run_inline). Exceptions are caught by the
+  // server and answered with a bare 500.
   virtual HttpResponse handle(HttpRequest& request) = 0;
+  // Rounds of inline requests: the reactor calls begin_round(), runs the inline requests of
+  // every connection that is ready, then end_round() with all their responses, and only then
+  // sends them. So a handler may commit the writes of a whole round at once in end_round(),
+  // and must replace there the responses that depended on that commit if it failed.
+  virtual void begin_round() {}
+  virtual void end_round(std::span<HttpResponse* const> responses) { (void)responses; }
 };
 
 struct HttpServerOptions {
