@@ -36,6 +36,12 @@ void InMemoryTable::fail_calls_after(std::size_t call_number, ScriptedFailure fa
   failures_after_.emplace(call_number, std::move(failure));
 }
 
+void InMemoryTable::clear_failures() {
+  std::lock_guard lock(mutex_);
+  failures_.clear();
+  failures_after_.reset();
+}
+
 void InMemoryTable::set_write_capacity(double wcu_per_second, Clock& clock) {
   std::lock_guard lock(mutex_);
   capacity_ = wcu_per_second;

@@ -52,6 +52,7 @@ class InMemoryTable final : public TableWriter {
   void fail_call(std::size_t call_number, ScriptedFailure failure = {});
   // Every call after `call_number` calls fails this way (e.g. kFatal from the 3rd call on).
   void fail_calls_after(std::size_t call_number, ScriptedFailure failure);
+  void clear_failures();  // calls from now on are answered normally again
   // Of each accepted call, the last floor(fraction * n) items come back unprocessed.
   void set_unprocessed_fraction(double fraction) { unprocessed_fraction_ = fraction; }
   // Of each accepted call, the last min(n, count) items come back unprocessed, for the first

@@ -98,17 +98,23 @@ class Reader {
         value.set.resize(size());
         for (std::string& member : value.set) member = bytes();
         break;
-      case AttributeType::kL:
-        value.list.resize(size());
-        for (model::AttributeValue& element : value.list) element = this->value();
+      // emplace_back, not resize: AttributeValue's default constructor is not visible to every
+      // compiler inside its own recursive definition (clang-tidy's clang refuses resize here).
+      case AttributeType::kL: {
+        const std::size_t count = size();
+        value.list.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) value.list.push_back(this->value());
         break;
-      case AttributeType::kM:
-        value.map.resize(size());
-        for (auto& [name, element] : value.map) {
-          name = bytes();
-          element = this->value();
+      }
+      case AttributeType::kM: {
+        const std::size_t count = size();
+        value.map.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+          std::string name = bytes();
+          value.map.emplace_back(std::move(name), this->value());
         }
         break;
+      }
     }
     return value;
   }
