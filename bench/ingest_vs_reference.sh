@@ -4,6 +4,8 @@
 #
 #   bench/ingest_vs_reference.sh [ROWS...]          (default: 100000 1000000)
 #   BIN=build/release/csv2ddb ENDPOINTS="local0 local10 dynalite" SWEEP_ROWS=50000 ...
+#   TAG=1m SWEEP_LANES= bench/ingest_vs_reference.sh 1000000   (no sweep; ingest_vs_reference_1m.tsv)
+#   PROGRAMS=csv2ddb ...                                         (only csv2ddb, or only reference)
 #
 # Endpoints: "local0" and "local10" are `csv2ddb local` with --fault latency=0 / latency=10 (ms
 # per request, standing in for the network to AWS); "dynalite" is tools/node_modules dynalite.
@@ -16,8 +18,9 @@ rows_list=("${@:-100000 1000000}")
 # shellcheck disable=SC2206
 rows_list=(${rows_list[*]})
 endpoints=${ENDPOINTS:-"local0 local10 dynalite"}
+programs=${PROGRAMS:-"csv2ddb reference"}
 sweep_rows=${SWEEP_ROWS:-100000}
-sweep_lanes=${SWEEP_LANES:-"1 2 4 8 16 32 64"}
+sweep_lanes=${SWEEP_LANES-"1 2 4 8 16 32 64 128"}
 if [ -z "${BIN:-}" ]; then
   cmake --preset release >/dev/null
   cmake --build --preset release -j "$(nproc)" --target csv2ddb >/dev/null
@@ -49,15 +52,27 @@ start_endpoint() {
         >"$work/$name.log" 2>&1 &
       ;;
     dynalite)
+      if [ ! -x tools/node_modules/.bin/dynalite ]; then
+        echo "tools/node_modules/.bin/dynalite is missing: run scripts/setup.sh (npm ci --prefix tools)" >&2
+        exit 1
+      fi
       tools/node_modules/.bin/dynalite --host 127.0.0.1 --port "$port" --createTableMs 0 \
         >"$work/$name.log" 2>&1 &
       ;;
   esac
   pids+=($!)
-  for _ in $(seq 100); do
-    if python3 -c "import socket;socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; then break; fi
+  # Probed with bash's /dev/tcp, not a python3 per try: on a loaded machine (load 10+ on 2 cores)
+  # each python3 start takes most of a second and dynalite's node start takes seconds more.
+  local up=
+  for _ in $(seq 600); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
     sleep 0.1
   done
+  if [ -z "$up" ]; then
+    echo "$name did not start listening on port $port within 60 s; its log:" >&2
+    tail -5 "$work/$name.log" >&2
+    exit 1
+  fi
   endpoint_url="http://127.0.0.1:$port"
 }
 
@@ -86,7 +101,7 @@ measure() {
     END { printf "%.2f %.2f %.1f\n", wall, user + sys, rss }' "$work/time.txt"
 }
 
-results="$out_dir/ingest_vs_reference.tsv"
+results="$out_dir/ingest_vs_reference${TAG:+_$TAG}.tsv"
 printf "endpoint\trows\tprogram\twall_s\tcpu_s\trss_mb\trows_per_s\n" >"$results"
 printf "%-9s %9s  %-9s %9s %9s %8s %10s\n" endpoint rows program wall_s cpu_s rss_mb rows/s
 declare -A url
@@ -99,10 +114,10 @@ for rows in "${rows_list[@]}"; do
   "$BIN" make-csv --rows "$rows" --seed 1 --output "$work/in$rows.csv"
   for endpoint in $endpoints; do
     declare -A got=()
-    for program in csv2ddb reference; do
+    for program in $programs; do
       table_n=$((table_n + 1))
       create_table "${url[$endpoint]}" "bench$table_n"
-      if [ $program = csv2ddb ]; then
+      if [ "$program" = csv2ddb ]; then
         m=$(measure "$BIN" ingest "$work/in$rows.csv" --table "bench$table_n" \
           --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
       else
@@ -115,6 +130,7 @@ for rows in "${rows_list[@]}"; do
       printf "%-9s %9s  %-9s %9s %9s %8s %10s\n" "$endpoint" "$rows" "$program" "$wall" "$cpu" "$rss" "$rate"
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$endpoint" "$rows" "$program" "$wall" "$cpu" "$rss" "$rate" >>"$results"
     done
+    if [ -z "${got[csv2ddb]:-}" ] || [ -z "${got[reference]:-}" ]; then continue; fi
     read -r cw cc cr <<<"${got[csv2ddb]}"
     read -r rw rc rr <<<"${got[reference]}"
     awk -v cw="$cw" -v cc="$cc" -v cr="$cr" -v rw="$rw" -v rc="$rc" -v rr="$rr" -v e="$endpoint" -v n="$rows" \
@@ -123,6 +139,7 @@ for rows in "${rows_list[@]}"; do
 done
 
 # Throughput against --concurrency on the 10 ms endpoint (or the first one given).
+if [ -z "$sweep_lanes" ]; then echo "results: $results"; exit 0; fi
 sweep_endpoint=local10
 case " $endpoints " in *" local10 "*) ;; *) sweep_endpoint=${endpoints%% *} ;; esac
 "$BIN" make-csv --rows "$sweep_rows" --seed 2 --output "$work/sweep.csv"
