@@ -151,6 +151,22 @@ class TemplateTest(unittest.TestCase):
             self.assertEqual(p["Code"], "../build/lambda/function.zip", name)
             self.assertIn("LogGroup", p["LoggingConfig"], name)
 
+    def test_import_memory_and_timeout_are_the_measured_choice(self):
+        # docs/scaling.md and the template's comment reason from these two values and
+        # bench/lambda_sizing.sh, the script that measured them: a change of either, or of the
+        # script's name, must change the reasoning too.
+        p = self.r["ImportLambdaFunction"]["Properties"]
+        self.assertEqual((p["MemorySize"], p["Timeout"]), (1769, 900))
+        with open(TEMPLATE, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("bench/lambda_sizing.sh", text)
+        self.assertNotIn("first estimates", text)
+        self.assertTrue(os.access(os.path.join(ROOT, "bench", "lambda_sizing.sh"), os.X_OK))
+        with open(os.path.join(ROOT, "docs", "scaling.md"), encoding="utf-8") as f:
+            scaling = f.read()
+        self.assertIn("`MemorySize: 1769`", scaling)
+        self.assertIn("`Timeout: 900`", scaling)
+
     def test_log_groups_have_retention(self):
         groups = {n: r for n, r in self.r.items() if r["Type"] == "AWS::Logs::LogGroup"}
         self.assertEqual(set(groups), {"ImportLogGroup", "SetupNotificationLogGroup"})
