@@ -259,6 +259,8 @@ Result<ObjectOutcome> FileRun::run() {
   ingest_options.reader.dialect.delimiter = config.delimiter;
   ingest_options.lanes = size.lanes;
   ingest_options.lane_queue_capacity = size.queue_capacity;
+  ingest_options.spread = ingest::SpreadLimits{};
+  ingest_options.spread->max_rows = size.spread_rows;
   ingest_options.retry.max_attempts = config.max_retries + 1;
   ingest_options.outputs.store = &store_;
   ingest_options.outputs.json_copy_key = keys_.json_copy;

@@ -15,6 +15,7 @@ constexpr std::size_t kItemsPerBatch = 25;
 constexpr std::chrono::milliseconds kPessimisticBatchTime{2000};
 constexpr std::size_t kMinQueue = 25;
 constexpr std::size_t kMaxQueue = 1024;
+constexpr std::size_t kMaxSpreadRows = 65536;
 
 }  // namespace
 
@@ -34,6 +35,7 @@ WriterSize size_writer(std::optional<std::size_t> configured_lanes,
   const auto drain_budget = std::max(hand_over_reserve, std::chrono::milliseconds{0}) / 2;
   const auto batches = static_cast<std::size_t>(drain_budget / kPessimisticBatchTime);
   size.queue_capacity = std::clamp(batches * kItemsPerBatch, kMinQueue, kMaxQueue);
+  size.spread_rows = std::min(size.lanes * size.queue_capacity, kMaxSpreadRows);
   return size;
 }
 

@@ -16,6 +16,13 @@
 // attempt backs off 3.5 s on average with the default 3 retries; a clean one takes 10-50 ms),
 // capacity = reserve / 2 / 2 s * 25, between 25 and the engine's default of 1024, beyond which
 // a deeper queue buys no throughput. With the 60 s reserve: 375 items.
+//
+// Spreading window (rows held to spread sorted input across partitions, partition_spreader.hpp):
+// at a hand-over it is written out too before the next invocation starts, so it holds no more
+// than the lanes drain in the other half of the reserve: lanes x queue capacity rows, at most
+// the engine's 65,536. With the 60 s reserve and 16 lanes: 6,000 rows. (A 65,536-row window
+// under a short timeout is read at once and cannot be written before the deadline: the
+// invocation times out and is retried whole.)
 #pragma once
 
 #include <chrono>
@@ -28,6 +35,7 @@ namespace csv2ddb::lambda {
 struct WriterSize {
   std::size_t lanes = 4;
   std::size_t queue_capacity = 1024;
+  std::size_t spread_rows = 65536;
 };
 
 WriterSize size_writer(std::optional<std::size_t> configured_lanes,

@@ -74,7 +74,7 @@ def read(stack, key):
         return None
 
 
-def wait_for(stack, key, timeout=900, log="csv2ddb-import"):
+def wait_for(stack, key, timeout=420, log="csv2ddb-import"):
     deadline = time.time() + timeout
     while True:
         body = read(stack, key)

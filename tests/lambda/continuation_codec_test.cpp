@@ -166,5 +166,13 @@ TEST(WriterSizing, QueuesDrainWithinHalfTheReserve) {
   EXPECT_EQ(size_writer(std::nullopt, 1769, seconds(900)).queue_capacity, 1024u);
 }
 
+TEST(WriterSizing, TheSpreadingWindowDrainsWithinTheOtherHalf) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  EXPECT_EQ(size_writer(std::nullopt, 1769, seconds(60)).spread_rows, 16u * 375u);
+  EXPECT_EQ(size_writer(std::nullopt, 128, milliseconds(2000)).spread_rows, 2u * 25u);
+  EXPECT_EQ(size_writer(std::nullopt, 10240, seconds(900)).spread_rows, 65536u);
+}
+
 }  // namespace
 }  // namespace csv2ddb::lambda
