@@ -1,5 +1,7 @@
 #include "cli/progress_display.hpp"
 
+#include <algorithm>
+
 namespace csv2ddb::cli {
 namespace {
 
@@ -35,12 +37,23 @@ std::string ProgressDisplay::format(const ingest::Progress& progress, double ela
                 static_cast<unsigned long long>(progress.rows_written),
                 static_cast<unsigned long long>(progress.rows_rejected));
   std::string text = line;
-  if (input_bytes > 0 && progress.bytes_read > 0 && progress.bytes_read <= input_bytes) {
+  // The share of the input done: the share of its bytes read, times the share of the rows read
+  // that are written or rejected. Bytes read alone run ahead: the reader fills a window of rows
+  // (a whole small file at once) while the writes go on, and would show 100%, ETA 0:00, long
+  // before the end. No ETA without a rate to project from (no time elapsed, nothing written
+  // yet), nor when the input grew past its size at the start.
+  if (input_bytes > 0 && elapsed > 0 && progress.rows_read > 0 &&
+      progress.bytes_read <= input_bytes) {
+    const double rows_done =
+        std::min(1.0, static_cast<double>(progress.rows_written + progress.rows_rejected) /
+                          static_cast<double>(progress.rows_read));
     const double fraction =
-        static_cast<double>(progress.bytes_read) / static_cast<double>(input_bytes);
-    std::snprintf(line, sizeof line, ", %.0f%%, ETA %s", fraction * 100,
-                  duration(elapsed * (1 - fraction) / fraction).c_str());
-    text += line;
+        static_cast<double>(progress.bytes_read) / static_cast<double>(input_bytes) * rows_done;
+    if (fraction > 0) {
+      std::snprintf(line, sizeof line, ", %.0f%%, ETA %s", fraction * 100,
+                    duration(elapsed * (1 - fraction) / fraction).c_str());
+      text += line;
+    }
   }
   return text;
 }

@@ -1,6 +1,7 @@
 // The progress line of `csv2ddb ingest` on a terminal: rows, MB read, rows/s, write units/s and,
-// when the input's size is known, the ETA from bytes read. Redrawn in place on stderr at most
-// a few times a second; nothing at all when stderr is not a terminal (piped, CI logs).
+// when the input's size is known, the share done and the ETA (from bytes read and rows written).
+// Redrawn in place on stderr at most a few times a second; nothing at all when stderr is not a
+// terminal (piped, CI logs).
 #pragma once
 
 #include <chrono>
