@@ -171,6 +171,8 @@ TEST_F(BatchWriteFastPathTest, LeavesEverythingElseToTheGeneralPath) {
       R"({"RequestItems":{"of":[{"PutRequest":{"Item":{"a":{"S":"x"},"o":{"N":"1"}}}}]}})",
       R"({"RequestItems":{"offers":null})",
       R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"a":{"S":"x"},"o":{"N":"1"}}},"DeleteRequest":{"Key":{"a":{"S":"x"},"o":{"N":"1"}}}}]}})",
+      // Not JSON: a name without its colon, then another name (found by the fuzz target).
+      R"({"RequestItems":{"offers":[{"PutRequest""DeleteRequest":{"Key":{"a":{"S":"x"},"o":{"N":"1"}}}}]}})",
       R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"a":{"S":"x"},"o":{"N":"1"}},"Extra":1}}]}})",
       R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"o":{"N":"1"}}}}]}})",
       R"({"RequestItems":{"offers":[{"PutRequest":{"Item":{"a":{"N":"1"},"o":{"N":"1"}}}}]}})",

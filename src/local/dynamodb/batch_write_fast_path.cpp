@@ -183,15 +183,19 @@ class Reader {
   bool member_name(Text& name) { return string(name) && take(':'); }
 
   // `"<word>" :` for a member name spelled without escapes (a spelling with escapes is
-  // declined: the general path reads it alike).
+  // declined: the general path reads it alike). Reads nothing unless it matches, so that the
+  // caller may try another word at the same place.
   bool exact_member(std::string_view word) {
     skip_whitespace();
     if (text_.size() - pos_ < word.size() + 2 || text_[pos_] != '"' ||
         text_.compare(pos_ + 1, word.size(), word) != 0 || text_[pos_ + 1 + word.size()] != '"') {
       return false;
     }
+    const std::size_t start = pos_;
     pos_ += word.size() + 2;
-    return take(':');
+    if (take(':')) return true;
+    pos_ = start;
+    return false;
   }
 
   // The type of an attribute value, `"S" :` and the like, as written without escapes.
