@@ -55,6 +55,16 @@ std::string sha256_hex(std::string_view data) {
   return hex_encode(sha256(data));
 }
 
+std::string md5_hex(std::string_view data) {
+  std::array<std::uint8_t, 16> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_md5(), nullptr) != 1 ||
+      length != digest.size()) {
+    openssl_failure("EVP_Digest(MD5)");
+  }
+  return hex_encode(digest);
+}
+
 Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data) {
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac_mac());
   if (ctx == nullptr) openssl_failure("EVP_MAC_CTX_new");

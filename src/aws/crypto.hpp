@@ -23,6 +23,10 @@ inline constexpr std::string_view kEmptySha256Hex =
 Sha256Digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
+// Hex of the MD5 of data: not for security, only S3's ETags (the multipart ETag is the MD5 of
+// the parts' binary MD5s).
+std::string md5_hex(std::string_view data);
+
 Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data);
 inline Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
   return hmac_sha256(

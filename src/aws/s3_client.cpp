@@ -146,15 +146,49 @@ std::string S3Client::complete_multipart_body(const std::vector<CompletedPart>& 
   return body;
 }
 
+std::string S3Client::multipart_etag(const std::vector<CompletedPart>& parts) {
+  std::string md5s;
+  for (const CompletedPart& part : parts) {
+    std::string_view hex = part.etag;
+    if (hex.size() == 34 && hex.front() == '"' && hex.back() == '"') hex = hex.substr(1, 32);
+    if (hex.size() != 32) return {};
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+      const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      const int high = nibble(hex[i]);
+      const int low = nibble(hex[i + 1]);
+      if (high < 0 || low < 0) return {};
+      md5s.push_back(static_cast<char>(high * 16 + low));
+    }
+  }
+  if (parts.empty()) return {};
+  return "\"" + md5_hex(md5s) + "-" + std::to_string(parts.size()) + "\"";
+}
+
 Result<std::string> S3Client::complete_multipart_upload(const std::string& bucket,
                                                         const std::string& key,
                                                         const std::string& upload_id,
                                                         const std::vector<CompletedPart>& parts) {
   std::string query;
   append_query_param(query, "uploadId", upload_id);
-  auto response = caller_->call("CompleteMultipartUpload", request("POST", bucket, key, query,
-                                                                   complete_multipart_body(parts)));
-  if (!response) return response.take_error();
+  CallStats stats;
+  auto response = caller_->call("CompleteMultipartUpload",
+                                request("POST", bucket, key, query, complete_multipart_body(parts)),
+                                {}, nullptr, &stats);
+  if (!response) {
+    // An earlier attempt may have completed the upload and only its answer was lost (a
+    // timeout): the object then carries exactly the ETag these parts make.
+    if (response.error().code == "NoSuchUpload" && stats.attempts > 1) {
+      const std::string expected = multipart_etag(parts);
+      auto head = head_object(bucket, key);
+      if (head && !expected.empty() && head->etag == expected) return head->etag;
+    }
+    return response.take_error();
+  }
   // S3 may answer 200 with an <Error> body when the completion fails late.
   auto document = parse_xml(response->body);
   if (!document) return document.take_error();

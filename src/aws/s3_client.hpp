@@ -73,6 +73,9 @@ class S3Client {
                                               std::string_view content_type = {});
   Result<std::string> upload_part(const std::string& bucket, const std::string& key,
                                   const std::string& upload_id, int part_number, std::string body);
+  // The object's ETag. A retried attempt that gets NoSuchUpload is a success when the object
+  // now has the ETag these parts make (an earlier attempt completed it; minio, unlike Amazon
+  // S3, does not answer a repeated Complete again).
   Result<std::string> complete_multipart_upload(const std::string& bucket, const std::string& key,
                                                 const std::string& upload_id,
                                                 const std::vector<CompletedPart>& parts);
@@ -96,6 +99,9 @@ class S3Client {
   AwsRequest request(std::string method, const std::string& bucket, const std::string& key,
                      std::string_view query = {}, std::string body = {}) const;
   static std::string complete_multipart_body(const std::vector<CompletedPart>& parts);
+  // S3's ETag of the object these parts make, quoted: the MD5 of the parts' binary MD5s, then
+  // "-N". Empty when a part's ETag is not a quoted or bare MD5 hex.
+  static std::string multipart_etag(const std::vector<CompletedPart>& parts);
 
   AwsCaller& caller() { return *caller_; }
 

@@ -223,6 +223,59 @@ TEST_F(S3ServiceTest, MultipartEtagAndRestart) {
   EXPECT_EQ(code_of(send("GET", "/mpu/big?uploadId=" + id)), "NoSuchUpload");
 }
 
+// A client that lost the answer to a Complete (a timeout) sends it again: Amazon S3 answers a
+// repeat with the same part list with the first answer; with another part list we keep
+// NoSuchUpload. The memory of completions survives a restart, as the uploads do.
+TEST_F(S3ServiceTest, RepeatedCompleteWithTheSamePartsGetsTheSameAnswer) {
+  send("PUT", "/again");
+  const HttpResponse created = send("POST", "/again/big?uploads");
+  const auto at = created.body.find("<UploadId>") + 10;
+  const std::string id = created.body.substr(at, created.body.find("</UploadId>") - at);
+  std::string etags[2];
+  const std::string parts[2] = {"first-part", "second"};
+  for (int i = 0; i < 2; ++i) {
+    const HttpResponse part =
+        send("PUT", "/again/big?partNumber=" + std::to_string(i + 1) + "&uploadId=" + id, parts[i]);
+    for (const auto& header : part.headers) {
+      if (header.name == "ETag") etags[i] = header.value;
+    }
+  }
+  const auto part_xml = [](int number, const std::string& etag) {
+    return "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + etag +
+           "</ETag></Part>";
+  };
+  const std::string both = "<CompleteMultipartUpload>" + part_xml(1, etags[0]) +
+                           part_xml(2, etags[1]) + "</CompleteMultipartUpload>";
+  const HttpResponse first = send("POST", "/again/big?uploadId=" + id, both);
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_NE(first.body.find("<ETag>&quot;"), std::string::npos) << first.body;
+
+  const HttpResponse repeated = send("POST", "/again/big?uploadId=" + id, both);
+  EXPECT_EQ(repeated.status, 200) << repeated.body;
+  EXPECT_EQ(repeated.body, first.body);
+  // The ETags without their quotes name the same parts.
+  const std::string unquoted = "<CompleteMultipartUpload>" + part_xml(1, etags[0].substr(1, 32)) +
+                               part_xml(2, etags[1].substr(1, 32)) + "</CompleteMultipartUpload>";
+  EXPECT_EQ(send("POST", "/again/big?uploadId=" + id, unquoted).body, first.body);
+
+  const std::string only_first =
+      "<CompleteMultipartUpload>" + part_xml(1, etags[0]) + "</CompleteMultipartUpload>";
+  const HttpResponse other = send("POST", "/again/big?uploadId=" + id, only_first);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(code_of(other), "NoSuchUpload");
+  // The same upload id on another key is another (unknown) upload.
+  EXPECT_EQ(code_of(send("POST", "/again/other?uploadId=" + id, both)), "NoSuchUpload");
+
+  service_.reset();
+  open_service();
+  const HttpResponse after_restart = send("POST", "/again/big?uploadId=" + id, both);
+  EXPECT_EQ(after_restart.status, 200) << after_restart.body;
+  EXPECT_EQ(after_restart.body, first.body);
+  EXPECT_EQ(code_of(send("POST", "/again/big?uploadId=" + id, only_first)), "NoSuchUpload");
+  const HttpResponse got = send("GET", "/again/big");
+  EXPECT_EQ(file_bytes(got), parts[0] + parts[1]);
+}
+
 // A copy is a new single-part object: its ETag is the MD5 of its bytes, also when the source
 // was a multipart upload whose ETag is "<md5 of md5s>-N" (compared with moto_server too, in
 // test_s3_moto.py).

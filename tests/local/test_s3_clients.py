@@ -394,6 +394,36 @@ class S3ClientsTest(unittest.TestCase):
         status, _, data = self.raw("GET", "/mpu/obj?uploadId=" + upload_id)
         self.assertIn(b"<Code>NoSuchUpload</Code>", data)
 
+    # A client that lost the answer to a Complete (a timeout) sends it again: like Amazon S3,
+    # the same part list gets the first answer; another part list gets NoSuchUpload.
+    def test_boto3_repeated_complete_multipart_upload(self):
+        import boto3
+        s3 = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+        s3.create_bucket(Bucket="again")
+        upload_id = s3.create_multipart_upload(Bucket="again", Key="big.csv")["UploadId"]
+        bodies = [os.urandom(5 * 1024 * 1024), b"the tail"]
+        parts = []
+        for number, body in enumerate(bodies, start=1):
+            uploaded = s3.upload_part(Bucket="again", Key="big.csv", UploadId=upload_id,
+                                      PartNumber=number, Body=body)
+            parts.append({"PartNumber": number, "ETag": uploaded["ETag"]})
+        expected_etag = '"%s-2"' % hashlib.md5(
+            b"".join(hashlib.md5(body).digest() for body in bodies)).hexdigest()
+        fields = ("Location", "Bucket", "Key", "ETag")
+        first = s3.complete_multipart_upload(Bucket="again", Key="big.csv", UploadId=upload_id,
+                                             MultipartUpload={"Parts": parts})
+        self.assertEqual(first["ETag"], expected_etag)
+        again = s3.complete_multipart_upload(Bucket="again", Key="big.csv", UploadId=upload_id,
+                                             MultipartUpload={"Parts": parts})
+        self.assertEqual({f: again[f] for f in fields}, {f: first[f] for f in fields})
+        with self.assertRaises(s3.exceptions.NoSuchUpload):
+            s3.complete_multipart_upload(Bucket="again", Key="big.csv", UploadId=upload_id,
+                                         MultipartUpload={"Parts": parts[:1]})
+        head = s3.head_object(Bucket="again", Key="big.csv")
+        self.assertEqual((head["ETag"], head["ContentLength"]),
+                         (expected_etag, sum(len(body) for body in bodies)))
+
 
 class S3SmallCapTest(unittest.TestCase):
     """The single-PUT cap (5 GiB on AWS) is configurable; a small one proves EntityTooLarge."""

@@ -45,6 +45,41 @@ Result<int> part_number_of(std::string_view text) {
   return value;
 }
 
+std::string complete_result(const S3Request& request, const std::string& etag) {
+  std::string out(kXmlDeclaration);
+  out += "<CompleteMultipartUploadResult xmlns=\"";
+  out += kS3XmlNamespace;
+  out += "\">";
+  append_xml_element(out, "Location", "/" + request.bucket + "/" + request.key);
+  append_xml_element(out, "Bucket", request.bucket);
+  append_xml_element(out, "Key", request.key);
+  append_xml_element(out, "ETag", etag);
+  out += "</CompleteMultipartUploadResult>";
+  return out;
+}
+
+// A Complete of an upload that is no longer in progress. When it was completed with this
+// very part list, the first answer again: Amazon S3 does the same, so a client that lost the
+// answer (a timeout) and retries succeeds. With another part list it stays `gone`
+// (NoSuchUpload): AWS does not document that case, and that choice is ours, because a success
+// would claim an object made of parts it was not made of. No second event is sent.
+Result<HttpResponse> repeated_complete(S3Context& ctx, const S3Request& request,
+                                       const std::vector<const aws::XmlElement*>& listed,
+                                       Error gone) {
+  const std::string* id = request.param("uploadId");
+  if (id == nullptr || listed.empty()) return gone;
+  std::string part_list;
+  for (const aws::XmlElement* part : listed) {
+    auto number = part_number_of(part->child_text("PartNumber"));
+    if (!number) return gone;
+    part_list += completed_part_line(*number, strip_quotes(part->child_text("ETag")));
+  }
+  auto completed = ctx.store.completed_upload(request.bucket, request.key, *id);
+  if (!completed) return completed.take_error();
+  if (!*completed || (*completed)->parts != part_list) return gone;
+  return xml_response(200, complete_result(request, (*completed)->etag));
+}
+
 }  // namespace
 
 Result<HttpResponse> create_multipart_upload(S3Context& ctx, S3Request& request) {
@@ -88,15 +123,15 @@ Result<HttpResponse> upload_part(S3Context& ctx, S3Request& request) {
 
 Result<HttpResponse> complete_multipart_upload(S3Context& ctx, S3Request& request) {
   auto upload = upload_of(ctx, request);
-  if (!upload) return upload.take_error();
+  if (!upload && upload.error().code != "NoSuchUpload") return upload.take_error();
   auto body = read_small_body(request.http, kMaxCompleteBodyBytes);
+  auto root = body ? aws::parse_xml(*body) : Result<aws::XmlElement>(body.error());
+  const bool well_formed = root && root->name == "CompleteMultipartUpload";
+  const auto listed =
+      well_formed ? root->children_named("Part") : std::vector<const aws::XmlElement*>();
+  if (!upload) return repeated_complete(ctx, request, listed, upload.take_error());
   if (!body) return body.take_error();
-  auto root = aws::parse_xml(*body);
-  if (!root || root->name != "CompleteMultipartUpload") return malformed_xml();
-  const auto listed = root->children_named("Part");
-  if (listed.empty()) {
-    return malformed_xml();
-  }
+  if (!well_formed || listed.empty()) return malformed_xml();
   auto stored = ctx.store.parts(upload->upload_id);
   if (!stored) return stored.take_error();
   std::vector<PartInfo> chosen;
@@ -134,20 +169,13 @@ Result<HttpResponse> complete_multipart_upload(S3Context& ctx, S3Request& reques
   const std::string etag =
       "\"" + aws::hex_encode(combined.finish()) + "-" + std::to_string(chosen.size()) + "\"";
   auto object = ctx.store.complete_upload(*upload, chosen, etag);
-  if (!object) return object.take_error();
+  // A concurrent Complete of the same upload (a client retry while this one was still
+  // concatenating) may have finished first: then its answer, when the parts are the same.
+  if (!object) return repeated_complete(ctx, request, listed, object.take_error());
   auto principal = RequestAuthenticator::access_key_of(request.http, aws::AuthDialect::kS3);
   ctx.events.publish(ctx.store, request.bucket, "s3:ObjectCreated:CompleteMultipartUpload", *object,
                      request.request_id, principal ? "AWS:" + *principal : "anonymous");
-  std::string out(kXmlDeclaration);
-  out += "<CompleteMultipartUploadResult xmlns=\"";
-  out += kS3XmlNamespace;
-  out += "\">";
-  append_xml_element(out, "Location", "/" + request.bucket + "/" + request.key);
-  append_xml_element(out, "Bucket", request.bucket);
-  append_xml_element(out, "Key", request.key);
-  append_xml_element(out, "ETag", object->etag);
-  out += "</CompleteMultipartUploadResult>";
-  return xml_response(200, std::move(out));
+  return xml_response(200, complete_result(request, object->etag));
 }
 
 Result<HttpResponse> abort_multipart_upload(S3Context& ctx, S3Request& request) {

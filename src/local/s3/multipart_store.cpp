@@ -245,8 +245,12 @@ Result<ObjectInfo> ObjectStore::complete_upload(const UploadInfo& upload,
     ::unlink(staged.c_str());
     return status.take_error();
   }
+  std::string part_list;
+  for (const PartInfo& part : chosen) {
+    part_list += completed_part_line(part.number, std::string_view(part.etag).substr(1, 32));
+  }
   auto info = commit_object(upload.bucket, upload.key, staged, size, std::move(etag),
-                            upload.headers, upload.upload_id);
+                            upload.headers, upload.upload_id, part_list);
   if (!info) {
     ::unlink(staged.c_str());
     return info;
@@ -254,6 +258,61 @@ Result<ObjectInfo> ObjectStore::complete_upload(const UploadInfo& upload,
   std::error_code ec;
   fs::remove_all(root_ + "/uploads/" + upload.upload_id, ec);
   return info;
+}
+
+std::string completed_part_line(int number, std::string_view unquoted_etag) {
+  std::string line = std::to_string(number);
+  line += ':';
+  line += unquoted_etag;
+  line += '\n';
+  return line;
+}
+
+// Called inside commit_object's transaction, so the object and its completion record are
+// committed together; the bound is kept there too (one indexed range delete per Complete).
+Status ObjectStore::remember_completed_locked(const std::string& upload_id,
+                                              const std::string& bucket, const std::string& key,
+                                              const std::string& parts, const std::string& etag) {
+  const std::int64_t now = now_ms();
+  auto insert = db_->prepare(
+      "INSERT OR REPLACE INTO completed_uploads (upload_id, bucket, key, parts, etag, "
+      "completed_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return insert.take_error();
+  insert->bind_text(1, upload_id)
+      .bind_text(2, bucket)
+      .bind_blob(3, key)
+      .bind_blob(4, parts)
+      .bind_text(5, etag)
+      .bind(6, now);
+  if (Status s = insert->run(); !s) return s;
+  const std::int64_t max_age_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(kCompletedUploadsMaxAge).count();
+  auto too_old = db_->prepare(
+      "DELETE FROM completed_uploads WHERE completed_ms < ?1 OR upload_id IN (SELECT upload_id "
+      "FROM completed_uploads ORDER BY completed_ms DESC LIMIT -1 OFFSET ?2)");
+  if (!too_old) return too_old.take_error();
+  too_old->bind(1, now - max_age_ms).bind(2, kCompletedUploadsKept);
+  return too_old->run();
+}
+
+Result<std::optional<CompletedUpload>> ObjectStore::completed_upload(const std::string& bucket,
+                                                                     const std::string& key,
+                                                                     const std::string& upload_id) {
+  std::lock_guard lock(mutex_);
+  auto stmt = db_->prepare(
+      "SELECT parts, etag FROM completed_uploads WHERE upload_id = ?1 AND bucket = ?2 AND "
+      "key = ?3");
+  if (!stmt) return stmt.take_error();
+  stmt->bind_text(1, upload_id).bind_text(2, bucket).bind_blob(3, key);
+  auto row = stmt->step();
+  if (!row) return row.take_error();
+  if (!*row) return std::optional<CompletedUpload>();
+  CompletedUpload out;
+  out.bucket = bucket;
+  out.key = key;
+  out.parts = std::string(stmt->column_blob(0));
+  out.etag = std::string(stmt->column_blob(1));
+  return std::optional<CompletedUpload>(std::move(out));
 }
 
 Result<StagedBody> ObjectStore::stage_copy(const ObjectInfo& source) {

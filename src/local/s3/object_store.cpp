@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS uploads (
 CREATE TABLE IF NOT EXISTS parts (
   upload_id TEXT NOT NULL, number INTEGER NOT NULL, file TEXT NOT NULL, size INTEGER NOT NULL,
   md5 BLOB NOT NULL, modified_ms INTEGER NOT NULL, PRIMARY KEY (upload_id, number)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS completed_uploads (
+  upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key BLOB NOT NULL, parts BLOB NOT NULL,
+  etag TEXT NOT NULL, completed_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS completed_uploads_by_time ON completed_uploads (completed_ms);
 )sql";
 
 std::int64_t now_ms() {
@@ -244,7 +248,8 @@ Result<ObjectInfo> ObjectStore::put(const std::string& bucket, const std::string
 Result<ObjectInfo> ObjectStore::commit_object(const std::string& bucket, const std::string& key,
                                               const std::string& staged_path, std::uint64_t size,
                                               std::string etag, aws::HeaderList headers,
-                                              const std::string& finished_upload_id) {
+                                              const std::string& finished_upload_id,
+                                              const std::string& finished_parts) {
   std::lock_guard lock(mutex_);
   sweep_retired(false);
   auto exists = bucket_exists_locked(bucket);
@@ -298,6 +303,13 @@ Result<ObjectInfo> ObjectStore::commit_object(const std::string& bucket, const s
       }
       del->bind_text(1, finished_upload_id);
       if (status = del->run(); !status) break;
+    }
+    // No upload row left: a concurrent Complete of the same upload committed first, and
+    // this one must not replace its object (or send a second event).
+    if (status && db_->changes() == 0) status = no_such_upload();
+    if (status) {
+      status =
+          remember_completed_locked(finished_upload_id, bucket, key, finished_parts, info.etag);
     }
   }
   if (status) status = db_->exec("COMMIT");

@@ -1,5 +1,6 @@
 // S3's storage in the data folder: <data-dir>/s3/
-//   meta.sqlite3            buckets, object metadata, multipart uploads and parts
+//   meta.sqlite3            buckets, object metadata, multipart uploads and parts, and the
+//                           recently completed uploads (a repeated Complete is answered again)
 //   buckets/<bucket>/ab/<sha256(key)>.<version>   object bytes, one file per stored version
 //   uploads/<upload id>/<part number>             multipart parts until completed or aborted
 //   staging/                bodies being received (same file system, so rename is atomic)
@@ -20,7 +21,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aws/sigv4.hpp"  // HeaderList
@@ -61,6 +64,21 @@ struct UploadInfo {
   std::int64_t initiated_ms = 0;
 };
 
+// A multipart upload that was completed, remembered (the last kCompletedUploadsKept, none
+// older than kCompletedUploadsMaxAge) so a CompleteMultipartUpload repeated by a client
+// that lost the first answer gets that answer again, as Amazon S3 gives it.
+struct CompletedUpload {
+  std::string bucket;
+  std::string key;
+  std::string parts;  // the part list it was completed with, completed_part_line() per part
+  std::string etag;   // quoted
+};
+inline constexpr std::int64_t kCompletedUploadsKept = 10000;
+inline constexpr std::chrono::hours kCompletedUploadsMaxAge{24};
+
+// One line of CompletedUpload::parts: "<number>:<etag without quotes>\n".
+std::string completed_part_line(int number, std::string_view unquoted_etag);
+
 class ObjectStore {
  public:
   // Opens (creating) <data_dir>/s3.
@@ -96,9 +114,14 @@ class ObjectStore {
                             const std::string& upload_id);
   Result<PartInfo> put_part(const UploadInfo& upload, int number, StagedBody staged);
   Result<std::vector<PartInfo>> parts(const std::string& upload_id);
-  // Concatenates the chosen parts (already validated by the caller) into the object.
+  // Concatenates the chosen parts (already validated by the caller) into the object, and
+  // remembers the completion. NoSuchUpload when a concurrent Complete of it finished first.
   Result<ObjectInfo> complete_upload(const UploadInfo& upload, const std::vector<PartInfo>& chosen,
                                      std::string etag);
+  // The remembered completion of upload_id in bucket/key, if any.
+  Result<std::optional<CompletedUpload>> completed_upload(const std::string& bucket,
+                                                          const std::string& key,
+                                                          const std::string& upload_id);
   Status abort_upload(const UploadInfo& upload);
 
  private:
@@ -106,7 +129,11 @@ class ObjectStore {
   Result<ObjectInfo> commit_object(const std::string& bucket, const std::string& key,
                                    const std::string& staged_path, std::uint64_t size,
                                    std::string etag, aws::HeaderList headers,
-                                   const std::string& finished_upload_id);
+                                   const std::string& finished_upload_id = {},
+                                   const std::string& finished_parts = {});
+  Status remember_completed_locked(const std::string& upload_id, const std::string& bucket,
+                                   const std::string& key, const std::string& parts,
+                                   const std::string& etag);
   Result<bool> bucket_exists_locked(const std::string& name);
   void retire_file(std::string path);
   void sweep_retired(bool everything);

@@ -1,7 +1,7 @@
 // What s3rver does not implement or cannot be made to do, against in-process fakes: If-Match on
 // GET (a replaced object mid-read), an UploadPart that fails for good (the upload is aborted),
 // S3's bodiless 403 to a HEAD signed with a skewed clock, the bucket notification configuration
-// round trip, and Lambda's Invoke.
+// round trip, a retried CompleteMultipartUpload that meets NoSuchUpload, and Lambda's Invoke.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -119,6 +119,84 @@ TEST(S3FakeServer, AnUploadPartThatFailsForGoodAbortsTheUploadWithItsId) {
             (std::vector<std::string>{"POST /b/out/big.json?uploads=", part, part, part, part,
                                       "DELETE /b/out/big.json?uploadId=UPLOAD-7f3e%2B%2F%3D"}));
   EXPECT_EQ(sleeper.delays().size(), 3u);  // 4 attempts of the part, then the abort
+}
+
+// A Complete whose answer was lost (the connection dropped) but which did complete the upload:
+// the retry meets a server that is not idempotent (minio) and answers NoSuchUpload. The client
+// then asks HeadObject and accepts the object when its ETag is the one these parts make.
+struct LostCompleteServer {
+  std::string object_etag;  // what HeadObject answers
+  bool first_complete_dropped = true;
+  std::atomic<int> completes{0};
+  FakeResponse operator()(const ReceivedRequest& request) {
+    FakeResponse response;
+    if (request.method == "HEAD") {
+      response.headers.push_back({"ETag", object_etag});
+      response.headers.push_back({"Content-Length", "2"});
+      return response;
+    }
+    if (completes++ == 0 && first_complete_dropped) {
+      response.drop = true;
+      return response;
+    }
+    return s3_error(404, "NoSuchUpload", "The specified upload does not exist.");
+  }
+};
+
+const std::vector<CompletedPart> kTwoParts = {{1, "\"0cc175b9c0f1b6a831c399e269772661\""},
+                                              {2, "92eb5ffee6ae2fec3ad71c777531578f"}};
+// MD5(MD5("a") || MD5("b")), computed with Python's hashlib.
+const std::string kTwoPartsEtag = "\"96e024ba2074fe77e8e965ba43a704be-2\"";
+
+std::vector<std::string> methods_sent(const FakeHttpServer& server) {
+  std::vector<std::string> out;
+  for (const ReceivedRequest& request : server.requests()) out.push_back(request.method);
+  return out;
+}
+
+TEST(S3FakeServer, MultipartEtagIsTheMd5OfThePartMd5s) {
+  EXPECT_EQ(S3Client::multipart_etag(kTwoParts), kTwoPartsEtag);
+  EXPECT_EQ(S3Client::multipart_etag({{1, "\"not-an-md5\""}}), "");
+  EXPECT_EQ(S3Client::multipart_etag({}), "");
+}
+
+TEST(S3FakeServer, ARetriedCompleteThatMeetsNoSuchUploadIsAcceptedWhenTheObjectMatches) {
+  LostCompleteServer state;
+  state.object_etag = kTwoPartsEtag;
+  FakeHttpServer server([&](const ReceivedRequest& request) { return state(request); });
+  testing::RecordingSleeper sleeper;
+  S3Client client(
+      testing::make_test_caller("s3", ErrorDialect::kS3Xml, server.url(), {}, &sleeper));
+  auto etag = client.complete_multipart_upload("b", "k", "U1", kTwoParts);
+  ASSERT_TRUE(etag) << etag.error().to_string();
+  EXPECT_EQ(*etag, kTwoPartsEtag);
+  EXPECT_EQ(methods_sent(server), (std::vector<std::string>{"POST", "POST", "HEAD"}));
+}
+
+TEST(S3FakeServer, ARetriedCompleteStaysNoSuchUploadWhenTheObjectIsAnother) {
+  LostCompleteServer state;
+  state.object_etag = "\"96e024ba2074fe77e8e965ba43a704be-3\"";
+  FakeHttpServer server([&](const ReceivedRequest& request) { return state(request); });
+  testing::RecordingSleeper sleeper;
+  S3Client client(
+      testing::make_test_caller("s3", ErrorDialect::kS3Xml, server.url(), {}, &sleeper));
+  auto etag = client.complete_multipart_upload("b", "k", "U1", kTwoParts);
+  ASSERT_FALSE(etag);
+  EXPECT_EQ(etag.error().code, "NoSuchUpload");
+  EXPECT_EQ(methods_sent(server), (std::vector<std::string>{"POST", "POST", "HEAD"}));
+}
+
+TEST(S3FakeServer, AFirstAttemptNoSuchUploadIsNotCheckedAgainstTheObject) {
+  // Nothing was sent before, so no earlier attempt can have completed this upload.
+  LostCompleteServer state;
+  state.object_etag = kTwoPartsEtag;
+  state.first_complete_dropped = false;
+  FakeHttpServer server([&](const ReceivedRequest& request) { return state(request); });
+  S3Client client(testing::make_test_caller("s3", ErrorDialect::kS3Xml, server.url(), {}, nullptr));
+  auto etag = client.complete_multipart_upload("b", "k", "U1", kTwoParts);
+  ASSERT_FALSE(etag);
+  EXPECT_EQ(etag.error().code, "NoSuchUpload");
+  EXPECT_EQ(methods_sent(server), (std::vector<std::string>{"POST"}));
 }
 
 // S3 on a HEAD whose signature is too old or too new: 403 and no body (a HEAD answer has none),
