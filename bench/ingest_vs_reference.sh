@@ -4,6 +4,7 @@
 #
 #   bench/ingest_vs_reference.sh [ROWS...]          (default: 100000 1000000)
 #   BIN=build/release/csv2ddb ENDPOINTS="local0 local10 dynalite" SWEEP_ROWS=50000 ...
+#   INGEST_ARGS="--concurrency 32" adds arguments to csv2ddb's runs of the comparison
 #   TAG=1m SWEEP_LANES= bench/ingest_vs_reference.sh 1000000   (no sweep; ingest_vs_reference_1m.tsv)
 #   PROGRAMS=csv2ddb ...                                         (only csv2ddb, or only reference)
 #
@@ -48,7 +49,11 @@ start_endpoint() {
   case $name in
     local*)
       local latency=${name#local}
+      # --fault latency sleeps on a worker thread, so 8 workers would cap the server at 800
+      # requests a second at 10 ms: 64 let the latency stand in for the network, not for a
+      # limit of the server's.
       "$BIN" local --port "$port" --data-dir "$work/data-$name" --fault "latency=$latency" \
+        --threads 64 \
         >"$work/$name.log" 2>&1 &
       ;;
     dynalite)
@@ -118,8 +123,9 @@ for rows in "${rows_list[@]}"; do
       table_n=$((table_n + 1))
       create_table "${url[$endpoint]}" "bench$table_n"
       if [ "$program" = csv2ddb ]; then
+        # shellcheck disable=SC2086
         m=$(measure "$BIN" ingest "$work/in$rows.csv" --table "bench$table_n" \
-          --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
+          --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json" ${INGEST_ARGS:-})
       else
         m=$(measure python3 bench/reference_import.py "$work/in$rows.csv" "bench$table_n" \
           --endpoint-url "${url[$endpoint]}" --json-copy "$work/copy.json")
