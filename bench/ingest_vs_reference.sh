@@ -81,30 +81,9 @@ start_endpoint() {
   endpoint_url="http://127.0.0.1:$port"
 }
 
-create_table() {  # URL NAME
-  python3 - "$1" "$2" <<'PY'
-import sys, boto3
-ddb = boto3.client("dynamodb", endpoint_url=sys.argv[1])
-ddb.create_table(TableName=sys.argv[2],
-    AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"},
-                          {"AttributeName": "offer_id", "AttributeType": "S"}],
-    KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
-               {"AttributeName": "offer_id", "KeyType": "RANGE"}],
-    BillingMode="PAY_PER_REQUEST")
-ddb.get_waiter("table_exists").wait(TableName=sys.argv[2], WaiterConfig={"Delay": 0.2})
-PY
-}
 
-# Runs a command under /usr/bin/time -v; prints "wall cpu rss_mb".
-measure() {
-  /usr/bin/time -v "$@" >"$work/stdout" 2>"$work/time.txt" || {
-    echo "failed: $*" >&2; tail -5 "$work/time.txt" >&2; return 1; }
-  awk -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); wall = (n == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
-    /User time/ { user = $2 } /System time/ { sys = $2 }
-    /Maximum resident set size/ { rss = $2 / 1024 }
-    END { printf "%.2f %.2f %.1f\n", wall, user + sys, rss }' "$work/time.txt"
-}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 results="$out_dir/ingest_vs_reference${TAG:+_$TAG}.tsv"
 printf "endpoint\trows\tprogram\twall_s\tcpu_s\trss_mb\trows_per_s\n" >"$results"
