@@ -48,7 +48,7 @@ and UnprocessedItems with exponential backoff and jitter. Every row ends up writ
   --types MODE        strings (default), infer, or a spec such as price:N,active:BOOL
   --delimiter C       , ; : | tab or space (default ,)
   --header a,b,c      column names, when the file has no header row
-  --concurrency N     parallel writer lanes, each with one request in flight (default 16); the
+  --concurrency N     parallel writer lanes, each with one request in flight (default 32); the
                       same key always uses the same lane, so the last row for a key wins
   --max-wcu N         never send more than N write units a second (1 per started KB per item)
   --no-adaptive       do not pace on throttling (by default the rate is cut when the table
@@ -223,9 +223,12 @@ int run_ingest(const std::vector<std::string>& argv) {
   if (!delimiter) return usage(delimiter.error().message);
   options.reader.dialect.delimiter = *delimiter;
   if (auto header = args->get("header")) options.header = split_commas(*header);
-  auto lanes = args->get_int("concurrency", 16, 1, 1024);
+  auto lanes = args->get_int("concurrency", 32, 1, 1024);
   if (!lanes) return usage(lanes.error().message);
   options.lanes = static_cast<std::size_t>(*lanes);
+  const ingest::LaneQueueSize queue_size = ingest::lane_queue_size(options.lanes);
+  options.lane_queue_capacity = queue_size.items;
+  options.lane_queue_bytes = queue_size.bytes;
   auto max_wcu = args->get_int("max-wcu", 0, 0, 100'000'000);
   if (!max_wcu) return usage(max_wcu.error().message);
   ingest::PacerConfig pacing;

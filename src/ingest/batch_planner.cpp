@@ -3,6 +3,8 @@
 #include <functional>
 #include <utility>
 
+#include "ingest/packed_item.hpp"
+#include "ingest/write_pacer.hpp"
 #include "model/item_size.hpp"
 
 namespace csv2ddb::ingest {
@@ -45,15 +47,35 @@ std::size_t estimate_request_bytes(const model::Item& item) {
   return bytes;
 }
 
-std::size_t lane_for(const std::string& fingerprint, std::size_t lanes) {
-  if (lanes <= 1) return 0;
-  return std::hash<std::string>{}(fingerprint) % lanes;
+model::Item PlannedItem::item() const {
+  return unpack_item(packed_item());
 }
 
-bool BatchPlanner::holds_key(const std::string& fingerprint) const {
+PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line) {
+  // One allocation of the exact size: these strings are most of what a run holds.
+  thread_local std::string fingerprint;
+  fingerprint.clear();
+  model::append_key_fingerprint(fingerprint, item, schema);
+  PlannedItem planned;
+  planned.bytes.reserve(fingerprint.size() + packed_item_size(item));
+  planned.bytes.append(fingerprint);
+  planned.fingerprint_bytes = static_cast<std::uint32_t>(fingerprint.size());
+  pack_item(item, planned.bytes);
+  planned.request_bytes = estimate_request_bytes(item);
+  planned.line = line;
+  planned.write_units = write_units(model::item_size(item));
+  return planned;
+}
+
+std::size_t lane_for(std::string_view fingerprint, std::size_t lanes) {
+  if (lanes <= 1) return 0;
+  return std::hash<std::string_view>{}(fingerprint) % lanes;
+}
+
+bool BatchPlanner::holds_key(std::string_view fingerprint) const {
   // A batch holds at most 25 items: a linear scan beats maintaining a hash set.
-  for (const ItemInfo& info : pending_.info) {
-    if (info.fingerprint == fingerprint) return true;
+  for (const PlannedItem& item : pending_.items) {
+    if (item.fingerprint() == fingerprint) return true;
   }
   return false;
 }
@@ -62,11 +84,10 @@ std::optional<Batch> BatchPlanner::add(PlannedItem item) {
   std::optional<Batch> closed;
   if (!pending_.empty() && (pending_.size() >= limits_.max_items ||
                             pending_.request_bytes + item.request_bytes > limits_.max_bytes ||
-                            holds_key(item.fingerprint))) {
+                            holds_key(item.fingerprint()))) {
     closed = flush();
   }
-  pending_.add(std::move(item.item), ItemInfo{std::move(item.fingerprint), item.line,
-                                              item.request_bytes, item.write_units});
+  pending_.add(std::move(item));
   return closed;
 }
 
@@ -79,7 +100,6 @@ std::optional<Batch> BatchPlanner::flush() {
   if (pending_.empty()) return std::nullopt;
   Batch batch;
   batch.items.reserve(limits_.max_items);
-  batch.info.reserve(limits_.max_items);
   std::swap(batch, pending_);
   return batch;
 }

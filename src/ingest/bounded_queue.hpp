@@ -1,5 +1,7 @@
-// A blocking queue with a fixed capacity: the reader's push waits while a lane is behind, which
-// is what keeps a multi-gigabyte file in bounded memory (back-pressure instead of buffering).
+// A blocking queue with a fixed capacity, in items and in bytes: the reader's push waits while a
+// lane is behind, which is what keeps a multi-gigabyte file in bounded memory (back-pressure
+// instead of buffering). The byte bound is for files of large rows: one item larger than it
+// still passes when the queue is empty, so that every item gets through.
 //
 // Built for one fast producer and a consumer that works in batches: the consumer is woken only
 // when a batch's worth is waiting (or at close, or when its linger time runs out), and the
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <utility>
@@ -20,18 +23,24 @@ namespace csv2ddb::ingest {
 template <typename T>
 class BoundedQueue {
  public:
-  explicit BoundedQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  explicit BoundedQueue(std::size_t capacity, std::size_t max_bytes = SIZE_MAX)
+      : capacity_(capacity == 0 ? 1 : capacity), max_bytes_(max_bytes) {}
 
-  // Waits for room; false when the queue was aborted (the value is dropped).
-  bool push(T value) {
+  // Waits for room for `value`, which weighs `bytes`; false when the queue was aborted (the
+  // value is dropped).
+  bool push(T value, std::size_t bytes = 0) {
     std::unique_lock lock(mutex_);
-    if (!aborted_ && items_.size() >= capacity_) {
+    if (!aborted_ && !has_room(bytes)) {
       ++producers_waiting_;
-      not_full_.wait(lock, [&] { return aborted_ || items_.size() < capacity_; });
+      // The consumer may be waiting for a batch's worth that cannot come now: the queue is as
+      // full as it gets, so what it holds is the batch.
+      if (consumer_waiting_) not_empty_.notify_one();
+      not_full_.wait(lock, [&] { return aborted_ || has_room(bytes); });
       --producers_waiting_;
     }
     if (aborted_) return false;
-    items_.push_back(std::move(value));
+    items_.push_back(Entry{std::move(value), bytes});
+    bytes_ += bytes;
     if (items_.size() > high_water_) high_water_ = items_.size();
     if (consumer_waiting_ && items_.size() >= wanted_) not_empty_.notify_one();
     return true;
@@ -43,24 +52,28 @@ class BoundedQueue {
     kDone,      // closed and drained, or aborted: nothing more will come
   };
 
-  // Waits until `want` items are queued, the queue is closed or aborted, or `linger` passes,
-  // then moves up to `want` items into `out`.
+  // Waits until `want` items are queued (or the queue is full in bytes with fewer), the queue is
+  // closed or aborted, or `linger` passes, then moves up to `want` items into `out`.
   template <typename Duration>
   Popped pop_some(std::vector<T>& out, std::size_t want, Duration linger) {
     std::unique_lock lock(mutex_);
     const std::size_t target = std::min(want == 0 ? 1 : want, capacity_);
-    bool ready = aborted_ || closed_ || items_.size() >= target;
+    auto is_ready = [&] {
+      return aborted_ || closed_ || items_.size() >= target ||
+             (producers_waiting_ > 0 && !items_.empty());
+    };
+    bool ready = is_ready();
     if (!ready) {
       consumer_waiting_ = true;
       wanted_ = target;
-      ready = not_empty_.wait_for(lock, linger,
-                                  [&] { return aborted_ || closed_ || items_.size() >= target; });
+      ready = not_empty_.wait_for(lock, linger, is_ready);
       consumer_waiting_ = false;
     }
     if (aborted_) return Popped::kDone;
     const std::size_t count = std::min(target, items_.size());
     for (std::size_t i = 0; i < count; ++i) {
-      out.push_back(std::move(items_.front()));
+      bytes_ -= items_.front().bytes;
+      out.push_back(std::move(items_.front().value));
       items_.pop_front();
     }
     if (count > 0 && producers_waiting_ > 0) not_full_.notify_all();
@@ -80,6 +93,7 @@ class BoundedQueue {
     std::lock_guard lock(mutex_);
     aborted_ = true;
     items_.clear();
+    bytes_ = 0;
     not_empty_.notify_all();
     not_full_.notify_all();
   }
@@ -92,11 +106,22 @@ class BoundedQueue {
   std::size_t capacity() const { return capacity_; }
 
  private:
+  struct Entry {
+    T value;
+    std::size_t bytes;
+  };
+
+  bool has_room(std::size_t bytes) const {
+    return items_.size() < capacity_ && (items_.empty() || bytes_ + bytes <= max_bytes_);
+  }
+
   const std::size_t capacity_;
+  const std::size_t max_bytes_;
   mutable std::mutex mutex_;
   std::condition_variable not_full_;
   std::condition_variable not_empty_;
-  std::deque<T> items_;
+  std::deque<Entry> items_;
+  std::size_t bytes_ = 0;
   std::size_t high_water_ = 0;
   std::size_t producers_waiting_ = 0;
   bool consumer_waiting_ = false;

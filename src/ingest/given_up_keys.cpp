@@ -5,8 +5,8 @@
 
 namespace csv2ddb::ingest {
 
-std::uint64_t GivenUpKeys::hash_of(const std::string& fingerprint) {
-  const std::uint64_t hash = std::hash<std::string>{}(fingerprint);
+std::uint64_t GivenUpKeys::hash_of(std::string_view fingerprint) {
+  const std::uint64_t hash = std::hash<std::string_view>{}(fingerprint);
   return hash == 0 ? 1 : hash;  // 0 marks an empty slot
 }
 
@@ -40,7 +40,7 @@ void GivenUpKeys::grow() {
   }
 }
 
-void GivenUpKeys::add(const std::string& fingerprint) {
+void GivenUpKeys::add(std::string_view fingerprint) {
   if (saturated_) return;
   if (contains(fingerprint)) return;
   if (size_ >= max_keys_) {
@@ -53,7 +53,7 @@ void GivenUpKeys::add(const std::string& fingerprint) {
   insert(hash_of(fingerprint));
 }
 
-bool GivenUpKeys::contains(const std::string& fingerprint) const {
+bool GivenUpKeys::contains(std::string_view fingerprint) const {
   if (saturated_) return true;
   if (size_ == 0) return false;
   const std::uint64_t hash = hash_of(fingerprint);

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace csv2ddb::ingest {
@@ -25,8 +26,8 @@ class GivenUpKeys {
  public:
   explicit GivenUpKeys(std::size_t max_keys) : max_keys_(max_keys) {}
 
-  void add(const std::string& fingerprint);
-  bool contains(const std::string& fingerprint) const;
+  void add(std::string_view fingerprint);
+  bool contains(std::string_view fingerprint) const;
   // Nothing given up yet: the per-item check costs one comparison.
   bool empty() const { return size_ == 0 && !saturated_; }
   std::size_t size() const { return size_; }
@@ -34,7 +35,7 @@ class GivenUpKeys {
   bool saturated() const { return saturated_; }
 
  private:
-  static std::uint64_t hash_of(const std::string& fingerprint);
+  static std::uint64_t hash_of(std::string_view fingerprint);
   std::size_t slot_of(std::uint64_t hash) const;
   void insert(std::uint64_t hash);
   void grow();

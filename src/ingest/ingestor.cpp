@@ -22,6 +22,8 @@ constexpr std::uint64_t kProgressEveryRows = 8192;
 // that the per-lane lists stay short, rarely enough to cost nothing per row.
 constexpr std::uint64_t kCheckpointEveryRows = 2048;
 constexpr std::size_t kMaxRejectedElementBytes = 1024;
+// How often the reader looks at the lanes while they drain their queues after the input ended.
+constexpr std::chrono::milliseconds kDrainPollInterval{50};
 
 // The outcome sinks of one run; each present only when its output is wanted.
 struct Sinks {
@@ -119,6 +121,17 @@ Status write_report(const IngestOutputs& outputs, const Report& report) {
 
 }  // namespace
 
+LaneQueueSize lane_queue_size(std::size_t lanes) {
+  constexpr std::size_t kBudgetItems = 32768;
+  constexpr std::size_t kBudgetBytes = std::size_t{32} << 20;
+  constexpr std::size_t kMinItems = 64;
+  constexpr std::size_t kMaxItems = 1024;
+  constexpr std::size_t kMinBytes = std::size_t{1} << 20;
+  const std::size_t count = std::max<std::size_t>(lanes, 1);
+  return LaneQueueSize{std::clamp(kBudgetItems / count, kMinItems, kMaxItems),
+                       std::max(kBudgetBytes / count, kMinBytes)};
+}
+
 Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& table,
                           const IngestOptions& options, const ProgressCallback& progress,
                           IngestDiagnostics* diagnostics) {
@@ -203,7 +216,8 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   const std::size_t lane_count = options.lanes == 0 ? 1 : options.lanes;
   if (!options.dry_run) {
     for (std::size_t i = 0; i < lane_count; ++i) {
-      lanes.push_back(std::make_unique<WriterLane>(context, options.lane_queue_capacity));
+      lanes.push_back(std::make_unique<WriterLane>(context, options.lane_queue_capacity,
+                                                   options.lane_queue_bytes));
     }
     // On the first failure, stop the reader's pushes and the lanes' pops at once.
     context.on_stop = [&lanes] {
@@ -250,15 +264,8 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   };
 
   // Hands an item to its lane; false when the run is stopping.
-  auto dispatch = [&](model::Item& item, std::uint64_t line, const RowMark* mark) {
-    PlannedItem planned;
-    planned.fingerprint = model::key_fingerprint(item, schema);
-    planned.line = line;
-    planned.request_bytes = estimate_request_bytes(item);
-    planned.write_units = write_units(model::item_size(item));
-    planned.item = std::move(item);
-    item = model::Item{};
-    const std::size_t lane = lane_for(planned.fingerprint, lanes.size());
+  auto dispatch = [&](PlannedItem&& planned, const RowMark* mark) {
+    const std::size_t lane = lane_for(planned.fingerprint(), lanes.size());
     if (!lanes[lane]->push(std::move(planned))) return false;
     if (tracker && mark != nullptr) tracker->item_queued(lane, *mark);
     return true;
@@ -267,12 +274,12 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   SpreadRow spread_row;
   auto release_row = [&] {
     if (!spreader->pop(spread_row)) return true;
-    return dispatch(spread_row.item, spread_row.line,
-                    spread_row.mark ? &*spread_row.mark : nullptr);
+    return dispatch(std::move(spread_row.planned), spread_row.mark ? &*spread_row.mark : nullptr);
   };
-  auto queue_item = [&](model::Item& item, std::uint64_t line, const RowMark* mark) {
-    if (!spreader) return dispatch(item, line, mark);
-    spreader->push(item, line, tracker ? mark : nullptr);  // the mapper reuses `item`
+  // The mapper reuses `item` for the next row: it is planned (copied, packed) here, not moved.
+  auto queue_item = [&](const model::Item& item, std::uint64_t line, const RowMark* mark) {
+    if (!spreader) return dispatch(plan_item(item, schema, line), mark);
+    spreader->push(item, line, tracker ? mark : nullptr);
     while (spreader->over_limits()) {
       if (!release_row()) return false;
     }
@@ -390,12 +397,26 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     }
   }
 
-  if (interrupted && !context.stopping) {
-    // Ctrl-C: drop what waits in the queues, finish what is being sent.
+  // Ctrl-C: drop what waits in the queues, finish what is being sent.
+  auto interrupt_lanes = [&] {
     context.interrupted = true;
     for (auto& lane : lanes) lane->abort();
+  };
+  if (interrupted && !context.stopping) {
+    interrupt_lanes();
   } else {
     for (auto& lane : lanes) lane->close();
+    // The lanes may hold a whole small file (32 lanes queue 32k rows): while they write it,
+    // checkpoints, progress and Ctrl-C go on as in the reading loop. A hand-over lets them send
+    // everything, by definition.
+    while (!context.wait_for_lanes(lanes.size(), kDrainPollInterval)) {
+      if (!interrupted && !hand_over_mode && !context.stopping && stop_asked()) {
+        interrupted = true;
+        interrupt_lanes();
+      }
+      checkpoint_now();
+      report_progress();
+    }
   }
   for (auto& lane : lanes) lane->join();
   if (std::optional<Error> failure = context.failure()) {

@@ -3,8 +3,10 @@
 // The calling thread reads records, maps them (RowMapper), streams the JSON copy and mapper
 // rejections, and hands each item to the writer lane its key hashes to. Lanes batch, write and
 // retry on their own threads. Lane queues are bounded, so a slow table slows the reader down
-// instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items, plus
-// the spreading window's rows (packed, a few MB).
+// instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items (about
+// queue_bytes each lane, packed), plus the spreading window's rows (packed, a few MB).
+// lane_queue_size() shares one budget out between the lanes, so that memory does not grow with
+// their number.
 #pragma once
 
 #include <atomic>
@@ -74,6 +76,16 @@ enum class InputFormat {
   kItemArray,  // a JSON array of plain items: an unprocessed/ file being re-driven
 };
 
+// How much each of `lanes` lane queues may hold: equal shares of one budget of 32,768 items and
+// 32 MB (planned items, about 250 bytes each for a CSV row of ten short fields), between 64 and
+// 1,024 items and at least 1 MB a lane. Lanes need only a few batches queued to stay busy; the
+// bytes bound is for files of large rows.
+struct LaneQueueSize {
+  std::size_t items = 1024;
+  std::size_t bytes = std::size_t{1} << 20;
+};
+LaneQueueSize lane_queue_size(std::size_t lanes);
+
 struct IngestOptions {
   std::string table;
   std::optional<model::KeySchema> key_schema;  // default: the table's (describe_key_schema)
@@ -81,7 +93,8 @@ struct IngestOptions {
   std::optional<std::vector<std::string>> header;  // default: the first record
   csv::ReaderOptions reader;
   std::size_t lanes = 4;
-  std::size_t lane_queue_capacity = 1024;  // items waiting per lane
+  std::size_t lane_queue_capacity = 1024;  // items waiting per lane (see lane_queue_size)
+  std::size_t lane_queue_bytes = std::size_t{1} << 20;  // of their PlannedItem::bytes
   BatchLimits batch_limits;
   // Keys given up to unprocessed/ that the run remembers, shared out between the lanes (at most
   // 16 bytes each): past that, a lane sends all its remaining rows to unprocessed/.

@@ -15,6 +15,48 @@ void put_size(std::string& out, std::size_t n) {
   out.push_back(static_cast<char>(n));
 }
 
+std::size_t size_of_size(std::size_t n) {
+  std::size_t bytes = 1;
+  for (; n >= 0x80; n >>= 7) ++bytes;
+  return bytes;
+}
+
+std::size_t size_of_bytes(std::string_view bytes) {
+  return size_of_size(bytes.size()) + bytes.size();
+}
+
+// What put_value appends for `value`.
+std::size_t size_of_value(const model::AttributeValue& value) {
+  using model::AttributeType;
+  std::size_t size = 1;  // the type
+  switch (value.type) {
+    case AttributeType::kS:
+    case AttributeType::kN:
+    case AttributeType::kB:
+      return size + size_of_bytes(value.text);
+    case AttributeType::kBool:
+    case AttributeType::kNull:
+      return size + 1;
+    case AttributeType::kSS:
+    case AttributeType::kNS:
+    case AttributeType::kBS:
+      size += size_of_size(value.set.size());
+      for (const std::string& member : value.set) size += size_of_bytes(member);
+      return size;
+    case AttributeType::kL:
+      size += size_of_size(value.list.size());
+      for (const model::AttributeValue& element : value.list) size += size_of_value(element);
+      return size;
+    case AttributeType::kM:
+      size += size_of_size(value.map.size());
+      for (const auto& [name, element] : value.map) {
+        size += size_of_bytes(name) + size_of_value(element);
+      }
+      return size;
+  }
+  return size;
+}
+
 void put_bytes(std::string& out, std::string_view bytes) {
   put_size(out, bytes.size());
   out.append(bytes);
@@ -71,12 +113,34 @@ class Reader {
     return n;
   }
   std::string bytes() {
-    const std::size_t n = std::min(size(), bytes_.size() - at_);
-    std::string out(bytes_.substr(at_, n));
-    at_ += n;
+    std::string out;
+    bytes_into(out);
     return out;
   }
+  // Into a string the caller reuses: no allocation once it has grown to fit.
+  void bytes_into(std::string& out) {
+    const std::size_t n = std::min(size(), bytes_.size() - at_);
+    out.assign(bytes_.substr(at_, n));
+    at_ += n;
+  }
   char byte() { return at_ < bytes_.size() ? bytes_[at_++] : '\0'; }
+
+  // Scalars (the values of CSV rows) reuse `value`'s strings; other types are built anew.
+  void value_into(model::AttributeValue& value) {
+    using model::AttributeType;
+    const auto type = static_cast<AttributeType>(at_ < bytes_.size() ? bytes_[at_] : '\0');
+    if (type != AttributeType::kS && type != AttributeType::kN && type != AttributeType::kB) {
+      value = this->value();
+      return;
+    }
+    ++at_;
+    value.type = type;
+    value.boolean = false;
+    bytes_into(value.text);
+    if (!value.set.empty()) value.set.clear();
+    if (!value.list.empty()) value.list.clear();
+    if (!value.map.empty()) value.map.clear();
+  }
 
   model::AttributeValue value() {
     using model::AttributeType;
@@ -134,15 +198,27 @@ void pack_item(const model::Item& item, std::string& out) {
   }
 }
 
-model::Item unpack_item(std::string_view packed) {
-  Reader reader(packed);
-  model::Item item;
-  item.attributes.resize(reader.size());
-  for (model::Attribute& attribute : item.attributes) {
-    attribute.name = reader.bytes();
-    attribute.value = reader.value();
+std::size_t packed_item_size(const model::Item& item) {
+  std::size_t size = size_of_size(item.attributes.size());
+  for (const model::Attribute& attribute : item.attributes) {
+    size += size_of_bytes(attribute.name) + size_of_value(attribute.value);
   }
+  return size;
+}
+
+model::Item unpack_item(std::string_view packed) {
+  model::Item item;
+  unpack_item_into(packed, item);
   return item;
+}
+
+void unpack_item_into(std::string_view packed, model::Item& out) {
+  Reader reader(packed);
+  out.attributes.resize(reader.size());
+  for (model::Attribute& attribute : out.attributes) {
+    reader.bytes_into(attribute.name);
+    reader.value_into(attribute.value);
+  }
 }
 
 }  // namespace csv2ddb::ingest

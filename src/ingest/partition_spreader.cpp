@@ -1,11 +1,9 @@
 #include "ingest/partition_spreader.hpp"
 
-#include "ingest/packed_item.hpp"
-
 namespace csv2ddb::ingest {
 
 PartitionSpreader::PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits)
-    : partition_only_{schema.hash, std::nullopt}, limits_(limits) {}
+    : schema_(schema), partition_only_{schema.hash, std::nullopt}, limits_(limits) {}
 
 void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const RowMark* mark) {
   std::uint32_t index;
@@ -17,17 +15,19 @@ void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const 
     slots_.emplace_back();
   }
   Slot& slot = slots_[index];
-  slot.packed.clear();  // a reused slot keeps its string's capacity
-  pack_item(item, slot.packed);
-  slot.line = line;
+  slot.planned = plan_item(item, schema_, line);
   slot.mark = mark != nullptr ? std::optional<RowMark>(*mark) : std::nullopt;
   slot.sequence = next_sequence_++;
   slot.next = kNone;
   if (mark != nullptr) arrivals_.emplace_back(slot.sequence, index);
   ++rows_;
-  bytes_ += slot.packed.size();
+  bytes_ += slot.planned.bytes.size();
 
-  auto [entry, is_new] = groups_.try_emplace(model::key_fingerprint(item, partition_only_));
+  scratch_.clear();  // the lookup reuses one string; only a new group's key is allocated
+  model::append_key_fingerprint(scratch_, item, partition_only_);
+  auto found = groups_.find(scratch_);
+  const bool is_new = found == groups_.end();
+  auto entry = is_new ? groups_.try_emplace(scratch_).first : found;
   Group& group = entry->second;
   if (is_new) {
     group.head = index;
@@ -45,8 +45,8 @@ bool PartitionSpreader::pop(SpreadRow& out) {
   Group& group = entry->second;
   const std::uint32_t index = group.head;
   Slot& slot = slots_[index];
-  out.item = unpack_item(slot.packed);
-  out.line = slot.line;
+  bytes_ -= slot.planned.bytes.size();
+  out.planned = std::move(slot.planned);
   out.mark = slot.mark;
   group.head = slot.next;
   if (group.head == kNone) {
@@ -55,7 +55,6 @@ bool PartitionSpreader::pop(SpreadRow& out) {
     turn_.push_back(entry);  // its next row waits for every other value's turn
   }
   --rows_;
-  bytes_ -= slot.packed.size();
   slot.sequence = 0;
   free_.push_back(index);
   drop_departed_arrivals();

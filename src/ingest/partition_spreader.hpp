@@ -12,7 +12,7 @@
 // of different keys may change order, which no reader of the table can tell apart from any
 // other interleaving of parallel writes.
 //
-// Bounded: at most `max_rows` rows and about `max_bytes` of packed items (packed_item.hpp), so a
+// Bounded: at most `max_rows` rows and about `max_bytes` of planned items (batch_planner.hpp), so a
 // window holds tens of thousands of small rows in a few MB. It spreads the values that occur
 // within that many rows: in a file sorted by a key whose runs are longer than the window it
 // holds one or two values at a time, and the adaptive pacer is what protects the partition.
@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/batch_planner.hpp"
 #include "ingest/checkpoint_tracker.hpp"
 #include "model/attribute_value.hpp"
 
@@ -39,8 +40,7 @@ struct SpreadLimits {
 
 // A row let out of the window.
 struct SpreadRow {
-  model::Item item;
-  std::uint64_t line = 0;
+  PlannedItem planned;
   std::optional<RowMark> mark;  // CSV rows carry one, for the checkpoint tracker
 };
 
@@ -48,6 +48,7 @@ class PartitionSpreader {
  public:
   PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits);
 
+  // Plans `item` (plan_item) into the window; the caller may reuse `item` at once.
   void push(const model::Item& item, std::uint64_t line, const RowMark* mark);
   // True while the window holds more than its limits: pop() until it is not.
   bool over_limits() const {
@@ -65,8 +66,7 @@ class PartitionSpreader {
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
   struct Slot {
-    std::string packed;
-    std::uint64_t line = 0;
+    PlannedItem planned;
     std::optional<RowMark> mark;
     std::uint64_t sequence = 0;  // arrival number; 0 when the slot is free
     std::uint32_t next = kNone;  // the group's next row
@@ -80,6 +80,7 @@ class PartitionSpreader {
   // Arrivals whose rows have left, from the front: so the list spans about the window.
   void drop_departed_arrivals();
 
+  model::KeySchema schema_;
   model::KeySchema partition_only_;
   SpreadLimits limits_;
   std::vector<Slot> slots_;

@@ -4,6 +4,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "ingest/packed_item.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/json.hpp"
 
@@ -52,14 +53,25 @@ void LaneContext::fail(Error error) {
   if (first && on_stop) on_stop();
 }
 
+void LaneContext::lane_finished() {
+  std::lock_guard lock(finish_mutex_);
+  ++lanes_finished_;
+  all_finished_.notify_all();
+}
+
+bool LaneContext::wait_for_lanes(std::size_t lanes, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(finish_mutex_);
+  return all_finished_.wait_for(lock, timeout, [&] { return lanes_finished_ >= lanes; });
+}
+
 std::optional<Error> LaneContext::failure() const {
   std::lock_guard lock(mutex_);
   return failure_;
 }
 
-WriterLane::WriterLane(LaneContext& context, std::size_t queue_capacity)
+WriterLane::WriterLane(LaneContext& context, std::size_t queue_capacity, std::size_t queue_bytes)
     : context_(context),
-      queue_(queue_capacity),
+      queue_(queue_capacity, queue_bytes),
       planner_(context.limits),
       given_up_(context.max_given_up_keys) {}
 
@@ -71,7 +83,10 @@ WriterLane::~WriterLane() {
 }
 
 void WriterLane::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    run();
+    context_.lane_finished();
+  });
 }
 
 void WriterLane::join() {
@@ -129,7 +144,8 @@ void WriterLane::send_attempts(Batch batch) {
     }
     ++stats_.requests;
     if (attempt > 1) ++stats_.retries;
-    BatchWriteOutcome outcome = context_.table.batch_put(context_.table_name, batch.items);
+    unpack(batch);
+    BatchWriteOutcome outcome = context_.table.batch_put(context_.table_name, unpacked_);
 
     ErrorClass error_class = ErrorClass::kThrottling;
     switch (outcome.status) {
@@ -169,14 +185,14 @@ void WriterLane::send_attempts(Batch batch) {
         // DynamoDB refuses the whole batch for one bad item and does not say which: halve until
         // the bad items stand alone, so every good item is still written.
         if (batch.size() == 1) {
-          reject(batch.items[0], batch.info[0], outcome);
+          reject(batch.items[0], unpacked_[0], outcome);
           return;
         }
         const std::size_t half = batch.size() / 2;
         Batch first;
         Batch second;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-          (i < half ? first : second).add(std::move(batch.items[i]), std::move(batch.info[i]));
+          (i < half ? first : second).add(std::move(batch.items[i]));
         }
         send_attempts(std::move(first));
         send_attempts(std::move(second));
@@ -198,16 +214,22 @@ void WriterLane::send_attempts(Batch batch) {
   }
 }
 
+void WriterLane::unpack(const Batch& batch) {
+  // resize() only adds or drops items at the end: the items kept keep their strings' capacity.
+  unpacked_.resize(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    unpack_item_into(batch.items[i].packed_item(), unpacked_[i]);
+  }
+}
+
 void WriterLane::keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed) {
   std::unordered_set<std::string> keys;
   for (const model::Item& item : unprocessed) {
     keys.insert(model::key_fingerprint(item, context_.schema));
   }
   Batch kept;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (keys.count(batch.info[i].fingerprint) != 0) {
-      kept.add(std::move(batch.items[i]), std::move(batch.info[i]));
-    }
+  for (PlannedItem& item : batch.items) {
+    if (keys.count(std::string(item.fingerprint())) != 0) kept.add(std::move(item));
   }
   batch = std::move(kept);
 }
@@ -215,9 +237,8 @@ void WriterLane::keep_unprocessed(Batch& batch, const std::vector<model::Item>& 
 void WriterLane::follow_given_up_keys(Batch& batch) {
   Batch held;
   Batch rest;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    (given_up_.contains(batch.info[i].fingerprint) ? held : rest)
-        .add(std::move(batch.items[i]), std::move(batch.info[i]));
+  for (PlannedItem& item : batch.items) {
+    (given_up_.contains(item.fingerprint()) ? held : rest).add(std::move(item));
   }
   // A batch never holds a key twice, so the order between `held` and `rest` does not matter;
   // what matters is that each held row lands in unprocessed/ after its key's earlier rows.
@@ -227,22 +248,22 @@ void WriterLane::follow_given_up_keys(Batch& batch) {
 
 void WriterLane::give_up(const Batch& batch) {
   stats_.unprocessed += batch.size();
-  for (const ItemInfo& info : batch.info) given_up_.add(info.fingerprint);
+  for (const PlannedItem& item : batch.items) given_up_.add(item.fingerprint());
   if (context_.unprocessed == nullptr) return;
-  for (const model::Item& item : batch.items) {
-    if (Status added = context_.unprocessed->add(item); !added) {
+  for (const PlannedItem& item : batch.items) {
+    if (Status added = context_.unprocessed->add(item.item()); !added) {
       context_.fail(added.take_error());
       return;
     }
   }
 }
 
-void WriterLane::reject(const model::Item& item, const ItemInfo& info,
+void WriterLane::reject(const PlannedItem& planned, const model::Item& item,
                         const BatchWriteOutcome& outcome) {
   ++stats_.rejected;
   if (context_.rejected == nullptr) return;
   Rejection rejection;
-  rejection.line = info.line;
+  rejection.line = planned.line;
   rejection.reason = outcome.error_code.empty() ? outcome.error_message
                                                 : outcome.error_code + ": " + outcome.error_message;
   for (const model::Attribute& attribute : item.attributes) {

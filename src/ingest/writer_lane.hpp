@@ -6,6 +6,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -64,9 +66,17 @@ struct LaneContext {
   std::optional<Error> failure() const;
   std::function<void()> on_stop;
 
+  // Each lane's thread calls lane_finished() as it ends. wait_for_lanes() waits until `lanes`
+  // of them have, or `timeout` passes; true when they all have.
+  void lane_finished();
+  bool wait_for_lanes(std::size_t lanes, std::chrono::milliseconds timeout);
+
  private:
   mutable std::mutex mutex_;
   std::optional<Error> failure_;
+  std::mutex finish_mutex_;
+  std::condition_variable all_finished_;
+  std::size_t lanes_finished_ = 0;
 };
 
 struct LaneStats {
@@ -88,14 +98,18 @@ struct CompletedBatch {
 
 class WriterLane {
  public:
-  WriterLane(LaneContext& context, std::size_t queue_capacity);
+  // The queue holds at most `queue_capacity` items and about `queue_bytes` of them (planned).
+  WriterLane(LaneContext& context, std::size_t queue_capacity, std::size_t queue_bytes = SIZE_MAX);
   ~WriterLane();
   WriterLane(const WriterLane&) = delete;
   WriterLane& operator=(const WriterLane&) = delete;
 
   void start();
   // Called by the reader; waits while the queue is full. False once the run is stopping.
-  bool push(PlannedItem item) { return queue_.push(std::move(item)); }
+  bool push(PlannedItem item) {
+    const std::size_t bytes = item.bytes.size();
+    return queue_.push(std::move(item), bytes);
+  }
   void close() { queue_.close(); }
   void abort() { queue_.abort(); }
   void join();
@@ -113,7 +127,11 @@ class WriterLane {
   void give_up(const Batch& batch);  // to unprocessed/, remembering the keys
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);
-  void reject(const model::Item& item, const ItemInfo& info, const BatchWriteOutcome& outcome);
+  // `item` is `planned` unpacked.
+  void reject(const PlannedItem& planned, const model::Item& item,
+              const BatchWriteOutcome& outcome);
+  // Unpacks `batch` into unpacked_, for the table.
+  void unpack(const Batch& batch);
   // Keeps the entries of `batch` whose keys the server returned unprocessed.
   void keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed);
 
@@ -121,6 +139,7 @@ class WriterLane {
   BoundedQueue<PlannedItem> queue_;
   BatchPlanner planner_;
   GivenUpKeys given_up_;
+  std::vector<model::Item> unpacked_;  // the batch being sent, reused from batch to batch
   LaneStats stats_;
   std::thread thread_;
   std::mutex completed_mutex_;

@@ -258,7 +258,9 @@ Result<ObjectOutcome> FileRun::run() {
   ingest_options.typing = config.typing;
   ingest_options.reader.dialect.delimiter = config.delimiter;
   ingest_options.lanes = size.lanes;
-  ingest_options.lane_queue_capacity = size.queue_capacity;
+  const ingest::LaneQueueSize queue_size = ingest::lane_queue_size(size.lanes);
+  ingest_options.lane_queue_capacity = std::min(size.queue_capacity, queue_size.items);
+  ingest_options.lane_queue_bytes = queue_size.bytes;
   ingest_options.spread = ingest::SpreadLimits{};
   ingest_options.spread->max_rows = size.spread_rows;
   ingest_options.retry.max_attempts = config.max_retries + 1;

@@ -89,5 +89,7 @@ Status validate_key(const Item& item, const KeySchema& schema);
 // Form: per key attribute, type name, ':', byte length, ':', bytes (N canonicalised), e.g.
 // "S:8:12345678N:12:123456789012"; an absent attribute is "-".
 std::string key_fingerprint(const Item& item, const KeySchema& schema);
+// The same, appended to `out` (for callers that build it into a buffer of their own).
+void append_key_fingerprint(std::string& out, const Item& item, const KeySchema& schema);
 
 }  // namespace csv2ddb::model

@@ -128,9 +128,13 @@ Status validate_key(const Item& item, const KeySchema& schema) {
 
 std::string key_fingerprint(const Item& item, const KeySchema& schema) {
   std::string out;
+  append_key_fingerprint(out, item, schema);
+  return out;
+}
+
+void append_key_fingerprint(std::string& out, const Item& item, const KeySchema& schema) {
   append_fingerprint_part(out, item, schema.hash);
   if (schema.range) append_fingerprint_part(out, item, *schema.range);
-  return out;
 }
 
 }  // namespace csv2ddb::model

@@ -105,6 +105,36 @@ TEST_F(HttpClientTest, PostAndDeleteAndHead) {
   EXPECT_EQ(*head->header("X-Status-Route"), "yes");
 }
 
+// Small bodies in memory go out with the head in one send (CURLOPT_POSTFIELDS): curl must not
+// add the form defaults that come with it, which S3 would store as the object's Content-Type.
+TEST_F(HttpClientTest, SmallBodiesGetNoHeadersTheRequestDidNotAskFor) {
+  HttpClient client;
+  for (const char* method : {"PUT", "POST", "PATCH"}) {
+    SCOPED_TRACE(method);
+    auto plain = client.send({method, url("/echo"), {}, std::string(2000, 'x'), std::nullopt, {}});
+    ASSERT_TRUE(plain.ok()) << plain.error().to_string();
+    EXPECT_EQ(*plain->header("X-Seen-Method"), method);
+    EXPECT_EQ(plain->body, std::string(2000, 'x'));
+    EXPECT_EQ(*plain->header("X-Seen-Content-Type"), "-");
+    EXPECT_EQ(*plain->header("X-Seen-Expect"), "-");
+    EXPECT_EQ(*plain->header("X-Seen-Transfer-Encoding"), "-");
+
+    auto typed = client.send({method,
+                              url("/echo"),
+                              {{"Content-Type", "application/x-amz-json-1.0"}},
+                              "{}",
+                              std::nullopt,
+                              {}});
+    ASSERT_TRUE(typed.ok());
+    EXPECT_EQ(*typed->header("X-Seen-Content-Type"), "application/x-amz-json-1.0");
+    EXPECT_EQ(typed->body, "{}");
+  }
+  // An empty PUT still says Content-Length: 0 (S3 refuses a PUT without a length).
+  auto empty = client.send({"PUT", url("/echo"), {}, "", std::nullopt, {}});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty->header("X-Seen-Content-Length"), "0");
+}
+
 TEST_F(HttpClientTest, ServerErrorStatusIsSurfacedWithItsBody) {
   HttpClient client;
   auto response = client.send({"GET", url("/status?code=500"), {}, "", std::nullopt, {}});

@@ -9,17 +9,16 @@ namespace csv2ddb::ingest {
 namespace {
 
 PlannedItem planned(const std::string& key, std::size_t bytes = 100, std::uint64_t line = 0) {
-  PlannedItem item;
-  item.item.attributes.push_back({"k", model::AttributeValue::string(key)});
-  item.fingerprint = key;
-  item.line = line;
-  item.request_bytes = bytes;
-  return item;
+  model::Item item;
+  item.attributes.push_back({"k", model::AttributeValue::string(key)});
+  PlannedItem planned = plan_item(item, model::parse_key_schema("k:S").value(), line);
+  planned.request_bytes = bytes;
+  return planned;
 }
 
 std::vector<std::string> keys_of(const Batch& batch) {
   std::vector<std::string> keys;
-  for (const ItemInfo& info : batch.info) keys.push_back(info.fingerprint);
+  for (const PlannedItem& item : batch.items) keys.push_back(item.item().attributes[0].value.text);
   return keys;
 }
 
@@ -43,8 +42,8 @@ TEST(BatchPlanner, AtMost25Items) {
   EXPECT_EQ(batches[0].size(), 25u);
   EXPECT_EQ(batches[1].size(), 25u);
   EXPECT_EQ(batches[2].size(), 10u);
-  EXPECT_EQ(batches[0].info[0].fingerprint, "k0");
-  EXPECT_EQ(batches[2].info[9].fingerprint, "k59");
+  EXPECT_EQ(keys_of(batches[0])[0], "k0");
+  EXPECT_EQ(keys_of(batches[2])[9], "k59");
   EXPECT_EQ(batches[1].request_bytes, 2500u);
 }
 
@@ -93,8 +92,8 @@ TEST(BatchPlanner, RepeatedKeyClosesTheBatchSoTheLaterRowGoesLater) {
   EXPECT_EQ(keys_of(batches[1]), (std::vector<std::string>{"a", "c"}));
   EXPECT_EQ(keys_of(batches[2]), (std::vector<std::string>{"a"}));
   EXPECT_EQ(keys_of(batches[3]), (std::vector<std::string>{"a"}));
-  EXPECT_EQ(batches[1].info[0].line, 3u);
-  EXPECT_EQ(batches[3].info[0].line, 6u);
+  EXPECT_EQ(batches[1].items[0].line, 3u);
+  EXPECT_EQ(batches[3].items[0].line, 6u);
 }
 
 TEST(BatchPlanner, NoBatchEverHoldsAKeyTwice) {

@@ -28,7 +28,7 @@ std::string name(const model::Item& item) {
 std::vector<std::string> drain(PartitionSpreader& spreader) {
   std::vector<std::string> out;
   SpreadRow taken;
-  while (spreader.pop(taken)) out.push_back(name(taken.item));
+  while (spreader.pop(taken)) out.push_back(name(taken.planned.item()));
   return out;
 }
 
@@ -59,9 +59,9 @@ TEST(PartitionSpreader, RowsOfOneKeyKeepTheirOrder) {
   std::vector<std::uint64_t> b1_lines;
   SpreadRow taken;
   while (spreader.pop(taken)) {
-    EXPECT_EQ(taken.item.attributes[2].value.text, std::to_string(taken.line));
-    if (name(taken.item) == "a1") a1_lines.push_back(taken.line);
-    if (name(taken.item) == "b1") b1_lines.push_back(taken.line);
+    EXPECT_EQ(taken.planned.item().attributes[2].value.text, std::to_string(taken.planned.line));
+    if (name(taken.planned.item()) == "a1") a1_lines.push_back(taken.planned.line);
+    if (name(taken.planned.item()) == "b1") b1_lines.push_back(taken.planned.line);
   }
   EXPECT_EQ(a1_lines, (std::vector<std::uint64_t>{0, 2, 4}));
   EXPECT_EQ(b1_lines, (std::vector<std::uint64_t>{3, 5}));
@@ -75,7 +75,7 @@ TEST(PartitionSpreader, BoundedByRowsAndBytes) {
   EXPECT_TRUE(by_rows.over_limits());
   SpreadRow taken;
   ASSERT_TRUE(by_rows.pop(taken));
-  EXPECT_EQ(name(taken.item), "a0");
+  EXPECT_EQ(name(taken.planned.item()), "a0");
   EXPECT_FALSE(by_rows.over_limits());
 
   PartitionSpreader by_bytes(schema(), SpreadLimits{1000, 100});
@@ -86,7 +86,7 @@ TEST(PartitionSpreader, BoundedByRowsAndBytes) {
   by_bytes.push(row("b", "1"), 0, nullptr);
   EXPECT_TRUE(by_bytes.over_limits());
   ASSERT_TRUE(by_bytes.pop(taken));
-  EXPECT_EQ(taken.item, big);
+  EXPECT_EQ(taken.planned.item(), big);
   EXPECT_FALSE(by_bytes.over_limits());
 }
 
@@ -135,8 +135,44 @@ TEST(PackedItem, EveryTypeRoundTrips) {
   item.attributes.push_back({std::string(200, 'N'), AttributeValue::string("")});
   std::string packed;
   pack_item(item, packed);
+  EXPECT_EQ(packed.size(), packed_item_size(item));
   EXPECT_EQ(unpack_item(packed), item);
   EXPECT_EQ(unpack_item(std::string()), model::Item{});
+}
+
+TEST(PackedItem, UnpackingIntoAReusedItemGivesTheSameItem) {
+  using model::AttributeValue;
+  model::Item scalars = row("acct", "offer");
+  scalars.attributes.push_back({"n", AttributeValue::number("7")});
+  model::Item others = row("other", "o");
+  AttributeValue set;
+  set.type = model::AttributeType::kNS;
+  set.set = {"1", "2"};
+  others.attributes.push_back({"n", set});  // a set where `scalars` had a number
+  others.attributes.push_back({"b", AttributeValue::boolean_value(true)});
+  std::string packed_scalars;
+  pack_item(scalars, packed_scalars);
+  std::string packed_others;
+  pack_item(others, packed_others);
+
+  model::Item reused;
+  for (int round = 0; round < 2; ++round) {  // each way round, from a longer and a shorter item
+    unpack_item_into(packed_others, reused);
+    EXPECT_EQ(reused, others);
+    unpack_item_into(packed_scalars, reused);
+    EXPECT_EQ(reused, scalars);
+  }
+}
+
+TEST(PlannedItem, CarriesTheKeyFingerprintAndTheItem) {
+  model::Item item = row("acct", "offer");
+  item.attributes.push_back({"note", model::AttributeValue::string("x")});
+  const PlannedItem planned = plan_item(item, schema(), 42);
+  EXPECT_EQ(planned.fingerprint(), model::key_fingerprint(item, schema()));
+  EXPECT_EQ(planned.item(), item);
+  EXPECT_EQ(planned.line, 42u);
+  EXPECT_EQ(planned.request_bytes, estimate_request_bytes(item));
+  EXPECT_EQ(planned.write_units, 1u);
 }
 
 }  // namespace

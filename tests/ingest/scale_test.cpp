@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "ingest/in_memory_table.hpp"
 #include "ingest/ingestor.hpp"
@@ -222,6 +225,87 @@ TEST(Checkpoint, InterruptThenResumeEqualsACleanRun) {
 // which must checkpoint (and stop on Ctrl-C) as reading does.
 TEST(Checkpoint, InterruptThenResumeOfAFileTheWindowHoldsWhole) {
   interrupt_then_resume_equals_a_clean_run(offers(20'000, 5000) + "\n,,\n", 65536);
+}
+
+// Table calls wait until open() (then take `delay` each): so that a test can hold every write
+// back until the reader has read the whole file.
+class GatedSleeper final : public Sleeper {
+ public:
+  explicit GatedSleeper(microseconds delay) : delay_(delay) {}
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    opened_.notify_all();
+  }
+  void sleep(microseconds) override {
+    {
+      std::unique_lock lock(mutex_);
+      opened_.wait(lock, [&] { return open_; });
+    }
+    std::this_thread::sleep_for(delay_);
+  }
+
+ private:
+  microseconds delay_;
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+// The lane queues hold the whole file (8 x 4096 > 16,384 rows), and no write ends before the
+// reader has read it all: everything after that happens while the reader has nothing left to
+// read. It must still checkpoint, and stop on Ctrl-C, while the lanes write (about a second).
+TEST(Checkpoint, InterruptWhileTheLanesWriteAFileTheyHoldWhole) {
+  const std::string csv = offers(16'384, 5000);
+  InMemoryTable clean_table(schema(), "offers");
+  IngestOptions clean;
+  clean.table = "offers";
+  ASSERT_TRUE(run_ingest(csv::make_memory_source(csv, "offers.csv"), clean_table, clean).ok());
+
+  InMemoryTable table(schema(), "offers");
+  GatedSleeper gate(microseconds(10'000));
+  table.set_call_delay(microseconds(1));
+  table.set_call_sleeper(&gate);
+  std::atomic<bool> interrupt{false};
+  std::optional<ResumePoint> saved;
+  int checkpoints = 0;
+  IngestOptions options;
+  options.table = "offers";
+  options.lanes = 8;
+  options.lane_queue_capacity = 4096;
+  options.spread = SpreadLimits{1024, 1 << 20};
+  options.checkpoint_interval = std::chrono::milliseconds(0);
+  options.interrupt = &interrupt;
+  options.on_checkpoint = [&](const ResumePoint& point) {
+    saved = point;
+    if (point.rows_read > 0 && ++checkpoints == 3) interrupt = true;
+  };
+  // Progress comes every 8,192 rows read: at 16,384 the reader is at the end of the file.
+  auto progress = [&](const Progress& now) {
+    if (now.rows_read == 16'384) gate.open();
+  };
+  IngestDiagnostics diagnostics;
+  Result<Report> first = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options,
+                                    progress, &diagnostics);
+  gate.open();  // should the run have ended some other way
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  ASSERT_TRUE(diagnostics.interrupted) << "no checkpoint while the lanes wrote";
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_GT(saved->rows_read, 0u);
+  EXPECT_LT(saved->rows_read, 16'384u);
+  EXPECT_EQ(first->rows_read, saved->rows_read);
+  EXPECT_EQ(saved->rows_read, saved->rows_written);
+
+  IngestOptions resumed = options;
+  resumed.interrupt = nullptr;
+  resumed.resume = saved;
+  resumed.header = std::vector<std::string>{"account", "offer_id", "price"};
+  resumed.on_checkpoint = [](const ResumePoint&) {};
+  Result<Report> second = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, resumed);
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  EXPECT_EQ(second->rows_read, 16'384u);
+  EXPECT_EQ(second->rows_written, 16'384u);
+  EXPECT_EQ(stored(table), stored(clean_table));
 }
 
 // Sorted by account, with repeats: the window reorders the most here (its rows leave in

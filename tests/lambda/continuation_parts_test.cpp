@@ -222,8 +222,8 @@ TEST_F(PartsTest, MakeCsvFileSpansRealPartsAcrossInvocations) {
   std::stringstream csv;
   csv << in.rdbuf();
   ASSERT_GT(csv.str().size(), 15'000'000u);
-  ASSERT_TRUE(clients_.s3->put_object(kBucket, "one/offers.csv", csv.str()));
-  ASSERT_TRUE(clients_.s3->put_object(kBucket, "chain/offers.csv", csv.str()));
+  ASSERT_TRUE(aws::testing::put_into_s3rver(*clients_.s3, kBucket, "one/offers.csv", csv.str()));
+  ASSERT_TRUE(aws::testing::put_into_s3rver(*clients_.s3, kBucket, "chain/offers.csv", csv.str()));
 
   const testing::Chain chain = one_then_chain("one/offers.csv", "chain/offers.csv", 40000);
   ASSERT_TRUE(chain.last().is_success()) << chain.last().error_message();
@@ -277,8 +277,8 @@ TEST_F(PartsTest, SmallPartsOfEveryOutputSpanInvocations) {
   }
 
   const std::string csv = rows_with_rejections(400);
-  ASSERT_TRUE(clients_.s3->put_object(kBucket, "one/small.csv", csv));
-  ASSERT_TRUE(clients_.s3->put_object(kBucket, "chain/small.csv", csv));
+  ASSERT_TRUE(aws::testing::put_into_s3rver(*clients_.s3, kBucket, "one/small.csv", csv));
+  ASSERT_TRUE(aws::testing::put_into_s3rver(*clients_.s3, kBucket, "chain/small.csv", csv));
   config_.table = "one";
   InvocationResponse one = invoke(s3_event("one/small.csv"), options_);
   ASSERT_TRUE(one.is_success()) << one.error_message();

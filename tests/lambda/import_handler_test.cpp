@@ -99,8 +99,8 @@ class ImportHandlerTest : public ::testing::Test {
   }
 
   void put(const std::string& key, const std::string& body) {
-    auto etag = clients_.s3->put_object(kBucket, key, body, "text/csv");
-    ASSERT_TRUE(etag) << etag.error().to_string();
+    Status stored = aws::testing::put_into_s3rver(*clients_.s3, kBucket, key, body, "text/csv");
+    ASSERT_TRUE(stored) << stored.error().to_string();
   }
 
   std::optional<std::string> get(const std::string& key) {
@@ -260,8 +260,11 @@ TEST_F(ImportHandlerTest, ReplayedEventForAnOverwrittenObjectIsSkipped) {
 }
 
 TEST_F(ImportHandlerTest, MatchingEtagIsImported) {
-  auto etag = clients_.s3->put_object(kBucket, "current.csv", "account,offer_id\nC1,D1\n");
+  const std::string body = "account,offer_id\nC1,D1\n";
+  auto etag = clients_.s3->put_object(kBucket, "current.csv", body);
   ASSERT_TRUE(etag);
+  // s3rver may not have finished writing the file (put_into_s3rver, test_servers.hpp).
+  ASSERT_TRUE(aws::testing::put_into_s3rver(*clients_.s3, kBucket, "current.csv", body));
   std::string bare = *etag;
   bare.erase(std::remove(bare.begin(), bare.end(), '"'), bare.end());
   InvocationResponse response = invoke(s3_event({"current.csv"}, bare));

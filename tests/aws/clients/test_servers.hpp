@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "aws/aws_caller.hpp"
+#include "aws/s3_client.hpp"
 #include "aws/sigv4.hpp"
 
 namespace csv2ddb::aws::testing {
@@ -60,6 +61,12 @@ std::unique_ptr<ChildServer> start_dynalite(std::string* why);
 // s3rver storing into `directory`. It knows the access key S3RVER and refuses others, but does
 // not verify SigV4 signatures.
 std::unique_ptr<ChildServer> start_s3rver(const std::string& directory, std::string* why);
+// PutObject into s3rver, then waits until the object reads back whole. s3rver answers a PUT
+// once the body has passed its MD5 transform, before its file write has finished
+// (lib/stores/filesystem.js, putObject), so a GET right after may read a short file; S3 itself
+// is read-after-write consistent. An error when it never reads back whole (within ~2 s).
+Status put_into_s3rver(aws::S3Client& s3, const std::string& bucket, const std::string& key,
+                       const std::string& body, const std::string& content_type = "");
 
 // A fresh empty folder under the system's temp folder, removed by the destructor.
 class TempDir {

@@ -97,6 +97,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 ("X-Seen-Transfer-Encoding", self.headers.get("Transfer-Encoding", "-")),
                 ("X-Seen-Trace-Id", self.headers.get("X-Amzn-Trace-Id", "-")),
                 ("X-Seen-Custom", self.headers.get("X-Custom", "-")),
+                ("X-Seen-Content-Type", self.headers.get("Content-Type", "-")),
+                ("X-Seen-Content-Length", self.headers.get("Content-Length", "-")),
             ]
             self.reply(200, body, seen)
         elif route == "/digest":
