@@ -60,6 +60,7 @@ PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, s
   planned.bytes.reserve(fingerprint.size() + packed_item_size(item));
   planned.bytes.append(fingerprint);
   planned.fingerprint_bytes = static_cast<std::uint32_t>(fingerprint.size());
+  planned.key_hash = fingerprint_hash(fingerprint);
   pack_item(item, planned.bytes);
   planned.request_bytes = estimate_request_bytes(item);
   planned.line = line;
@@ -67,24 +68,31 @@ PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, s
   return planned;
 }
 
-std::size_t lane_for(std::string_view fingerprint, std::size_t lanes) {
-  if (lanes <= 1) return 0;
-  return std::hash<std::string_view>{}(fingerprint) % lanes;
+std::size_t fingerprint_hash(std::string_view fingerprint) {
+  return std::hash<std::string_view>{}(fingerprint);
 }
 
-bool BatchPlanner::holds_key(std::string_view fingerprint) const {
-  // A batch holds at most 25 items: a linear scan beats maintaining a hash set.
+std::size_t lane_for(std::string_view fingerprint, std::size_t lanes) {
+  return lane_for_hash(fingerprint_hash(fingerprint), lanes);
+}
+
+bool BatchPlanner::holds_key(const PlannedItem& candidate) const {
+  // A batch holds at most 25 items: a linear scan beats maintaining a hash set. The hashes sit
+  // in the items themselves; the fingerprints are compared only when they match, since each
+  // lives in another heap block that is rarely still in the cache.
   for (const PlannedItem& item : pending_.items) {
-    if (item.fingerprint() == fingerprint) return true;
+    if (item.key_hash == candidate.key_hash && item.fingerprint() == candidate.fingerprint()) {
+      return true;
+    }
   }
   return false;
 }
 
 std::optional<Batch> BatchPlanner::add(PlannedItem item) {
   std::optional<Batch> closed;
-  if (!pending_.empty() && (pending_.size() >= limits_.max_items ||
-                            pending_.request_bytes + item.request_bytes > limits_.max_bytes ||
-                            holds_key(item.fingerprint()))) {
+  if (!pending_.empty() &&
+      (pending_.size() >= limits_.max_items ||
+       pending_.request_bytes + item.request_bytes > limits_.max_bytes || holds_key(item))) {
     closed = flush();
   }
   pending_.add(std::move(item));

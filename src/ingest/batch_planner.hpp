@@ -33,6 +33,9 @@ struct PlannedItem {
   std::uint64_t line = 0;         // CSV line, for rejections the server causes
   std::size_t request_bytes = 0;  // estimate_request_bytes(item)
   std::uint32_t write_units = 1;  // write_units(item_size(item)), for pacing
+  // fingerprint_hash(fingerprint()), taken while the bytes are in the cache: the item waits in the
+  // spreading window long enough for them to leave it before lane_for needs the hash.
+  std::size_t key_hash = 0;
 
   // model::key_fingerprint of the item.
   std::string_view fingerprint() const {
@@ -78,6 +81,11 @@ std::size_t estimate_request_bytes(const model::Item& item);
 // the same moment: the reader's spreading window (partition_spreader.hpp) reorders rows across
 // partition-key values before they reach the lanes.
 std::size_t lane_for(std::string_view fingerprint, std::size_t lanes);
+// The same from the fingerprint's key_hash.
+inline std::size_t lane_for_hash(std::size_t key_hash, std::size_t lanes) {
+  return lanes <= 1 ? 0 : key_hash % lanes;
+}
+std::size_t fingerprint_hash(std::string_view fingerprint);
 
 class BatchPlanner {
  public:
@@ -96,7 +104,7 @@ class BatchPlanner {
   std::size_t pending_bytes() const { return pending_.request_bytes; }
 
  private:
-  bool holds_key(std::string_view fingerprint) const;
+  bool holds_key(const PlannedItem& candidate) const;
 
   BatchLimits limits_;
   Batch pending_;

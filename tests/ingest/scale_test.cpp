@@ -156,6 +156,24 @@ TEST(Lanes, DuplicateKeysAcrossManyLanesLastRowWinsEveryTime) {
   }
 }
 
+// Resumes the interrupted run of `options` from `saved` into `table`: the table and the counts
+// must then be those of a clean run.
+void resume_equals_a_clean_run(const std::string& csv, const IngestOptions& options,
+                               const ResumePoint& saved, InMemoryTable& table,
+                               const InMemoryTable& clean_table, const Report& clean_report) {
+  IngestOptions resumed = options;
+  resumed.interrupt = nullptr;
+  resumed.resume = saved;
+  resumed.header = std::vector<std::string>{"account", "offer_id", "price"};
+  resumed.on_checkpoint = [](const ResumePoint&) {};
+  Result<Report> second = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, resumed);
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  EXPECT_EQ(second->rows_read, clean_report.rows_read);
+  EXPECT_EQ(second->rows_written, clean_report.rows_written);
+  EXPECT_EQ(second->rows_skipped, clean_report.rows_skipped);
+  EXPECT_EQ(stored(table), stored(clean_table));
+}
+
 // Runs until the `stop_after`-th checkpoint, then resumes from the last one.
 void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_t window) {
   InMemoryTable clean_table(schema(), "offers");
@@ -201,18 +219,8 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
     EXPECT_GT(saved->rows_read, 0u) << "stop after " << stop_after;
     // The rows before the point are in the table (a row may be there from after it too).
     EXPECT_EQ(csv.compare(saved->byte_offset, 1, "a"), 0) << "a record boundary";
-
-    IngestOptions resumed = options;
-    resumed.interrupt = nullptr;
-    resumed.resume = saved;
-    resumed.header = std::vector<std::string>{"account", "offer_id", "price"};
-    resumed.on_checkpoint = [](const ResumePoint&) {};
-    Result<Report> second = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, resumed);
-    ASSERT_TRUE(second.ok()) << second.error().to_string();
-    EXPECT_EQ(second->rows_read, clean_report->rows_read);
-    EXPECT_EQ(second->rows_written, clean_report->rows_written);
-    EXPECT_EQ(second->rows_skipped, clean_report->rows_skipped);
-    EXPECT_EQ(stored(table), stored(clean_table)) << "stop after " << stop_after;
+    SCOPED_TRACE("stop after " + std::to_string(stop_after));
+    resume_equals_a_clean_run(csv, options, *saved, table, clean_table, *clean_report);
   }
 }
 
@@ -260,7 +268,9 @@ TEST(Checkpoint, InterruptWhileTheLanesWriteAFileTheyHoldWhole) {
   InMemoryTable clean_table(schema(), "offers");
   IngestOptions clean;
   clean.table = "offers";
-  ASSERT_TRUE(run_ingest(csv::make_memory_source(csv, "offers.csv"), clean_table, clean).ok());
+  Result<Report> clean_report =
+      run_ingest(csv::make_memory_source(csv, "offers.csv"), clean_table, clean);
+  ASSERT_TRUE(clean_report.ok());
 
   InMemoryTable table(schema(), "offers");
   GatedSleeper gate(microseconds(10'000));
@@ -296,16 +306,7 @@ TEST(Checkpoint, InterruptWhileTheLanesWriteAFileTheyHoldWhole) {
   EXPECT_EQ(first->rows_read, saved->rows_read);
   EXPECT_EQ(saved->rows_read, saved->rows_written);
 
-  IngestOptions resumed = options;
-  resumed.interrupt = nullptr;
-  resumed.resume = saved;
-  resumed.header = std::vector<std::string>{"account", "offer_id", "price"};
-  resumed.on_checkpoint = [](const ResumePoint&) {};
-  Result<Report> second = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, resumed);
-  ASSERT_TRUE(second.ok()) << second.error().to_string();
-  EXPECT_EQ(second->rows_read, 16'384u);
-  EXPECT_EQ(second->rows_written, 16'384u);
-  EXPECT_EQ(stored(table), stored(clean_table));
+  resume_equals_a_clean_run(csv, options, *saved, table, clean_table, *clean_report);
 }
 
 // Sorted by account, with repeats: the window reorders the most here (its rows leave in
