@@ -15,12 +15,9 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 rows_list=${ROWS-"1000000 10000000 20000000"}
 ref_rows_list=${REF_ROWS-"100000 1000000"}
-if [ -z "${BIN:-}" ]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release -j "$(nproc)" --target csv2ddb >/dev/null
-  BIN=build/release/csv2ddb
-fi
-BIN=$(realpath "$BIN")
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+BIN=$(release_bin)
 out_dir="$root/bench/results"
 mkdir -p "$out_dir"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ingest_memory.XXXXXX")
@@ -44,8 +41,6 @@ url="http://127.0.0.1:$port"
 
 table_n=0
 
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
 
 results="$out_dir/ingest_memory${TAG:+_$TAG}.tsv"
 mode="write"

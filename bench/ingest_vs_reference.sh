@@ -22,12 +22,9 @@ endpoints=${ENDPOINTS:-"local0 local10 dynalite"}
 programs=${PROGRAMS:-"csv2ddb reference"}
 sweep_rows=${SWEEP_ROWS:-100000}
 sweep_lanes=${SWEEP_LANES-"1 2 4 8 16 32 64 128"}
-if [ -z "${BIN:-}" ]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release -j "$(nproc)" --target csv2ddb >/dev/null
-  BIN=build/release/csv2ddb
-fi
-BIN=$(realpath "$BIN")
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+BIN=$(release_bin)
 out_dir="$root/bench/results"
 mkdir -p "$out_dir"
 work=$(mktemp -d)
@@ -82,8 +79,6 @@ start_endpoint() {
 }
 
 
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
 
 results="$out_dir/ingest_vs_reference${TAG:+_$TAG}.tsv"
 printf "endpoint\trows\tprogram\twall_s\tcpu_s\trss_mb\trows_per_s\n" >"$results"

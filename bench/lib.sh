@@ -1,5 +1,15 @@
-# Shared by the bench scripts (sourced): table creation and measurement under /usr/bin/time.
-# measure() writes into "$work", which the sourcing script creates.
+# Shared by the bench scripts (sourced): the binary, table creation and measurement under
+# /usr/bin/time. measure() writes into "$work", which the sourcing script creates.
+
+# The csv2ddb to measure, as an absolute path: $BIN when set, else a fresh release build.
+release_bin() {
+  if [ -z "${BIN:-}" ]; then
+    cmake --preset release >/dev/null
+    cmake --build --preset release -j "$(nproc)" --target csv2ddb >/dev/null
+    BIN=build/release/csv2ddb
+  fi
+  realpath "$BIN"
+}
 
 create_table() {  # URL NAME
   python3 - "$1" "$2" <<'PY'

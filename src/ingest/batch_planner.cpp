@@ -72,10 +72,6 @@ std::size_t fingerprint_hash(std::string_view fingerprint) {
   return std::hash<std::string_view>{}(fingerprint);
 }
 
-std::size_t lane_for(std::string_view fingerprint, std::size_t lanes) {
-  return lane_for_hash(fingerprint_hash(fingerprint), lanes);
-}
-
 bool BatchPlanner::holds_key(const PlannedItem& candidate) const {
   // A batch holds at most 25 items: a linear scan beats maintaining a hash set. The hashes sit
   // in the items themselves; the fingerprints are compared only when they match, since each

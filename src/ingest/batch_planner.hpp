@@ -73,18 +73,18 @@ struct BatchLimits {
 // estimate on the safe side, far cheaper than encoding the item.
 std::size_t estimate_request_bytes(const model::Item& item);
 
-// Which of `lanes` lanes a key goes to: the same key always to the same lane.
+// Which of `lanes` lanes a key goes to, by its fingerprint_hash: the same key always to the
+// same lane.
 //
 // Hot partitions: the hash covers the whole key (partition and sort key), so consecutive rows
 // of one account fan out over every lane rather than queueing behind one. For input sorted by
 // partition key that is not enough, since every lane would then write the same partition key at
 // the same moment: the reader's spreading window (partition_spreader.hpp) reorders rows across
 // partition-key values before they reach the lanes.
-std::size_t lane_for(std::string_view fingerprint, std::size_t lanes);
-// The same from the fingerprint's key_hash.
-inline std::size_t lane_for_hash(std::size_t key_hash, std::size_t lanes) {
+inline std::size_t lane_for(std::size_t key_hash, std::size_t lanes) {
   return lanes <= 1 ? 0 : key_hash % lanes;
 }
+// The hash lane_for takes: PlannedItem::key_hash, for a key fingerprint.
 std::size_t fingerprint_hash(std::string_view fingerprint);
 
 class BatchPlanner {

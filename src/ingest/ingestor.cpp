@@ -265,7 +265,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
 
   // Hands an item to its lane; false when the run is stopping.
   auto dispatch = [&](PlannedItem&& planned, const RowMark* mark) {
-    const std::size_t lane = lane_for_hash(planned.key_hash, lanes.size());
+    const std::size_t lane = lane_for(planned.key_hash, lanes.size());
     if (!lanes[lane]->push(std::move(planned))) return false;
     if (tracker && mark != nullptr) tracker->item_queued(lane, *mark);
     return true;

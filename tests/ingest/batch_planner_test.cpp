@@ -112,11 +112,11 @@ TEST(BatchPlanner, NoBatchEverHoldsAKeyTwice) {
 }
 
 TEST(BatchPlanner, LaneForIsStableAndInRange) {
-  EXPECT_EQ(lane_for("anything", 1), 0u);
-  EXPECT_EQ(lane_for("S:2:a1", 8), lane_for("S:2:a1", 8));
+  EXPECT_EQ(lane_for(fingerprint_hash("anything"), 1), 0u);
+  EXPECT_EQ(lane_for(fingerprint_hash("S:2:a1"), 8), lane_for(fingerprint_hash("S:2:a1"), 8));
   std::vector<int> used(8, 0);
   for (int i = 0; i < 800; ++i) {
-    const std::size_t lane = lane_for("key" + std::to_string(i), 8);
+    const std::size_t lane = lane_for(fingerprint_hash("key" + std::to_string(i)), 8);
     ASSERT_LT(lane, 8u);
     ++used[lane];
   }

@@ -173,7 +173,7 @@ TEST(PlannedItem, CarriesTheKeyFingerprintAndTheItem) {
   EXPECT_EQ(planned.line, 42u);
   EXPECT_EQ(planned.request_bytes, estimate_request_bytes(item));
   EXPECT_EQ(planned.write_units, 1u);
-  EXPECT_EQ(lane_for_hash(planned.key_hash, 8), lane_for(planned.fingerprint(), 8));
+  EXPECT_EQ(planned.key_hash, fingerprint_hash(planned.fingerprint()));
 }
 
 }  // namespace

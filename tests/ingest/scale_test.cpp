@@ -156,6 +156,19 @@ TEST(Lanes, DuplicateKeysAcrossManyLanesLastRowWinsEveryTime) {
   }
 }
 
+// Options for a run of 8 lanes that checkpoints at every chance and stops on `interrupt`.
+IngestOptions checkpointing_options(std::size_t lane_queue, std::size_t window,
+                                    const std::atomic<bool>& interrupt) {
+  IngestOptions options;
+  options.table = "offers";
+  options.lanes = 8;
+  options.lane_queue_capacity = lane_queue;
+  options.spread = SpreadLimits{window, 1 << 20};
+  options.checkpoint_interval = std::chrono::milliseconds(0);
+  options.interrupt = &interrupt;
+  return options;
+}
+
 // Resumes the interrupted run of `options` from `saved` into `table`: the table and the counts
 // must then be those of a clean run.
 void resume_equals_a_clean_run(const std::string& csv, const IngestOptions& options,
@@ -190,15 +203,9 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
     std::atomic<bool> interrupt{false};
     std::optional<ResumePoint> saved;
     int checkpoints = 0;
-    IngestOptions options;
-    options.table = "offers";
-    options.lanes = 8;
-    options.lane_queue_capacity = 64;
     // A window far smaller than the file (the default would hold all of it), so the point
     // moves, and must stay behind the rows the window holds back.
-    options.spread = SpreadLimits{window, 1 << 20};
-    options.checkpoint_interval = std::chrono::milliseconds(0);
-    options.interrupt = &interrupt;
+    IngestOptions options = checkpointing_options(64, window, interrupt);
     options.on_checkpoint = [&](const ResumePoint& point) {
       if (saved) {
         EXPECT_GE(point.byte_offset, saved->byte_offset);  // never moves back
@@ -279,13 +286,7 @@ TEST(Checkpoint, InterruptWhileTheLanesWriteAFileTheyHoldWhole) {
   std::atomic<bool> interrupt{false};
   std::optional<ResumePoint> saved;
   int checkpoints = 0;
-  IngestOptions options;
-  options.table = "offers";
-  options.lanes = 8;
-  options.lane_queue_capacity = 4096;
-  options.spread = SpreadLimits{1024, 1 << 20};
-  options.checkpoint_interval = std::chrono::milliseconds(0);
-  options.interrupt = &interrupt;
+  IngestOptions options = checkpointing_options(4096, 1024, interrupt);
   options.on_checkpoint = [&](const ResumePoint& point) {
     saved = point;
     if (point.rows_read > 0 && ++checkpoints == 3) interrupt = true;

@@ -99,7 +99,7 @@ class ImportHandlerTest : public ::testing::Test {
   }
 
   void put(const std::string& key, const std::string& body) {
-    Status stored = aws::testing::put_into_s3rver(*clients_.s3, kBucket, key, body, "text/csv");
+    auto stored = aws::testing::put_into_s3rver(*clients_.s3, kBucket, key, body, "text/csv");
     ASSERT_TRUE(stored) << stored.error().to_string();
   }
 
@@ -260,11 +260,9 @@ TEST_F(ImportHandlerTest, ReplayedEventForAnOverwrittenObjectIsSkipped) {
 }
 
 TEST_F(ImportHandlerTest, MatchingEtagIsImported) {
-  const std::string body = "account,offer_id\nC1,D1\n";
-  auto etag = clients_.s3->put_object(kBucket, "current.csv", body);
+  auto etag = aws::testing::put_into_s3rver(*clients_.s3, kBucket, "current.csv",
+                                            "account,offer_id\nC1,D1\n");
   ASSERT_TRUE(etag);
-  // s3rver may not have finished writing the file (put_into_s3rver, test_servers.hpp).
-  ASSERT_TRUE(aws::testing::put_into_s3rver(*clients_.s3, kBucket, "current.csv", body));
   std::string bare = *etag;
   bare.erase(std::remove(bare.begin(), bare.end(), '"'), bare.end());
   InvocationResponse response = invoke(s3_event({"current.csv"}, bare));

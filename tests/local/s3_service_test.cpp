@@ -61,6 +61,28 @@ class S3ServiceTest : public ::testing::Test {
     return service_->handle(request);
   }
 
+  // A multipart upload to `path` (/bucket/key) with `parts` as parts 1, 2, ...
+  struct Upload {
+    std::string id;
+    std::vector<std::string> etags;  // of each part, as UploadPart answered them (quoted)
+  };
+  Upload upload_parts(const std::string& path, const std::vector<std::string>& parts) {
+    Upload upload;
+    const HttpResponse created = send("POST", path + "?uploads");
+    const auto at = created.body.find("<UploadId>") + 10;
+    upload.id = created.body.substr(at, created.body.find("</UploadId>") - at);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const HttpResponse part =
+          send("PUT", path + "?partNumber=" + std::to_string(i + 1) + "&uploadId=" + upload.id,
+               parts[i]);
+      upload.etags.emplace_back();
+      for (const auto& header : part.headers) {
+        if (header.name == "ETag") upload.etags.back() = header.value;
+      }
+    }
+    return upload;
+  }
+
   static std::string code_of(const HttpResponse& response) {
     const auto start = response.body.find("<Code>");
     if (start == std::string::npos) return "";
@@ -188,18 +210,8 @@ TEST_F(S3ServiceTest, VirtualHostedAndPathStyleAddressTheSameObject) {
 
 TEST_F(S3ServiceTest, MultipartEtagAndRestart) {
   send("PUT", "/mpu");
-  const HttpResponse created = send("POST", "/mpu/big?uploads");
-  const auto at = created.body.find("<UploadId>") + 10;
-  const std::string id = created.body.substr(at, created.body.find("</UploadId>") - at);
-  std::string etags[2];
-  const std::string parts[2] = {"first-part", "second"};
-  for (int i = 0; i < 2; ++i) {
-    const HttpResponse part =
-        send("PUT", "/mpu/big?partNumber=" + std::to_string(i + 1) + "&uploadId=" + id, parts[i]);
-    for (const auto& header : part.headers) {
-      if (header.name == "ETag") etags[i] = header.value;
-    }
-  }
+  const std::vector<std::string> parts = {"first-part", "second"};
+  const auto [id, etags] = upload_parts("/mpu/big", parts);
   const std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" +
                                etags[0] + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" +
                                etags[1] + "</ETag></Part></CompleteMultipartUpload>";
@@ -228,18 +240,8 @@ TEST_F(S3ServiceTest, MultipartEtagAndRestart) {
 // NoSuchUpload. The memory of completions survives a restart, as the uploads do.
 TEST_F(S3ServiceTest, RepeatedCompleteWithTheSamePartsGetsTheSameAnswer) {
   send("PUT", "/again");
-  const HttpResponse created = send("POST", "/again/big?uploads");
-  const auto at = created.body.find("<UploadId>") + 10;
-  const std::string id = created.body.substr(at, created.body.find("</UploadId>") - at);
-  std::string etags[2];
-  const std::string parts[2] = {"first-part", "second"};
-  for (int i = 0; i < 2; ++i) {
-    const HttpResponse part =
-        send("PUT", "/again/big?partNumber=" + std::to_string(i + 1) + "&uploadId=" + id, parts[i]);
-    for (const auto& header : part.headers) {
-      if (header.name == "ETag") etags[i] = header.value;
-    }
-  }
+  const std::vector<std::string> parts = {"first-part", "second"};
+  const auto [id, etags] = upload_parts("/again/big", parts);
   const auto part_xml = [](int number, const std::string& etag) {
     return "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + etag +
            "</ETag></Part>";
@@ -281,20 +283,12 @@ TEST_F(S3ServiceTest, RepeatedCompleteWithTheSamePartsGetsTheSameAnswer) {
 // test_s3_moto.py).
 TEST_F(S3ServiceTest, CopyOfAMultipartObjectGetsTheMd5OfItsBytes) {
   send("PUT", "/cpy");
-  const HttpResponse created = send("POST", "/cpy/mp?uploads");
-  const auto at = created.body.find("<UploadId>") + 10;
-  const std::string id = created.body.substr(at, created.body.find("</UploadId>") - at);
-  const std::string parts[2] = {"first-part", "second"};
+  const std::vector<std::string> parts = {"first-part", "second"};
+  const auto [id, etags] = upload_parts("/cpy/mp", parts);
   std::string complete = "<CompleteMultipartUpload>";
-  for (int i = 0; i < 2; ++i) {
-    const HttpResponse part =
-        send("PUT", "/cpy/mp?partNumber=" + std::to_string(i + 1) + "&uploadId=" + id, parts[i]);
-    for (const auto& header : part.headers) {
-      if (header.name == "ETag") {
-        complete += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-                    header.value + "</ETag></Part>";
-      }
-    }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    complete += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + etags[i] +
+                "</ETag></Part>";
   }
   ASSERT_EQ(send("POST", "/cpy/mp?uploadId=" + id, complete + "</CompleteMultipartUpload>").status,
             200);

@@ -176,8 +176,9 @@ std::unique_ptr<ChildServer> start_dynalite(std::string* why) {
       why);
 }
 
-Status put_into_s3rver(aws::S3Client& s3, const std::string& bucket, const std::string& key,
-                       const std::string& body, const std::string& content_type) {
+Result<std::string> put_into_s3rver(aws::S3Client& s3, const std::string& bucket,
+                                    const std::string& key, const std::string& body,
+                                    const std::string& content_type) {
   auto etag = s3.put_object(bucket, key, body, content_type);
   if (!etag) return etag.take_error();
   for (int attempt = 0; attempt < 200; ++attempt) {
@@ -186,7 +187,7 @@ Status put_into_s3rver(aws::S3Client& s3, const std::string& bucket, const std::
       read.append(chunk);
       return Status{};
     });
-    if (info && read == body) return {};
+    if (info && read == body) return etag;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return make_error("S3rverNotStored", "s3rver never read back " + key + " whole");

@@ -64,9 +64,11 @@ std::unique_ptr<ChildServer> start_s3rver(const std::string& directory, std::str
 // PutObject into s3rver, then waits until the object reads back whole. s3rver answers a PUT
 // once the body has passed its MD5 transform, before its file write has finished
 // (lib/stores/filesystem.js, putObject), so a GET right after may read a short file; S3 itself
-// is read-after-write consistent. An error when it never reads back whole (within ~2 s).
-Status put_into_s3rver(aws::S3Client& s3, const std::string& bucket, const std::string& key,
-                       const std::string& body, const std::string& content_type = "");
+// is read-after-write consistent. The object's ETag, or an error when it never reads back whole
+// (within ~2 s).
+Result<std::string> put_into_s3rver(aws::S3Client& s3, const std::string& bucket,
+                                    const std::string& key, const std::string& body,
+                                    const std::string& content_type = "");
 
 // A fresh empty folder under the system's temp folder, removed by the destructor.
 class TempDir {
