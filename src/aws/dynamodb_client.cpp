@@ -197,27 +197,49 @@ Result<ItemPage> DynamoDbClient::query(const QueryRequest& query) {
 }
 
 std::string DynamoDbClient::batch_write_body(const std::string& table,
-                                             const std::vector<model::Item>& items) {
+                                             std::span<const std::string_view> items) {
+  constexpr std::string_view kOpen = "{\"RequestItems\":{";
+  constexpr std::string_view kPut = ",{\"PutRequest\":{\"Item\":";
+  constexpr std::string_view kClose = "]},\"ReturnConsumedCapacity\":\"TOTAL\"}";
+  std::size_t size = kOpen.size() + table.size() * 6 + 4 + kClose.size();  // \u00XX at worst
+  for (std::string_view item : items) size += kPut.size() + item.size() + 2;
   std::string body;
-  body.reserve(64 + items.size() * 512);  // one allocation for rows of a few hundred bytes
-  body.append("{\"RequestItems\":{");
+  body.reserve(size);  // one allocation: the items are side by side, nothing grows
+  body.append(kOpen);
   model::append_json_string(body, table);
   body.append(":[");
   bool first = true;
-  for (const model::Item& item : items) {
-    body.append(first ? "{\"PutRequest\":{\"Item\":" : ",{\"PutRequest\":{\"Item\":");
+  for (std::string_view item : items) {
+    body.append(first ? kPut.substr(1) : kPut);
     first = false;
-    model::append_dynamodb_item(body, item);
+    body.append(item);
     body.append("}}");
   }
-  body.append("]},\"ReturnConsumedCapacity\":\"TOTAL\"}");
+  body.append(kClose);
   return body;
+}
+
+std::string DynamoDbClient::batch_write_body(const std::string& table,
+                                             const std::vector<model::Item>& items) {
+  return batch_write_body(table, model::EncodedItems(items).views());
 }
 
 Result<BatchWriteResult> DynamoDbClient::batch_write_item(const std::string& table,
                                                           const std::vector<model::Item>& items,
                                                           RetryMode mode, AwsError* failure) {
-  auto response = call("BatchWriteItem", batch_write_body(table, items), mode, failure);
+  return send_batch_write(table, batch_write_body(table, items), mode, failure);
+}
+
+Result<BatchWriteResult> DynamoDbClient::batch_write_json(const std::string& table,
+                                                          std::span<const std::string_view> items,
+                                                          RetryMode mode, AwsError* failure) {
+  return send_batch_write(table, batch_write_body(table, items), mode, failure);
+}
+
+Result<BatchWriteResult> DynamoDbClient::send_batch_write(const std::string& table,
+                                                          std::string body, RetryMode mode,
+                                                          AwsError* failure) {
+  auto response = call("BatchWriteItem", std::move(body), mode, failure);
   if (!response) return response.take_error();
   return parse_batch_write_response(*response, table);
 }

@@ -7,7 +7,9 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -76,8 +78,16 @@ class DynamoDbClient {
                                             const std::vector<model::Item>& items,
                                             RetryMode mode = RetryMode::kStandard,
                                             AwsError* failure = nullptr);
+  // The same for items already in DynamoDB JSON (model::append_dynamodb_item), as the ingest
+  // engine has them.
+  Result<BatchWriteResult> batch_write_json(const std::string& table,
+                                            std::span<const std::string_view> items,
+                                            RetryMode mode = RetryMode::kStandard,
+                                            AwsError* failure = nullptr);
 
-  // The request body of BatchWriteItem, built with the model's writer (no DOM).
+  // The request body of BatchWriteItem: the items' DynamoDB JSON side by side (no DOM).
+  static std::string batch_write_body(const std::string& table,
+                                      std::span<const std::string_view> items);
   static std::string batch_write_body(const std::string& table,
                                       const std::vector<model::Item>& items);
   // The AwsRequest for an operation and body (public for golden files).
@@ -89,6 +99,8 @@ class DynamoDbClient {
  private:
   Result<std::string> call(std::string_view operation, std::string body,
                            RetryMode mode = RetryMode::kStandard, AwsError* failure = nullptr);
+  Result<BatchWriteResult> send_batch_write(const std::string& table, std::string body,
+                                            RetryMode mode, AwsError* failure);
 
   std::shared_ptr<AwsCaller> caller_;
 };

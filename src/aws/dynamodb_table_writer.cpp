@@ -49,11 +49,11 @@ Status classify_batch_error(const AwsError& error) {
   return Status::kFatal;
 }
 
-ingest::BatchWriteOutcome DynamoDbTableWriter::batch_put(const std::string& table,
-                                                         const std::vector<model::Item>& items) {
+ingest::BatchWriteOutcome DynamoDbTableWriter::batch_put_json(
+    const std::string& table, std::span<const std::string_view> items) {
   ingest::BatchWriteOutcome outcome;
   AwsError failure;
-  auto result = client_->batch_write_item(table, items, RetryMode::kSingleAttempt, &failure);
+  auto result = client_->batch_write_json(table, items, RetryMode::kSingleAttempt, &failure);
   if (result) {
     outcome.unprocessed = std::move(result->unprocessed);
     outcome.consumed_wcu = result->consumed_wcu;

@@ -1,6 +1,6 @@
 // The ingest engine's TableWriter over DynamoDB.
 //
-// batch_put makes ONE logical BatchWriteItem attempt: the engine's writer lanes retry
+// batch_put_json makes ONE logical BatchWriteItem attempt: the engine's writer lanes retry
 // throttling, transient failures and UnprocessedItems themselves with the shared RetryPolicy,
 // and a second retry loop here would multiply attempts (4 x 4) and hide throttles from the
 // report. The only resends below the lane are ones that cannot change the outcome's meaning:
@@ -26,8 +26,8 @@ class DynamoDbTableWriter final : public ingest::TableWriter {
   explicit DynamoDbTableWriter(std::shared_ptr<DynamoDbClient> client)
       : client_(std::move(client)) {}
 
-  ingest::BatchWriteOutcome batch_put(const std::string& table,
-                                      const std::vector<model::Item>& items) override;
+  ingest::BatchWriteOutcome batch_put_json(const std::string& table,
+                                           std::span<const std::string_view> items) override;
   Result<model::KeySchema> describe_key_schema(const std::string& table) override;
 
  private:

@@ -125,8 +125,8 @@ Result<std::unique_ptr<csv::ByteSource>> peek(std::unique_ptr<csv::ByteSource> s
 // did, this says so instead of reaching for AWS.
 class OfflineTableWriter final : public ingest::TableWriter {
  public:
-  ingest::BatchWriteOutcome batch_put(const std::string&,
-                                      const std::vector<model::Item>&) override {
+  ingest::BatchWriteOutcome batch_put_json(const std::string&,
+                                           std::span<const std::string_view>) override {
     ingest::BatchWriteOutcome outcome;
     outcome.status = ingest::BatchWriteOutcome::Status::kFatal;
     outcome.error_code = "DryRun";

@@ -3,66 +3,35 @@
 #include <functional>
 #include <utility>
 
-#include "ingest/packed_item.hpp"
 #include "ingest/write_pacer.hpp"
+#include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
 
-// {"PutRequest":{"Item":{}}}, plus a separating comma.
-constexpr std::size_t kPerItemOverhead = 28;
-// "":{"S":""}, plus a comma: quotes, braces and the type tag around each name and value.
-constexpr std::size_t kPerAttributeOverhead = 12;
-
-std::size_t value_overhead(const model::AttributeValue& value) {
-  std::size_t extra = 0;
-  switch (value.type) {
-    case model::AttributeType::kB:
-      extra += value.text.size() / 3 + 4;  // base64 is 4/3 the size
-      break;
-    case model::AttributeType::kS:
-      extra += value.text.size() / 8;  // room for escapes of quotes, backslashes, controls
-      break;
-    case model::AttributeType::kSS:
-    case model::AttributeType::kNS:
-    case model::AttributeType::kBS:
-      for (const std::string& member : value.set) {
-        extra += 3 + (value.type == model::AttributeType::kBS ? member.size() / 3 + 4 : 0);
-      }
-      break;
-    default:
-      break;
-  }
-  return extra;
-}
+// ,{"PutRequest":{"Item":...}}: what a request body holds around each item's JSON.
+constexpr std::size_t kPutRequestBytes = 25;
 
 }  // namespace
 
-std::size_t estimate_request_bytes(const model::Item& item) {
-  std::size_t bytes = model::item_size(item) + kPerItemOverhead;
-  for (const model::Attribute& attribute : item.attributes) {
-    bytes += kPerAttributeOverhead + value_overhead(attribute.value);
-  }
-  return bytes;
-}
-
-model::Item PlannedItem::item() const {
-  return unpack_item(packed_item());
+Result<model::Item> PlannedItem::item() const {
+  return model::decode_encoded_item(item_json());
 }
 
 PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line) {
-  // One allocation of the exact size: these strings are most of what a run holds.
-  thread_local std::string fingerprint;
-  fingerprint.clear();
-  model::append_key_fingerprint(fingerprint, item, schema);
+  // Encoded into a scratch buffer, then copied into one allocation of the exact size: these
+  // strings are most of what a run holds.
+  thread_local std::string scratch;
+  scratch.clear();
+  model::append_key_fingerprint(scratch, item, schema);
+  const std::size_t fingerprint_bytes = scratch.size();
+  model::append_dynamodb_item(scratch, item);
   PlannedItem planned;
-  planned.bytes.reserve(fingerprint.size() + packed_item_size(item));
-  planned.bytes.append(fingerprint);
-  planned.fingerprint_bytes = static_cast<std::uint32_t>(fingerprint.size());
-  planned.key_hash = fingerprint_hash(fingerprint);
-  pack_item(item, planned.bytes);
-  planned.request_bytes = estimate_request_bytes(item);
+  planned.bytes.assign(scratch);
+  planned.fingerprint_bytes = static_cast<std::uint32_t>(fingerprint_bytes);
+  planned.key_hash = fingerprint_hash(planned.fingerprint());
+  planned.request_bytes = planned.item_json().size() + kPutRequestBytes;
   planned.line = line;
   planned.write_units = write_units(model::item_size(item));
   return planned;

@@ -17,21 +17,25 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.hpp"
 #include "model/attribute_value.hpp"
 
 namespace csv2ddb::ingest {
 
 // An item on its way to the table, with what the engine needs to batch and account for it.
 //
-// The item travels packed (packed_item.hpp), in one string after its key fingerprint: the
-// spreading window and the lane queues hold tens of thousands of these, and a model::Item of a
-// CSV row takes about seven allocations and 1.4 KB of heap where this takes one and about 250
-// bytes. The lane unpacks a batch into items it reuses just before sending it.
+// The item travels as the DynamoDB JSON it is sent as (model::append_dynamodb_item), in one
+// string after its key fingerprint. It is encoded once, here, while the reader has the row in
+// its cache; a lane's request body is then these encodings side by side. That is cheaper than
+// carrying the item in another form and encoding it in the lane (a third less CPU a row over a
+// packed form), and about as small: the spreading window and the lane queues hold tens of
+// thousands of these, and a make-csv row takes one allocation of about 250 bytes where a
+// model::Item takes seven and 1.4 KB.
 struct PlannedItem {
-  std::string bytes;  // the key fingerprint, then the packed item
+  std::string bytes;  // the key fingerprint, then the item's DynamoDB JSON
   std::uint32_t fingerprint_bytes = 0;
   std::uint64_t line = 0;         // CSV line, for rejections the server causes
-  std::size_t request_bytes = 0;  // estimate_request_bytes(item)
+  std::size_t request_bytes = 0;  // what the item adds to a request body, exactly
   std::uint32_t write_units = 1;  // write_units(item_size(item)), for pacing
   // fingerprint_hash(fingerprint()), taken while the bytes are in the cache: the item waits in the
   // spreading window long enough for them to leave it before lane_for needs the hash.
@@ -41,8 +45,11 @@ struct PlannedItem {
   std::string_view fingerprint() const {
     return std::string_view(bytes).substr(0, fingerprint_bytes);
   }
-  std::string_view packed_item() const { return std::string_view(bytes).substr(fingerprint_bytes); }
-  model::Item item() const;
+  // {"name":{"S":"value"},...}
+  std::string_view item_json() const { return std::string_view(bytes).substr(fingerprint_bytes); }
+  // The item decoded again, for the rare paths that need its values (a rejection's fields, an
+  // unprocessed/ file). It always decodes: the engine encoded it.
+  Result<model::Item> item() const;
 };
 
 // Plans `item` (read at `line`) for a table keyed by `schema`.
@@ -67,11 +74,6 @@ struct BatchLimits {
   std::size_t max_items = 25;
   std::size_t max_bytes = std::size_t{16} * 1024 * 1024;
 };
-
-// What an item adds to a BatchWriteItem request body: DynamoDB's item size plus the JSON around
-// it ({"PutRequest":{"Item":{"name":{"S":...}}}}) and base64's growth of binary values. An
-// estimate on the safe side, far cheaper than encoding the item.
-std::size_t estimate_request_bytes(const model::Item& item);
 
 // Which of `lanes` lanes a key goes to, by its fingerprint_hash: the same key always to the
 // same lane.

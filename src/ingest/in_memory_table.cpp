@@ -3,6 +3,7 @@
 #include <cmath>
 #include <thread>
 
+#include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
 namespace csv2ddb::ingest {
@@ -95,8 +96,22 @@ std::optional<BatchWriteOutcome> InMemoryTable::validate(
   return std::nullopt;
 }
 
-BatchWriteOutcome InMemoryTable::batch_put(const std::string& table,
-                                           const std::vector<model::Item>& items) {
+BatchWriteOutcome InMemoryTable::batch_put_json(const std::string& table,
+                                                std::span<const std::string_view> encoded) {
+  // Decoded exactly: what the engine encoded is what is stored and checked below.
+  std::vector<model::Item> items;
+  items.reserve(encoded.size());
+  for (std::string_view json : encoded) {
+    Result<model::Item> item = model::decode_encoded_item(json);
+    if (!item) {
+      BatchWriteOutcome outcome;
+      outcome.status = BatchWriteOutcome::Status::kInvalid;
+      outcome.error_code = item.error().code;
+      outcome.error_message = item.error().message;
+      return outcome;
+    }
+    items.push_back(std::move(item).value());
+  }
   std::size_t call_number = 0;
   {
     std::lock_guard lock(mutex_);

@@ -43,8 +43,8 @@ class InMemoryTable final : public TableWriter {
 
   explicit InMemoryTable(model::KeySchema schema, std::string name = "table");
 
-  BatchWriteOutcome batch_put(const std::string& table,
-                              const std::vector<model::Item>& items) override;
+  BatchWriteOutcome batch_put_json(const std::string& table,
+                                   std::span<const std::string_view> items) override;
   Result<model::KeySchema> describe_key_schema(const std::string& table) override;
 
   // --- knobs (set before the run) ---

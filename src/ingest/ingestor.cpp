@@ -276,11 +276,11 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
     if (!spreader->pop(spread_row)) return true;
     return dispatch(std::move(spread_row.planned), spread_row.mark ? &*spread_row.mark : nullptr);
   };
-  // The mapper reuses `item` for the next row: it is planned (copied, packed) here, not moved.
+  // The mapper reuses `item` for the next row: it is planned (encoded) here, not moved.
   auto queue_item = [&](const model::Item& item, std::uint64_t line, const RowMark* mark) {
     if (!spreader) return dispatch(plan_item(item, schema, line), mark);
     spreader->push(item, line, tracker ? mark : nullptr);
-    while (spreader->over_limits()) {
+    while (spreader->should_pop()) {
       if (!release_row()) return false;
     }
     return true;

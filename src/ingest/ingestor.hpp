@@ -4,7 +4,7 @@
 // rejections, and hands each item to the writer lane its key hashes to. Lanes batch, write and
 // retry on their own threads. Lane queues are bounded, so a slow table slows the reader down
 // instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items (about
-// queue_bytes each lane, packed), plus the spreading window's rows (packed, a few MB).
+// queue_bytes each lane, as DynamoDB JSON), plus the spreading window's rows (a few MB).
 // lane_queue_size() shares one budget out between the lanes, so that memory does not grow with
 // their number.
 #pragma once

@@ -4,7 +4,6 @@
 #include <limits>
 #include <unordered_set>
 
-#include "ingest/packed_item.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/json.hpp"
 
@@ -144,8 +143,8 @@ void WriterLane::send_attempts(Batch batch) {
     }
     ++stats_.requests;
     if (attempt > 1) ++stats_.retries;
-    unpack(batch);
-    BatchWriteOutcome outcome = context_.table.batch_put(context_.table_name, unpacked_);
+    collect_json(batch);
+    BatchWriteOutcome outcome = context_.table.batch_put_json(context_.table_name, item_json_);
 
     ErrorClass error_class = ErrorClass::kThrottling;
     switch (outcome.status) {
@@ -185,7 +184,7 @@ void WriterLane::send_attempts(Batch batch) {
         // DynamoDB refuses the whole batch for one bad item and does not say which: halve until
         // the bad items stand alone, so every good item is still written.
         if (batch.size() == 1) {
-          reject(batch.items[0], unpacked_[0], outcome);
+          reject(batch.items[0], outcome);
           return;
         }
         const std::size_t half = batch.size() / 2;
@@ -214,12 +213,9 @@ void WriterLane::send_attempts(Batch batch) {
   }
 }
 
-void WriterLane::unpack(const Batch& batch) {
-  // resize() only adds or drops items at the end: the items kept keep their strings' capacity.
-  unpacked_.resize(batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    unpack_item_into(batch.items[i].packed_item(), unpacked_[i]);
-  }
+void WriterLane::collect_json(const Batch& batch) {
+  item_json_.clear();
+  for (const PlannedItem& item : batch.items) item_json_.push_back(item.item_json());
 }
 
 void WriterLane::keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed) {
@@ -250,23 +246,29 @@ void WriterLane::give_up(const Batch& batch) {
   stats_.unprocessed += batch.size();
   for (const PlannedItem& item : batch.items) given_up_.add(item.fingerprint());
   if (context_.unprocessed == nullptr) return;
-  for (const PlannedItem& item : batch.items) {
-    if (Status added = context_.unprocessed->add(item.item()); !added) {
+  for (const PlannedItem& planned : batch.items) {
+    Result<model::Item> item = planned.item();
+    Status added = item ? context_.unprocessed->add(*item) : Status(item.take_error());
+    if (!added) {
       context_.fail(added.take_error());
       return;
     }
   }
 }
 
-void WriterLane::reject(const PlannedItem& planned, const model::Item& item,
-                        const BatchWriteOutcome& outcome) {
+void WriterLane::reject(const PlannedItem& planned, const BatchWriteOutcome& outcome) {
   ++stats_.rejected;
   if (context_.rejected == nullptr) return;
+  Result<model::Item> item = planned.item();
+  if (!item) {
+    context_.fail(item.take_error());
+    return;
+  }
   Rejection rejection;
   rejection.line = planned.line;
   rejection.reason = outcome.error_code.empty() ? outcome.error_message
                                                 : outcome.error_code + ": " + outcome.error_message;
-  for (const model::Attribute& attribute : item.attributes) {
+  for (const model::Attribute& attribute : item->attributes) {
     rejection.fields.push_back(
         model::displayable_utf8(cell_text(attribute.value), kMaxRejectedFieldBytes));
   }

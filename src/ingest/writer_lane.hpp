@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -127,11 +128,9 @@ class WriterLane {
   void give_up(const Batch& batch);  // to unprocessed/, remembering the keys
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);
-  // `item` is `planned` unpacked.
-  void reject(const PlannedItem& planned, const model::Item& item,
-              const BatchWriteOutcome& outcome);
-  // Unpacks `batch` into unpacked_, for the table.
-  void unpack(const Batch& batch);
+  void reject(const PlannedItem& planned, const BatchWriteOutcome& outcome);
+  // Points item_json_ at the items of `batch`, for the table.
+  void collect_json(const Batch& batch);
   // Keeps the entries of `batch` whose keys the server returned unprocessed.
   void keep_unprocessed(Batch& batch, const std::vector<model::Item>& unprocessed);
 
@@ -139,7 +138,7 @@ class WriterLane {
   BoundedQueue<PlannedItem> queue_;
   BatchPlanner planner_;
   GivenUpKeys given_up_;
-  std::vector<model::Item> unpacked_;  // the batch being sent, reused from batch to batch
+  std::vector<std::string_view> item_json_;  // the batch being sent, reused from batch to batch
   LaneStats stats_;
   std::thread thread_;
   std::mutex completed_mutex_;

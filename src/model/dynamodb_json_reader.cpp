@@ -43,6 +43,10 @@ class Decoder {
  public:
   // Where the last error happened below the value being decoded, e.g. ".address.lines[2]".
   std::string path;
+  // Takes what it reads as it stands, checking shapes only: for items the engine encoded itself
+  // (decode_encoded_item), which must come back exactly as they went in, whatever DynamoDB will
+  // say of them (an empty set member, a number it would canonicalise, a duplicate).
+  bool exact = false;
 
   Result<AttributeValue> decode(const JsonValue& json) {
     if (!json.is_object()) {
@@ -73,6 +77,7 @@ class Decoder {
         return AttributeValue::string(body.as_string());
       case AttributeType::kN:
         if (!body.is_string()) return wrong_shape("N", "a string");
+        if (exact) return AttributeValue::number(body.as_string());
         return decode_number(body.as_string());
       case AttributeType::kB:
         if (!body.is_string()) return wrong_shape("B", "a base64 string");
@@ -82,7 +87,7 @@ class Decoder {
         return AttributeValue::boolean_value(body.as_bool());
       case AttributeType::kNull:
         if (!body.is_bool()) return wrong_shape("NULL", "true");
-        if (!body.as_bool()) {
+        if (!body.as_bool() && !exact) {
           return invalid(std::string(kInvalidPrefix) +
                          "Null attribute value types must have the value of true");
         }
@@ -90,7 +95,7 @@ class Decoder {
       case AttributeType::kSS:
       case AttributeType::kNS:
       case AttributeType::kBS:
-        return decode_set(*type, body);
+        return exact ? decode_set_exactly(*type, body) : decode_set(*type, body);
       case AttributeType::kL:
         return decode_list(body);
       case AttributeType::kM:
@@ -172,6 +177,24 @@ class Decoder {
     return value;
   }
 
+  static Result<AttributeValue> decode_set_exactly(AttributeType type, const JsonValue& body) {
+    if (!body.is_array()) return wrong_shape(type_name(type), "an array of strings");
+    AttributeValue value;
+    value.type = type;
+    value.set.reserve(body.as_array().size());
+    for (const JsonValue& element : body.as_array()) {
+      if (!element.is_string()) return wrong_shape(type_name(type), "an array of strings");
+      if (type != AttributeType::kBS) {
+        value.set.push_back(element.as_string());
+        continue;
+      }
+      Result<std::string> bytes = base64_decode(element.as_string());
+      if (!bytes) return invalid("Invalid binary value: " + bytes.error().message);
+      value.set.push_back(std::move(bytes.value()));
+    }
+    return value;
+  }
+
   Result<AttributeValue> decode_list(const JsonValue& body) {
     if (!body.is_array()) return wrong_shape("L", "an array of AttributeValues");
     AttributeValue value;
@@ -206,6 +229,7 @@ class Decoder {
       }
       value.map.emplace_back(name, std::move(decoded.value()));
     }
+    if (exact) return value;
     if (Status unique = check_unique_names(body.as_object()); !unique) return unique.take_error();
     return value;
   }
@@ -262,25 +286,43 @@ Result<AttributeValue> decode_dynamodb_value(const JsonValue& value) {
   return decoded;
 }
 
-Result<Item> decode_dynamodb_item(const JsonValue& object) {
+namespace {
+
+Result<Item> decode_item(const JsonValue& object, bool exact) {
   if (!object.is_object()) {
     return invalid("An item must be a JSON object of attribute names and AttributeValues");
   }
   Item item;
   item.attributes.reserve(object.as_object().size());
   for (const auto& [name, json] : object.as_object()) {
-    if (name.empty()) {
+    if (name.empty() && !exact) {
       return invalid(std::string(kInvalidPrefix) + "An attribute name may not be empty");
     }
     Decoder decoder;
+    decoder.exact = exact;
     Result<AttributeValue> decoded = decoder.decode(json);
     if (!decoded) return with_location(decoded.take_error(), name, decoder.path);
     item.attributes.push_back(Attribute{name, std::move(decoded.value())});
   }
+  if (exact) return item;
   if (Status unique = Decoder::check_unique_names(object.as_object()); !unique) {
     return unique.take_error();
   }
   return item;
+}
+
+}  // namespace
+
+Result<Item> decode_dynamodb_item(const JsonValue& object) {
+  return decode_item(object, false);
+}
+
+Result<Item> decode_encoded_item(std::string_view json) {
+  // As deep as an item can be: DynamoDB's 32 levels of M and L, two JSON levels each.
+  constexpr std::size_t kMaxDepth = 2 * 32 + 8;
+  auto document = parse_json(json, JsonParseOptions{kMaxDepth});
+  if (!document) return document.take_error();
+  return decode_item(*document, true);
 }
 
 }  // namespace csv2ddb::model

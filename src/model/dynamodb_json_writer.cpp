@@ -149,6 +149,14 @@ void append_dynamodb_item(std::string& out, const Item& item) {
   out.push_back('}');
 }
 
+EncodedItems::EncodedItems(const std::vector<Item>& items) : json_(items.size()) {
+  views_.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    append_dynamodb_item(json_[i], items[i]);
+    views_.emplace_back(json_[i]);
+  }
+}
+
 void append_plain_item(std::string& out, const Item& item) {
   out.push_back('{');
   for (std::size_t i = 0; i < item.attributes.size(); ++i) {

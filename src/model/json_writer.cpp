@@ -34,6 +34,18 @@ constexpr std::array<bool, 256> make_escape_table() {
 }
 constexpr std::array<bool, 256> kNeedsEscape = make_escape_table();
 
+// How many bytes at the start of p[0..n) need no escaping: eight at a time, then one by one.
+std::size_t clean_prefix(const unsigned char* p, std::size_t n) {
+  std::size_t i = 0;
+  for (; n - i >= 8; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, sizeof word);
+    if (needs_escape_mask(word) != 0) break;
+  }
+  while (i < n && !kNeedsEscape[p[i]]) ++i;
+  return i;
+}
+
 void append_escape(std::string& out, unsigned char c) {
   switch (c) {
     case '"':
@@ -70,27 +82,26 @@ void append_escape(std::string& out, unsigned char c) {
 void append_json_string(std::string& out, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
+  std::size_t i = clean_prefix(p, n);
+  if (i == n) {
+    // Nearly every string: one copy, the quotes written in place.
+    const std::size_t at = out.size();
+    out.resize(at + n + 2);
+    char* quoted = out.data() + at;
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, s.data(), n);
+    quoted[n + 1] = '"';
+    return;
+  }
   out.push_back('"');
   std::size_t run_start = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    while (n - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p + i, sizeof word);
-      if (needs_escape_mask(word) != 0) break;
-      i += 8;
-    }
-    while (i < n && !kNeedsEscape[p[i]]) {
-      ++i;
-      if ((i & 7) == 0 && n - i >= 8) break;  // back to the word-at-a-time loop
-    }
-    if (i < n && kNeedsEscape[p[i]]) {
-      out.append(s.data() + run_start, i - run_start);
-      append_escape(out, p[i]);
-      run_start = ++i;
-    }
+  while (true) {
+    out.append(s.data() + run_start, i - run_start);
+    if (i == n) break;
+    append_escape(out, p[i]);
+    run_start = ++i;
+    i += clean_prefix(p + i, n - i);
   }
-  out.append(s.data() + run_start, n - run_start);
   out.push_back('"');
 }
 

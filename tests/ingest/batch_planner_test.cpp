@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include "model/item_size.hpp"
-
 namespace csv2ddb::ingest {
 namespace {
 
@@ -18,7 +16,7 @@ PlannedItem planned(const std::string& key, std::size_t bytes = 100, std::uint64
 
 std::vector<std::string> keys_of(const Batch& batch) {
   std::vector<std::string> keys;
-  for (const PlannedItem& item : batch.items) keys.push_back(item.item().attributes[0].value.text);
+  for (const PlannedItem& item : batch.items) keys.push_back(item.item()->attributes[0].value.text);
   return keys;
 }
 
@@ -123,14 +121,14 @@ TEST(BatchPlanner, LaneForIsStableAndInRange) {
   for (int count : used) EXPECT_GT(count, 0);  // every lane gets work
 }
 
-TEST(BatchPlanner, RequestEstimateCoversTheWireForm) {
+TEST(PlannedItem, RequestBytesAreWhatTheItemAddsToARequestBody) {
   model::Item item;
-  item.attributes.push_back({"account", model::AttributeValue::string("a1")});
-  item.attributes.push_back({"blob", model::AttributeValue::binary(std::string(300, 'b'))});
-  // {"PutRequest":{"Item":{"account":{"S":"a1"},"blob":{"B":"<400 base64 chars>"}}}}
-  const std::size_t wire = 23 + 20 + 1 + 13 + 400 + 2 + 3;
-  EXPECT_GE(estimate_request_bytes(item), wire);
-  EXPECT_GE(estimate_request_bytes(item), model::item_size(item));
+  item.attributes.push_back({"account", model::AttributeValue::string("a\"1")});
+  item.attributes.push_back({"blob", model::AttributeValue::binary(std::string(3, 'b'))});
+  const PlannedItem planned = plan_item(item, model::parse_key_schema("account:S").value(), 7);
+  EXPECT_EQ(planned.item_json(), R"({"account":{"S":"a\"1"},"blob":{"B":"YmJi"}})");
+  // ,{"PutRequest":{"Item":...}} around it in the body.
+  EXPECT_EQ(planned.request_bytes, planned.item_json().size() + 25);
 }
 
 }  // namespace

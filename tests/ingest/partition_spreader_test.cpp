@@ -1,10 +1,11 @@
 // The spreading window: round-robin across partition-key values, input order within one, its
-// bounds, the earliest row held (for checkpoints); and the packing of the items it holds.
+// bounds, the earliest row held (for checkpoints); and the items it holds, as DynamoDB JSON.
 #include "ingest/partition_spreader.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ingest/packed_item.hpp"
+#include <algorithm>
+
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::ingest {
@@ -28,7 +29,7 @@ std::string name(const model::Item& item) {
 std::vector<std::string> drain(PartitionSpreader& spreader) {
   std::vector<std::string> out;
   SpreadRow taken;
-  while (spreader.pop(taken)) out.push_back(name(taken.planned.item()));
+  while (spreader.pop(taken)) out.push_back(name(taken.planned.item().value()));
   return out;
 }
 
@@ -59,9 +60,9 @@ TEST(PartitionSpreader, RowsOfOneKeyKeepTheirOrder) {
   std::vector<std::uint64_t> b1_lines;
   SpreadRow taken;
   while (spreader.pop(taken)) {
-    EXPECT_EQ(taken.planned.item().attributes[2].value.text, std::to_string(taken.planned.line));
-    if (name(taken.planned.item()) == "a1") a1_lines.push_back(taken.planned.line);
-    if (name(taken.planned.item()) == "b1") b1_lines.push_back(taken.planned.line);
+    EXPECT_EQ(taken.planned.item()->attributes[2].value.text, std::to_string(taken.planned.line));
+    if (name(taken.planned.item().value()) == "a1") a1_lines.push_back(taken.planned.line);
+    if (name(taken.planned.item().value()) == "b1") b1_lines.push_back(taken.planned.line);
   }
   EXPECT_EQ(a1_lines, (std::vector<std::uint64_t>{0, 2, 4}));
   EXPECT_EQ(b1_lines, (std::vector<std::uint64_t>{3, 5}));
@@ -70,24 +71,52 @@ TEST(PartitionSpreader, RowsOfOneKeyKeepTheirOrder) {
 TEST(PartitionSpreader, BoundedByRowsAndBytes) {
   PartitionSpreader by_rows(schema(), SpreadLimits{4, 1 << 20});
   for (int i = 0; i < 4; ++i) by_rows.push(row("a", std::to_string(i)), 0, nullptr);
-  EXPECT_FALSE(by_rows.over_limits());
+  EXPECT_FALSE(by_rows.should_pop());
   by_rows.push(row("b", "0"), 0, nullptr);
-  EXPECT_TRUE(by_rows.over_limits());
+  EXPECT_TRUE(by_rows.should_pop());
   SpreadRow taken;
   ASSERT_TRUE(by_rows.pop(taken));
-  EXPECT_EQ(name(taken.planned.item()), "a0");
-  EXPECT_FALSE(by_rows.over_limits());
+  EXPECT_EQ(name(taken.planned.item().value()), "a0");
+  EXPECT_FALSE(by_rows.should_pop());
 
   PartitionSpreader by_bytes(schema(), SpreadLimits{1000, 100});
   model::Item big = row("a", "big");
   big.attributes.push_back({"blob", model::AttributeValue::string(std::string(150, 'x'))});
   by_bytes.push(big, 0, nullptr);
-  EXPECT_FALSE(by_bytes.over_limits());  // one row alone may be larger than the bound
+  EXPECT_FALSE(by_bytes.should_pop());  // one row alone may be larger than the bound
   by_bytes.push(row("b", "1"), 0, nullptr);
-  EXPECT_TRUE(by_bytes.over_limits());
+  EXPECT_TRUE(by_bytes.should_pop());
   ASSERT_TRUE(by_bytes.pop(taken));
-  EXPECT_EQ(taken.planned.item(), big);
-  EXPECT_FALSE(by_bytes.over_limits());
+  EXPECT_EQ(taken.planned.item().value(), big);
+  EXPECT_FALSE(by_bytes.should_pop());
+}
+
+TEST(PartitionSpreader, MixedInputLeavesOnceTheWindowHoldsEnoughValues) {
+  PartitionSpreader spreader(schema(), SpreadLimits{1000, 1 << 20, 3});
+  spreader.push(row("a", "1"), 0, nullptr);
+  spreader.push(row("b", "1"), 0, nullptr);
+  spreader.push(row("a", "2"), 0, nullptr);
+  EXPECT_FALSE(spreader.should_pop());  // two values: a sorted run may be starting
+  spreader.push(row("c", "1"), 0, nullptr);
+  EXPECT_TRUE(spreader.should_pop());
+  SpreadRow taken;
+  ASSERT_TRUE(spreader.pop(taken));
+  EXPECT_EQ(name(taken.planned.item().value()), "a1");
+  EXPECT_TRUE(spreader.should_pop());  // a still has a row: three values
+  ASSERT_TRUE(spreader.pop(taken));
+  EXPECT_EQ(name(taken.planned.item().value()), "b1");
+  EXPECT_FALSE(spreader.should_pop());
+  EXPECT_EQ(drain(spreader), (std::vector<std::string>{"c1", "a2"}));
+
+  // Rows over many values pass through a window of a few rows.
+  PartitionSpreader mixed(schema(), SpreadLimits{});
+  std::size_t most_held = 0;
+  for (int i = 0; i < 10000; ++i) {
+    mixed.push(row("acct" + std::to_string(i * 7919 % 1000), std::to_string(i)), 0, nullptr);
+    while (mixed.should_pop()) ASSERT_TRUE(mixed.pop(taken));
+    most_held = std::max(most_held, mixed.rows());
+  }
+  EXPECT_LT(most_held, 64u * 2);
 }
 
 TEST(PartitionSpreader, OldestMarkIsTheEarliestRowHeld) {
@@ -112,7 +141,7 @@ TEST(PartitionSpreader, OldestMarkIsTheEarliestRowHeld) {
   EXPECT_EQ(oldest, (std::vector<std::uint64_t>{10, 20, 20, 40, 0}));
 }
 
-TEST(PackedItem, EveryTypeRoundTrips) {
+TEST(PlannedItem, EveryTypeRoundTrips) {
   using model::AttributeType;
   using model::AttributeValue;
   model::Item item = row("acct", "offer");
@@ -123,45 +152,45 @@ TEST(PackedItem, EveryTypeRoundTrips) {
   item.attributes.push_back({"z", AttributeValue::null()});
   AttributeValue set;
   set.type = AttributeType::kSS;
-  set.set = {"x", "", std::string(300, 'y')};  // a length over 127 takes two varint bytes
+  set.set = {"x", "", std::string(300, 'y')};  // an empty member
   item.attributes.push_back({"ss", set});
   AttributeValue list;
   list.type = AttributeType::kL;
-  list.list = {AttributeValue::string("in list"), set};
+  list.list = {AttributeValue::string("in list \"quoted\"\n"), set};
   AttributeValue map;
   map.type = AttributeType::kM;
   map.map = {{"k", list}, {"", AttributeValue::number("0")}};
   item.attributes.push_back({"m", map});
   item.attributes.push_back({std::string(200, 'N'), AttributeValue::string("")});
-  std::string packed;
-  pack_item(item, packed);
-  EXPECT_EQ(packed.size(), packed_item_size(item));
-  EXPECT_EQ(unpack_item(packed), item);
-  EXPECT_EQ(unpack_item(std::string()), model::Item{});
+  // What DynamoDB would refuse or canonicalise comes back as it went in: the lane decodes an
+  // item only to reject it or to write it to unprocessed/, both of which must show the row.
+  AttributeValue numbers;
+  numbers.type = AttributeType::kNS;
+  numbers.set = {"1.50", "1.5", "007"};
+  item.attributes.push_back({"ns", numbers});
+  item.attributes.push_back({"", AttributeValue::number("+1")});
+  const PlannedItem planned = plan_item(item, schema(), 1);
+  std::string json;
+  model::append_dynamodb_item(json, item);
+  EXPECT_EQ(planned.item_json(), json);
+  EXPECT_EQ(planned.item().value(), item);
 }
 
-TEST(PackedItem, UnpackingIntoAReusedItemGivesTheSameItem) {
-  using model::AttributeValue;
-  model::Item scalars = row("acct", "offer");
-  scalars.attributes.push_back({"n", AttributeValue::number("7")});
-  model::Item others = row("other", "o");
-  AttributeValue set;
-  set.type = model::AttributeType::kNS;
-  set.set = {"1", "2"};
-  others.attributes.push_back({"n", set});  // a set where `scalars` had a number
-  others.attributes.push_back({"b", AttributeValue::boolean_value(true)});
-  std::string packed_scalars;
-  pack_item(scalars, packed_scalars);
-  std::string packed_others;
-  pack_item(others, packed_others);
-
-  model::Item reused;
-  for (int round = 0; round < 2; ++round) {  // each way round, from a longer and a shorter item
-    unpack_item_into(packed_others, reused);
-    EXPECT_EQ(reused, others);
-    unpack_item_into(packed_scalars, reused);
-    EXPECT_EQ(reused, scalars);
+TEST(PlannedItem, ItemsNestedAsDeepAsDynamoDbAllowsDecodeAgain) {
+  model::AttributeValue value = model::AttributeValue::string("deep");
+  for (int level = 0; level < 32; ++level) {
+    model::AttributeValue outer;
+    outer.type = level % 2 == 0 ? model::AttributeType::kL : model::AttributeType::kM;
+    if (outer.type == model::AttributeType::kL) {
+      outer.list = {value};
+    } else {
+      outer.map = {{"m", value}};
+    }
+    value = outer;
   }
+  model::Item item = row("acct", "offer");
+  item.attributes.push_back({"nested", value});
+  EXPECT_EQ(plan_item(item, schema(), 1).item().value(), item);
 }
 
 TEST(PlannedItem, CarriesTheKeyFingerprintAndTheItem) {
@@ -169,9 +198,8 @@ TEST(PlannedItem, CarriesTheKeyFingerprintAndTheItem) {
   item.attributes.push_back({"note", model::AttributeValue::string("x")});
   const PlannedItem planned = plan_item(item, schema(), 42);
   EXPECT_EQ(planned.fingerprint(), model::key_fingerprint(item, schema()));
-  EXPECT_EQ(planned.item(), item);
+  EXPECT_EQ(planned.item().value(), item);
   EXPECT_EQ(planned.line, 42u);
-  EXPECT_EQ(planned.request_bytes, estimate_request_bytes(item));
   EXPECT_EQ(planned.write_units, 1u);
   EXPECT_EQ(planned.key_hash, fingerprint_hash(planned.fingerprint()));
 }

@@ -7,12 +7,15 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "aws/dynamodb_client.hpp"
+#include "aws/dynamodb_table_writer.hpp"
 #include "aws/lambda_client.hpp"
 #include "aws/s3_client.hpp"
 #include "client_test_support.hpp"
+#include "ingest/batch_planner.hpp"
 #include "test_servers.hpp"
 
 namespace csv2ddb::aws {
@@ -124,6 +127,38 @@ TEST(RequestGolden, DynamoDb) {
   ASSERT_EQ(recorder.requests().size(), 2u);
   expect_golden("dynamodb_batch_write_item", render(recorder.requests()[0]));
   expect_golden("dynamodb_describe_table", render(recorder.requests()[1]));
+}
+
+// The engine's path (items planned by the reader, their DynamoDB JSON put side by side) sends the
+// body the golden file above pins down, and each planned item's request_bytes is exactly what it
+// adds to that body (the 16 MB cap counts on it).
+TEST(RequestGolden, PlannedItemsMakeTheSameBatchWriteItemBody) {
+  Recorder recorder([](const HttpRequest&) { return ok("{}"); });
+  auto client = std::make_shared<DynamoDbClient>(
+      golden_caller("dynamodb", ErrorDialect::kDynamoDbJson, recorder));
+  model::Item first;
+  first.attributes.push_back({"account", testing::S("A1")});
+  first.attributes.push_back({"offer_id", testing::S("\u00d6-1 \"quoted\"\n")});
+  first.attributes.push_back({"raw", testing::B(std::string("\x00\xff", 2))});
+  model::Item second;
+  second.attributes.push_back({"account", testing::S("A2")});
+  second.attributes.push_back({"active", model::AttributeValue::boolean_value(true)});
+  ASSERT_TRUE(client->batch_write_item("offers", {first, second}));
+
+  const model::KeySchema schema = model::parse_key_schema("account:S").value();
+  const ingest::PlannedItem planned[] = {ingest::plan_item(first, schema, 2),
+                                         ingest::plan_item(second, schema, 3)};
+  const std::string_view json[] = {planned[0].item_json(), planned[1].item_json()};
+  DynamoDbTableWriter writer(client);
+  EXPECT_EQ(writer.batch_put_json("offers", json).status, ingest::BatchWriteOutcome::Status::kOk);
+  ASSERT_EQ(recorder.requests().size(), 2u);
+  const std::string& body = recorder.requests()[1].body;
+  EXPECT_EQ(body, recorder.requests()[0].body);
+  const std::string_view open = R"({"RequestItems":{"offers":[)";
+  const std::string_view close = R"(]},"ReturnConsumedCapacity":"TOTAL"})";
+  // The first item has no comma before it.
+  EXPECT_EQ(body.size(),
+            open.size() + planned[0].request_bytes + planned[1].request_bytes - 1 + close.size());
 }
 
 TEST(RequestGolden, S3) {
