@@ -188,7 +188,6 @@ struct HttpClient::Impl {
     curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Impl::lock);
     curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
     curl_share_setopt(share, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }

@@ -5,8 +5,8 @@
 //
 // Built for one fast producer and a consumer that works in batches: the consumer is woken only
 // when a batch's worth is waiting (or at close, or when its linger time runs out), and the
-// producer only when it actually waits for room. Waking a thread per item cost more than all
-// the rest of the per-row work together.
+// producer only when it actually waits for room, once a quarter of the queue is free. Waking a
+// thread per item cost more than all the rest of the per-row work together.
 #pragma once
 
 #include <chrono>
@@ -76,7 +76,7 @@ class BoundedQueue {
       out.push_back(std::move(items_.front().value));
       items_.pop_front();
     }
-    if (count > 0 && producers_waiting_ > 0) not_full_.notify_all();
+    if (count > 0 && producers_waiting_ > 0 && below_resume_level()) not_full_.notify_all();
     if (count == 0 && closed_) return Popped::kDone;
     return ready ? Popped::kItems : Popped::kTimedOut;
   }
@@ -113,6 +113,13 @@ class BoundedQueue {
 
   bool has_room(std::size_t bytes) const {
     return items_.size() < capacity_ && (items_.empty() || bytes_ + bytes <= max_bytes_);
+  }
+  // A producer waiting for room is woken once a quarter of the queue has drained, not at every
+  // pop: the reader feeds every lane, so in a steady run it would otherwise sleep and wake once
+  // per request sent (strace: a futex pair per request), and each time push only a few rows.
+  bool below_resume_level() const {
+    return items_.empty() || (items_.size() <= capacity_ - capacity_ / 4 &&
+                              bytes_ <= max_bytes_ - max_bytes_ / 4);
   }
 
   const std::size_t capacity_;
