@@ -72,6 +72,8 @@ std::optional<Batch> BatchPlanner::take_full() {
 std::optional<Batch> BatchPlanner::flush() {
   if (pending_.empty()) return std::nullopt;
   Batch batch;
+  batch.items = std::move(spare_);
+  spare_ = {};
   batch.items.reserve(limits_.max_items);
   std::swap(batch, pending_);
   return batch;

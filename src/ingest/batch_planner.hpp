@@ -63,6 +63,11 @@ struct Batch {
 
   std::size_t size() const { return items.size(); }
   bool empty() const { return items.empty(); }
+  void clear() {
+    items.clear();
+    request_bytes = 0;
+    write_units = 0;
+  }
   void add(PlannedItem item) {
     request_bytes += item.request_bytes;
     write_units += item.write_units;
@@ -101,6 +106,13 @@ class BatchPlanner {
   std::optional<Batch> take_full();
   // Closes whatever is pending (end of input, or nothing else to do right now).
   std::optional<Batch> flush();
+  // Takes back a batch its lane has finished with: its emptied vector becomes a later batch's,
+  // so that a steady run allocates no vector per request (25 items are beyond malloc's
+  // per-thread cache, and the allocation showed at 2% of the CPU).
+  void recycle(Batch&& done) {
+    spare_ = std::move(done.items);
+    spare_.clear();
+  }
 
   std::size_t pending_items() const { return pending_.size(); }
   std::size_t pending_bytes() const { return pending_.request_bytes; }
@@ -110,6 +122,7 @@ class BatchPlanner {
 
   BatchLimits limits_;
   Batch pending_;
+  std::vector<PlannedItem> spare_;
 };
 
 }  // namespace csv2ddb::ingest

@@ -118,8 +118,8 @@ class BoundedQueue {
   // pop: the reader feeds every lane, so in a steady run it would otherwise sleep and wake once
   // per request sent (strace: a futex pair per request), and each time push only a few rows.
   bool below_resume_level() const {
-    return items_.empty() || (items_.size() <= capacity_ - capacity_ / 4 &&
-                              bytes_ <= max_bytes_ - max_bytes_ / 4);
+    return items_.empty() ||
+           (items_.size() <= capacity_ - capacity_ / 4 && bytes_ <= max_bytes_ - max_bytes_ / 4);
   }
 
   const std::size_t capacity_;

@@ -122,7 +122,8 @@ void WriterLane::send(Batch batch) {
   const auto items = static_cast<std::uint32_t>(batch.size());
   const std::uint64_t not_written_before = stats_.unprocessed + stats_.rejected;
   if (!given_up_.empty()) follow_given_up_keys(batch);
-  send_attempts(std::move(batch));
+  send_attempts(batch);
+  planner_.recycle(std::move(batch));
   if (!context_.log_completions) return;
   const bool clean =
       !context_.stopping && stats_.unprocessed + stats_.rejected == not_written_before;
@@ -130,7 +131,7 @@ void WriterLane::send(Batch batch) {
   completed_.push_back(CompletedBatch{items, clean});
 }
 
-void WriterLane::send_attempts(Batch batch) {
+void WriterLane::send_attempts(Batch& batch) {
   int attempt = 0;
   int last_retry_cost = 0;
   while (!batch.empty()) {
@@ -154,7 +155,7 @@ void WriterLane::send_attempts(Batch batch) {
         const std::size_t sent = batch.size();
         const std::uint64_t sent_units = batch.write_units;
         if (!outcome.unprocessed.empty()) keep_unprocessed(batch, outcome.unprocessed);
-        if (outcome.unprocessed.empty()) batch = {};
+        if (outcome.unprocessed.empty()) batch.clear();
         stats_.written += sent - batch.size();
         context_.rows_written += sent - batch.size();
         context_.units_written += sent_units - batch.write_units;
@@ -193,8 +194,8 @@ void WriterLane::send_attempts(Batch batch) {
         for (std::size_t i = 0; i < batch.size(); ++i) {
           (i < half ? first : second).add(std::move(batch.items[i]));
         }
-        send_attempts(std::move(first));
-        send_attempts(std::move(second));
+        send_attempts(first);
+        send_attempts(second);
         return;
       }
       case BatchWriteOutcome::Status::kFatal:

@@ -123,8 +123,9 @@ class WriterLane {
 
  private:
   void run();
-  void send(Batch batch);            // one batch to its end, logged as completed
-  void send_attempts(Batch batch);   // the attempts (and splits) of one batch
+  void send(Batch batch);  // one batch to its end, logged as completed
+  // The attempts (and splits) of one batch; `batch` is left to be recycled.
+  void send_attempts(Batch& batch);
   void give_up(const Batch& batch);  // to unprocessed/, remembering the keys
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);
