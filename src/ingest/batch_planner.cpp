@@ -19,15 +19,19 @@ Result<model::Item> PlannedItem::item() const {
   return model::decode_encoded_item(item_json());
 }
 
-PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line) {
-  // Encoded into a scratch buffer, then copied into one allocation of the exact size: these
-  // strings are most of what a run holds.
+PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line,
+                      std::string buffer) {
+  // Encoded into a scratch buffer, then copied into the given buffer, or one allocation of the
+  // exact size: these strings are most of what a run holds.
   thread_local std::string scratch;
   scratch.clear();
   model::append_key_fingerprint(scratch, item, schema);
   const std::size_t fingerprint_bytes = scratch.size();
   model::append_dynamodb_item(scratch, item);
   PlannedItem planned;
+  // A buffer too small is not grown (that would double it): a fresh string of the exact size
+  // keeps what an item weighs in the queues close to its bytes.
+  if (buffer.capacity() >= scratch.size()) planned.bytes = std::move(buffer);
   planned.bytes.assign(scratch);
   planned.fingerprint_bytes = static_cast<std::uint32_t>(fingerprint_bytes);
   planned.key_hash = fingerprint_hash(planned.fingerprint());

@@ -52,8 +52,10 @@ struct PlannedItem {
   Result<model::Item> item() const;
 };
 
-// Plans `item` (read at `line`) for a table keyed by `schema`.
-PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line);
+// Plans `item` (read at `line`) for a table keyed by `schema`, into `buffer` (a string to reuse,
+// from BufferPool::take; its capacity is what the item then weighs in the queues).
+PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line,
+                      std::string buffer = {});
 
 // One BatchWriteItem request's worth, in the order the items are to be written.
 struct Batch {

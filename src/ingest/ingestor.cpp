@@ -210,6 +210,8 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   context.unprocessed = sinks.unprocessed ? &*sinks.unprocessed : nullptr;
   context.rejected = sinks.rejected ? &*sinks.rejected : nullptr;
   context.pacer = pacer ? &*pacer : nullptr;
+  BufferPool buffers;
+  context.buffers = &buffers;
   context.max_given_up_keys = std::max<std::size_t>(
       options.max_given_up_keys / (options.lanes == 0 ? 1 : options.lanes), 1024);
   std::vector<std::unique_ptr<WriterLane>> lanes;
@@ -242,7 +244,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   // Rows go through the spreading window, when there is one;
   // checkpoints do not pass the rows it holds (partition_spreader.hpp).
   std::optional<PartitionSpreader> spreader;
-  if (options.spread && !options.dry_run) spreader.emplace(schema, *options.spread);
+  if (options.spread && !options.dry_run) spreader.emplace(schema, *options.spread, &buffers);
   auto held_back = [&]() -> std::optional<RowMark> {
     return spreader ? spreader->oldest_mark() : std::nullopt;
   };
@@ -278,7 +280,7 @@ Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& 
   };
   // The mapper reuses `item` for the next row: it is planned (encoded) here, not moved.
   auto queue_item = [&](const model::Item& item, std::uint64_t line, const RowMark* mark) {
-    if (!spreader) return dispatch(plan_item(item, schema, line), mark);
+    if (!spreader) return dispatch(plan_item(item, schema, line, buffers.take()), mark);
     spreader->push(item, line, tracker ? mark : nullptr);
     while (spreader->should_pop()) {
       if (!release_row()) return false;

@@ -2,8 +2,12 @@
 
 namespace csv2ddb::ingest {
 
-PartitionSpreader::PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits)
-    : schema_(schema), partition_only_{schema.hash, std::nullopt}, limits_(limits) {}
+PartitionSpreader::PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits,
+                                     BufferPool* buffers)
+    : schema_(schema),
+      partition_only_{schema.hash, std::nullopt},
+      limits_(limits),
+      buffers_(buffers) {}
 
 void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const RowMark* mark) {
   std::uint32_t index;
@@ -15,13 +19,13 @@ void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const 
     slots_.emplace_back();
   }
   Slot& slot = slots_[index];
-  slot.planned = plan_item(item, schema_, line);
+  slot.planned = plan_item(item, schema_, line, buffers_ != nullptr ? buffers_->take() : "");
   slot.mark = mark != nullptr ? std::optional<RowMark>(*mark) : std::nullopt;
   slot.sequence = next_sequence_++;
   slot.next = kNone;
   if (mark != nullptr) arrivals_.emplace_back(slot.sequence, index);
   ++rows_;
-  bytes_ += slot.planned.bytes.size();
+  bytes_ += slot.planned.bytes.capacity();
 
   scratch_.clear();  // the lookup reuses one string; only a new group's key is allocated
   model::append_key_fingerprint(scratch_, item, partition_only_);
@@ -45,7 +49,7 @@ bool PartitionSpreader::pop(SpreadRow& out) {
   Group& group = entry->second;
   const std::uint32_t index = group.head;
   Slot& slot = slots_[index];
-  bytes_ -= slot.planned.bytes.size();
+  bytes_ -= slot.planned.bytes.capacity();
   out.planned = std::move(slot.planned);
   out.mark = slot.mark;
   group.head = slot.next;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "ingest/batch_planner.hpp"
+#include "ingest/buffer_pool.hpp"
 #include "ingest/checkpoint_tracker.hpp"
 #include "model/attribute_value.hpp"
 
@@ -52,7 +53,9 @@ struct SpreadRow {
 
 class PartitionSpreader {
  public:
-  PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits);
+  // Items are planned into strings from `buffers`, when given.
+  PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits,
+                    BufferPool* buffers = nullptr);
 
   // Plans `item` (plan_item) into the window; the caller may reuse `item` at once.
   void push(const model::Item& item, std::uint64_t line, const RowMark* mark);
@@ -91,6 +94,7 @@ class PartitionSpreader {
   model::KeySchema schema_;
   model::KeySchema partition_only_;
   SpreadLimits limits_;
+  BufferPool* buffers_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_;
   std::unordered_map<std::string, Group> groups_;  // by partition-key fingerprint

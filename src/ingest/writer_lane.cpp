@@ -123,6 +123,7 @@ void WriterLane::send(Batch batch) {
   const std::uint64_t not_written_before = stats_.unprocessed + stats_.rejected;
   if (!given_up_.empty()) follow_given_up_keys(batch);
   send_attempts(batch);
+  release(batch);
   planner_.recycle(std::move(batch));
   if (!context_.log_completions) return;
   const bool clean =
@@ -155,7 +156,7 @@ void WriterLane::send_attempts(Batch& batch) {
         const std::size_t sent = batch.size();
         const std::uint64_t sent_units = batch.write_units;
         if (!outcome.unprocessed.empty()) keep_unprocessed(batch, outcome.unprocessed);
-        if (outcome.unprocessed.empty()) batch.clear();
+        if (outcome.unprocessed.empty()) release(batch);
         stats_.written += sent - batch.size();
         context_.rows_written += sent - batch.size();
         context_.units_written += sent_units - batch.write_units;
@@ -212,6 +213,11 @@ void WriterLane::send_attempts(Batch& batch) {
     last_retry_cost = decision.cost;
     context_.sleeper.sleep(decision.delay);
   }
+}
+
+void WriterLane::release(Batch& batch) {
+  if (context_.buffers != nullptr) context_.buffers->give_back(batch.items);
+  batch.clear();
 }
 
 void WriterLane::collect_json(const Batch& batch) {

@@ -19,6 +19,7 @@
 
 #include "ingest/batch_planner.hpp"
 #include "ingest/bounded_queue.hpp"
+#include "ingest/buffer_pool.hpp"
 #include "ingest/given_up_keys.hpp"
 #include "ingest/rejected_sink.hpp"
 #include "ingest/retry_policy.hpp"
@@ -46,7 +47,8 @@ struct LaneContext {
   BatchLimits limits;
   UnprocessedSink* unprocessed = nullptr;
   RejectedSink* rejected = nullptr;
-  WritePacer* pacer = nullptr;  // null: no pacing
+  WritePacer* pacer = nullptr;    // null: no pacing
+  BufferPool* buffers = nullptr;  // where sent items' strings go back to; null: freed
   // A partial batch waits this long for more items before it is sent anyway (slow inputs).
   std::chrono::milliseconds linger{50};
   // Each lane remembers up to this many keys it gave up to unprocessed/ (given_up_keys.hpp).
@@ -108,7 +110,7 @@ class WriterLane {
   void start();
   // Called by the reader; waits while the queue is full. False once the run is stopping.
   bool push(PlannedItem item) {
-    const std::size_t bytes = item.bytes.size();
+    const std::size_t bytes = item.bytes.capacity();
     return queue_.push(std::move(item), bytes);
   }
   void close() { queue_.close(); }
@@ -130,6 +132,8 @@ class WriterLane {
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);
   void reject(const PlannedItem& planned, const BatchWriteOutcome& outcome);
+  // Empties `batch`, its items' strings going back to the reader (LaneContext::buffers).
+  void release(Batch& batch);
   // Points item_json_ at the items of `batch`, for the table.
   void collect_json(const Batch& batch);
   // Keeps the entries of `batch` whose keys the server returned unprocessed.

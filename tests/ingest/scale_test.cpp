@@ -163,7 +163,7 @@ IngestOptions checkpointing_options(std::size_t lane_queue, std::size_t window,
   options.table = "offers";
   options.lanes = 8;
   options.lane_queue_capacity = lane_queue;
-  options.spread = SpreadLimits{window, 1 << 20};
+  options.spread = SpreadLimits{window, 4 << 20};  // bound by rows, not by bytes
   options.checkpoint_interval = std::chrono::milliseconds(0);
   options.interrupt = &interrupt;
   return options;
@@ -218,7 +218,7 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
     Result<Report> first =
         run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options, {}, &diagnostics);
     ASSERT_TRUE(first.ok()) << first.error().to_string();
-    ASSERT_TRUE(diagnostics.interrupted);
+    ASSERT_TRUE(diagnostics.interrupted) << "stop after " << stop_after << ": " << checkpoints;
     ASSERT_TRUE(saved.has_value());
     EXPECT_EQ(first->rows_read, saved->rows_read);
     EXPECT_LT(saved->rows_read, 20'001u);
