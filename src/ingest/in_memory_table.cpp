@@ -9,12 +9,16 @@
 namespace csv2ddb::ingest {
 namespace {
 
-BatchWriteOutcome validation_error(std::string message) {
+BatchWriteOutcome invalid_request(std::string code, std::string message) {
   BatchWriteOutcome outcome;
   outcome.status = BatchWriteOutcome::Status::kInvalid;
-  outcome.error_code = "ValidationException";
+  outcome.error_code = std::move(code);
   outcome.error_message = std::move(message);
   return outcome;
+}
+
+BatchWriteOutcome validation_error(std::string message) {
+  return invalid_request("ValidationException", std::move(message));
 }
 
 // DynamoDB charges one write unit per started kilobyte of each item.
@@ -103,13 +107,7 @@ BatchWriteOutcome InMemoryTable::batch_put_json(const std::string& table,
   items.reserve(encoded.size());
   for (std::string_view json : encoded) {
     Result<model::Item> item = model::decode_encoded_item(json);
-    if (!item) {
-      BatchWriteOutcome outcome;
-      outcome.status = BatchWriteOutcome::Status::kInvalid;
-      outcome.error_code = item.error().code;
-      outcome.error_message = item.error().message;
-      return outcome;
-    }
+    if (!item) return invalid_request(item.error().code, item.error().message);
     items.push_back(std::move(item).value());
   }
   std::size_t call_number = 0;
