@@ -13,6 +13,7 @@ debian_packages=(
   zlib1g-dev libzstd-dev zstd gzip                    # compressed CSV input
   libssl-dev libcurl4-openssl-dev libsqlite3-dev      # AWS clients and the local AWS
   libyaml-cpp-dev                                     # the local AWS reads CloudFormation templates
+  libgoogle-perftools-dev                             # tcmalloc for the csv2ddb command
   python3 time                                        # differential tests, peak RSS
   python3-boto3 awscli                                # independent AWS clients: botocore signer, awscli v2
   openssl                                             # self-signed certificates for the TLS tests

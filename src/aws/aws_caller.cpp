@@ -55,6 +55,13 @@ std::string AwsCaller::url(std::string_view path_and_query) const {
 
 Result<HttpRequest> AwsCaller::sign(const AwsRequest& request, const Credentials& credentials,
                                     SystemTime time) const {
+  auto out = sign_head(request, request.body, credentials, time);
+  if (out) out->body = request.body;
+  return out;
+}
+
+Result<HttpRequest> AwsCaller::sign_head(const AwsRequest& request, std::string_view body,
+                                         const Credentials& credentials, SystemTime time) const {
   auto parts = split_url(request.url);
   if (!parts) return parts.take_error();
 
@@ -67,8 +74,8 @@ Result<HttpRequest> AwsCaller::sign(const AwsRequest& request, const Credentials
   for (const Header& header : request.headers) signable.headers.push_back(header);
   if (!request.payload_hash.empty()) {
     signable.payload_hash = request.payload_hash;
-  } else if (!request.body.empty()) {
-    signable.payload_hash = sha256_hex(request.body);
+  } else if (!body.empty()) {
+    signable.payload_hash = sha256_hex(body);
   }
 
   const bool is_s3 = service_.dialect == ErrorDialect::kS3Xml;
@@ -85,13 +92,12 @@ Result<HttpRequest> AwsCaller::sign(const AwsRequest& request, const Credentials
   out.headers = std::move(signable.headers);
   // X-Amz-Date, the session token, x-amz-content-sha256 (S3) and Authorization.
   for (Header& header : signed_request->headers_to_add) out.headers.push_back(std::move(header));
-  out.body = request.body;
   out.source = request.source;
   out.timeout = request.timeout ? request.timeout : service_.request_timeout;
   return out;
 }
 
-Result<HttpResponse> AwsCaller::call(std::string_view operation, const AwsRequest& request,
+Result<HttpResponse> AwsCaller::call(std::string_view operation, AwsRequest request,
                                      const BodySink& sink, AwsError* failure, CallStats* stats) {
   CallStats local_stats;
   CallStats& counts = stats != nullptr ? *stats : local_stats;
@@ -114,12 +120,15 @@ Result<HttpResponse> AwsCaller::call(std::string_view operation, const AwsReques
     auto credentials = credentials_->credentials();
     if (!credentials) return credentials.take_error();
     const SystemTime now = options_.clock ? options_.clock() : ClockSkew::process_wide().now();
-    auto signed_request = sign(request, *credentials, now);
+    auto signed_request = sign_head(request, request.body, *credentials, now);
     if (!signed_request) return signed_request.take_error();
 
     ++counts.attempts;
     ++retries_counted;
+    // The body moves into the attempt and back, so a retry has it again without a copy.
+    signed_request->body = std::move(request.body);
     auto response = transport_(*signed_request, counting_sink);
+    request.body = std::move(signed_request->body);
     if (response && response->ok()) {
       policy_.after_success(last_retry_cost);
       return std::move(response).value();

@@ -96,7 +96,9 @@ class AwsCaller {
   // success; with a sink, its body goes there. Anything else is an Error whose code is the
   // service's (or the transport's) and whose message names the service and operation; when
   // `failure` is given it receives the decoded AwsError (status and retry class included).
-  Result<HttpResponse> call(std::string_view operation, const AwsRequest& request,
+  // The request is taken by value so that its body moves into each attempt and back rather
+  // than being copied per attempt (a BatchWriteItem body is tens of KB, an UploadPart's MBs).
+  Result<HttpResponse> call(std::string_view operation, AwsRequest request,
                             const BodySink& sink = {}, AwsError* failure = nullptr,
                             CallStats* stats = nullptr);
 
@@ -109,6 +111,11 @@ class AwsCaller {
   std::string url(std::string_view path_and_query) const;
 
  private:
+  // sign() without the body: the attempt's HttpRequest comes back with an empty body, signed
+  // for `body` (or the request's payload_hash).
+  Result<HttpRequest> sign_head(const AwsRequest& request, std::string_view body,
+                                const Credentials& credentials, SystemTime time) const;
+
   ServiceConfig service_;
   std::shared_ptr<CredentialsChain> credentials_;
   Transport transport_;

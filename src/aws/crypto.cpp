@@ -1,9 +1,9 @@
 #include "aws/crypto.hpp"
 
-#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -28,27 +28,44 @@ const EVP_MD* sha256_md() {
   return md;
 }
 
-EVP_MAC* hmac_mac() {
-  static EVP_MAC* mac = [] {
-    EVP_MAC* fetched = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (fetched == nullptr) openssl_failure("EVP_MAC_fetch(HMAC)");
-    return fetched;
-  }();
-  return mac;
+// One digest context per thread, reused by every one-shot hash: EVP_Digest allocates and frees
+// a context per call, and a request's signature takes seven hashes (five of them HMACs).
+EVP_MD_CTX* thread_digest_context() {
+  struct Owned {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Owned() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Owned owned;
+  if (owned.ctx == nullptr) openssl_failure("EVP_MD_CTX_new");
+  return owned.ctx;
 }
+
+std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+// SHA-256 of first followed by second, on the thread's context.
+Sha256Digest sha256_of(std::span<const std::uint8_t> first, std::span<const std::uint8_t> second) {
+  EVP_MD_CTX* ctx = thread_digest_context();
+  Sha256Digest digest{};
+  unsigned int length = 0;
+  if (EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, first.data(), first.size()) != 1 ||
+      EVP_DigestUpdate(ctx, second.data(), second.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest.data(), &length) != 1 || length != digest.size()) {
+    openssl_failure("SHA-256");
+  }
+  return digest;
+}
+
+constexpr std::size_t kSha256BlockSize = 64;
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 }  // namespace
 
 Sha256Digest sha256(std::string_view data) {
-  Sha256Digest digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, sha256_md(), nullptr) != 1 ||
-      length != digest.size()) {
-    openssl_failure("EVP_Digest");
-  }
-  return digest;
+  return sha256_of(bytes_of(data), {});
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -65,26 +82,30 @@ std::string md5_hex(std::string_view data) {
   return hex_encode(digest);
 }
 
+// HMAC as RFC 2104 spells it, H((K ^ opad) || H((K ^ ipad) || data)), on the thread's SHA-256
+// context. OpenSSL's EVP_MAC looks its digest up by name at every init, which cost more than the
+// hashing for the short strings SigV4 signs.
 Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data) {
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac_mac());
-  if (ctx == nullptr) openssl_failure("EVP_MAC_CTX_new");
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end(),
-  };
-  Sha256Digest out{};
-  std::size_t length = 0;
-  // A zero-length key is valid HMAC; OpenSSL wants a non-null pointer for it.
-  static const std::uint8_t kNoKey = 0;
-  const std::uint8_t* key_data = key.empty() ? &kNoKey : key.data();
-  const bool ok =
-      EVP_MAC_init(ctx, key_data, key.size(), params) == 1 &&
-      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1 &&
-      EVP_MAC_final(ctx, out.data(), &length, out.size()) == 1 && length == out.size();
-  EVP_MAC_CTX_free(ctx);
-  if (!ok) openssl_failure("HMAC-SHA256");
-  return out;
+  std::array<std::uint8_t, kSha256BlockSize> block_key{};
+  if (key.size() > kSha256BlockSize) {
+    const Sha256Digest hashed_key = sha256_of(key, {});
+    std::copy(hashed_key.begin(), hashed_key.end(), block_key.begin());
+  } else {
+    std::copy(key.begin(), key.end(), block_key.begin());
+  }
+  std::array<std::uint8_t, kSha256BlockSize> inner_pad{};
+  std::array<std::uint8_t, kSha256BlockSize> outer_pad{};
+  for (std::size_t i = 0; i < kSha256BlockSize; ++i) {
+    inner_pad[i] = static_cast<std::uint8_t>(block_key[i] ^ 0x36);
+    outer_pad[i] = static_cast<std::uint8_t>(block_key[i] ^ 0x5c);
+  }
+  const Sha256Digest inner = sha256_of(inner_pad, bytes_of(data));
+  const Sha256Digest mac = sha256_of(outer_pad, inner);
+  // The pads are the key in disguise: do not leave them on the stack.
+  OPENSSL_cleanse(block_key.data(), block_key.size());
+  OPENSSL_cleanse(inner_pad.data(), inner_pad.size());
+  OPENSSL_cleanse(outer_pad.data(), outer_pad.size());
+  return mac;
 }
 
 void append_hex(std::span<const std::uint8_t> bytes, std::string& out) {

@@ -1,6 +1,7 @@
 // Hashing primitives SigV4 needs: SHA-256, HMAC-SHA256, lower-case hex, and a constant-time
-// comparison for signatures. Backed by OpenSSL 3's EVP interfaces; the algorithms are fetched
-// once per process so a hash costs no provider lookup.
+// comparison for signatures. Backed by OpenSSL 3's EVP digests: SHA-256 is fetched once per
+// process and one-shot hashes reuse a context per thread, so a hash costs no provider lookup
+// and no allocation; HMAC is built on that SHA-256 directly.
 #pragma once
 
 #include <array>

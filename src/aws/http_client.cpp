@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace csv2ddb::aws {
@@ -16,7 +20,7 @@ constexpr std::string_view kTraceIdHeader = "X-Amzn-Trace-Id";
 constexpr const char* kTraceIdVariable = "_X_AMZN_TRACE_ID";
 constexpr long kTransferBufferBytes = 256L * 1024;
 // curl sends a POSTFIELDS body with the head when it is smaller than this (MAX_INITIAL_POST_SIZE).
-constexpr std::size_t kOneSendBodyBytes = 64 * 1024;
+constexpr std::size_t kOneSendBodyBytes = std::size_t{64} * 1024;
 
 void global_init_once() {
   static std::once_flag once;
@@ -175,13 +179,127 @@ struct HeaderListGuard {
   }
 };
 
+// How a request goes on the wire, as far as curl's options are concerned.
+enum class BodyMode : std::uint8_t {
+  kHead,          // NOBODY
+  kGet,           // HTTPGET
+  kNoBody,        // another method without a body (DELETE)
+  kInMemory,      // POSTFIELDS: the body goes with the head in one send
+  kUpload,        // UPLOAD with a read callback and a known length
+  kChunkedUpload  // UPLOAD with a read callback, Transfer-Encoding: chunked
+};
+
+// The options a handle was set up with. A handle whose last request had the same shape keeps
+// them, and the next request sets only what is its own (data pointers, body, headers): a
+// curl_easy_reset and the ~30 options after it for every request cost more than the rest of
+// our side of a BatchWriteItem, where every request has the same shape.
+struct Shape {
+  std::string method;
+  std::string url;
+  BodyMode mode = BodyMode::kGet;
+  std::chrono::milliseconds timeout{0};
+  bool stall_limit = false;  // LOW_SPEED_* set
+  bool operator==(const Shape&) const = default;
+};
+
+BodyMode body_mode_of(const HttpRequest& request, const HttpClientOptions& options) {
+  if (request.method == "HEAD") return BodyMode::kHead;
+  const bool has_body = request.source.has_value() || !request.body.empty() ||
+                        request.method == "PUT" || request.method == "POST" ||
+                        request.method == "PATCH";
+  if (!has_body) return request.method == "GET" ? BodyMode::kGet : BodyMode::kNoBody;
+  // A small body in memory goes out with the request head in one send(): curl appends
+  // POSTFIELDS of under 64 KB to the head, where a read callback costs a second send and, on the
+  // server, a second read. This is every DynamoDB call.
+  if (!request.source && request.body.size() < kOneSendBodyBytes &&
+      request.body.size() < options.expect_continue_threshold) {
+    return BodyMode::kInMemory;
+  }
+  if (request.source && !request.source->length) return BodyMode::kChunkedUpload;
+  return BodyMode::kUpload;
+}
+
+Shape shape_of(const HttpRequest& request, const HttpClientOptions& options) {
+  Shape shape;
+  shape.method = request.method;
+  shape.url = request.url;
+  shape.mode = body_mode_of(request, options);
+  shape.timeout = request.timeout.value_or(options.timeout);
+  shape.stall_limit =
+      !request.timeout && options.low_speed_limit > 0 && options.low_speed_time.count() > 0;
+  return shape;
+}
+
+// Everything about a handle that does not depend on the request's data.
+void set_up_handle(CURL* handle, CURLSH* share, const HttpClientOptions& options,
+                   const Shape& shape) {
+  curl_easy_setopt(handle, CURLOPT_SHARE, share);
+  curl_easy_setopt(handle, CURLOPT_URL, shape.url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may hold "//" and ".."
+  curl_easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_file.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options.ca_file.c_str());
+  curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(handle, CURLOPT_MAXCONNECTS, options.max_connections);
+  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, kTransferBufferBytes);
+  curl_easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, kTransferBufferBytes);
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(shape.timeout.count()));
+  if (shape.stall_limit) {
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options.low_speed_limit));
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(options.low_speed_time.count()));
+  }
+  curl_easy_setopt(handle, CURLOPT_EXPECT_100_TIMEOUT_MS,
+                   static_cast<long>(options.expect_continue_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
+  switch (shape.mode) {
+    case BodyMode::kHead:
+      curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+      break;
+    case BodyMode::kGet:
+      curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+      break;
+    case BodyMode::kNoBody:
+      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, shape.method.c_str());
+      break;
+    case BodyMode::kInMemory:
+      // POSTFIELDS itself is the request's; a method other than POST is named.
+      if (shape.method != "POST") {
+        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, shape.method.c_str());
+      }
+      break;
+    case BodyMode::kUpload:
+    case BodyMode::kChunkedUpload:
+      curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(handle, CURLOPT_READFUNCTION, &on_read);
+      curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, &on_seek);
+      if (shape.method != "PUT") {
+        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, shape.method.c_str());
+      }
+      break;
+  }
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
+  // An idle handle with the shape of the request it last sent.
+  struct Pooled {
+    CURL* handle = nullptr;
+    Shape shape;
+  };
+
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;
   std::mutex pool_mutex;
-  std::vector<CURL*> idle;
+  std::vector<Pooled> idle;
 
   Impl() {
     share = curl_share_init();
@@ -192,7 +310,7 @@ struct HttpClient::Impl {
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
   ~Impl() {
-    for (CURL* handle : idle) curl_easy_cleanup(handle);
+    for (Pooled& pooled : idle) curl_easy_cleanup(pooled.handle);
     curl_share_cleanup(share);
   }
 
@@ -203,21 +321,50 @@ struct HttpClient::Impl {
     static_cast<Impl*>(user)->share_locks[static_cast<std::size_t>(data)].unlock();
   }
 
-  CURL* acquire() {
+  // An idle handle already set up for `shape` when there is one, else the most recently used
+  // (whose connection is the likeliest to be open) reset and set up again, else a new one.
+  // nullptr only when curl cannot make a handle.
+  CURL* acquire(const Shape& shape, const HttpClientOptions& options) {
+    Pooled taken;
     {
       std::lock_guard<std::mutex> guard(pool_mutex);
-      if (!idle.empty()) {
-        CURL* handle = idle.back();
-        idle.pop_back();
+      auto match = std::find_if(idle.rbegin(), idle.rend(),
+                                [&](const Pooled& pooled) { return pooled.shape == shape; });
+      if (match != idle.rend()) {
+        CURL* handle = match->handle;
+        idle.erase(std::next(match).base());
         return handle;
       }
+      if (!idle.empty()) {
+        taken = std::move(idle.back());
+        idle.pop_back();
+      }
     }
-    return curl_easy_init();
+    if (taken.handle != nullptr) {
+      curl_easy_reset(taken.handle);  // options only: the handle keeps its connection
+    } else {
+      taken.handle = curl_easy_init();
+      if (taken.handle == nullptr) return nullptr;
+    }
+    set_up_handle(taken.handle, share, options, shape);
+    return taken.handle;
   }
-  void release(CURL* handle) {
-    curl_easy_reset(handle);  // options only: connections stay in the share
+
+  // Back to the pool. The options that point into the finished request are cleared first, so
+  // an idle handle holds no pointer to memory that is gone.
+  void release(CURL* handle, Shape shape) {
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, nullptr);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(handle, CURLOPT_READDATA, nullptr);
+    curl_easy_setopt(handle, CURLOPT_SEEKDATA, nullptr);
+    if (shape.mode == BodyMode::kInMemory) {
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t{0});
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, "");
+    }
     std::lock_guard<std::mutex> guard(pool_mutex);
-    idle.push_back(handle);
+    idle.push_back(Pooled{handle, std::move(shape)});
   }
 };
 
@@ -234,47 +381,22 @@ HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options))
 HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink& sink) {
-  CURL* handle = impl_->acquire();
+  Shape shape = shape_of(request, options_);
+  CURL* handle = impl_->acquire(shape, options_);
   if (handle == nullptr) return make_error("HttpTransportError", "curl_easy_init failed");
+  // Declared before everything the handle points to, so it runs last.
   struct Releaser {
     Impl* impl;
     CURL* handle;
-    ~Releaser() { impl->release(handle); }
-  } releaser{impl_.get(), handle};
+    Shape& shape;
+    ~Releaser() { impl->release(handle, std::move(shape)); }
+  } releaser{impl_.get(), handle, shape};
 
   HttpResponse response;
   Transfer transfer{&request, &sink, &response, 0, std::nullopt};
   char error_buffer[CURL_ERROR_SIZE] = {0};
-
-  curl_easy_setopt(handle, CURLOPT_SHARE, impl_->share);
-  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may hold "//" and ".."
-  curl_easy_setopt(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_file.c_str());
-  curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(handle, CURLOPT_MAXCONNECTS, options_.max_connections);
-  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, kTransferBufferBytes);
-  curl_easy_setopt(handle, CURLOPT_UPLOAD_BUFFERSIZE, kTransferBufferBytes);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(handle, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout.count()));
-  auto timeout = request.timeout.value_or(options_.timeout);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  if (!request.timeout && options_.low_speed_limit > 0 && options_.low_speed_time.count() > 0) {
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options_.low_speed_limit));
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(options_.low_speed_time.count()));
-  }
-  curl_easy_setopt(handle, CURLOPT_EXPECT_100_TIMEOUT_MS,
-                   static_cast<long>(options_.expect_continue_timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
 
   HeaderListGuard headers;
@@ -288,50 +410,37 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
     }
   }
 
-  bool has_body = request.source.has_value() || !request.body.empty() || request.method == "PUT" ||
-                  request.method == "POST" || request.method == "PATCH";
-  // A small body in memory goes out with the request head in one send(): curl appends
-  // POSTFIELDS of under 64 KB to the head, where a read callback costs a second send and, on the
-  // server, a second read. This is every DynamoDB call.
-  const bool small_in_memory = has_body && !request.source &&
-                               request.body.size() < kOneSendBodyBytes &&
-                               request.body.size() < options_.expect_continue_threshold;
-  if (request.method == "HEAD") {
-    curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
-  } else if (small_in_memory) {
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-    if (request.method != "POST") {
-      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  switch (shape.mode) {
+    case BodyMode::kHead:
+    case BodyMode::kGet:
+    case BodyMode::kNoBody:
+      break;
+    case BodyMode::kInMemory:
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+      // Without these curl would add its form defaults (a form Content-Type, and Expect for a
+      // body over 1 KB in some versions) to a request that did not ask for them.
+      if (!has_header(request.headers, "Content-Type")) headers.add("Content-Type:");
+      if (!has_header(request.headers, "Expect")) headers.add("Expect:");
+      break;
+    case BodyMode::kUpload:
+    case BodyMode::kChunkedUpload: {
+      curl_easy_setopt(handle, CURLOPT_READDATA, &transfer);
+      curl_easy_setopt(handle, CURLOPT_SEEKDATA, &transfer);
+      std::optional<std::uint64_t> length = request.source
+                                                ? request.source->length
+                                                : std::optional<std::uint64_t>(request.body.size());
+      if (length) {
+        curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(*length));
+      } else if (!has_header(request.headers, "Transfer-Encoding")) {
+        headers.add("Transfer-Encoding: chunked");
+      }
+      // A small body costs less to send than a round trip waiting for 100 Continue.
+      bool small = length && *length < options_.expect_continue_threshold;
+      if (small && !has_header(request.headers, "Expect")) headers.add("Expect:");
+      break;
     }
-    // Without these curl would add its form defaults (a form Content-Type, and Expect for a
-    // body over 1 KB in some versions) to a request that did not ask for them.
-    if (!has_header(request.headers, "Content-Type")) headers.add("Content-Type:");
-    if (!has_header(request.headers, "Expect")) headers.add("Expect:");
-  } else if (has_body) {
-    std::optional<std::uint64_t> length =
-        request.source ? request.source->length : std::optional<std::uint64_t>(request.body.size());
-    curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(handle, CURLOPT_READFUNCTION, &on_read);
-    curl_easy_setopt(handle, CURLOPT_READDATA, &transfer);
-    curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, &on_seek);
-    curl_easy_setopt(handle, CURLOPT_SEEKDATA, &transfer);
-    if (length) {
-      curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(*length));
-    } else if (!has_header(request.headers, "Transfer-Encoding")) {
-      headers.add("Transfer-Encoding: chunked");
-    }
-    if (request.method != "PUT") {
-      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-    // A small body costs less to send than a round trip waiting for 100 Continue.
-    bool small = length && *length < options_.expect_continue_threshold;
-    if (small && !has_header(request.headers, "Expect")) headers.add("Expect:");
-  } else if (request.method == "GET") {
-    curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
-  } else {
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
 

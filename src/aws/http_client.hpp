@@ -4,7 +4,9 @@
 //   each with the connection it keeps open; DNS answers and TLS sessions live in one CURLSH
 //   share. Connections are not in the share on purpose: curl takes the share's connection lock
 //   several times a request, and with 32 lanes that one lock made 7 futex calls a request
-//   (strace) and a fifth of the client's CPU; a handle's own connection needs no lock.
+//   (strace) and a fifth of the client's CPU; a handle's own connection needs no lock. A handle
+//   also keeps its options for the next request of the same method, URL, kind of body and
+//   timeout (every BatchWriteItem of a run), so such a request sets only its own data.
 // - Bodies stream both ways: a request body can come from a callback with a known length (or
 //   chunked), and a successful response body can go to a sink, so a 5 GB object never sits in
 //   memory. Error responses (non-2xx) always land in HttpResponse::body (first 1 MiB) so the

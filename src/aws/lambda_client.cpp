@@ -31,7 +31,7 @@ Result<InvokeResult> LambdaClient::invoke(const std::string& function, std::stri
                                           std::optional<std::chrono::milliseconds> timeout) {
   AwsRequest request = invoke_request(function, std::move(payload), type);
   request.timeout = timeout;
-  auto response = caller_->call("Invoke", request);
+  auto response = caller_->call("Invoke", std::move(request));
   if (!response) return response.take_error();
   InvokeResult out;
   out.status = response->status;

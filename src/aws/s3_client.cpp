@@ -83,7 +83,7 @@ Result<ObjectInfo> S3Client::get_object(const std::string& bucket, const std::st
   }
   if (!options.if_match.empty()) get.headers.push_back({"If-Match", options.if_match});
   get.reset_sink = options.reset_sink;
-  auto response = caller_->call("GetObject", get, sink);
+  auto response = caller_->call("GetObject", std::move(get), sink);
   if (!response) return response.take_error();
   return object_info(*response);
 }
@@ -92,7 +92,7 @@ Result<std::string> S3Client::put_object(const std::string& bucket, const std::s
                                          std::string body, std::string_view content_type) {
   AwsRequest put = request("PUT", bucket, key, {}, std::move(body));
   if (!content_type.empty()) put.headers.push_back({"Content-Type", std::string(content_type)});
-  auto response = caller_->call("PutObject", put);
+  auto response = caller_->call("PutObject", std::move(put));
   if (!response) return response.take_error();
   return header_or_empty(*response, "ETag");
 }
@@ -110,7 +110,7 @@ Result<std::string> S3Client::create_multipart_upload(const std::string& bucket,
   if (!content_type.empty()) {
     create.headers.push_back({"Content-Type", std::string(content_type)});
   }
-  auto response = caller_->call("CreateMultipartUpload", create);
+  auto response = caller_->call("CreateMultipartUpload", std::move(create));
   if (!response) return response.take_error();
   auto document = parse_xml(response->body);
   if (!document) return document.take_error();

@@ -301,6 +301,62 @@ TEST_F(HttpClientTest, StreamedUploadChunked) {
   EXPECT_EQ(static_cast<unsigned char>(response->body[1000]), 1000 % 251);
 }
 
+// One thread, so one pooled handle carries every request: a handle keeps its options for the
+// next request of the same shape and is set up afresh for another, and either way each request
+// must go out as itself (method, body, framing) and on the connection already open.
+TEST_F(HttpClientTest, OneHandleCarriesRequestsOfEveryShapeInTurn) {
+  HttpClient client;
+  const int before = connections_so_far(client);
+  std::size_t reads = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string body : {"first", "second, longer"}) {  // same shape twice in a row
+      auto post = client.send({"POST", url("/echo"), {}, body, std::nullopt, {}});
+      ASSERT_TRUE(post.ok()) << post.error().to_string();
+      EXPECT_EQ(*post->header("X-Seen-Method"), "POST");
+      EXPECT_EQ(post->body, body);
+    }
+    auto get = client.send({"GET", url("/echo"), {}, "", std::nullopt, {}});
+    ASSERT_TRUE(get.ok());
+    EXPECT_EQ(*get->header("X-Seen-Method"), "GET");
+    EXPECT_EQ(*get->header("X-Seen-Length"), "0");
+    EXPECT_EQ(get->body, "");
+
+    HttpRequest upload;
+    upload.method = "PUT";
+    upload.url = url("/digest");
+    upload.source = pattern_source(100000, true, &reads);
+    auto put = client.send(upload);
+    ASSERT_TRUE(put.ok()) << put.error().to_string();
+    EXPECT_EQ(put->body, "100000 " + pattern_sha256(100000));
+
+    HttpRequest chunked;
+    chunked.method = "POST";
+    chunked.url = url("/echo");
+    chunked.source = pattern_source(3000, false, &reads);
+    auto streamed = client.send(chunked);
+    ASSERT_TRUE(streamed.ok()) << streamed.error().to_string();
+    EXPECT_EQ(*streamed->header("X-Seen-Transfer-Encoding"), "chunked");
+    EXPECT_EQ(streamed->body.size(), 3000u);
+
+    auto head = client.send({"HEAD", url("/echo"), {}, "", std::nullopt, {}});
+    ASSERT_TRUE(head.ok());
+    EXPECT_EQ(*head->header("X-Seen-Method"), "HEAD");
+    EXPECT_EQ(head->body, "");
+
+    auto del = client.send({"DELETE", url("/echo"), {}, "", std::nullopt, {}});
+    ASSERT_TRUE(del.ok());
+    EXPECT_EQ(*del->header("X-Seen-Method"), "DELETE");
+    EXPECT_EQ(*del->header("X-Seen-Length"), "0");
+
+    // A method without a body after one with a body in memory: no body left over from it.
+    auto put_empty = client.send({"PUT", url("/echo"), {}, "", std::nullopt, {}});
+    ASSERT_TRUE(put_empty.ok());
+    EXPECT_EQ(*put_empty->header("X-Seen-Method"), "PUT");
+    EXPECT_EQ(*put_empty->header("X-Seen-Length"), "0");
+  }
+  EXPECT_LE(connections_so_far(client) - before, 1);
+}
+
 TEST_F(HttpClientTest, BodyReaderErrorAbortsTheRequest) {
   HttpClient client;
   HttpRequest request;
