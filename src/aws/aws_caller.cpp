@@ -55,13 +55,13 @@ std::string AwsCaller::url(std::string_view path_and_query) const {
 
 Result<HttpRequest> AwsCaller::sign(const AwsRequest& request, const Credentials& credentials,
                                     SystemTime time) const {
-  auto out = sign_head(request, request.body, credentials, time);
+  auto out = sign_head(request, credentials, time);
   if (out) out->body = request.body;
   return out;
 }
 
-Result<HttpRequest> AwsCaller::sign_head(const AwsRequest& request, std::string_view body,
-                                         const Credentials& credentials, SystemTime time) const {
+Result<HttpRequest> AwsCaller::sign_head(const AwsRequest& request, const Credentials& credentials,
+                                         SystemTime time) const {
   auto parts = split_url(request.url);
   if (!parts) return parts.take_error();
 
@@ -74,8 +74,8 @@ Result<HttpRequest> AwsCaller::sign_head(const AwsRequest& request, std::string_
   for (const Header& header : request.headers) signable.headers.push_back(header);
   if (!request.payload_hash.empty()) {
     signable.payload_hash = request.payload_hash;
-  } else if (!body.empty()) {
-    signable.payload_hash = sha256_hex(body);
+  } else if (!request.body.empty()) {
+    signable.payload_hash = sha256_hex(request.body);
   }
 
   const bool is_s3 = service_.dialect == ErrorDialect::kS3Xml;
@@ -120,7 +120,7 @@ Result<HttpResponse> AwsCaller::call(std::string_view operation, AwsRequest requ
     auto credentials = credentials_->credentials();
     if (!credentials) return credentials.take_error();
     const SystemTime now = options_.clock ? options_.clock() : ClockSkew::process_wide().now();
-    auto signed_request = sign_head(request, request.body, *credentials, now);
+    auto signed_request = sign_head(request, *credentials, now);
     if (!signed_request) return signed_request.take_error();
 
     ++counts.attempts;

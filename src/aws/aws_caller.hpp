@@ -111,10 +111,10 @@ class AwsCaller {
   std::string url(std::string_view path_and_query) const;
 
  private:
-  // sign() without the body: the attempt's HttpRequest comes back with an empty body, signed
-  // for `body` (or the request's payload_hash).
-  Result<HttpRequest> sign_head(const AwsRequest& request, std::string_view body,
-                                const Credentials& credentials, SystemTime time) const;
+  // sign() without copying the body: the attempt's HttpRequest comes back with an empty body,
+  // signed for the request's body (or its payload_hash).
+  Result<HttpRequest> sign_head(const AwsRequest& request, const Credentials& credentials,
+                                SystemTime time) const;
 
   ServiceConfig service_;
   std::shared_ptr<CredentialsChain> credentials_;
