@@ -466,6 +466,20 @@ TEST(Ingest, EmptyInputGivesAnEmptyCopyAndAZeroReport) {
             (std::vector<std::string>{"json-copy/offers.json", "reports/offers.csv.report.json"}));
 }
 
+// While the lanes drain their queues after the input ended, progress is also reported every
+// 50 ms: how many such reports there are depends on the machine's speed, so the tests below
+// check the reports at fixed row counts, then that every later one is a step towards the totals.
+void expect_drain_reports_reach_the_totals(const std::vector<Progress>& seen, std::size_t fixed,
+                                           std::uint64_t rows, std::uint64_t bytes) {
+  ASSERT_GT(seen.size(), fixed);
+  for (std::size_t i = fixed; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].rows_read, rows) << "report " << i;
+    EXPECT_GE(seen[i].rows_written, seen[i - 1].rows_written) << "report " << i;
+  }
+  EXPECT_EQ(seen.back().rows_written, rows);
+  EXPECT_EQ(seen.back().bytes_read, bytes);
+}
+
 TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
   Harness h;
   std::vector<Progress> seen;
@@ -476,13 +490,14 @@ TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
                                      [&](const Progress& p) { seen.push_back(p); });
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   // Every 8,192 rows read, then every 8,192 rows let out of the spreading window (which holds
-  // this whole file, so it is read before any row is written), then the end.
-  ASSERT_EQ(seen.size(), 5u);
+  // this whole file, so it is read before any row is written), then while the lanes drain.
+  ASSERT_GE(seen.size(), 5u);
   const std::vector<std::uint64_t> read = {seen[0].rows_read, seen[1].rows_read, seen[2].rows_read,
-                                           seen[3].rows_read, seen[4].rows_read};
-  EXPECT_EQ(read, (std::vector<std::uint64_t>{8192, 16384, 20000, 20000, 20000}));
-  EXPECT_EQ(seen[4].rows_written, 20000u);
-  EXPECT_EQ(seen[4].bytes_read, csv.size());
+                                           seen[3].rows_read};
+  EXPECT_EQ(read, (std::vector<std::uint64_t>{8192, 16384, 20000, 20000}));
+  EXPECT_EQ(seen[0].rows_written, 0u);  // the window holds every row read so far
+  EXPECT_EQ(seen[1].rows_written, 0u);
+  expect_drain_reports_reach_the_totals(seen, 2, 20000, csv.size());
 }
 
 TEST(Ingest, ProgressWithoutSpreadingFollowsTheReader) {
@@ -494,12 +509,10 @@ TEST(Ingest, ProgressWithoutSpreadingFollowsTheReader) {
   Result<Report> report = run_ingest(csv::make_memory_source(csv), h.table, h.options,
                                      [&](const Progress& p) { seen.push_back(p); });
   ASSERT_TRUE(report.ok()) << report.error().to_string();
-  ASSERT_EQ(seen.size(), 3u);  // at 8192, 16384 and the end
+  ASSERT_GE(seen.size(), 3u);  // at 8192, 16384, then while the lanes drain
   EXPECT_EQ(seen[0].rows_read, 8192u);
   EXPECT_EQ(seen[1].rows_read, 16384u);
-  EXPECT_EQ(seen[2].rows_read, 20000u);
-  EXPECT_EQ(seen[2].rows_written, 20000u);
-  EXPECT_EQ(seen[2].bytes_read, csv.size());
+  expect_drain_reports_reach_the_totals(seen, 2, 20000, csv.size());
 }
 
 // Generates "account,offer_id" then `rows` rows on the fly, never holding the file.
