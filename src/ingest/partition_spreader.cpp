@@ -4,10 +4,7 @@ namespace csv2ddb::ingest {
 
 PartitionSpreader::PartitionSpreader(const model::KeySchema& schema, SpreadLimits limits,
                                      BufferPool* buffers)
-    : schema_(schema),
-      partition_only_{schema.hash, std::nullopt},
-      limits_(limits),
-      buffers_(buffers) {}
+    : schema_(schema), limits_(limits), buffers_(buffers) {}
 
 void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const RowMark* mark) {
   std::uint32_t index;
@@ -27,8 +24,10 @@ void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const 
   ++rows_;
   bytes_ += slot.planned.bytes.capacity();
 
-  scratch_.clear();  // the lookup reuses one string; only a new group's key is allocated
-  model::append_key_fingerprint(scratch_, item, partition_only_);
+  // The lookup reuses one string; only a new group's key is allocated. The partition's
+  // fingerprint is the front of the item's, which plan_item just made.
+  const std::string_view fingerprint = slot.planned.fingerprint();
+  scratch_.assign(fingerprint.substr(0, model::hash_part_bytes(fingerprint)));
   auto found = groups_.find(scratch_);
   const bool is_new = found == groups_.end();
   auto entry = is_new ? groups_.try_emplace(scratch_).first : found;

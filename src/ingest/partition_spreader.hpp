@@ -92,7 +92,6 @@ class PartitionSpreader {
   void drop_departed_arrivals();
 
   model::KeySchema schema_;
-  model::KeySchema partition_only_;
   SpreadLimits limits_;
   BufferPool* buffers_;
   std::vector<Slot> slots_;

@@ -91,5 +91,8 @@ Status validate_key(const Item& item, const KeySchema& schema);
 std::string key_fingerprint(const Item& item, const KeySchema& schema);
 // The same, appended to `out` (for callers that build it into a buffer of their own).
 void append_key_fingerprint(std::string& out, const Item& item, const KeySchema& schema);
+// How many bytes at the front of a key fingerprint are the hash key's part: the fingerprint of
+// the partition alone, without computing it again.
+std::size_t hash_part_bytes(std::string_view fingerprint);
 
 }  // namespace csv2ddb::model

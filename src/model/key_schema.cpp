@@ -1,4 +1,5 @@
 // Key schemas: parsing --key, checking an item's key attributes, and key fingerprints.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -135,6 +136,21 @@ std::string key_fingerprint(const Item& item, const KeySchema& schema) {
 void append_key_fingerprint(std::string& out, const Item& item, const KeySchema& schema) {
   append_fingerprint_part(out, item, schema.hash);
   if (schema.range) append_fingerprint_part(out, item, *schema.range);
+}
+
+std::size_t hash_part_bytes(std::string_view fingerprint) {
+  if (fingerprint.empty()) return 0;
+  if (fingerprint.front() == '-') return 1;  // the item has no hash key
+  // "T:length:value": the value's length, not a search for the next ':', ends the part.
+  const std::size_t first = fingerprint.find(':');
+  const std::size_t second = fingerprint.find(':', first == std::string_view::npos ? 0 : first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos)
+    return fingerprint.size();
+  std::size_t length = 0;
+  for (std::size_t i = first + 1; i < second; ++i) {
+    length = length * 10 + static_cast<std::size_t>(fingerprint[i] - '0');
+  }
+  return std::min(second + 1 + length, fingerprint.size());
 }
 
 }  // namespace csv2ddb::model

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "model/attribute_value.hpp"
 
@@ -170,6 +171,28 @@ TEST(KeyFingerprint, ExactForm) {
                                {"account", AttributeValue::string("12345678")}});
   EXPECT_EQ(key_fingerprint(item, schema("account:S,offer_id:N")), "S:8:12345678N:12:123456789012");
   EXPECT_EQ(key_fingerprint(item, schema("account")), "S:8:12345678");
+}
+
+TEST(KeyFingerprint, HashPartIsTheFingerprintOfThePartitionAlone) {
+  const KeySchema both = schema("account:S,offer_id:N");
+  const KeySchema hash_only = schema("account");
+  const std::vector<Item> items = {
+      make_item({{"account", AttributeValue::string("12345678")},
+                 {"offer_id", AttributeValue::number("123456789012")}}),
+      // Digits and ':' inside the value, and a value of 10+ bytes: the length decides.
+      make_item({{"account", AttributeValue::string("1:2:3:4:5:6")},
+                 {"offer_id", AttributeValue::number("7")}}),
+      make_item(
+          {{"account", AttributeValue::string("")}, {"offer_id", AttributeValue::number("7")}}),
+      make_item({{"offer_id", AttributeValue::number("7")}}),  // no hash key: "-"
+  };
+  for (const Item& item : items) {
+    const std::string full = key_fingerprint(item, both);
+    EXPECT_EQ(full.substr(0, hash_part_bytes(full)), key_fingerprint(item, hash_only)) << full;
+  }
+  EXPECT_EQ(hash_part_bytes("S:11:1:2:3:4:5:6N:1:7"), 16u);
+  EXPECT_EQ(hash_part_bytes("-N:1:7"), 1u);
+  EXPECT_EQ(hash_part_bytes(""), 0u);
 }
 
 TEST(KeyFingerprint, NumbersCompareByValue) {
