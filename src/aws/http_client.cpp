@@ -13,6 +13,11 @@
 #include <optional>
 #include <vector>
 
+#include "aws/curl_errors.hpp"
+#include "aws/endpoints.hpp"
+#include "aws/http_wire.hpp"
+#include "aws/kept_connection.hpp"
+
 namespace csv2ddb::aws {
 namespace {
 
@@ -118,56 +123,6 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 
 bool has_header(const HeaderList& headers, std::string_view name) {
   return find_header(headers, name) != nullptr;
-}
-
-// The transport error a curl failure stands for.
-Error classify(CURLcode code, CURL* handle, const HttpRequest& request, const char* detail) {
-  long os_errno = 0;
-  curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
-  std::string code_name;
-  std::string what;
-  switch (code) {
-    case CURLE_COULDNT_CONNECT:
-      if (os_errno == ECONNREFUSED) {
-        code_name = "ConnectionRefused";
-        what = "connection refused";
-      } else {
-        code_name = "ConnectionFailed";
-        what = "could not connect";
-      }
-      break;
-    case CURLE_OPERATION_TIMEDOUT:
-      code_name = "RequestTimeout";
-      what = "timed out";
-      break;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      code_name = "DnsFailure";
-      what = "host name not found";
-      break;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SEND_FAIL_REWIND:
-      code_name = "ConnectionReset";
-      what = "connection closed before the response was complete";
-      break;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-      code_name = "TlsError";
-      what = "TLS failure";
-      break;
-    default:
-      code_name = "HttpTransportError";
-      what = curl_easy_strerror(code);
-  }
-  std::string message = request.method + " " + redact_url(request.url) + ": " + what;
-  if (detail != nullptr && detail[0] != '\0') message += " (" + std::string(detail) + ")";
-  return make_error(std::move(code_name), std::move(message));
 }
 
 struct HeaderListGuard {
@@ -287,6 +242,24 @@ void set_up_handle(CURL* handle, CURLSH* share, const HttpClientOptions& options
   }
 }
 
+// curl's proxy variables: with any of them set, requests take curl's own path, which honours
+// them (and NO_PROXY).
+bool proxy_in_environment() {
+  for (const char* name :
+       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    if (const char* value = std::getenv(name); value != nullptr && value[0] != '\0') return true;
+  }
+  return false;
+}
+
+const char* trace_id_for(const HttpRequest& request, const HttpClientOptions& options) {
+  if (!options.trace_id_from_environment || has_header(request.headers, kTraceIdHeader)) {
+    return nullptr;
+  }
+  const char* trace = std::getenv(kTraceIdVariable);
+  return trace != nullptr && trace[0] != '\0' ? trace : nullptr;
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
@@ -300,6 +273,8 @@ struct HttpClient::Impl {
   std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;
   std::mutex pool_mutex;
   std::vector<Pooled> idle;
+  std::vector<std::unique_ptr<KeptConnection>> idle_direct;  // most recently used last
+  bool direct_allowed = false;
 
   Impl() {
     share = curl_share_init();
@@ -311,6 +286,7 @@ struct HttpClient::Impl {
   }
   ~Impl() {
     for (Pooled& pooled : idle) curl_easy_cleanup(pooled.handle);
+    idle_direct.clear();
     curl_share_cleanup(share);
   }
 
@@ -350,6 +326,30 @@ struct HttpClient::Impl {
     return taken.handle;
   }
 
+  Result<HttpResponse> send_direct(const HttpRequest& request, const Shape& shape,
+                                   const HttpClientOptions& options);
+
+  // The most recently used idle connection to `origin`, or nullptr.
+  std::unique_ptr<KeptConnection> take_direct(const std::string& origin) {
+    std::lock_guard<std::mutex> guard(pool_mutex);
+    for (auto it = idle_direct.rbegin(); it != idle_direct.rend(); ++it) {
+      if ((*it)->origin() == origin) {
+        std::unique_ptr<KeptConnection> taken = std::move(*it);
+        idle_direct.erase(std::next(it).base());
+        return taken;
+      }
+    }
+    return nullptr;
+  }
+
+  void release_direct(std::unique_ptr<KeptConnection> connection, long max_idle) {
+    std::lock_guard<std::mutex> guard(pool_mutex);
+    idle_direct.push_back(std::move(connection));
+    if (static_cast<long>(idle_direct.size()) > std::max(1L, max_idle)) {
+      idle_direct.erase(idle_direct.begin());  // the longest idle
+    }
+  }
+
   // Back to the pool. The options that point into the finished request are cleared first, so
   // an idle handle holds no pointer to memory that is gone.
   void release(CURL* handle, Shape shape) {
@@ -376,12 +376,16 @@ const std::string* HttpResponse::header(std::string_view name) const {
 HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
   global_init_once();
   impl_ = std::make_unique<Impl>();
+  impl_->direct_allowed = options_.direct_small_requests && !proxy_in_environment();
 }
 
 HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink& sink) {
   Shape shape = shape_of(request, options_);
+  if (shape.mode == BodyMode::kInMemory && !sink && impl_->direct_allowed) {
+    return impl_->send_direct(request, shape, options_);
+  }
   CURL* handle = impl_->acquire(shape, options_);
   if (handle == nullptr) return make_error("HttpTransportError", "curl_easy_init failed");
   // Declared before everything the handle points to, so it runs last.
@@ -404,10 +408,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
     // curl's syntax for a header with an empty value is "Name;".
     headers.add(h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
   }
-  if (options_.trace_id_from_environment && !has_header(request.headers, kTraceIdHeader)) {
-    if (const char* trace = std::getenv(kTraceIdVariable); trace != nullptr && trace[0] != '\0') {
-      headers.add(std::string(kTraceIdHeader) + ": " + trace);
-    }
+  if (const char* trace = trace_id_for(request, options_); trace != nullptr) {
+    headers.add(std::string(kTraceIdHeader) + ": " + trace);
   }
 
   switch (shape.mode) {
@@ -446,11 +448,52 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
 
   CURLcode code = curl_easy_perform(handle);
   if (transfer.callback_error) return std::move(*transfer.callback_error);
-  if (code != CURLE_OK) return classify(code, handle, request, error_buffer);
+  if (code != CURLE_OK) return classify_curl_failure(code, handle, request, error_buffer);
   long status = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   return response;
+}
+
+// The direct path (kept_connection.hpp). A kept connection the server closed while it sat idle
+// fails before any of the response comes; the request then goes once more on a new connection,
+// as curl does for its own kept connections.
+Result<HttpResponse> HttpClient::Impl::send_direct(const HttpRequest& request, const Shape& shape,
+                                                   const HttpClientOptions& options) {
+  auto parts = split_url(request.url);
+  if (!parts) {
+    return make_error("HttpTransportError", request_label(request) + parts.error().message);
+  }
+  const std::string origin = parts->scheme + "://" + parts->host;
+  std::string target = parts->path;
+  if (!parts->query.empty()) target += "?" + parts->query;
+  const char* trace = trace_id_for(request, options);
+
+  ExchangeLimits limits;
+  limits.total = shape.timeout;
+  if (shape.timeout.count() > 0) limits.deadline = std::chrono::steady_clock::now() + shape.timeout;
+  if (shape.stall_limit) limits.stall = options.low_speed_time;
+
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<KeptConnection> connection;
+    if (attempt == 0) connection = take_direct(origin);
+    const bool reused = connection != nullptr;
+    if (!connection) {
+      auto opened = KeptConnection::open(origin, share, options, request, limits);
+      if (!opened) return opened.take_error();
+      connection = std::move(*opened);
+    }
+    std::string& wire = connection->wire();
+    wire.clear();
+    append_http_request(wire, request, target, parts->host, options.user_agent,
+                        trace == nullptr ? "" : trace);
+    auto response = connection->exchange(request, limits);
+    if (response) {
+      if (connection->reusable()) release_direct(std::move(connection), options.max_connections);
+      return response;
+    }
+    if (!(reused && connection->closed_before_response())) return response;
+  }
 }
 
 std::string redact_url(std::string_view url) {

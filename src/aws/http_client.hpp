@@ -11,11 +11,16 @@
 //   chunked), and a successful response body can go to a sink, so a 5 GB object never sits in
 //   memory. Error responses (non-2xx) always land in HttpResponse::body (first 1 MiB) so the
 //   caller can decode the service's error.
+// - Direct path: a request whose body is small and in memory and that has no sink (every
+//   DynamoDB call) goes over a connection curl opened but the client drives itself
+//   (kept_connection.hpp): same TLS, DNS share and error codes, a third of the system calls.
+//   Not when a proxy is configured in the environment, which curl's own path handles.
 // - TLS verification is always on.
 // - Expect: 100-continue only for bodies of at least `expect_continue_threshold` bytes, with a
 //   short wait for the 100; a server that answers with a final status instead works too.
 // - Transport failures become Errors with stable codes: ConnectionRefused, ConnectionFailed,
-//   RequestTimeout, ConnectionReset, DnsFailure, TlsError, HttpTransportError. Messages name the
+//   RequestTimeout, ConnectionReset, DnsFailure, TlsError, HttpTransportError, and on the direct
+//   path MalformedResponse (not HTTP/1.1 as http_wire.hpp reads it). Messages name the
 //   method and the URL without its query string (presigned URLs carry credentials there).
 // - X-Amzn-Trace-Id is taken from _X_AMZN_TRACE_ID when the request does not set it.
 #pragma once
@@ -92,6 +97,8 @@ struct HttpClientOptions {
   std::string user_agent = "csv2ddb/0.1";
   // Copy _X_AMZN_TRACE_ID into X-Amzn-Trace-Id (when the request has none).
   bool trace_id_from_environment = true;
+  // The direct path above; off, every request goes through curl_easy_perform.
+  bool direct_small_requests = true;
   // A PEM bundle of CAs to trust instead of the system's (AWS_CA_BUNDLE); verification stays on.
   std::string ca_file;
 };

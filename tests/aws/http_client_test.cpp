@@ -492,6 +492,109 @@ TEST_F(HttpClientTest, TraceIdComesFromTheEnvironmentUnlessTheRequestSetsIt) {
   EXPECT_EQ(*none->header("X-Seen-Trace-Id"), "-");
 }
 
+// The direct path (kept_connection.hpp) carries every small in-memory request: fifty POSTs on
+// one connection.
+TEST_F(HttpClientTest, SmallPostsShareOneKeptConnection) {
+  HttpClient client;
+  int before = connections_so_far(client);
+  for (int i = 0; i < 50; ++i) {
+    auto response =
+        client.send({"POST", url("/echo"), {}, "item " + std::to_string(i), std::nullopt, {}});
+    ASSERT_TRUE(response.ok()) << response.error().to_string();
+    ASSERT_EQ(response->body, "item " + std::to_string(i));
+  }
+  EXPECT_EQ(connections_so_far(client) - before, 1);
+}
+
+// What the server sees is the same whichever path a request takes.
+TEST_F(HttpClientTest, TheDirectPathSendsWhatCurlSends) {
+  HttpClientOptions through_curl;
+  through_curl.direct_small_requests = false;
+  HttpClient direct;
+  HttpClient curl(through_curl);
+  const HeaderList headers = {{"Content-Type", "application/x-amz-json-1.0"},
+                              {"X-Amz-Target", "DynamoDB_20120810.BatchWriteItem"}};
+  for (const char* method : {"PUT", "POST", "PATCH"}) {
+    SCOPED_TRACE(method);
+    for (const std::string& body : {std::string(), std::string("{}"), std::string(60000, 'b')}) {
+      auto a = direct.send({method, url("/echo?x=1"), headers, body, std::nullopt, {}});
+      auto b = curl.send({method, url("/echo?x=1"), headers, body, std::nullopt, {}});
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_EQ(a->status, b->status);
+      EXPECT_EQ(a->body, b->body);
+      for (const char* seen :
+           {"X-Seen-Method", "X-Seen-Length", "X-Seen-Expect", "X-Seen-Transfer-Encoding",
+            "X-Seen-Content-Type", "X-Seen-Content-Length", "X-Seen-Trace-Id"}) {
+        ASSERT_NE(a->header(seen), nullptr) << seen;
+        EXPECT_EQ(*a->header(seen), *b->header(seen)) << seen;
+      }
+    }
+  }
+}
+
+// A server may close a kept-alive connection while it is idle (no "Connection: close" on the
+// last answer): the next request finds it closed before any answer and goes again on a new one.
+TEST_F(HttpClientTest, AKeptConnectionTheServerClosedIsReplaced) {
+  HttpClient client;
+  int before = connections_so_far(client);
+  auto first = client.send({"POST", url("/answer-then-close"), {}, "{}", std::nullopt, {}});
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  EXPECT_EQ(first->body, "closing");
+  auto second = client.send({"POST", url("/echo"), {}, "again", std::nullopt, {}});
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  EXPECT_EQ(second->body, "again");
+  EXPECT_EQ(connections_so_far(client) - before, 2);
+}
+
+TEST_F(HttpClientTest, TheDirectPathReadsAChunkedResponse) {
+  HttpClient client;
+  auto response = client.send({"POST", url("/chunked"), {}, "{}", std::nullopt, {}});
+  ASSERT_TRUE(response.ok()) << response.error().to_string();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "abcde0123456789");
+  auto next = client.send({"POST", url("/echo"), {}, "after", std::nullopt, {}});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->body, "after");
+}
+
+TEST_F(HttpClientTest, TheDirectPathTimesOut) {
+  HttpClientOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  HttpClient client(options);
+  auto total = client.send({"POST", url("/stall"), {}, "{}", std::nullopt, {}});
+  ASSERT_FALSE(total.ok());
+  EXPECT_EQ(total.error().code, "RequestTimeout");
+  EXPECT_EQ(total.error().message,
+            "POST " + url("/stall") + ": timed out (no complete response within 300 ms)");
+
+  HttpClientOptions stall_options;
+  stall_options.low_speed_limit = 1;
+  stall_options.low_speed_time = std::chrono::seconds(1);
+  HttpClient stalling(stall_options);
+  auto stalled = stalling.send({"POST", url("/stall"), {}, "{}", std::nullopt, {}});
+  ASSERT_FALSE(stalled.ok());
+  EXPECT_EQ(stalled.error().code, "RequestTimeout");
+  EXPECT_EQ(stalled.error().message,
+            "POST " + url("/stall") + ": timed out (nothing moved for 1000 ms)");
+}
+
+// With a proxy in the environment every request takes curl's path, which honours it and
+// NO_PROXY (here the proxy is a closed port and 127.0.0.1 is exempt: requests still arrive).
+TEST_F(HttpClientTest, AProxyInTheEnvironmentSendsSmallRequestsThroughCurl) {
+  ::setenv("http_proxy", ("http://127.0.0.1:" + std::to_string(closed_port())).c_str(), 1);
+  ::setenv("NO_PROXY", "127.0.0.1", 1);
+  HttpClientOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  HttpClient client(options);
+  ::unsetenv("http_proxy");
+  ::unsetenv("NO_PROXY");
+  auto response = client.send({"POST", url("/stall"), {}, "{}", std::nullopt, {}});
+  ASSERT_FALSE(response.ok());
+  // curl's words, not the direct path's.
+  EXPECT_NE(response.error().message.find("Operation timed out after"), std::string::npos)
+      << response.error().message;
+}
+
 TEST(RedactUrl, DropsQueryFragmentAndUserInfo) {
   EXPECT_EQ(redact_url("https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA&X-Amz-Signature=f"),
             "https://b.s3.amazonaws.com/k");

@@ -15,6 +15,9 @@ Routes:
                  answers "ok"; 500 when they never were.
   /expect-reject with "Expect: 100-continue": answers 403 at once, never reads the body.
   /stats         "connections <n> stalled <m>": TCP connections accepted, /stall requests.
+  /answer-then-close  answers 200 "closing" with a Content-Length and no "Connection: close",
+                 then closes the connection (a server dropping an idle kept-alive connection).
+  /chunked       answers 200 with the body "abcde0123456789" in three chunks and a trailer.
 """
 import argparse
 import hashlib
@@ -147,6 +150,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply(200, b"ok")
             except threading.BrokenBarrierError:
                 self.reply(500, b"not enough concurrent requests")
+        elif route == "/answer-then-close":
+            self.read_body(lambda chunk: None)
+            self.reply(200, b"closing")
+            self.close_connection = True
+        elif route == "/chunked":
+            self.read_body(lambda chunk: None)
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"2\r\nab\r\n3;ext=1\r\ncde\r\nA\r\n0123456789\r\n0\r\nX-T: t\r\n\r\n")
         elif route == "/stats":
             with lock:
                 count, stalls = connections, stalled
