@@ -286,7 +286,7 @@ struct HttpClient::Impl {
   }
   ~Impl() {
     for (Pooled& pooled : idle) curl_easy_cleanup(pooled.handle);
-    idle_direct.clear();
+    idle_direct.clear();  // before the share their handles use
     curl_share_cleanup(share);
   }
 

@@ -13,19 +13,10 @@ constexpr std::size_t kMaxChunkLineBytes = 1024;
 // A body's declared length is trusted for reserving only this much up front.
 constexpr std::uint64_t kMaxReserveBytes = std::uint64_t{16} * 1024 * 1024;
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
+// Whether `needle` occurs in `haystack`, ignoring ASCII case ("Keep-Alive, Close").
 bool icontains(std::string_view haystack, std::string_view needle) {
-  if (needle.size() > haystack.size()) return false;
   for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    if (iequals(haystack.substr(i, needle.size()), needle)) return true;
+    if (header_name_equals(haystack.substr(i, needle.size()), needle)) return true;
   }
   return false;
 }
@@ -59,19 +50,13 @@ void append_http_request(std::string& out, const HttpRequest& request, std::stri
   out.push_back(' ');
   out.append(target);
   out.append(" HTTP/1.1\r\n");
-  bool has_host = false;
-  bool has_user_agent = false;
-  bool has_length = false;
-  for (const Header& header : request.headers) {
-    has_host = has_host || iequals(header.name, "Host");
-    has_user_agent = has_user_agent || iequals(header.name, "User-Agent");
-    has_length = has_length || iequals(header.name, "Content-Length");
+  if (find_header(request.headers, "Host") == nullptr) append_header(out, "Host", host);
+  if (find_header(request.headers, "User-Agent") == nullptr && !user_agent.empty()) {
+    append_header(out, "User-Agent", user_agent);
   }
-  if (!has_host) append_header(out, "Host", host);
-  if (!has_user_agent && !user_agent.empty()) append_header(out, "User-Agent", user_agent);
   for (const Header& header : request.headers) append_header(out, header.name, header.value);
   if (!trace_id.empty()) append_header(out, "X-Amzn-Trace-Id", trace_id);
-  if (!has_length) {
+  if (find_header(request.headers, "Content-Length") == nullptr) {
     char digits[24];
     auto end = std::to_chars(digits, digits + sizeof digits, request.body.size()).ptr;
     append_header(out, "Content-Length", std::string_view(digits, end - digits));
@@ -97,7 +82,8 @@ Result<HttpResponseParser::Progress> HttpResponseParser::feed(std::string_view b
     remaining_ -= take;
     if (remaining_ > 0) return Progress::kNeedMore;
     state_ = State::kComplete;
-    return feed(bytes.substr(take));  // anything after the body spoils the connection
+    if (take < bytes.size()) keep_alive_ = false;  // anything after the body spoils the connection
+    return Progress::kComplete;
   }
   pending_.append(bytes);
   std::string_view in = pending_;

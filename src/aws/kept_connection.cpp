@@ -160,7 +160,6 @@ Result<HttpResponse> KeptConnection::exchange(const HttpRequest& request,
     }
     if (*progress == HttpResponseParser::Progress::kComplete) break;
   }
-  ++exchanges_;
   reusable_ = parser.keep_alive();
   return std::move(parser.response());
 }

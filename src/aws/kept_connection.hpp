@@ -50,7 +50,6 @@ class KeptConnection {
   // response came, which on a kept-alive connection means it closed it while idle (the request
   // may be sent again on a new connection).
   bool closed_before_response() const { return closed_before_response_; }
-  std::uint64_t exchanges() const { return exchanges_; }
 
  private:
   KeptConnection(CURL* handle, curl_socket_t socket, std::string origin);
@@ -65,7 +64,6 @@ class KeptConnection {
   std::string receive_buffer_;
   bool reusable_ = true;
   bool closed_before_response_ = false;
-  std::uint64_t exchanges_ = 0;
 };
 
 }  // namespace csv2ddb::aws
