@@ -47,7 +47,7 @@ AwsCaller::AwsCaller(ServiceConfig service, std::shared_ptr<CredentialsChain> cr
       transport_(std::move(transport)),
       options_(std::move(options)),
       policy_(options_.retry,
-              options_.random != nullptr ? *options_.random : ingest::default_random_source()) {}
+              options_.random != nullptr ? *options_.random : default_random_source()) {}
 
 std::string AwsCaller::url(std::string_view path_and_query) const {
   return service_.endpoint.url + std::string(path_and_query);
@@ -101,8 +101,7 @@ Result<HttpResponse> AwsCaller::call(std::string_view operation, AwsRequest requ
                                      const BodySink& sink, AwsError* failure, CallStats* stats) {
   CallStats local_stats;
   CallStats& counts = stats != nullptr ? *stats : local_stats;
-  ingest::Sleeper& sleeper =
-      options_.sleeper != nullptr ? *options_.sleeper : ingest::default_sleeper();
+  Sleeper& sleeper = options_.sleeper != nullptr ? *options_.sleeper : default_sleeper();
   int last_retry_cost = 0;
   int retries_counted = 0;  // attempts that count against max_attempts (not clock corrections)
 
@@ -161,10 +160,7 @@ Result<HttpResponse> AwsCaller::call(std::string_view operation, AwsRequest requ
       if (!request.reset_sink || !request.reset_sink()) return described;
       delivered = 0;
     }
-    const ingest::ErrorClass error_class = error.retry == RetryClass::kThrottling
-                                               ? ingest::ErrorClass::kThrottling
-                                               : ingest::ErrorClass::kTransient;
-    const ingest::RetryDecision decision = policy_.after_failure(retries_counted, error_class);
+    const RetryDecision decision = policy_.after_failure(retries_counted, error.retry);
     if (!decision.retry) return described;
     last_retry_cost = decision.cost;
     sleeper.sleep(decision.delay);

@@ -30,7 +30,7 @@
 #include "aws/http_client.hpp"
 #include "aws/sigv4.hpp"
 #include "common/result.hpp"
-#include "ingest/retry_policy.hpp"
+#include "common/retry_policy.hpp"
 
 namespace csv2ddb::aws {
 
@@ -74,9 +74,9 @@ using Transport = std::function<Result<HttpResponse>(const HttpRequest&, const B
 Transport http_transport(std::shared_ptr<HttpClient> client);
 
 struct AwsCallerOptions {
-  ingest::RetryConfig retry;
-  ingest::RandomSource* random = nullptr;  // default: ingest::default_random_source()
-  ingest::Sleeper* sleeper = nullptr;      // default: ingest::default_sleeper()
+  RetryConfig retry;
+  RandomSource* random = nullptr;  // default: default_random_source()
+  Sleeper* sleeper = nullptr;      // default: default_sleeper()
   // The signing time; default ClockSkew::process_wide().now().
   std::function<SystemTime()> clock;
 };
@@ -120,7 +120,7 @@ class AwsCaller {
   std::shared_ptr<CredentialsChain> credentials_;
   Transport transport_;
   AwsCallerOptions options_;
-  ingest::RetryPolicy policy_;
+  RetryPolicy policy_;
 };
 
 }  // namespace csv2ddb::aws

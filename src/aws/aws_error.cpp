@@ -1,26 +1,10 @@
 #include "aws/aws_error.hpp"
 
-#include <array>
-
 #include "aws/xml.hpp"
-#include "ingest/retry_policy.hpp"
 #include "model/json.hpp"
 
 namespace csv2ddb::aws {
 namespace {
-
-// Throttling and transient codes are the engine's (ingest::classify): one list for the whole
-// project. Clock skew is the clients' own concern: they correct the clock and sign again.
-constexpr std::array<std::string_view, 3> kClockSkewCodes = {
-    "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"};
-
-template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& list, std::string_view code) {
-  for (auto entry : list) {
-    if (entry == code) return true;
-  }
-  return false;
-}
 
 std::string header_value(const HeaderList& headers, std::string_view name) {
   const Header* h = find_header(headers, name);
@@ -39,8 +23,8 @@ AwsError finish(int http_status, std::string code, std::string message, std::str
 
 // JSON services: a body that did not say (a proxy's HTML page, an empty 5xx).
 std::string json_service_status_code(int http_status) {
-  if (http_status == 500) return "InternalServerError";
-  if (http_status == 503) return "ServiceUnavailable";
+  if (http_status == 500) return std::string(code::kInternalServerError);
+  if (http_status == 503) return std::string(code::kServiceUnavailable);
   return status_error_code(http_status);
 }
 
@@ -62,20 +46,6 @@ std::string after_hash(std::string_view type) {
 
 }  // namespace
 
-std::string_view retry_class_name(RetryClass retry) {
-  switch (retry) {
-    case RetryClass::kNone:
-      return "none";
-    case RetryClass::kThrottling:
-      return "throttling";
-    case RetryClass::kTransient:
-      return "transient";
-    case RetryClass::kClockSkew:
-      return "clock-skew";
-  }
-  return "none";
-}
-
 std::string AwsError::to_string() const {
   return to_error().to_string();
 }
@@ -94,57 +64,12 @@ Error AwsError::to_error() const {
   return Error{code, std::move(text)};
 }
 
-RetryClass classify_retry(int http_status, std::string_view code, std::string_view message) {
-  if (contains(kClockSkewCodes, code)) return RetryClass::kClockSkew;
-  if (code == "InvalidSignatureException" &&
-      (message.find("Signature expired") != std::string_view::npos ||
-       message.find("Signature not yet current") != std::string_view::npos)) {
-    return RetryClass::kClockSkew;
-  }
-  // Status 0 (no response) is transient for the engine; here it never arrives with a code that
-  // needs it, since transport errors go through from_transport_error.
-  switch (ingest::classify(http_status == 0 ? -1 : http_status, code)) {
-    case ingest::ErrorClass::kThrottling:
-      return RetryClass::kThrottling;
-    case ingest::ErrorClass::kTransient:
-      return RetryClass::kTransient;
-    case ingest::ErrorClass::kNotRetryable:
-      return RetryClass::kNone;
-  }
-  return RetryClass::kNone;
-}
-
 AwsError from_transport_error(const Error& error) {
   AwsError out;
   out.code = error.code;
   out.message = error.message;
-  out.retry = error.code == "TlsError" ? RetryClass::kNone : RetryClass::kTransient;
+  out.retry = has_code(error, code::kTlsError) ? RetryClass::kNone : RetryClass::kTransient;
   return out;
-}
-
-std::string status_error_code(int http_status) {
-  switch (http_status) {
-    case 301:
-      return "PermanentRedirect";
-    case 304:
-      return "NotModified";
-    case 400:
-      return "BadRequest";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "NotFound";
-    case 412:
-      return "PreconditionFailed";
-    case 416:
-      return "InvalidRange";
-    case 500:
-      return "InternalError";
-    case 503:
-      return "SlowDown";
-    default:
-      return "HttpStatus" + std::to_string(http_status);
-  }
 }
 
 AwsError decode_s3_error(int http_status, const HeaderList& headers, std::string_view body) {

@@ -2,26 +2,19 @@
 // (XML), DynamoDB (JSON with __type) or Lambda (x-amzn-ErrorType), or a transport failure
 // with no response at all. Decoders turn each service's wire form into AwsError; encoders write
 // the same wire forms (for the local AWS), so client and server agree by construction. The
-// retry class follows the AWS SDKs' standard retry mode.
+// retry class follows the AWS SDKs' standard retry mode (error_codes.hpp holds the tables).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "aws/sigv4.hpp"  // HeaderList
+#include "aws/error_codes.hpp"
+#include "aws/http_types.hpp"
 #include "common/result.hpp"
+#include "common/retry_policy.hpp"
 
 namespace csv2ddb::aws {
-
-enum class RetryClass : std::uint8_t {
-  kNone,        // the request itself is wrong, or access is denied: retrying cannot help
-  kThrottling,  // slow down, then retry (ProvisionedThroughputExceededException, SlowDown...)
-  kTransient,   // 5xx, timeouts, dropped connections: retry with backoff
-  kClockSkew,   // the local clock is off: correct it from the Date header, then retry
-};
-
-std::string_view retry_class_name(RetryClass retry);
 
 struct AwsError {
   int http_status = 0;  // 0 when no response arrived (transport error)
@@ -38,17 +31,9 @@ struct AwsError {
   Error to_error() const;
 };
 
-// The standard-mode classification of an error code and status.
-RetryClass classify_retry(int http_status, std::string_view code, std::string_view message);
-
 // A transport failure from HttpClient (ConnectionRefused, RequestTimeout, ConnectionReset,
 // DnsFailure, TlsError...): http_status 0, classified transient except for TLS failures.
 AwsError from_transport_error(const Error& error);
-
-// The code S3 implies by a status alone, for responses without a body (HEAD): 404 NotFound,
-// 403 Forbidden, 412 PreconditionFailed, 301 PermanentRedirect, 304 NotModified, 400 BadRequest,
-// 416 InvalidRange, 500 InternalError, 503 SlowDown; "HttpStatus<N>" otherwise.
-std::string status_error_code(int http_status);
 
 // S3: <Error><Code/><Message/><RequestId/>...</Error>; request id falls back to the
 // x-amz-request-id header; a missing or unreadable body gives status_error_code().

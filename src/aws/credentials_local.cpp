@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "aws/credentials.hpp"
+#include "aws/error_codes.hpp"
 #include "aws/ini_file.hpp"
 
 namespace csv2ddb::aws {
@@ -101,7 +102,7 @@ class ProfileProvider final : public CredentialsProvider {
     auto describe = [&](const Result<AwsProfileFile>& file,
                         const AwsProfileFile::Settings* settings) -> std::string {
       if (!file) {
-        if (file.error().code == "FileNotFound") return "not found";
+        if (has_code(file.error(), code::kFileNotFound)) return "not found";
         return file.error().message;
       }
       if (settings == nullptr) return "no profile \"" + profile + "\"";

@@ -6,6 +6,7 @@
 
 #include "aws/credentials.hpp"
 #include "aws/endpoints.hpp"
+#include "aws/error_codes.hpp"
 #include "aws/http_client.hpp"
 
 namespace csv2ddb::aws {
@@ -33,10 +34,11 @@ HttpClient make_client(std::chrono::milliseconds timeout) {
 // "no response from http://169.254.169.254 within 1 s", "http://... refused the connection".
 std::string describe_transport_failure(const Error& error, std::string_view where,
                                        std::chrono::milliseconds timeout) {
-  if (error.code == "RequestTimeout") {
+  if (has_code(error, code::kRequestTimeout)) {
     return "no response from " + std::string(where) + " within " + describe_duration(timeout);
   }
-  if (error.code == "ConnectionRefused") return std::string(where) + " refused the connection";
+  if (has_code(error, code::kConnectionRefused))
+    return std::string(where) + " refused the connection";
   return std::string(where) + ": " + error.code;
 }
 

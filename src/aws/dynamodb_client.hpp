@@ -14,13 +14,11 @@
 #include <vector>
 
 #include "aws/aws_caller.hpp"
+#include "aws/dynamodb_wire.hpp"
 #include "common/result.hpp"
 #include "model/attribute_value.hpp"
 
 namespace csv2ddb::aws {
-
-inline constexpr std::string_view kDynamoDbTargetPrefix = "DynamoDB_20120810.";
-inline constexpr std::string_view kDynamoDbContentType = "application/x-amz-json-1.0";
 
 struct TableDescription {
   std::string name;

@@ -1,5 +1,7 @@
 #include "aws/lambda_client.hpp"
 
+#include "aws/lambda_wire.hpp"
+
 namespace csv2ddb::aws {
 
 std::string_view invocation_type_name(InvocationType type) {
@@ -19,7 +21,8 @@ AwsRequest LambdaClient::invoke_request(const std::string& function, std::string
   AwsRequest out;
   out.method = "POST";
   // The name is one path segment: an ARN's ':' is encoded, as the SDKs do.
-  out.url = caller_->url("/2015-03-31/functions/" + uri_encode(function, false) + "/invocations");
+  out.url = caller_->url(std::string(kLambdaFunctionsPath) + "/" + uri_encode(function, false) +
+                         "/invocations");
   out.headers.push_back({"Content-Type", "application/json"});
   out.headers.push_back({"X-Amz-Invocation-Type", std::string(invocation_type_name(type))});
   out.body = std::move(payload);

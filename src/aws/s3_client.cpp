@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "aws/crypto.hpp"
+#include "aws/error_codes.hpp"
 #include "aws/xml.hpp"
 
 namespace csv2ddb::aws {
@@ -182,7 +183,7 @@ Result<std::string> S3Client::complete_multipart_upload(const std::string& bucke
   if (!response) {
     // An earlier attempt may have completed the upload and only its answer was lost (a
     // timeout): the object then carries exactly the ETag these parts make.
-    if (response.error().code == "NoSuchUpload" && stats.attempts > 1) {
+    if (has_code(response.error(), code::kNoSuchUpload) && stats.attempts > 1) {
       const std::string expected = multipart_etag(parts);
       auto head = head_object(bucket, key);
       if (head && !expected.empty() && head->etag == expected) return head->etag;

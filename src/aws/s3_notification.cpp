@@ -71,13 +71,15 @@ std::vector<NotificationTarget> read_targets(const XmlElement& root, const Targe
 
 }  // namespace
 
-std::string notification_configuration_xml(const NotificationConfiguration& configuration) {
+std::string notification_configuration_xml(const NotificationConfiguration& configuration,
+                                           LambdaSpelling spelling) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<NotificationConfiguration xmlns=\"";
   out.append(kS3Namespace).append("\">");
   append_targets(out, configuration.topics, kTopic);
   append_targets(out, configuration.queues, kQueue);
-  append_targets(out, configuration.lambda_functions, kLambda);
+  append_targets(out, configuration.lambda_functions,
+                 spelling == LambdaSpelling::kDocumented ? kLambda : kLegacyLambda);
   if (configuration.event_bridge)
     out.append("<EventBridgeConfiguration></EventBridgeConfiguration>");
   out.append("</NotificationConfiguration>");

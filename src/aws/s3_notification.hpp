@@ -1,7 +1,7 @@
 // A bucket's notification configuration as a struct, and its XML form (what
 // PutBucketNotificationConfiguration sends and GetBucketNotificationConfiguration returns).
 // Shared by the S3 client, the setup-notification handler (merge ours into the bucket's) and
-// the local S3.
+// the local S3, which reads and writes the same documents with it.
 #pragma once
 
 #include <string>
@@ -36,9 +36,16 @@ struct NotificationConfiguration {
                          const NotificationConfiguration&) = default;
 };
 
-std::string notification_configuration_xml(const NotificationConfiguration& configuration);
-// Errors: "InvalidXml" (from the reader), "MalformedXML" for a root other than
-// NotificationConfiguration.
+// How Lambda targets are spelled. A client's PUT uses the documented names
+// (<LambdaFunctionConfiguration>, <LambdaFunctionArn>); S3 answers a GET with the names of its
+// first API (<CloudFunctionConfiguration>, <CloudFunction>), as botocore's model has them too.
+enum class LambdaSpelling { kDocumented, kAsS3Answers };
+
+std::string notification_configuration_xml(const NotificationConfiguration& configuration,
+                                           LambdaSpelling spelling = LambdaSpelling::kDocumented);
+// Reads either spelling. An empty body is an empty configuration (S3's answer for a bucket
+// without notifications). Errors: "InvalidXml" (from the reader), "MalformedXML" for a root
+// other than NotificationConfiguration.
 Result<NotificationConfiguration> parse_notification_configuration(std::string_view xml);
 
 }  // namespace csv2ddb::aws

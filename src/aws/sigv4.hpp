@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "aws/crypto.hpp"
+#include "aws/http_types.hpp"
 #include "common/result.hpp"
 
 namespace csv2ddb::aws {
@@ -34,19 +35,6 @@ struct Credentials {
   std::string secret_access_key;
   std::string session_token;  // empty for long-term keys
 };
-
-// One header as it goes on the wire. A request's headers are a multimap: the same name may
-// appear more than once, names compare case-insensitively, and wire order is kept.
-struct Header {
-  std::string name;
-  std::string value;
-};
-using HeaderList = std::vector<Header>;
-
-// ASCII case-insensitive comparison, as header names compare.
-bool header_name_equals(std::string_view a, std::string_view b);
-// The first header with that name, or nullptr.
-const Header* find_header(const HeaderList& headers, std::string_view name);
 
 // One query parameter, percent-decoded.
 struct QueryParam {

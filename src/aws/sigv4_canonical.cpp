@@ -37,14 +37,6 @@ char to_lower_ascii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
-  }
-  return true;
-}
-
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = to_lower_ascii(c);
@@ -77,17 +69,6 @@ void append_header_value(std::string_view value, std::string& out) {
 }
 
 }  // namespace
-
-bool header_name_equals(std::string_view a, std::string_view b) {
-  return equals_ignore_case(a, b);
-}
-
-const Header* find_header(const HeaderList& headers, std::string_view name) {
-  for (const Header& header : headers) {
-    if (equals_ignore_case(header.name, name)) return &header;
-  }
-  return nullptr;
-}
 
 void append_uri_encoded(std::string_view text, bool keep_slash, std::string& out) {
   out.reserve(out.size() + text.size());
@@ -262,7 +243,7 @@ CanonicalHeaders canonical_headers(const HeaderList& headers,
     out.canonical.push_back(':');
     bool first = true;
     for (const Header& header : headers) {
-      if (!equals_ignore_case(header.name, name)) continue;
+      if (!header_name_equals(header.name, name)) continue;
       if (!first) out.canonical.push_back(',');
       first = false;
       append_header_value(header.value, out.canonical);

@@ -2,7 +2,8 @@
 
 #include <filesystem>
 
-#include "aws/s3_object_store.hpp"
+#include "adapters/s3_output_store.hpp"
+#include "cli/folder_output_store.hpp"
 
 namespace csv2ddb::cli {
 
@@ -14,16 +15,16 @@ Status DestinationStore::add(const std::string& name, const std::string& destina
     if (location->key.empty() || location->key.back() == '/') {
       return make_error("UsageError", destination + ": name the object, not a folder");
     }
-    auto store = aws::make_s3_object_store(s3_, "s3://" + location->bucket);
+    auto store = adapters::make_s3_output_store(s3_, "s3://" + location->bucket);
     if (!store) return store.take_error();
-    route = {std::shared_ptr<ingest::ObjectStore>(std::move(*store)), location->key};
+    route = {std::shared_ptr<ingest::OutputStore>(std::move(*store)), location->key};
   } else {
     const std::filesystem::path path(destination);
     if (!path.has_filename()) {
       return make_error("UsageError", destination + ": name the file, not a folder");
     }
     const auto folder = path.has_parent_path() ? path.parent_path().string() : std::string(".");
-    route = {std::shared_ptr<ingest::ObjectStore>(ingest::make_local_object_store(folder)),
+    route = {std::shared_ptr<ingest::OutputStore>(make_folder_output_store(folder)),
              path.filename().string()};
   }
   routes_[name] = std::move(route);
@@ -36,7 +37,7 @@ Result<const DestinationStore::Route*> DestinationStore::route(const std::string
   return &it->second;
 }
 
-Result<std::unique_ptr<ingest::ObjectWriter>> DestinationStore::create(
+Result<std::unique_ptr<ingest::OutputWriter>> DestinationStore::create(
     const std::string& key, std::string_view content_type) {
   auto found = route(key);
   if (!found) return found.take_error();

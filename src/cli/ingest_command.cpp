@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "aws/dynamodb_table_writer.hpp"
+#include "adapters/dynamodb_table_writer.hpp"
+#include "adapters/s3_object_source.hpp"
 #include "aws/environment.hpp"
-#include "aws/s3_object_source.hpp"
 #include "aws/service_clients.hpp"
 #include "cli/args.hpp"
 #include "cli/checkpoint_file.hpp"
@@ -284,12 +284,12 @@ int run_ingest(const std::vector<std::string>& argv) {
   options.outputs.report_key = args->has("report") ? "report" : "";
 
   Result<std::unique_ptr<csv::ByteSource>> source =
-      from_s3 ? aws::open_s3_source(clients->s3(), input) : csv::open_file_source(input);
+      from_s3 ? adapters::open_s3_source(clients->s3(), input) : csv::open_file_source(input);
   if (!source) return fail(source.error());
   // How the input looks now: a checkpoint is only valid for the same bytes.
   std::string identity;
   std::uint64_t input_bytes = 0;
-  if (const auto* object = dynamic_cast<const aws::S3ObjectSource*>(source->get())) {
+  if (const auto* object = dynamic_cast<const adapters::S3ObjectSource*>(source->get())) {
     identity = "etag=" + object->etag();
     input_bytes = object->size();
   } else if (input != "-") {
@@ -342,7 +342,7 @@ int run_ingest(const std::vector<std::string>& argv) {
   ProgressDisplay display(::isatty(STDERR_FILENO) == 1, compressed ? 0 : input_bytes);
   ingest::IngestDiagnostics diagnostics;
   OfflineTableWriter offline_writer;
-  std::optional<aws::DynamoDbTableWriter> dynamodb_writer;
+  std::optional<adapters::DynamoDbTableWriter> dynamodb_writer;
   if (clients) dynamodb_writer.emplace(clients->dynamodb());
   ingest::TableWriter& table_writer =
       dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;

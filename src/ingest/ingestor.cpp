@@ -112,7 +112,7 @@ Result<model::Item> decode_array_element(const std::string& text, const model::K
 
 Status write_report(const IngestOutputs& outputs, const Report& report) {
   if (outputs.store == nullptr || outputs.report_key.empty()) return {};
-  Result<std::unique_ptr<ObjectWriter>> writer =
+  Result<std::unique_ptr<OutputWriter>> writer =
       outputs.store->create(outputs.report_key, "application/json");
   if (!writer) return writer.take_error();
   if (Status written = (*writer)->write(report.to_json() + "\n"); !written) return written;

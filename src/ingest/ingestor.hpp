@@ -19,15 +19,15 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/retry_policy.hpp"
 #include "csv/byte_source.hpp"
 #include "csv/reader.hpp"
 #include "ingest/batch_planner.hpp"
 #include "ingest/checkpoint_tracker.hpp"
-#include "ingest/object_store.hpp"
-#include "ingest/object_stream.hpp"
+#include "ingest/output_store.hpp"
+#include "ingest/output_stream.hpp"
 #include "ingest/partition_spreader.hpp"
 #include "ingest/report.hpp"
-#include "ingest/retry_policy.hpp"
 #include "ingest/row_mapper.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/write_pacer.hpp"
@@ -37,7 +37,7 @@ namespace csv2ddb::ingest {
 // Which outcome objects to write, and where. A key left empty means "not wanted". Nothing is
 // written without a store.
 struct IngestOutputs {
-  ObjectStore* store = nullptr;
+  OutputStore* store = nullptr;
   std::string json_copy_key;
   std::string unprocessed_key;
   std::string rejected_key;

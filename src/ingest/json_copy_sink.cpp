@@ -4,7 +4,7 @@
 
 namespace csv2ddb::ingest {
 
-JsonCopySink::JsonCopySink(ObjectStore& store, std::string key)
+JsonCopySink::JsonCopySink(OutputStore& store, std::string key)
     : stream_(store, std::move(key), "application/json") {
   stream_.buffer().append("{\"data\":[");
 }

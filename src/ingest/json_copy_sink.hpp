@@ -11,14 +11,14 @@
 
 #include <cstdint>
 
-#include "ingest/object_stream.hpp"
+#include "ingest/output_stream.hpp"
 #include "model/attribute_value.hpp"
 
 namespace csv2ddb::ingest {
 
 class JsonCopySink {
  public:
-  JsonCopySink(ObjectStore& store, std::string key);
+  JsonCopySink(OutputStore& store, std::string key);
   Status add(const model::Item& item);
   Status finish();  // closes the array and commits
   void abort() { stream_.abort(); }
@@ -28,7 +28,7 @@ class JsonCopySink {
   Status resume(SuspendedOutput suspended);
 
  private:
-  ObjectStream stream_;
+  OutputStream stream_;
   std::uint64_t items_ = 0;
 };
 

@@ -17,7 +17,7 @@ void append_rejection_line(std::string& out, const Rejection& rejection) {
   out.append("]}\n");
 }
 
-RejectedSink::RejectedSink(ObjectStore& store, std::string key)
+RejectedSink::RejectedSink(OutputStore& store, std::string key)
     : stream_(store, std::move(key), "application/x-ndjson") {}
 
 Status RejectedSink::add(const Rejection& rejection) {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "ingest/object_stream.hpp"
+#include "ingest/output_stream.hpp"
 #include "ingest/row_mapper.hpp"
 
 namespace csv2ddb::ingest {
@@ -18,7 +18,7 @@ void append_rejection_line(std::string& out, const Rejection& rejection);
 
 class RejectedSink {
  public:
-  RejectedSink(ObjectStore& store, std::string key);
+  RejectedSink(OutputStore& store, std::string key);
   Status add(const Rejection& rejection);
   Status finish();
   void abort();
@@ -29,7 +29,7 @@ class RejectedSink {
 
  private:
   mutable std::mutex mutex_;
-  ObjectStream stream_;
+  OutputStream stream_;
   std::uint64_t rows_ = 0;
 };
 

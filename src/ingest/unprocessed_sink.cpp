@@ -4,7 +4,7 @@
 
 namespace csv2ddb::ingest {
 
-UnprocessedSink::UnprocessedSink(ObjectStore& store, std::string key)
+UnprocessedSink::UnprocessedSink(OutputStore& store, std::string key)
     : stream_(store, std::move(key), "application/json") {}
 
 Status UnprocessedSink::add(const model::Item& item) {

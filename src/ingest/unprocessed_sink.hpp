@@ -8,14 +8,14 @@
 #include <mutex>
 #include <vector>
 
-#include "ingest/object_stream.hpp"
+#include "ingest/output_stream.hpp"
 #include "model/attribute_value.hpp"
 
 namespace csv2ddb::ingest {
 
 class UnprocessedSink {
  public:
-  UnprocessedSink(ObjectStore& store, std::string key);
+  UnprocessedSink(OutputStore& store, std::string key);
   Status add(const model::Item& item);
   Status finish();
   void abort();
@@ -26,7 +26,7 @@ class UnprocessedSink {
 
  private:
   mutable std::mutex mutex_;
-  ObjectStream stream_;
+  OutputStream stream_;
   std::uint64_t items_ = 0;
 };
 

@@ -4,26 +4,6 @@
 #include <cmath>
 
 namespace csv2ddb::ingest {
-namespace {
-
-class SteadyClock final : public Clock {
- public:
-  std::chrono::microseconds now() override {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 start_);
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
-}  // namespace
-
-Clock& default_clock() {
-  static SteadyClock clock;
-  return clock;
-}
-
 std::uint32_t write_units(std::size_t item_bytes) {
   const std::size_t units = (item_bytes + 1023) / 1024;
   return static_cast<std::uint32_t>(std::max<std::size_t>(units, 1));

@@ -24,8 +24,8 @@
 // The SDKs pace requests; we pace write units, since that is what DynamoDB meters and a batch
 // of 25 one-KB items costs 25 times a batch of one.
 //
-// Time comes from an injected Clock and waiting goes through the engine's Sleeper, so tests
-// drive both exactly (ManualClock below).
+// Time comes from an injected Clock and waiting goes through a Sleeper (common/clock.hpp), so
+// tests drive both exactly (ManualClock).
 #pragma once
 
 #include <atomic>
@@ -33,30 +33,9 @@
 #include <cstdint>
 #include <mutex>
 
-#include "ingest/retry_policy.hpp"
+#include "common/clock.hpp"
 
 namespace csv2ddb::ingest {
-
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual std::chrono::microseconds now() = 0;
-};
-
-// std::chrono::steady_clock since the process started.
-Clock& default_clock();
-
-// Simulated time for tests: sleep() advances now(). Thread-safe; with several threads sleeping,
-// time is the sum of their sleeps, which is enough for counting what happens per second.
-class ManualClock final : public Clock, public Sleeper {
- public:
-  std::chrono::microseconds now() override { return std::chrono::microseconds(now_.load()); }
-  void sleep(std::chrono::microseconds duration) override { now_ += duration.count(); }
-  void advance(std::chrono::microseconds duration) { now_ += duration.count(); }
-
- private:
-  std::atomic<std::int64_t> now_{0};
-};
 
 // The write units of an item as DynamoDB meters a standard put: one per started KB (at least 1).
 std::uint32_t write_units(std::size_t item_bytes);

@@ -148,7 +148,7 @@ void WriterLane::send_attempts(Batch& batch) {
     collect_json(batch);
     BatchWriteOutcome outcome = context_.table.batch_put_json(context_.table_name, item_json_);
 
-    ErrorClass error_class = ErrorClass::kThrottling;
+    RetryClass retry_class = RetryClass::kThrottling;
     switch (outcome.status) {
       case BatchWriteOutcome::Status::kOk: {
         stats_.consumed_wcu += outcome.consumed_wcu;
@@ -171,16 +171,16 @@ void WriterLane::send_attempts(Batch& batch) {
         if (batch.empty()) return;
         ++stats_.throttles;  // the table took only part of the batch: throttled too
         // UnprocessedItems is DynamoDB shedding load: back off as for throttling.
-        error_class = ErrorClass::kThrottling;
+        retry_class = RetryClass::kThrottling;
         break;
       }
       case BatchWriteOutcome::Status::kThrottled:
         ++stats_.throttles;
         if (context_.pacer != nullptr) context_.pacer->on_throttle(sent_at);
-        error_class = ErrorClass::kThrottling;
+        retry_class = RetryClass::kThrottling;
         break;
       case BatchWriteOutcome::Status::kTransient:
-        error_class = ErrorClass::kTransient;
+        retry_class = RetryClass::kTransient;
         break;
       case BatchWriteOutcome::Status::kInvalid: {
         // DynamoDB refuses the whole batch for one bad item and does not say which: halve until
@@ -205,7 +205,7 @@ void WriterLane::send_attempts(Batch& batch) {
         return;
     }
 
-    const RetryDecision decision = context_.policy.after_failure(attempt, error_class);
+    const RetryDecision decision = context_.policy.after_failure(attempt, retry_class);
     if (!decision.retry) {
       give_up(batch);
       return;

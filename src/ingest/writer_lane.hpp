@@ -17,12 +17,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/retry_policy.hpp"
 #include "ingest/batch_planner.hpp"
 #include "ingest/bounded_queue.hpp"
 #include "ingest/buffer_pool.hpp"
 #include "ingest/given_up_keys.hpp"
 #include "ingest/rejected_sink.hpp"
-#include "ingest/retry_policy.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/unprocessed_sink.hpp"
 #include "ingest/write_pacer.hpp"

@@ -26,11 +26,11 @@
 #include <functional>
 #include <memory>
 
+#include "adapters/s3_object_source.hpp"
+#include "adapters/s3_output_store.hpp"
 #include "aws/dynamodb_client.hpp"
 #include "aws/lambda_client.hpp"
 #include "aws/s3_client.hpp"
-#include "aws/s3_object_source.hpp"
-#include "aws/s3_object_store.hpp"
 #include "lambda/import_config.hpp"
 #include "lambda/invocation.hpp"
 
@@ -55,9 +55,9 @@ struct ImportOptions {
   // The chain of continuations of one file stops with an error after this many, as a guard
   // against a loop that never ends; at 15 minutes each, 1000 invocations are 10 days.
   std::uint32_t max_generations = 1000;
-  std::size_t part_size = aws::kDefaultS3PartSize;  // of the outputs' multipart uploads
-  std::size_t min_part_size = aws::kMinS3PartSize;  // lower only for servers that allow it
-  std::size_t read_chunk = aws::kDefaultS3ReadChunk;
+  std::size_t part_size = adapters::kDefaultS3PartSize;  // of the outputs' multipart uploads
+  std::size_t min_part_size = adapters::kMinS3PartSize;  // lower only for servers that allow it
+  std::size_t read_chunk = adapters::kDefaultS3ReadChunk;
 };
 
 InvocationResponse handle_import(const InvocationRequest& request, const ImportConfig& config,

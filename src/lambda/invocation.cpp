@@ -1,7 +1,5 @@
 #include "lambda/invocation.hpp"
 
-#include "model/json.hpp"
-
 namespace csv2ddb::lambda {
 
 std::chrono::milliseconds InvocationRequest::time_remaining() const {
@@ -25,15 +23,6 @@ InvocationResponse InvocationResponse::failure(std::string error_message, std::s
   response.error_type_ = error_type.empty() ? "Error" : std::move(error_type);
   response.content_type_ = "application/json";
   return response;
-}
-
-std::string error_document(const std::string& message, const std::string& type) {
-  std::string out = "{\"errorMessage\":";
-  model::append_json_string(out, message);
-  out += ",\"errorType\":";
-  model::append_json_string(out, type);
-  out += ",\"stackTrace\":[]}";
-  return out;
 }
 
 }  // namespace csv2ddb::lambda

@@ -47,7 +47,4 @@ class InvocationResponse {
 
 using Handler = std::function<InvocationResponse(const InvocationRequest&)>;
 
-// Lambda's error document: {"errorMessage":...,"errorType":...,"stackTrace":[]}.
-std::string error_document(const std::string& message, const std::string& type);
-
 }  // namespace csv2ddb::lambda

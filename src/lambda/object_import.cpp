@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "aws/dynamodb_table_writer.hpp"
+#include "adapters/dynamodb_table_writer.hpp"
+#include "aws/error_codes.hpp"
 #include "csv/byte_source.hpp"
 #include "ingest/ingestor.hpp"
 #include "ingest/output_keys.hpp"
@@ -98,7 +99,7 @@ class FileRun {
   const ObjectImport& object_;
   const ImportContext& context_;
   ingest::OutputKeys keys_;
-  aws::S3ObjectStore store_;
+  adapters::S3OutputStore store_;
   std::uint32_t generation_ = 0;
   ingest::ResumePoint before_;  // counts and costs of the earlier invocations
   std::optional<HandOverState> incoming_;
@@ -133,8 +134,7 @@ Result<std::optional<HandOverState>> FileRun::read_state() {
                                                 return Status{};
                                               });
   if (!info) {
-    const std::string& code = info.error().code;
-    if (code == "PreconditionFailed" || code == "NoSuchKey" || code == "NotFound") {
+    if (aws::is_precondition_failed(info.error()) || aws::is_missing_object(info.error())) {
       return std::optional<HandOverState>();
     }
     Error error = info.take_error();
@@ -214,12 +214,11 @@ Result<ObjectOutcome> FileRun::run() {
   // A plain object is read from where the previous invocation stopped; a compressed one is
   // decompressed from its start and the bytes before that point discarded.
   const bool seek = continuation && continuation->compression == csv::Compression::kNone;
-  Result<std::unique_ptr<aws::S3ObjectSource>> opened =
-      aws::S3ObjectSource::open(context_.clients.s3, object_.bucket, object_.key,
-                                options.read_chunk, seek ? continuation->resume.byte_offset : 0);
+  Result<std::unique_ptr<adapters::S3ObjectSource>> opened = adapters::S3ObjectSource::open(
+      context_.clients.s3, object_.bucket, object_.key, options.read_chunk,
+      seek ? continuation->resume.byte_offset : 0);
   if (!opened) {
-    const std::string& code = opened.error().code;
-    if (continuation && (code == "NotFound" || code == "NoSuchKey")) {
+    if (continuation && aws::is_missing_object(opened.error())) {
       return stop_chain("object deleted", nullptr);
     }
     return opened.take_error();
@@ -281,14 +280,14 @@ Result<ObjectOutcome> FileRun::run() {
     ingest_options.source_starts_at_resume = seek;
   }
 
-  aws::DynamoDbTableWriter writer(context_.clients.dynamodb);
+  adapters::DynamoDbTableWriter writer(context_.clients.dynamodb);
   ingest::IngestDiagnostics diagnostics;
   Result<ingest::Report> report =
       ingest::run_ingest(std::move(source), writer, ingest_options, {}, &diagnostics);
   if (!report) {
     // If-Match failed on a range: the object was overwritten while this invocation read it.
     // Its own event imports the new object; this chain has nothing left to do.
-    if (report.error().code == "PreconditionFailed") return stop_chain("object changed", nullptr);
+    if (aws::is_precondition_failed(report.error())) return stop_chain("object changed", nullptr);
     return report.take_error();
   }
   if (diagnostics.hand_over) return hand_over(*report, std::move(*diagnostics.hand_over));

@@ -3,19 +3,13 @@
 #include <cstdlib>
 #include <exception>
 
+#include "aws/lambda_wire.hpp"
 #include "lambda/lambda_log.hpp"
 
 namespace csv2ddb::lambda {
 namespace {
 
-constexpr const char* kApiVersionPath = "/2018-06-01/runtime";
-constexpr const char* kRequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
-constexpr const char* kDeadlineHeader = "Lambda-Runtime-Deadline-Ms";
-constexpr const char* kTraceIdHeader = "Lambda-Runtime-Trace-Id";
-constexpr const char* kFunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
-constexpr const char* kClientContextHeader = "Lambda-Runtime-Client-Context";
-constexpr const char* kCognitoIdentityHeader = "Lambda-Runtime-Cognito-Identity";
-constexpr const char* kErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
+using namespace aws::runtime_api;  // NOLINT(google-build-using-namespace): the wire's names
 // The AWS clients copy this variable into X-Amzn-Trace-Id, so every call the invocation makes
 // carries its trace (and Lambda's recursive-loop detection sees it).
 constexpr const char* kTraceIdVariable = "_X_AMZN_TRACE_ID";
@@ -45,7 +39,8 @@ std::chrono::system_clock::time_point parse_deadline(const std::string& text) {
 }  // namespace
 
 RuntimeApiClient::RuntimeApiClient(std::string endpoint)
-    : base_url_("http://" + std::move(endpoint) + kApiVersionPath), http_(runtime_http_options()) {}
+    : base_url_("http://" + std::move(endpoint) + std::string(kVersionPath)),
+      http_(runtime_http_options()) {}
 
 Result<InvocationRequest> RuntimeApiClient::next() {
   aws::HttpRequest request;
@@ -96,12 +91,14 @@ Status RuntimeApiClient::post_response(const std::string& request_id,
   if (response.is_success()) {
     return post(path + "/response", response.payload(), response.content_type(), "");
   }
-  return post(path + "/error", error_document(response.error_message(), response.error_type()),
+  return post(path + "/error",
+              aws::encode_lambda_error(response.error_message(), response.error_type(), true),
               "application/json", response.error_type());
 }
 
 Status RuntimeApiClient::post_init_error(const std::string& message, const std::string& type) {
-  return post("/init/error", error_document(message, type), "application/json", type);
+  return post("/init/error", aws::encode_lambda_error(message, type, true), "application/json",
+              type);
 }
 
 std::size_t run_handler(RuntimeApiClient& runtime, const Handler& handler,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/error_codes.hpp"
 #include "lambda/custom_resource.hpp"
 #include "lambda/lambda_log.hpp"
 
@@ -88,7 +89,7 @@ Status add_to_bucket(aws::S3Client& s3, const std::string& bucket, const std::st
 Status remove_from_bucket(aws::S3Client& s3, const std::string& bucket, const std::string& id) {
   Result<aws::NotificationConfiguration> current = s3.get_bucket_notification_configuration(bucket);
   if (!current) {
-    if (current.error().code == "NoSuchBucket") return {};
+    if (aws::has_code(current.error(), aws::code::kNoSuchBucket)) return {};
     return current.take_error();
   }
   const std::size_t before = current->lambda_functions.size();

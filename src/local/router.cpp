@@ -1,25 +1,15 @@
 #include "local/router.hpp"
 
-#include <atomic>
-
-#include "aws/aws_error.hpp"
-#include "aws/crypto.hpp"
-#include "local/request_id.hpp"
-#include "model/json.hpp"
+#include "aws/dynamodb_wire.hpp"
+#include "aws/lambda_wire.hpp"
 
 namespace csv2ddb::local {
-namespace {
-
-constexpr std::string_view kDynamoDbTargetPrefix = "DynamoDB_20120810.";
-constexpr std::string_view kLambdaPathPrefix = "/2015-03-31/functions";
-
-}  // namespace
-
 ServiceKind route_request(const HttpRequest& head) {
-  if (head.header("x-amz-target").starts_with(kDynamoDbTargetPrefix)) {
+  if (head.header("x-amz-target").starts_with(aws::kDynamoDbTargetPrefix)) {
     return ServiceKind::kDynamoDb;
   }
-  if (std::string_view(head.path).starts_with(kLambdaPathPrefix)) return ServiceKind::kLambda;
+  if (std::string_view(head.path).starts_with(aws::kLambdaFunctionsPath))
+    return ServiceKind::kLambda;
   return ServiceKind::kS3;
 }
 
@@ -67,63 +57,6 @@ void Router::begin_round() {
 
 void Router::end_round(std::span<HttpResponse* const> responses) {
   for (Service* service : {&dynamodb_, &lambda_, &s3_}) service->end_round(responses);
-}
-
-std::string_view NotImplementedService::name() const {
-  return kind_ == ServiceKind::kLambda ? "lambda" : "s3";
-}
-
-aws::AuthDialect NotImplementedService::auth_dialect() const {
-  return kind_ == ServiceKind::kS3 ? aws::AuthDialect::kS3 : aws::AuthDialect::kDynamoDb;
-}
-
-BodyPolicy NotImplementedService::body_policy(const HttpRequest&) {
-  return BodyPolicy{.max_bytes = 6 * 1024 * 1024, .spool_to_file = false};
-}
-
-std::string NotImplementedService::payload_hash(const HttpRequest& request) {
-  if (kind_ == ServiceKind::kS3) return "";
-  return aws::sha256_hex(request.body.memory);
-}
-
-HttpResponse NotImplementedService::error_response(const HttpRequest& request, const Error& error) {
-  HttpResponse response;
-  const std::string request_id = new_request_id();
-  if (kind_ == ServiceKind::kS3) {
-    response.status = error.code == "NotImplemented"          ? 501
-                      : error.code == "RequestEntityTooLarge" ? 413
-                      : error.code == "RequestTimeTooSkewed" || error.code == "AccessDenied" ||
-                              error.code == "SignatureDoesNotMatch" ||
-                              error.code == "InvalidAccessKeyId"
-                          ? 403
-                          : 400;
-    response.body = aws::encode_s3_error(error.code, error.message, request.path, request_id);
-    response.add_header("Content-Type", "application/xml");
-    response.add_header("x-amz-request-id", request_id);
-    return response;
-  }
-  response.status = error.code == "NotImplemented"          ? 501
-                    : error.code == "RequestEntityTooLarge" ? 413
-                                                            : 403;
-  std::string body = "{\"Type\":\"User\",\"message\":";
-  model::append_json_string(body, error.message);
-  body += "}";
-  response.body = std::move(body);
-  response.add_header("Content-Type", "application/json");
-  response.add_header("x-amzn-ErrorType", error.code);
-  response.add_header("x-amzn-RequestId", request_id);
-  return response;
-}
-
-HttpResponse NotImplementedService::handle(HttpRequest& request) {
-  if (kind_ == ServiceKind::kS3) {
-    return error_response(request,
-                          make_error("NotImplemented",
-                                     "A header you provided implies functionality that is not "
-                                     "implemented: csv2ddb local does not serve S3 yet."));
-  }
-  return error_response(request,
-                        make_error("NotImplemented", "csv2ddb local does not serve Lambda yet."));
 }
 
 }  // namespace csv2ddb::local

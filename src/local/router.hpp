@@ -43,22 +43,4 @@ class Router : public HttpHandler {
   Service& s3_;
 };
 
-// A stand-in for a service not written yet: authenticates like the real one, then answers
-// every request with that service's "not implemented" error (S3: 501 NotImplemented XML;
-// Lambda: 501 with x-amzn-ErrorType).
-class NotImplementedService : public Service {
- public:
-  explicit NotImplementedService(ServiceKind kind) : kind_(kind) {}
-  std::string_view name() const override;
-  aws::AuthDialect auth_dialect() const override;
-  BodyPolicy body_policy(const HttpRequest& head) override;
-  std::string payload_hash(const HttpRequest& request) override;
-  HttpResponse error_response(const HttpRequest& request, const Error& error) override;
-  HttpResponse handle(HttpRequest& request) override;
-  std::vector<iam::Permission> permissions(const HttpRequest&) override { return {}; }
-
- private:
-  ServiceKind kind_;
-};
-
 }  // namespace csv2ddb::local

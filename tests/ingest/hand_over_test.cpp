@@ -1,4 +1,4 @@
-// StopMode::kHandOver against InMemoryTable and MemoryObjectStore: a file run as a chain of
+// StopMode::kHandOver against InMemoryTable and MemoryOutputStore: a file run as a chain of
 // runs, each stopped after a few records and continued by the next from the hand-over (resume
 // point and suspended outputs), ends with the same table, outputs and counts as one run, and no
 // output is visible before the chain's last run. Both ways of continuing are exercised: reading
@@ -6,11 +6,11 @@
 // read of a plain object).
 #include <gtest/gtest.h>
 
-#include "ingest/in_memory_table.hpp"
 #include "ingest/ingestor.hpp"
-#include "ingest/memory_object_store.hpp"
 #include "ingest/output_keys.hpp"
 #include "model/dynamodb_json.hpp"
+#include "support/in_memory_table.hpp"
+#include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -45,7 +45,7 @@ const char* const kMixedCsv =
 
 struct World {
   InMemoryTable table{model::parse_key_schema("account:S,offer_id:S").value(), "offers"};
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   NoSleep sleeper;
   FixedRandom random;
   OutputKeys keys = output_keys_for("offers.csv");

@@ -1,5 +1,5 @@
 // InMemoryTable: DynamoDB's batch validation, storage by key, and each knob.
-#include "ingest/in_memory_table.hpp"
+#include "support/in_memory_table.hpp"
 
 #include <gtest/gtest.h>
 

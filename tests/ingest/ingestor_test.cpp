@@ -8,10 +8,10 @@
 #include <cstring>
 #include <mutex>
 
-#include "ingest/in_memory_table.hpp"
-#include "ingest/memory_object_store.hpp"
 #include "ingest/output_keys.hpp"
 #include "model/dynamodb_json.hpp"
+#include "support/in_memory_table.hpp"
+#include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -45,7 +45,7 @@ model::KeySchema offers_schema() {
 
 struct Harness {
   InMemoryTable table{offers_schema(), "offers"};
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   RecordingSleeper sleeper;
   FixedRandom random;
   OutputKeys keys = output_keys_for("offers.csv");

@@ -10,11 +10,11 @@
 #include <string>
 #include <thread>
 
-#include "ingest/in_memory_table.hpp"
 #include "ingest/ingestor.hpp"
 #include "ingest/json_array_reader.hpp"
-#include "ingest/memory_object_store.hpp"
 #include "model/dynamodb_json.hpp"
+#include "support/in_memory_table.hpp"
+#include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -382,7 +382,7 @@ TEST(Redrive, ItemArrayIsStreamedAndWritten) {
     IngestOptions options;
     options.table = "offers";
     options.input_format = InputFormat::kItemArray;
-    MemoryObjectStore store;
+    MemoryOutputStore store;
     options.outputs.store = &store;
     options.outputs.rejected_key = "rejected";
     Result<Report> report = run_ingest(

@@ -2,11 +2,11 @@
 #include <gtest/gtest.h>
 
 #include "ingest/json_copy_sink.hpp"
-#include "ingest/memory_object_store.hpp"
 #include "ingest/output_keys.hpp"
 #include "ingest/rejected_sink.hpp"
 #include "ingest/report.hpp"
 #include "ingest/unprocessed_sink.hpp"
+#include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -43,7 +43,7 @@ TEST(OutputKeys, OutputPrefixesAreRecognised) {
 }
 
 TEST(JsonCopySink, ExactBytes) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   JsonCopySink sink(store, "json-copy/offers.json");
   ASSERT_TRUE(sink.add(item("a1", "12.5")).ok());
   ASSERT_TRUE(sink.add(item("a\"2", "-3")).ok());
@@ -56,14 +56,14 @@ TEST(JsonCopySink, ExactBytes) {
 }
 
 TEST(JsonCopySink, EmptyFileStillGetsACopy) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   JsonCopySink sink(store, "json-copy/empty.json");
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(store.get("json-copy/empty.json"), R"({"data":[]})");
 }
 
 TEST(JsonCopySink, LargeCopiesStreamAndStayExact) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   JsonCopySink sink(store, "c.json");
   std::string expected = "{\"data\":[";
   for (int i = 0; i < 20000; ++i) {
@@ -76,7 +76,7 @@ TEST(JsonCopySink, LargeCopiesStreamAndStayExact) {
 }
 
 TEST(JsonCopySink, AbortLeavesNothing) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   JsonCopySink sink(store, "c.json");
   ASSERT_TRUE(sink.add(item("a", "1")).ok());
   sink.abort();
@@ -84,7 +84,7 @@ TEST(JsonCopySink, AbortLeavesNothing) {
 }
 
 TEST(UnprocessedSink, ExactBytes) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   UnprocessedSink sink(store, "unprocessed/o.csv.unprocessed.json");
   ASSERT_TRUE(sink.add(item("a1", "1")).ok());
   ASSERT_TRUE(sink.add(item("a2", "2")).ok());
@@ -96,7 +96,7 @@ TEST(UnprocessedSink, ExactBytes) {
 }
 
 TEST(UnprocessedSink, NoneRemovesAStaleFile) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   store.put("unprocessed/o.csv.unprocessed.json", "[stale]");
   UnprocessedSink sink(store, "unprocessed/o.csv.unprocessed.json");
   ASSERT_TRUE(sink.finish().ok());
@@ -104,7 +104,7 @@ TEST(UnprocessedSink, NoneRemovesAStaleFile) {
 }
 
 TEST(RejectedSink, ExactBytes) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   RejectedSink sink(store, "rejected/o.csv.rejected.jsonl");
   ASSERT_TRUE(sink.add({4, "key attribute 'account' is empty", {"", "o1", "x\"y"}}).ok());
   ASSERT_TRUE(sink.add({9, "row has 3 fields; the header has 2", {"a", "b\nc", "d"}}).ok());
@@ -118,7 +118,7 @@ TEST(RejectedSink, ExactBytes) {
 }
 
 TEST(RejectedSink, NoneRemovesAStaleFile) {
-  MemoryObjectStore store;
+  MemoryOutputStore store;
   store.put("rejected/o.csv.rejected.jsonl", "stale\n");
   store.put("other", "kept");
   RejectedSink sink(store, "rejected/o.csv.rejected.jsonl");

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "aws/lambda_wire.hpp"
 #include "lambda_test_support.hpp"
 
 namespace csv2ddb::lambda {
@@ -130,7 +131,7 @@ TEST_F(RuntimeLoopTest, NoRuntimeApiEndsTheLoopWithoutServing) {
 }
 
 TEST(ErrorDocument, EscapesTheMessage) {
-  EXPECT_EQ(error_document("line\n\"q\"", "T"),
+  EXPECT_EQ(aws::encode_lambda_error("line\n\"q\"", "T", true),
             R"({"errorMessage":"line\n\"q\"","errorType":"T","stackTrace":[]})");
 }
 

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "aws/error_codes.hpp"
 #include "aws/sigv4.hpp"
 #include "local/deploy/resource_handlers.hpp"
 #include "local/request_id.hpp"
@@ -78,7 +79,7 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
   }
   auto s3 = context.clients.s3();
   if (Status made = s3->create_bucket(kResponseBucket);
-      !made && made.error().code != "BucketAlreadyOwnedByYou") {
+      !made && !aws::has_code(made.error(), aws::code::kBucketAlreadyOwnedByYou)) {
     return make_error(made.error().code, logical_id + ": " + made.error().message);
   }
   const std::string request_id = new_uuid();
@@ -134,7 +135,7 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
       }
       return out;
     }
-    if (got.error().code != "NoSuchKey" && got.error().code != "NotFound") {
+    if (!aws::is_missing_object(got.error())) {
       return make_error(got.error().code, logical_id + ": " + got.error().message);
     }
     if (failure.valid() && failure.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/error_codes.hpp"
 #include "local/deploy/resource_handlers.hpp"
 
 namespace csv2ddb::local::deploy {
@@ -77,7 +78,7 @@ Result<DeployedResource> deploy_bucket(DeployContext& context, const std::string
   std::string name = string_property(properties, "BucketName");
   if (name.empty()) name = generated_name(context, logical_id, 63, true);
   if (Status created = context.clients.s3()->create_bucket(name);
-      !created && created.error().code != "BucketAlreadyOwnedByYou") {
+      !created && !aws::has_code(created.error(), aws::code::kBucketAlreadyOwnedByYou)) {
     return make_error(created.error().code, logical_id + ": " + created.error().message);
   }
   DeployedResource out;
@@ -129,7 +130,7 @@ Result<DeployedResource> deploy_table(DeployContext& context, const std::string&
     request.set("ProvisionedThroughput", std::move(units));
   }
   auto created = context.control.dynamodb_call("CreateTable", model::to_json(request));
-  if (!created && created.error().code != "ResourceInUseException") {
+  if (!created && !aws::has_code(created.error(), aws::code::kResourceInUseException)) {
     return make_error(created.error().code, logical_id + ": " + created.error().message);
   }
   if (!created) {

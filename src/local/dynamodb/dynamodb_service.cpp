@@ -6,6 +6,8 @@
 
 #include "aws/aws_error.hpp"
 #include "aws/crypto.hpp"
+#include "aws/dynamodb_wire.hpp"
+#include "aws/error_codes.hpp"
 #include "local/dynamodb/batch_write.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/request_id.hpp"
@@ -13,8 +15,8 @@
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
-constexpr std::string_view kContentType = "application/x-amz-json-1.0";
+using aws::kDynamoDbContentType;
+using aws::kDynamoDbTargetPrefix;
 
 // Dispatch is data: the operation name from X-Amz-Target, looked up here.
 const std::unordered_map<std::string_view, Operation>& operations() {
@@ -41,17 +43,10 @@ bool runs_inline(const HttpRequest& head, const FaultSpec& faults) {
   // 1 MB, a catalog change, counters read from memory. DeleteTable removes every item of a
   // table, however many; it runs on a worker, and in chunks (table_store.cpp) so that a write
   // waiting for the writer on the reactor waits one chunk at most.
-  return head.header("x-amz-target") != std::string(kTargetPrefix) + "DeleteTable";
+  return head.header("x-amz-target") != std::string(kDynamoDbTargetPrefix) + "DeleteTable";
 }
 
 }  // namespace
-
-int dynamodb_error_status(std::string_view code) {
-  if (code == "InternalServerError" || code == "InternalFailure") return 500;
-  if (code == "ServiceUnavailable") return 503;
-  if (code == "RequestEntityTooLarge") return 413;
-  return 400;
-}
 
 DynamoDbService::DynamoDbService(TableStore& store, FaultInjector& faults, std::string region)
     : context_{store, faults, std::move(region)}, faults_(faults) {}
@@ -70,19 +65,22 @@ std::string DynamoDbService::payload_hash(const HttpRequest& request) {
 
 HttpResponse DynamoDbService::error_response(const HttpRequest&, const Error& error) {
   // IAM's refusal, in DynamoDB's words.
-  const std::string code = error.code == "AccessDenied" ? "AccessDeniedException" : error.code;
+  const std::string code(aws::has_code(error, aws::code::kAccessDenied)
+                             ? aws::code::kAccessDeniedException
+                             : std::string_view(error.code));
   HttpResponse response;
-  response.status = dynamodb_error_status(code);
+  response.status = aws::dynamodb_error_status(code);
   response.body = aws::encode_dynamodb_error(code, error.message);
-  response.add_header("Content-Type", std::string(kContentType));
+  response.add_header("Content-Type", std::string(kDynamoDbContentType));
   response.add_header("x-amzn-RequestId", new_request_id());
   return response;
 }
 
 std::vector<iam::Permission> DynamoDbService::permissions(const HttpRequest& request) {
   const std::string_view target = request.header("x-amz-target");
-  const std::string_view operation =
-      target.starts_with(kTargetPrefix) ? target.substr(kTargetPrefix.size()) : target;
+  const std::string_view operation = target.starts_with(kDynamoDbTargetPrefix)
+                                         ? target.substr(kDynamoDbTargetPrefix.size())
+                                         : target;
   const std::string action = "dynamodb:" + std::string(operation);
   const std::string table_arn_prefix =
       "arn:aws:dynamodb:" + context_.region + ":" + std::string(iam::kAccountId) + ":table/";
@@ -143,11 +141,11 @@ HttpResponse DynamoDbService::handle(HttpRequest& request) {
     return error_response(request, make_error("UnknownOperationException", ""));
   }
   const std::string_view target = request.header("x-amz-target");
-  auto result = call(target.substr(kTargetPrefix.size()), request.body.memory);
+  auto result = call(target.substr(kDynamoDbTargetPrefix.size()), request.body.memory);
   if (!result) return error_response(request, result.error());
   HttpResponse response;
   response.body = std::move(*result);
-  response.add_header("Content-Type", std::string(kContentType));
+  response.add_header("Content-Type", std::string(kDynamoDbContentType));
   response.add_header("x-amzn-RequestId", new_request_id());
   response.awaits_round_commit = context_.store.in_own_round();
   return response;

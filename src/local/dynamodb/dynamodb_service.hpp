@@ -42,8 +42,4 @@ class DynamoDbService : public Service {
   FaultInjector& faults_;
 };
 
-// The HTTP status DynamoDB answers an error code with: 500 InternalServerError, 503
-// ServiceUnavailable, 413 RequestEntityTooLarge, 400 for everything else.
-int dynamodb_error_status(std::string_view code);
-
 }  // namespace csv2ddb::local::dynamodb

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "aws/sigv4.hpp"  // HeaderList, find_header
+#include "aws/http_types.hpp"
 
 namespace csv2ddb::local {
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <future>
 
+#include "aws/lambda_wire.hpp"
 #include "local/http/http_server.hpp"
 #include "local/lambda/function_process.hpp"
 #include "local/request_id.hpp"
@@ -20,13 +21,9 @@ constexpr std::size_t kLogTailBytes = 4096;  // what LogType=Tail returns
 constexpr auto kWatchdogPeriod = std::chrono::milliseconds(25);
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 
+// Lambda's own errors (timeouts, crashes) carry no stack trace.
 std::string error_document(std::string_view type, std::string_view message) {
-  std::string out = "{\"errorMessage\":";
-  model::append_json_string(out, message);
-  out += ",\"errorType\":";
-  model::append_json_string(out, type);
-  out += "}";
-  return out;
+  return aws::encode_lambda_error(message, type, false);
 }
 
 std::int64_t epoch_ms(std::chrono::system_clock::time_point at) {

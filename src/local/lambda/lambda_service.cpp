@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "aws/crypto.hpp"
+#include "aws/error_codes.hpp"
+#include "aws/lambda_wire.hpp"
 #include "aws/sigv4.hpp"
 #include "local/iam/identity_store.hpp"
 #include "local/request_id.hpp"
@@ -12,23 +14,9 @@
 namespace csv2ddb::local::lambda {
 namespace {
 
-constexpr std::string_view kFunctionsPath = "/2015-03-31/functions";
+using aws::kLambdaFunctionsPath;
 constexpr std::size_t kMaxSyncPayload = 6 * 1024 * 1024;  // 6 MB
 constexpr std::size_t kMaxAsyncPayload = 1024 * 1024;     // 1 MB
-
-int status_of(std::string_view code) {
-  if (code == "ResourceNotFoundException") return 404;
-  if (code == "RequestTooLargeException" || code == "RequestEntityTooLarge") return 413;
-  if (code == "ResourceConflictException") return 409;
-  if (code == "AccessDeniedException" || code == "InvalidSignatureException" ||
-      code == "UnrecognizedClientException" || code == "IncompleteSignatureException" ||
-      code == "MissingAuthenticationTokenException" || code == "InvalidClientTokenId" ||
-      code == "SignatureDoesNotMatch") {
-    return 403;
-  }
-  if (code == "ServiceException") return 500;
-  return 400;
-}
 
 Error not_found(std::string_view name_or_arn) {
   const std::string arn = std::string(name_or_arn).rfind("arn:", 0) == 0
@@ -45,7 +33,7 @@ struct FunctionPath {
 };
 
 FunctionPath parse_function_path(std::string_view path) {
-  path.remove_prefix(kFunctionsPath.size());
+  path.remove_prefix(kLambdaFunctionsPath.size());
   if (path.starts_with('/')) path.remove_prefix(1);
   FunctionPath out;
   const auto slash = path.find('/');
@@ -270,12 +258,14 @@ std::string LambdaService::payload_hash(const HttpRequest& request) {
 }
 
 HttpResponse LambdaService::error_response(const HttpRequest&, const Error& error) {
-  std::string code = error.code;
-  if (code == "AccessDenied") code = "AccessDeniedException";
+  // IAM's refusal, in Lambda's words.
+  const std::string code(aws::has_code(error, aws::code::kAccessDenied)
+                             ? aws::code::kAccessDeniedException
+                             : std::string_view(error.code));
   std::string body = "{\"Type\":\"User\",\"message\":";
   model::append_json_string(body, error.message);
   body += "}";
-  HttpResponse response = json_response(status_of(code), std::move(body));
+  HttpResponse response = json_response(aws::lambda_error_status(code), std::move(body));
   response.add_header("x-amzn-ErrorType", code);
   return response;
 }

@@ -2,23 +2,13 @@
 
 #include <string_view>
 
+#include "aws/lambda_wire.hpp"
 #include "model/json.hpp"
 
 namespace csv2ddb::local::lambda {
 namespace {
 
-constexpr std::string_view kNextPath = "/2018-06-01/runtime/invocation/next";
-constexpr std::string_view kInvocationPrefix = "/2018-06-01/runtime/invocation/";
-constexpr std::string_view kInitErrorPath = "/2018-06-01/runtime/init/error";
-constexpr std::string_view kResponseSuffix = "/response";
-constexpr std::string_view kErrorSuffix = "/error";
-
-constexpr const char* kRequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
-constexpr const char* kDeadlineHeader = "Lambda-Runtime-Deadline-Ms";
-constexpr const char* kFunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
-constexpr const char* kTraceIdHeader = "Lambda-Runtime-Trace-Id";
-constexpr const char* kClientContextHeader = "Lambda-Runtime-Client-Context";
-constexpr const char* kErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
+using namespace aws::runtime_api;  // NOLINT(google-build-using-namespace): the wire's names
 
 HttpResponse json_answer(int status, std::string body) {
   HttpResponse response;
@@ -30,12 +20,7 @@ HttpResponse json_answer(int status, std::string body) {
 
 // The Runtime API's own error shape.
 HttpResponse runtime_error(int status, std::string_view type, std::string_view message) {
-  std::string body = "{\"errorMessage\":";
-  model::append_json_string(body, message);
-  body += ",\"errorType\":";
-  model::append_json_string(body, type);
-  body += "}";
-  return json_answer(status, std::move(body));
+  return json_answer(status, aws::encode_lambda_error(message, type, false));
 }
 
 HttpResponse accepted() {
@@ -44,14 +29,8 @@ HttpResponse accepted() {
 
 // A posted error that is not an error document still reaches the caller as one.
 std::string as_error_document(std::string body, std::string_view error_type) {
-  auto parsed = model::parse_json(body);
-  if (parsed && parsed->is_object() && parsed->find("errorMessage") != nullptr) return body;
-  std::string document = "{\"errorMessage\":";
-  model::append_json_string(document, body);
-  document += ",\"errorType\":";
-  model::append_json_string(document, error_type.empty() ? "Unhandled" : error_type);
-  document += "}";
-  return document;
+  if (aws::is_lambda_error_document(body)) return body;
+  return aws::encode_lambda_error(body, error_type.empty() ? "Unhandled" : error_type, false);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "aws/crypto.hpp"
-#include "aws/sigv4.hpp"  // HeaderList
+#include "aws/http_types.hpp"
 #include "common/result.hpp"
 #include "local/s3/chunk_signatures.hpp"
 

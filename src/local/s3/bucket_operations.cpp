@@ -2,6 +2,7 @@
 // notification configuration.
 #include <random>
 
+#include "aws/error_codes.hpp"
 #include "aws/s3_notification.hpp"
 #include "aws/xml.hpp"
 #include "local/s3/notification_rules.hpp"
@@ -56,7 +57,8 @@ Result<HttpResponse> create_bucket(S3Context& ctx, S3Request& request) {
   if (Status created = ctx.store.create_bucket(request.bucket); !created) {
     // S3's legacy rule: in us-east-1 re-creating a bucket you own is a 200 no-op; every other
     // region answers BucketAlreadyOwnedByYou.
-    if (!(created.error().code == "BucketAlreadyOwnedByYou" && ctx.options.region == "us-east-1")) {
+    if (!(aws::has_code(created.error(), aws::code::kBucketAlreadyOwnedByYou) &&
+          ctx.options.region == "us-east-1")) {
       return created.take_error();
     }
   }

@@ -1,6 +1,7 @@
 // CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts.
 // The object's ETag is S3's: the MD5 of the concatenated binary MD5s of the parts, then "-N".
 #include "aws/crypto.hpp"
+#include "aws/error_codes.hpp"
 #include "aws/xml.hpp"
 #include "local/request_auth.hpp"
 #include "local/s3/body_stager.hpp"
@@ -123,7 +124,8 @@ Result<HttpResponse> upload_part(S3Context& ctx, S3Request& request) {
 
 Result<HttpResponse> complete_multipart_upload(S3Context& ctx, S3Request& request) {
   auto upload = upload_of(ctx, request);
-  if (!upload && upload.error().code != "NoSuchUpload") return upload.take_error();
+  if (!upload && !aws::has_code(upload.error(), aws::code::kNoSuchUpload))
+    return upload.take_error();
   auto body = read_small_body(request.http, kMaxCompleteBodyBytes);
   auto root = body ? aws::parse_xml(*body) : Result<aws::XmlElement>(body.error());
   const bool well_formed = root && root->name == "CompleteMultipartUpload";

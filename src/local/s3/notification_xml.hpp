@@ -1,9 +1,6 @@
-// The notification configuration document as S3 and botocore actually write it. Lambda
-// targets travel as <CloudFunctionConfiguration> with the ARN in <CloudFunction> (botocore's
-// model names them so, and S3 answers GetBucketNotificationConfiguration that way); the
-// documented <LambdaFunctionConfiguration>/<LambdaFunctionArn> spelling is accepted on input
-// too. aws::parse_notification_configuration reads only the latter, so the local S3 parses
-// with this reader.
+// The notification configuration document as the local S3 reads and stores it: the client's
+// codec (aws/s3_notification.hpp), with S3's own error for a document it cannot use and S3's
+// spelling of Lambda targets (<CloudFunctionConfiguration>) in what it answers.
 #pragma once
 
 #include <string>

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aws/sigv4.hpp"  // HeaderList
+#include "aws/http_types.hpp"
 #include "common/result.hpp"
 #include "local/dynamodb/sqlite_db.hpp"
 #include "local/s3/body_stager.hpp"

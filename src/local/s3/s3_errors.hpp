@@ -1,6 +1,6 @@
-// S3's error codes as the local S3 answers them: one table from code to HTTP status, so every
-// operation returns Error{code, message} and exactly one place (S3Service::error_response)
-// turns it into S3's XML error body with the right status.
+// The errors the local S3's operations return, with S3's own messages. Every operation returns
+// Error{code, message}, and exactly one place (S3Service::error_response) turns it into S3's XML
+// error body, with the status from the table the client shares (aws/error_codes.hpp).
 #pragma once
 
 #include <string>
@@ -9,9 +9,6 @@
 #include "common/result.hpp"
 
 namespace csv2ddb::local::s3 {
-
-// The HTTP status S3 sends with that code (400 for codes not in the table).
-int s3_error_status(std::string_view code);
 
 inline Error no_such_bucket(std::string_view bucket) {
   return make_error("NoSuchBucket", "The specified bucket does not exist: " + std::string(bucket));

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "aws/aws_error.hpp"
+#include "aws/error_codes.hpp"
 #include "local/request_id.hpp"
 #include "local/s3/iam_permissions.hpp"
 #include "local/s3/s3_errors.hpp"
@@ -76,15 +77,15 @@ BodyPolicy S3Service::body_policy(const HttpRequest& head) {
 HttpResponse S3Service::error_response(const HttpRequest& request, const Error& error) {
   Error wire = error;
   // The server's generic body cap, in S3's words.
-  if (wire.code == "RequestEntityTooLarge") {
+  if (aws::has_code(wire, aws::code::kRequestEntityTooLarge)) {
     wire = make_error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
   }
   // The storage layer (sqlite_db) is shared with DynamoDB and speaks DynamoDB's code for a
   // failure of ours; S3's is InternalError.
-  if (wire.code == "InternalServerError") wire.code = "InternalError";
+  if (aws::has_code(wire, aws::code::kInternalServerError)) wire.code = aws::code::kInternalError;
   const std::string request_id = new_request_id();
   HttpResponse response;
-  response.status = s3_error_status(wire.code);
+  response.status = aws::s3_error_status(wire.code);
   response.body =
       aws::encode_s3_error(wire.code, wire.message, aws::percent_decode(request.path), request_id);
   response.add_header("Content-Type", "application/xml");
@@ -146,7 +147,7 @@ HttpResponse S3Service::handle(HttpRequest& request) {
   }
   if (!response) {
     HttpResponse error = error_response(request, response.error());
-    if (response.error().code == "InvalidRange") {
+    if (aws::has_code(response.error(), aws::code::kInvalidRange)) {
       if (auto object = store_->head(s3.bucket, s3.key)) {
         error.add_header("Content-Range", "bytes */" + std::to_string(object->size));
       }

@@ -7,15 +7,17 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "adapters/dynamodb_table_writer.hpp"
 #include "aws/clock_skew.hpp"
 #include "aws/dynamodb_client.hpp"
-#include "aws/dynamodb_table_writer.hpp"
 #include "aws/http_date.hpp"
 #include "aws/sigv4_verify.hpp"
 #include "test_servers.hpp"
 
 namespace csv2ddb::aws {
 namespace {
+
+using adapters::DynamoDbTableWriter;
 
 using testing::FakeHttpServer;
 using testing::FakeResponse;

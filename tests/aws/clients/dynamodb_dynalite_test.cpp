@@ -7,14 +7,16 @@
 #include <chrono>
 #include <thread>
 
+#include "adapters/dynamodb_table_writer.hpp"
 #include "aws/dynamodb_client.hpp"
-#include "aws/dynamodb_table_writer.hpp"
 #include "client_test_support.hpp"
 #include "model/json.hpp"
 #include "test_servers.hpp"
 
 namespace csv2ddb::aws {
 namespace {
+
+using adapters::DynamoDbTableWriter;
 
 using testing::B;
 using testing::N;

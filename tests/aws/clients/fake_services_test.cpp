@@ -6,16 +6,20 @@
 
 #include <atomic>
 
+#include "adapters/s3_object_source.hpp"
+#include "adapters/s3_output_store.hpp"
 #include "aws/clock_skew.hpp"
 #include "aws/http_date.hpp"
 #include "aws/lambda_client.hpp"
 #include "aws/s3_client.hpp"
-#include "aws/s3_object_source.hpp"
-#include "aws/s3_object_store.hpp"
 #include "test_servers.hpp"
 
 namespace csv2ddb::aws {
 namespace {
+
+using adapters::kMinS3PartSize;
+using adapters::S3ObjectSource;
+using adapters::S3OutputStore;
 
 using testing::FakeHttpServer;
 using testing::FakeResponse;
@@ -99,7 +103,7 @@ TEST(S3FakeServer, AnUploadPartThatFailsForGoodAbortsTheUploadWithItsId) {
   testing::RecordingSleeper sleeper;
   auto client = std::make_shared<S3Client>(
       testing::make_test_caller("s3", ErrorDialect::kS3Xml, server.url(), {}, &sleeper));
-  S3ObjectStore store(client, "b", "out", kMinS3PartSize);
+  S3OutputStore store(client, "b", "out", kMinS3PartSize);
   auto writer = store.create("big.json", "application/json");
   ASSERT_TRUE(writer);
   Status written = (*writer)->write(std::string(kMinS3PartSize, 'x'));  // fills part 1

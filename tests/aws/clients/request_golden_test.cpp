@@ -10,8 +10,8 @@
 #include <memory>
 #include <sstream>
 
+#include "adapters/dynamodb_table_writer.hpp"
 #include "aws/dynamodb_client.hpp"
-#include "aws/dynamodb_table_writer.hpp"
 #include "aws/lambda_client.hpp"
 #include "aws/s3_client.hpp"
 #include "client_test_support.hpp"
@@ -20,6 +20,8 @@
 
 namespace csv2ddb::aws {
 namespace {
+
+using adapters::DynamoDbTableWriter;
 
 constexpr std::string_view kFixedTime = "20240501T120000Z";
 

@@ -5,14 +5,20 @@
 
 #include <fstream>
 
+#include "adapters/s3_object_source.hpp"
+#include "adapters/s3_output_store.hpp"
 #include "aws/crypto.hpp"
 #include "aws/s3_client.hpp"
-#include "aws/s3_object_source.hpp"
-#include "aws/s3_object_store.hpp"
 #include "test_servers.hpp"
 
 namespace csv2ddb::aws {
 namespace {
+
+using adapters::kDefaultS3PartSize;
+using adapters::kMinS3PartSize;
+using adapters::open_s3_source;
+using adapters::S3ObjectSource;
+using adapters::S3OutputStore;
 
 constexpr const char* kBucket = "csv-bucket";
 
@@ -202,7 +208,7 @@ TEST_F(S3rverTest, MultipartObjectsOver100MBCrossWithAwsCliBothWays) {
   }
   const std::string expected = expected_hash.finish_hex();
 
-  S3ObjectStore store(client_, kBucket, "big");
+  S3OutputStore store(client_, kBucket, "big");
   auto writer = store.create("object.bin", "application/octet-stream");
   ASSERT_TRUE(writer);
   {
@@ -285,7 +291,7 @@ TEST_F(S3rverTest, MultipartObjectsOver100MBCrossWithAwsCliBothWays) {
 }
 
 TEST_F(S3rverTest, ObjectStoreCommitsSmallObjectsWithOnePutAndAbortLeavesNothing) {
-  S3ObjectStore store(client_, kBucket, "out");
+  S3OutputStore store(client_, kBucket, "out");
   EXPECT_EQ(store.locate("json-copy/a.json"), s3_url("out/json-copy/a.json"));
   {
     auto writer = store.create("json-copy/a.json", "application/json");

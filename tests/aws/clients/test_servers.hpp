@@ -145,11 +145,11 @@ struct TestCallerOptions {
   std::string access_key = "test";
   std::string secret_key = "test";
   std::string region = "us-east-1";
-  ingest::RetryConfig retry;
+  RetryConfig retry;
   std::chrono::milliseconds timeout{0};
   std::function<SystemTime()> clock;  // the signing time; default the skew-corrected clock
 };
-class RecordingSleeper final : public ingest::Sleeper {
+class RecordingSleeper final : public Sleeper {
  public:
   void sleep(std::chrono::microseconds duration) override;
   std::vector<std::chrono::microseconds> delays() const;

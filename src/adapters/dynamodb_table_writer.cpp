@@ -1,38 +1,12 @@
-#include "aws/dynamodb_table_writer.hpp"
+#include "adapters/dynamodb_table_writer.hpp"
 
-#include <algorithm>
-#include <array>
-#include <string_view>
-
-namespace csv2ddb::aws {
-namespace {
+namespace csv2ddb::adapters {
 
 using Status = ingest::BatchWriteOutcome::Status;
-
-// Answers that no retry and no split of the batch can fix: the run must stop.
-constexpr std::array<std::string_view, 13> kFatalCodes = {
-    "ResourceNotFoundException",
-    "AccessDeniedException",
-    "AccessDenied",
-    "UnrecognizedClientException",
-    "InvalidSignatureException",
-    "IncompleteSignatureException",
-    "MissingAuthenticationToken",
-    "MissingAuthenticationTokenException",
-    "InvalidClientTokenId",
-    "ExpiredTokenException",
-    "SignatureDoesNotMatch",
-    "UnknownOperationException",
-    "TlsError",
-};
-
-}  // namespace
+using aws::AwsError;
 
 Status classify_batch_error(const AwsError& error) {
-  if (error.code.empty()) return Status::kFatal;
-  if (std::find(kFatalCodes.begin(), kFatalCodes.end(), error.code) != kFatalCodes.end()) {
-    return Status::kFatal;
-  }
+  if (error.code.empty() || aws::ends_batch_writes(error.code)) return Status::kFatal;
   switch (error.retry) {
     case RetryClass::kThrottling:
       return Status::kThrottled;
@@ -53,7 +27,7 @@ ingest::BatchWriteOutcome DynamoDbTableWriter::batch_put_json(
     const std::string& table, std::span<const std::string_view> items) {
   ingest::BatchWriteOutcome outcome;
   AwsError failure;
-  auto result = client_->batch_write_json(table, items, RetryMode::kSingleAttempt, &failure);
+  auto result = client_->batch_write_json(table, items, aws::RetryMode::kSingleAttempt, &failure);
   if (result) {
     outcome.unprocessed = std::move(result->unprocessed);
     outcome.consumed_wcu = result->consumed_wcu;
@@ -74,4 +48,4 @@ Result<model::KeySchema> DynamoDbTableWriter::describe_key_schema(const std::str
   return description->key_schema;
 }
 
-}  // namespace csv2ddb::aws
+}  // namespace csv2ddb::adapters

@@ -1,4 +1,5 @@
-// Where the outcome files go: a folder on disk (LocalObjectStore) or an S3 bucket (src/aws).
+// Where the outcome files go: a folder on disk (cli/folder_output_store.hpp) or an S3 bucket
+// (adapters/s3_output_store.hpp).
 // Writers stream: an output is never held whole in memory, and it becomes visible only when
 // committed, so a failed run never leaves a half-written object behind.
 #pragma once
@@ -20,30 +21,30 @@ struct SuspendedObject {
   std::string tail;
 };
 
-class ObjectWriter {
+class OutputWriter {
  public:
-  virtual ~ObjectWriter() = default;
+  virtual ~OutputWriter() = default;
   virtual Status write(std::string_view bytes) = 0;
   // Makes the object visible under its key (rename for files; complete for S3 multipart).
   virtual Status commit() = 0;
   // Drops what was written (also what the destructor does when commit() was never called).
   virtual void abort() = 0;
   // Stops without committing or dropping: the object stays invisible, and what was sent stays
-  // where ObjectStore::resume finds it. Stores that cannot do this refuse (the default).
+  // where OutputStore::resume finds it. Stores that cannot do this refuse (the default).
   virtual Result<SuspendedObject> suspend();
 };
 
-class ObjectStore {
+class OutputStore {
  public:
-  virtual ~ObjectStore() = default;
+  virtual ~OutputStore() = default;
   // `key` is relative ("json-copy/data/offers.json"). Content type is for S3.
-  virtual Result<std::unique_ptr<ObjectWriter>> create(const std::string& key,
+  virtual Result<std::unique_ptr<OutputWriter>> create(const std::string& key,
                                                        std::string_view content_type) = 0;
   virtual Status remove(const std::string& key) = 0;
   // A writer that goes on where `suspended` stopped: what it is given follows the tail. A
   // resumed writer's abort() leaves what was sent before the suspension in place, since another
   // attempt of the same process may resume it again; discard() drops it for good.
-  virtual Result<std::unique_ptr<ObjectWriter>> resume(const std::string& key,
+  virtual Result<std::unique_ptr<OutputWriter>> resume(const std::string& key,
                                                        std::string_view content_type,
                                                        SuspendedObject suspended);
   virtual Status discard(const std::string& key, const SuspendedObject& suspended);
@@ -51,9 +52,5 @@ class ObjectStore {
   // "s3://b/json-copy/a.json").
   virtual std::string locate(const std::string& key) const = 0;
 };
-
-// Files under a root folder; keys may contain '/', which become sub-folders. Keys that would
-// leave the root ("..", absolute) are refused.
-std::unique_ptr<ObjectStore> make_local_object_store(std::string root);
 
 }  // namespace csv2ddb::ingest

@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
-#include "ingest/object_store.hpp"
+#include "cli/folder_output_store.hpp"
 
-namespace csv2ddb::ingest {
+namespace csv2ddb::cli {
 namespace {
 
 class SpecialFiles : public ::testing::Test {
@@ -20,7 +20,7 @@ class SpecialFiles : public ::testing::Test {
     std::filesystem::create_directories(root_);
     fifo_ = (root_ / "pipe").string();
     ASSERT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
-    store_ = make_local_object_store(root_.string());
+    store_ = make_folder_output_store(root_.string());
   }
   void TearDown() override { std::filesystem::remove_all(root_); }
 
@@ -31,7 +31,7 @@ class SpecialFiles : public ::testing::Test {
 
   std::filesystem::path root_;
   std::string fifo_;
-  std::unique_ptr<ObjectStore> store_;
+  std::unique_ptr<ingest::OutputStore> store_;
 };
 
 TEST_F(SpecialFiles, CreateRefusesToReplaceAPipe) {
@@ -47,4 +47,4 @@ TEST_F(SpecialFiles, RemoveLeavesAPipeAlone) {
 }
 
 }  // namespace
-}  // namespace csv2ddb::ingest
+}  // namespace csv2ddb::cli

@@ -1,6 +1,8 @@
-// make_local_object_store: outcome files in a folder. Each object is written to a temporary file
+// Outcome files in a folder. Each object is written to a temporary file
 // beside its final path and renamed into place on commit, so readers see the old object or the
 // whole new one, never a half-written file.
+#include "cli/folder_output_store.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,9 +13,10 @@
 #include <filesystem>
 #include <string>
 
-#include "ingest/object_store.hpp"
+namespace csv2ddb::cli {
 
-namespace csv2ddb::ingest {
+using ingest::OutputStore;
+using ingest::OutputWriter;
 namespace {
 
 constexpr std::size_t kWriteBuffer = std::size_t{64} * 1024;
@@ -37,13 +40,13 @@ bool is_safe_key(const std::string& key) {
   }
 }
 
-class LocalObjectWriter final : public ObjectWriter {
+class FolderOutputWriter final : public OutputWriter {
  public:
-  LocalObjectWriter(int fd, std::string temp_path, std::string final_path)
+  FolderOutputWriter(int fd, std::string temp_path, std::string final_path)
       : fd_(fd), temp_path_(std::move(temp_path)), final_path_(std::move(final_path)) {
     buffer_.reserve(kWriteBuffer);
   }
-  ~LocalObjectWriter() override { abort(); }
+  ~FolderOutputWriter() override { abort(); }
 
   Status write(std::string_view bytes) override {
     if (fd_ < 0) return make_error("ObjectStoreError", "write after commit or abort");
@@ -108,13 +111,13 @@ class LocalObjectWriter final : public ObjectWriter {
   std::string buffer_;
 };
 
-class LocalObjectStore final : public ObjectStore {
+class FolderOutputStore final : public OutputStore {
  public:
-  explicit LocalObjectStore(std::string root) : root_(std::move(root)) {
+  explicit FolderOutputStore(std::string root) : root_(std::move(root)) {
     while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   }
 
-  Result<std::unique_ptr<ObjectWriter>> create(const std::string& key,
+  Result<std::unique_ptr<OutputWriter>> create(const std::string& key,
                                                std::string_view /*content_type*/) override {
     if (!is_safe_key(key)) return refused(key);
     const std::string path = locate(key);
@@ -135,7 +138,7 @@ class LocalObjectStore final : public ObjectStore {
         path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return io_error("cannot create", temp, errno);
-    return std::unique_ptr<ObjectWriter>(new LocalObjectWriter(fd, temp, path));
+    return std::unique_ptr<OutputWriter>(new FolderOutputWriter(fd, temp, path));
   }
 
   Status remove(const std::string& key) override {
@@ -166,8 +169,8 @@ class LocalObjectStore final : public ObjectStore {
 
 }  // namespace
 
-std::unique_ptr<ObjectStore> make_local_object_store(std::string root) {
-  return std::make_unique<LocalObjectStore>(std::move(root));
+std::unique_ptr<OutputStore> make_folder_output_store(std::string root) {
+  return std::make_unique<FolderOutputStore>(std::move(root));
 }
 
-}  // namespace csv2ddb::ingest
+}  // namespace csv2ddb::cli

@@ -1,4 +1,4 @@
-// The ingest engine's ObjectStore over S3, for outputs under "s3://bucket/prefix".
+// The ingest engine's OutputStore over S3, for outputs under "s3://bucket/prefix".
 //
 // Writers hold at most one part in memory: an output smaller than the part size goes up as a
 // single PutObject on commit; a larger one becomes a multipart upload whose parts are sent as
@@ -17,27 +17,27 @@
 #include <string>
 
 #include "aws/s3_client.hpp"
-#include "ingest/object_store.hpp"
+#include "ingest/output_store.hpp"
 
-namespace csv2ddb::aws {
+namespace csv2ddb::adapters {
 
 inline constexpr std::size_t kDefaultS3PartSize = 8 * 1024 * 1024;
 // S3 refuses parts below 5 MiB, the last one excepted.
 inline constexpr std::size_t kMinS3PartSize = 5 * 1024 * 1024;
 
-class S3ObjectStore final : public ingest::ObjectStore {
+class S3OutputStore final : public ingest::OutputStore {
  public:
   // `prefix` is prepended to every key ("out/" or "" for the bucket root; a missing trailing
   // '/' is added). `part_size` is clamped to at least `min_part_size`: S3's own minimum, lower
   // only against servers that accept smaller parts (tests that need many parts from little).
-  S3ObjectStore(std::shared_ptr<S3Client> client, std::string bucket, std::string prefix,
+  S3OutputStore(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string prefix,
                 std::size_t part_size = kDefaultS3PartSize,
                 std::size_t min_part_size = kMinS3PartSize);
 
-  Result<std::unique_ptr<ingest::ObjectWriter>> create(const std::string& key,
+  Result<std::unique_ptr<ingest::OutputWriter>> create(const std::string& key,
                                                        std::string_view content_type) override;
   Status remove(const std::string& key) override;
-  Result<std::unique_ptr<ingest::ObjectWriter>> resume(const std::string& key,
+  Result<std::unique_ptr<ingest::OutputWriter>> resume(const std::string& key,
                                                        std::string_view content_type,
                                                        ingest::SuspendedObject suspended) override;
   // Aborts the suspended multipart upload, if one was started.
@@ -48,14 +48,14 @@ class S3ObjectStore final : public ingest::ObjectStore {
  private:
   std::string object_key(const std::string& key) const { return prefix_ + key; }
 
-  std::shared_ptr<S3Client> client_;
+  std::shared_ptr<aws::S3Client> client_;
   std::string bucket_;
   std::string prefix_;
   std::size_t part_size_;
 };
 
 // "s3://bucket/prefix" → a store rooted there.
-Result<std::unique_ptr<S3ObjectStore>> make_s3_object_store(std::shared_ptr<S3Client> client,
+Result<std::unique_ptr<S3OutputStore>> make_s3_output_store(std::shared_ptr<aws::S3Client> client,
                                                             std::string_view s3_url);
 
-}  // namespace csv2ddb::aws
+}  // namespace csv2ddb::adapters

@@ -1,12 +1,12 @@
-#include "aws/s3_object_source.hpp"
+#include "adapters/s3_object_source.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <utility>
 
-namespace csv2ddb::aws {
+namespace csv2ddb::adapters {
 
-S3ObjectSource::S3ObjectSource(std::shared_ptr<S3Client> client, std::string bucket,
+S3ObjectSource::S3ObjectSource(std::shared_ptr<aws::S3Client> client, std::string bucket,
                                std::string key, std::size_t chunk_size, std::uint64_t size,
                                std::string etag)
     : client_(std::move(client)),
@@ -16,16 +16,7 @@ S3ObjectSource::S3ObjectSource(std::shared_ptr<S3Client> client, std::string buc
       size_(size),
       etag_(std::move(etag)) {}
 
-namespace {
-
-// The codes decode_s3_error makes from a bare status, when the answer had no error body.
-bool is_bodiless_refusal(const Error& error) {
-  return error.code == "Forbidden" || error.code == "NotFound" || error.code == "BadRequest";
-}
-
-}  // namespace
-
-Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<S3Client> client,
+Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<aws::S3Client> client,
                                                              std::string bucket, std::string key,
                                                              std::size_t chunk_size,
                                                              std::uint64_t start_offset) {
@@ -35,12 +26,12 @@ Result<std::unique_ptr<S3ObjectSource>> S3ObjectSource::open(std::shared_ptr<S3C
     // A HEAD answer has no body, so S3's reason (SignatureDoesNotMatch, AccessDenied,
     // NoSuchBucket, NoSuchKey...) is missing; a one-byte GET of the same object, sent only on
     // this failure, carries it.
-    if (is_bodiless_refusal(error)) {
-      GetObjectOptions first_byte;
+    if (aws::is_refused_by_status(error)) {
+      aws::GetObjectOptions first_byte;
       first_byte.range = std::make_pair(std::uint64_t{0}, std::uint64_t{0});
       auto probe =
           client->get_object(bucket, key, first_byte, [](std::string_view) { return Status{}; });
-      if (!probe && !is_bodiless_refusal(probe.error())) error = probe.take_error();
+      if (!probe && !aws::is_refused_by_status(probe.error())) error = probe.take_error();
     }
     error.message = "cannot read s3://" + bucket + "/" + key + ": " + error.message;
     return error;
@@ -58,7 +49,7 @@ Status S3ObjectSource::fetch_next_chunk() {
   chunk_.reserve(expected);
   chunk_pos_ = 0;
 
-  GetObjectOptions options;
+  aws::GetObjectOptions options;
   options.range = std::make_pair(next_offset_, last);
   options.if_match = etag_;
   options.reset_sink = [this] {
@@ -75,7 +66,7 @@ Status S3ObjectSource::fetch_next_chunk() {
   auto info = client_->get_object(bucket_, key_, options, sink);
   if (!info) {
     Error error = info.take_error();
-    if (error.code == "PreconditionFailed") {
+    if (aws::is_precondition_failed(error)) {
       error.message = name() + " changed while it was being read (ETag " + etag_ +
                       " no longer matches): " + error.message;
     } else {
@@ -103,9 +94,9 @@ Result<std::size_t> S3ObjectSource::read(char* buffer, std::size_t capacity) {
   return n;
 }
 
-Result<std::unique_ptr<csv::ByteSource>> open_s3_source(std::shared_ptr<S3Client> client,
+Result<std::unique_ptr<csv::ByteSource>> open_s3_source(std::shared_ptr<aws::S3Client> client,
                                                         std::string_view s3_url) {
-  auto location = parse_s3_url(s3_url);
+  auto location = aws::parse_s3_url(s3_url);
   if (!location) return location.take_error();
   auto source = S3ObjectSource::open(std::move(client), std::move(location->bucket),
                                      std::move(location->key));
@@ -113,4 +104,4 @@ Result<std::unique_ptr<csv::ByteSource>> open_s3_source(std::shared_ptr<S3Client
   return std::unique_ptr<csv::ByteSource>(std::move(source).value());
 }
 
-}  // namespace csv2ddb::aws
+}  // namespace csv2ddb::adapters

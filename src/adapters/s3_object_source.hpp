@@ -20,7 +20,7 @@
 #include "aws/s3_client.hpp"
 #include "csv/byte_source.hpp"
 
-namespace csv2ddb::aws {
+namespace csv2ddb::adapters {
 
 inline constexpr std::size_t kDefaultS3ReadChunk = 8 * 1024 * 1024;
 
@@ -31,7 +31,7 @@ class S3ObjectSource final : public csv::ByteSource {
   // carry, come from a one-byte GET sent after a failed HEAD. The bytes read start at
   // `start_offset` (a continuation of a plain object picks up where the previous invocation
   // stopped); past the end, there is nothing to read.
-  static Result<std::unique_ptr<S3ObjectSource>> open(std::shared_ptr<S3Client> client,
+  static Result<std::unique_ptr<S3ObjectSource>> open(std::shared_ptr<aws::S3Client> client,
                                                       std::string bucket, std::string key,
                                                       std::size_t chunk_size = kDefaultS3ReadChunk,
                                                       std::uint64_t start_offset = 0);
@@ -43,11 +43,11 @@ class S3ObjectSource final : public csv::ByteSource {
   const std::string& etag() const { return etag_; }
 
  private:
-  S3ObjectSource(std::shared_ptr<S3Client> client, std::string bucket, std::string key,
+  S3ObjectSource(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string key,
                  std::size_t chunk_size, std::uint64_t size, std::string etag);
   Status fetch_next_chunk();
 
-  std::shared_ptr<S3Client> client_;
+  std::shared_ptr<aws::S3Client> client_;
   std::string bucket_;
   std::string key_;
   std::size_t chunk_size_;
@@ -59,7 +59,7 @@ class S3ObjectSource final : public csv::ByteSource {
 };
 
 // Convenience: s3://bucket/key → an S3ObjectSource.
-Result<std::unique_ptr<csv::ByteSource>> open_s3_source(std::shared_ptr<S3Client> client,
+Result<std::unique_ptr<csv::ByteSource>> open_s3_source(std::shared_ptr<aws::S3Client> client,
                                                         std::string_view s3_url);
 
-}  // namespace csv2ddb::aws
+}  // namespace csv2ddb::adapters

@@ -1,4 +1,4 @@
-// An ObjectStore in memory, for tests of anything that writes outcome files: objects appear only
+// An OutputStore in memory, for tests of anything that writes outcome files: objects appear only
 // on commit, exactly like the real stores. Thread-safe.
 #pragma once
 
@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "ingest/object_store.hpp"
+#include "ingest/output_store.hpp"
 
 namespace csv2ddb::ingest {
 
-class MemoryObjectStore final : public ObjectStore {
+class MemoryOutputStore final : public OutputStore {
  public:
-  Result<std::unique_ptr<ObjectWriter>> create(const std::string& key,
+  Result<std::unique_ptr<OutputWriter>> create(const std::string& key,
                                                std::string_view content_type) override;
   Status remove(const std::string& key) override;
   std::string locate(const std::string& key) const override { return "memory://" + key; }

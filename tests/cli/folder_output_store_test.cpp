@@ -1,5 +1,5 @@
-// The local object store: atomic commit, abort, folders, and keys that try to leave the root.
-#include "ingest/object_store.hpp"
+// The folder output store: atomic commit, abort, folders, and keys that try to leave the root.
+#include "cli/folder_output_store.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,14 +8,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "ingest/memory_object_store.hpp"
-
-namespace csv2ddb::ingest {
+namespace csv2ddb::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-class LocalObjectStoreTest : public ::testing::Test {
+class FolderOutputStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
@@ -23,7 +21,7 @@ class LocalObjectStoreTest : public ::testing::Test {
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
-    store_ = make_local_object_store(root_.string());
+    store_ = make_folder_output_store(root_.string());
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -42,10 +40,10 @@ class LocalObjectStoreTest : public ::testing::Test {
   }
 
   fs::path root_;
-  std::unique_ptr<ObjectStore> store_;
+  std::unique_ptr<ingest::OutputStore> store_;
 };
 
-TEST_F(LocalObjectStoreTest, CommitMakesTheObjectVisibleWhole) {
+TEST_F(FolderOutputStoreTest, CommitMakesTheObjectVisibleWhole) {
   auto writer = store_->create("json-copy/data/offers.json", "application/json");
   ASSERT_TRUE(writer.ok()) << writer.error().to_string();
   ASSERT_TRUE((*writer)->write("{\"data\":[").ok());
@@ -59,7 +57,7 @@ TEST_F(LocalObjectStoreTest, CommitMakesTheObjectVisibleWhole) {
   EXPECT_EQ(store_->locate("a/b.json"), (root_ / "a/b.json").string());
 }
 
-TEST_F(LocalObjectStoreTest, CommitReplacesAnExistingObject) {
+TEST_F(FolderOutputStoreTest, CommitReplacesAnExistingObject) {
   for (const char* text : {"first", "second"}) {
     auto writer = store_->create("reports/r.json", "application/json");
     ASSERT_TRUE(writer.ok());
@@ -69,7 +67,7 @@ TEST_F(LocalObjectStoreTest, CommitReplacesAnExistingObject) {
   EXPECT_EQ(read("reports/r.json"), "second");
 }
 
-TEST_F(LocalObjectStoreTest, AbortAndDestructionLeaveNothing) {
+TEST_F(FolderOutputStoreTest, AbortAndDestructionLeaveNothing) {
   {
     auto writer = store_->create("a/aborted.json", "");
     ASSERT_TRUE(writer.ok());
@@ -85,7 +83,7 @@ TEST_F(LocalObjectStoreTest, AbortAndDestructionLeaveNothing) {
   EXPECT_EQ(files_under_root(), 0u);
 }
 
-TEST_F(LocalObjectStoreTest, RemoveIsIdempotent) {
+TEST_F(FolderOutputStoreTest, RemoveIsIdempotent) {
   auto writer = store_->create("x.json", "");
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->commit().ok());
@@ -94,7 +92,7 @@ TEST_F(LocalObjectStoreTest, RemoveIsIdempotent) {
   EXPECT_TRUE(store_->remove("x.json").ok());
 }
 
-TEST_F(LocalObjectStoreTest, KeysEscapingTheRootAreRefused) {
+TEST_F(FolderOutputStoreTest, KeysEscapingTheRootAreRefused) {
   for (const char* key : {"../outside.json", "a/../../outside.json", "/etc/passwd", "a//b", "",
                           "./a", "a/.", "a/.."}) {
     auto writer = store_->create(key, "");
@@ -106,20 +104,5 @@ TEST_F(LocalObjectStoreTest, KeysEscapingTheRootAreRefused) {
   EXPECT_TRUE(store_->create("a..b/..c.json", "").ok());  // dots inside names are fine
 }
 
-TEST(MemoryObjectStore, ObjectsAppearOnCommitOnly) {
-  MemoryObjectStore store;
-  auto writer = store.create("k.json", "application/json");
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->write("ab").ok());
-  EXPECT_FALSE(store.get("k.json"));
-  ASSERT_TRUE((*writer)->write("c").ok());
-  ASSERT_TRUE((*writer)->commit().ok());
-  EXPECT_EQ(store.get("k.json"), "abc");
-  EXPECT_EQ(store.content_type("k.json"), "application/json");
-  EXPECT_EQ(store.keys(), (std::vector<std::string>{"k.json"}));
-  ASSERT_TRUE(store.remove("k.json").ok());
-  EXPECT_TRUE(store.keys().empty());
-}
-
 }  // namespace
-}  // namespace csv2ddb::ingest
+}  // namespace csv2ddb::cli

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/object_store.hpp"
+#include "ingest/output_store.hpp"
 
 namespace csv2ddb::ingest {
 
@@ -18,12 +18,12 @@ struct SuspendedOutput {
   std::uint64_t entries = 0;
 };
 
-class ObjectStream {
+class OutputStream {
  public:
-  ObjectStream(ObjectStore& store, std::string key, std::string content_type);
-  ~ObjectStream();
-  ObjectStream(const ObjectStream&) = delete;
-  ObjectStream& operator=(const ObjectStream&) = delete;
+  OutputStream(OutputStore& store, std::string key, std::string content_type);
+  ~OutputStream();
+  OutputStream(const OutputStream&) = delete;
+  OutputStream& operator=(const OutputStream&) = delete;
 
   // Appends bytes, sending them on once the buffer holds enough.
   Status append(std::string_view bytes);
@@ -36,7 +36,7 @@ class ObjectStream {
   // Drops the object if it was started.
   void abort();
 
-  // Hands the unfinished object over (ObjectWriter::suspend), buffer included: the stream is
+  // Hands the unfinished object over (OutputWriter::suspend), buffer included: the stream is
   // finished afterwards, and nothing is committed or dropped.
   Result<SuspendedObject> suspend();
   // Goes on with an object another stream suspended; replaces whatever is buffered. Call before
@@ -45,16 +45,16 @@ class ObjectStream {
 
   bool started() const { return writer_ != nullptr; }
   const std::string& key() const { return key_; }
-  ObjectStore& store() { return store_; }
+  OutputStore& store() { return store_; }
 
  private:
   Status open();
   Status flush();
 
-  ObjectStore& store_;
+  OutputStore& store_;
   std::string key_;
   std::string content_type_;
-  std::unique_ptr<ObjectWriter> writer_;
+  std::unique_ptr<OutputWriter> writer_;
   std::string buffer_;
   bool finished_ = false;
 };

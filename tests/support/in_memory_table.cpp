@@ -1,4 +1,4 @@
-#include "ingest/in_memory_table.hpp"
+#include "support/in_memory_table.hpp"
 
 #include <cmath>
 #include <thread>

@@ -1,4 +1,4 @@
-#include "ingest/object_stream.hpp"
+#include "ingest/output_stream.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -8,23 +8,23 @@ constexpr std::size_t kFlushBytes = std::size_t{256} * 1024;
 
 }  // namespace
 
-ObjectStream::ObjectStream(ObjectStore& store, std::string key, std::string content_type)
+OutputStream::OutputStream(OutputStore& store, std::string key, std::string content_type)
     : store_(store), key_(std::move(key)), content_type_(std::move(content_type)) {}
 
-ObjectStream::~ObjectStream() {
+OutputStream::~OutputStream() {
   abort();
 }
 
-Status ObjectStream::open() {
+Status OutputStream::open() {
   if (writer_) return {};
   if (finished_) return make_error("ObjectStoreError", key_ + " was already finished");
-  Result<std::unique_ptr<ObjectWriter>> writer = store_.create(key_, content_type_);
+  Result<std::unique_ptr<OutputWriter>> writer = store_.create(key_, content_type_);
   if (!writer) return writer.take_error();
   writer_ = std::move(writer.value());
   return {};
 }
 
-Status ObjectStream::flush() {
+Status OutputStream::flush() {
   if (buffer_.empty()) return {};
   if (Status opened = open(); !opened) return opened;
   Status written = writer_->write(buffer_);
@@ -32,17 +32,17 @@ Status ObjectStream::flush() {
   return written;
 }
 
-Status ObjectStream::append(std::string_view bytes) {
+Status OutputStream::append(std::string_view bytes) {
   buffer_.append(bytes);
   return flush_if_full();
 }
 
-Status ObjectStream::flush_if_full() {
+Status OutputStream::flush_if_full() {
   if (buffer_.size() < kFlushBytes) return {};
   return flush();
 }
 
-Status ObjectStream::commit() {
+Status OutputStream::commit() {
   if (Status opened = open(); !opened) return opened;
   if (Status flushed = flush(); !flushed) {
     abort();
@@ -54,14 +54,14 @@ Status ObjectStream::commit() {
   return committed;
 }
 
-void ObjectStream::abort() {
+void OutputStream::abort() {
   buffer_.clear();
   if (writer_) writer_->abort();
   writer_.reset();
   finished_ = true;
 }
 
-Result<SuspendedObject> ObjectStream::suspend() {
+Result<SuspendedObject> OutputStream::suspend() {
   if (finished_) return make_error("ObjectStoreError", key_ + " was already finished");
   if (!writer_ && buffer_.empty()) {
     finished_ = true;
@@ -89,7 +89,7 @@ Result<SuspendedObject> ObjectStream::suspend() {
   return suspended;
 }
 
-Status ObjectStream::resume(SuspendedObject suspended) {
+Status OutputStream::resume(SuspendedObject suspended) {
   if (writer_ || finished_) return make_error("ObjectStoreError", key_ + " was already started");
   buffer_.clear();
   if (suspended.state.empty()) {
@@ -97,7 +97,7 @@ Status ObjectStream::resume(SuspendedObject suspended) {
     buffer_ = std::move(suspended.tail);
     return {};
   }
-  Result<std::unique_ptr<ObjectWriter>> writer =
+  Result<std::unique_ptr<OutputWriter>> writer =
       store_.resume(key_, content_type_, std::move(suspended));
   if (!writer) return writer.take_error();
   writer_ = std::move(writer.value());

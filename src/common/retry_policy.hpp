@@ -1,9 +1,11 @@
 // The AWS SDKs' "standard" retry mode as its own unit, shared by the ingest engine (BatchWriteItem
-// attempts and UnprocessedItems) and the AWS clients (src/aws), which reuse classify().
+// attempts and UnprocessedItems) and the AWS clients (src/aws). Which wire errors are which
+// RetryClass is decided in one table in src/aws (error_classification.hpp); this unit only
+// knows the classes.
 //
 // What the SDKs and Tools reference guide and the 2026 retry update specify, and what we do:
-// - Which failures are retried: throttling error codes, transient ones (5xx, timeouts,
-//   connection errors). Validation, access and missing-resource errors are not.
+// - Which failures are retried: throttling, transient ones (5xx, timeouts, connection errors).
+//   Validation, access and missing-resource errors are not.
 // - Backoff with full jitter: before retry n (n = 1, 2, ...) wait
 //   random[0,1) * min(max_backoff, base * 2^(n-1)), base depending on the class of error:
 //   for DynamoDB 25 ms for transient errors and 1 s for throttling, max_backoff 20 s.
@@ -20,18 +22,19 @@
 #include <mutex>
 #include <string_view>
 
-namespace csv2ddb::ingest {
+#include "common/clock.hpp"
 
-enum class ErrorClass : std::uint8_t {
-  kThrottling,    // slow down: the service is protecting itself
-  kTransient,     // 5xx, request timeouts, connection errors: likely to pass
-  kNotRetryable,  // the request itself is wrong or not allowed: retrying cannot help
+namespace csv2ddb {
+
+// What retrying a failure can do for it.
+enum class RetryClass : std::uint8_t {
+  kNone,        // the request itself is wrong, or access is denied: retrying cannot help
+  kThrottling,  // slow down, then retry (ProvisionedThroughputExceededException, SlowDown...)
+  kTransient,   // 5xx, timeouts, dropped connections: retry with backoff
+  kClockSkew,   // the local clock is off: correct it from the Date header, then retry
 };
 
-// Classifies a failed response. `http_status` 0 means no response at all (connection refused,
-// reset, timeout), which is transient. The error code wins over the status where it is known
-// (DynamoDB throttling comes as 400 ProvisionedThroughputExceededException).
-ErrorClass classify(int http_status, std::string_view error_code);
+std::string_view retry_class_name(RetryClass retry);
 
 struct RetryConfig {
   int max_attempts = 4;  // first attempt included
@@ -51,24 +54,16 @@ class RandomSource {
   virtual double uniform() = 0;
 };
 
-// How a lane waits before a retry. Injected so tests run instantly and record the delays.
-class Sleeper {
- public:
-  virtual ~Sleeper() = default;
-  virtual void sleep(std::chrono::microseconds duration) = 0;
-};
-
-// Thread-safe process-wide defaults: a seeded Mersenne Twister and std::this_thread::sleep_for.
+// Thread-safe process-wide default: a seeded Mersenne Twister.
 RandomSource& default_random_source();
-Sleeper& default_sleeper();
 
 // The token bucket. Thread-safe: every lane of a run (every request of a client) shares one.
 class RetryQuota {
  public:
   explicit RetryQuota(const RetryConfig& config);
-  // Takes the cost of retrying after an error of `error_class`; returns the cost taken, or -1
+  // Takes the cost of retrying after an error of `retry_class`; returns the cost taken, or -1
   // when the bucket cannot pay (then do not retry).
-  int acquire(ErrorClass error_class);
+  int acquire(RetryClass retry_class);
   // After a successful attempt: `retry_cost` is what the retry that succeeded had cost
   // (0 when the first attempt succeeded).
   void on_success(int retry_cost);
@@ -93,13 +88,14 @@ class RetryPolicy {
  public:
   RetryPolicy(RetryConfig config, RandomSource& random);
 
-  // After attempt number `attempts_made` (1-based) failed with `error_class`: retry or not,
-  // and after how long. Takes tokens from the quota when it says retry.
-  RetryDecision after_failure(int attempts_made, ErrorClass error_class);
+  // After attempt number `attempts_made` (1-based) failed with `retry_class`: retry or not,
+  // and after how long. Takes tokens from the quota when it says retry. Only throttling and
+  // transient failures are retried here (clock skew is the caller's to correct).
+  RetryDecision after_failure(int attempts_made, RetryClass retry_class);
   void after_success(int last_retry_cost) { quota_.on_success(last_retry_cost); }
 
   // The jittered delay before retry `retry_number` (1-based); pure apart from the random draw.
-  std::chrono::microseconds backoff(int retry_number, ErrorClass error_class);
+  std::chrono::microseconds backoff(int retry_number, RetryClass retry_class);
 
   const RetryConfig& config() const { return config_; }
   RetryQuota& quota() { return quota_; }
@@ -110,4 +106,4 @@ class RetryPolicy {
   RetryQuota quota_;
 };
 
-}  // namespace csv2ddb::ingest
+}  // namespace csv2ddb

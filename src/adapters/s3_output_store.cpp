@@ -1,4 +1,4 @@
-#include "aws/s3_object_store.hpp"
+#include "adapters/s3_output_store.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -6,14 +6,14 @@
 
 #include "model/json.hpp"
 
-namespace csv2ddb::aws {
+namespace csv2ddb::adapters {
 namespace {
 
 // A suspended writer's state: {"upload_id":"...","parts":[[1,"\"etag\""],...]}, or "" when
 // no upload was started (everything is in the tail).
 struct UploadState {
   std::string upload_id;
-  std::vector<CompletedPart> parts;
+  std::vector<aws::CompletedPart> parts;
 };
 
 std::string upload_state_json(const UploadState& state) {
@@ -64,9 +64,9 @@ Result<UploadState> parse_upload_state(const std::string& key, std::string_view 
   return state;
 }
 
-class S3ObjectWriter final : public ingest::ObjectWriter {
+class S3OutputWriter final : public ingest::OutputWriter {
  public:
-  S3ObjectWriter(std::shared_ptr<S3Client> client, std::string bucket, std::string key,
+  S3OutputWriter(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string key,
                  std::string content_type, std::size_t part_size)
       : client_(std::move(client)),
         bucket_(std::move(bucket)),
@@ -77,21 +77,21 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
   }
   // Goes on with a suspended upload: its parts stay, and the tail starts the next part. The
   // upload is not this writer's own, so abort() leaves it for another attempt.
-  S3ObjectWriter(std::shared_ptr<S3Client> client, std::string bucket, std::string key,
+  S3OutputWriter(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string key,
                  std::string content_type, std::size_t part_size, UploadState state,
                  std::string tail)
-      : S3ObjectWriter(std::move(client), std::move(bucket), std::move(key),
+      : S3OutputWriter(std::move(client), std::move(bucket), std::move(key),
                        std::move(content_type), part_size) {
     upload_id_ = std::move(state.upload_id);
     parts_ = std::move(state.parts);
     owns_upload_ = upload_id_.empty();
     buffer_ = std::move(tail);
   }
-  ~S3ObjectWriter() override {
+  ~S3OutputWriter() override {
     if (!finished_) abort();
   }
-  S3ObjectWriter(const S3ObjectWriter&) = delete;
-  S3ObjectWriter& operator=(const S3ObjectWriter&) = delete;
+  S3OutputWriter(const S3OutputWriter&) = delete;
+  S3OutputWriter& operator=(const S3OutputWriter&) = delete;
 
   Status write(std::string_view bytes) override {
     if (finished_) return make_error("WriterClosed", "s3://" + bucket_ + "/" + key_ + " is closed");
@@ -179,21 +179,21 @@ class S3ObjectWriter final : public ingest::ObjectWriter {
     return error;
   }
 
-  std::shared_ptr<S3Client> client_;
+  std::shared_ptr<aws::S3Client> client_;
   std::string bucket_;
   std::string key_;
   std::string content_type_;
   std::size_t part_size_;
   std::string buffer_;
   std::string upload_id_;
-  std::vector<CompletedPart> parts_;
+  std::vector<aws::CompletedPart> parts_;
   bool owns_upload_ = true;  // created here, so abort() may abort it
   bool finished_ = false;
 };
 
 }  // namespace
 
-S3ObjectStore::S3ObjectStore(std::shared_ptr<S3Client> client, std::string bucket,
+S3OutputStore::S3OutputStore(std::shared_ptr<aws::S3Client> client, std::string bucket,
                              std::string prefix, std::size_t part_size, std::size_t min_part_size)
     : client_(std::move(client)),
       bucket_(std::move(bucket)),
@@ -202,42 +202,42 @@ S3ObjectStore::S3ObjectStore(std::shared_ptr<S3Client> client, std::string bucke
   if (!prefix_.empty() && prefix_.back() != '/') prefix_.push_back('/');
 }
 
-Result<std::unique_ptr<ingest::ObjectWriter>> S3ObjectStore::create(const std::string& key,
+Result<std::unique_ptr<ingest::OutputWriter>> S3OutputStore::create(const std::string& key,
                                                                     std::string_view content_type) {
-  return std::unique_ptr<ingest::ObjectWriter>(std::make_unique<S3ObjectWriter>(
+  return std::unique_ptr<ingest::OutputWriter>(std::make_unique<S3OutputWriter>(
       client_, bucket_, object_key(key), std::string(content_type), part_size_));
 }
 
-Result<std::unique_ptr<ingest::ObjectWriter>> S3ObjectStore::resume(
+Result<std::unique_ptr<ingest::OutputWriter>> S3OutputStore::resume(
     const std::string& key, std::string_view content_type, ingest::SuspendedObject suspended) {
   Result<UploadState> state = parse_upload_state(locate(key), suspended.state);
   if (!state) return state.take_error();
-  return std::unique_ptr<ingest::ObjectWriter>(
-      std::make_unique<S3ObjectWriter>(client_, bucket_, object_key(key), std::string(content_type),
+  return std::unique_ptr<ingest::OutputWriter>(
+      std::make_unique<S3OutputWriter>(client_, bucket_, object_key(key), std::string(content_type),
                                        part_size_, std::move(*state), std::move(suspended.tail)));
 }
 
-Status S3ObjectStore::discard(const std::string& key, const ingest::SuspendedObject& suspended) {
+Status S3OutputStore::discard(const std::string& key, const ingest::SuspendedObject& suspended) {
   Result<UploadState> state = parse_upload_state(locate(key), suspended.state);
   if (!state) return state.take_error();
   if (state->upload_id.empty()) return {};
   return client_->abort_multipart_upload(bucket_, object_key(key), state->upload_id);
 }
 
-Status S3ObjectStore::remove(const std::string& key) {
+Status S3OutputStore::remove(const std::string& key) {
   return client_->delete_object(bucket_, object_key(key));
 }
 
-std::string S3ObjectStore::locate(const std::string& key) const {
+std::string S3OutputStore::locate(const std::string& key) const {
   return "s3://" + bucket_ + "/" + object_key(key);
 }
 
-Result<std::unique_ptr<S3ObjectStore>> make_s3_object_store(std::shared_ptr<S3Client> client,
+Result<std::unique_ptr<S3OutputStore>> make_s3_output_store(std::shared_ptr<aws::S3Client> client,
                                                             std::string_view s3_url) {
-  auto location = parse_s3_url(s3_url);
+  auto location = aws::parse_s3_url(s3_url);
   if (!location) return location.take_error();
-  return std::make_unique<S3ObjectStore>(std::move(client), std::move(location->bucket),
+  return std::make_unique<S3OutputStore>(std::move(client), std::move(location->bucket),
                                          std::move(location->key));
 }
 
-}  // namespace csv2ddb::aws
+}  // namespace csv2ddb::adapters

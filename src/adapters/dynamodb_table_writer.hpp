@@ -15,15 +15,15 @@
 #include "aws/dynamodb_client.hpp"
 #include "ingest/table_writer.hpp"
 
-namespace csv2ddb::aws {
+namespace csv2ddb::adapters {
 
 // The outcome status an AwsError maps to (table_writer.hpp explains the statuses). An error with
 // no code is one that never reached DynamoDB for a local reason (no credentials): fatal.
-ingest::BatchWriteOutcome::Status classify_batch_error(const AwsError& error);
+ingest::BatchWriteOutcome::Status classify_batch_error(const aws::AwsError& error);
 
 class DynamoDbTableWriter final : public ingest::TableWriter {
  public:
-  explicit DynamoDbTableWriter(std::shared_ptr<DynamoDbClient> client)
+  explicit DynamoDbTableWriter(std::shared_ptr<aws::DynamoDbClient> client)
       : client_(std::move(client)) {}
 
   ingest::BatchWriteOutcome batch_put_json(const std::string& table,
@@ -31,7 +31,7 @@ class DynamoDbTableWriter final : public ingest::TableWriter {
   Result<model::KeySchema> describe_key_schema(const std::string& table) override;
 
  private:
-  std::shared_ptr<DynamoDbClient> client_;
+  std::shared_ptr<aws::DynamoDbClient> client_;
 };
 
-}  // namespace csv2ddb::aws
+}  // namespace csv2ddb::adapters
