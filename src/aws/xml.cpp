@@ -2,29 +2,13 @@
 
 #include <cstdint>
 
+#include "model/utf8_sequence.hpp"
+
 namespace csv2ddb::aws {
 namespace {
 
 Error invalid_xml(std::string_view what, std::size_t offset) {
   return make_error("InvalidXml", std::string(what) + " at byte " + std::to_string(offset));
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Decodes one reference starting at text[0] == '&'; returns the bytes consumed, or 0 when the
@@ -63,7 +47,7 @@ std::size_t decode_reference(std::string_view text, std::string& out) {
       if (cp > 0x10FFFF) return 0;
     }
     if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    append_utf8(out, cp);
+    model::detail::append_utf8(out, cp);
   } else {
     return 0;
   }

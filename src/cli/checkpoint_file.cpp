@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "ingest/counts_json.hpp"
 #include "model/json.hpp"
+#include "model/json_members.hpp"
 
 namespace csv2ddb::cli {
 namespace {
@@ -15,58 +17,33 @@ Error invalid(const std::string& what) {
   return Error{"InvalidCheckpoint", "the checkpoint file is not valid: " + what};
 }
 
-Result<std::uint64_t> number_field(const model::JsonValue& object, std::string_view name) {
-  const model::JsonValue* value = object.find(name);
-  if (value == nullptr || !value->is_number())
-    return invalid("no number '" + std::string(name) + "'");
-  try {
-    return static_cast<std::uint64_t>(std::stoull(value->as_string()));
-  } catch (...) {
-    return invalid("'" + std::string(name) + "' is not a whole number");
-  }
-}
-
-Result<std::string> string_field(const model::JsonValue& object, std::string_view name) {
-  const model::JsonValue* value = object.find(name);
-  if (value == nullptr || !value->is_string())
-    return invalid("no string '" + std::string(name) + "'");
-  return value->as_string();
-}
+constexpr std::uint64_t kVersion = 1;
+// A checkpoint stops before the first row that was rejected or left unprocessed, so it carries
+// the rows read, written and skipped before it.
+constexpr ingest::CountFields kCheckpointCounts = {ingest::CountField::kRowsRead,
+                                                   ingest::CountField::kRowsWritten,
+                                                   ingest::CountField::kRowsSkipped};
 
 }  // namespace
 
 std::string encode_checkpoint(const CheckpointFile& checkpoint) {
   std::string out;
   model::JsonWriter json(out);
-  auto number = [&](const char* name, std::uint64_t value, bool last = false) {
-    json.raw("  \"");
-    json.raw(name);
-    json.raw("\": ");
-    json.raw(std::to_string(value));
-    json.raw(last ? "\n" : ",\n");
-  };
-  auto text = [&](const char* name, const std::string& value) {
-    json.raw("  \"");
-    json.raw(name);
-    json.raw("\": ");
-    json.string(value);
-    json.raw(",\n");
-  };
-  json.raw("{\n  \"version\": 1,\n");
-  text("input", checkpoint.input);
-  text("identity", checkpoint.identity);
-  text("table", checkpoint.table);
-  json.raw("  \"header\": [");
+  json.raw("{\"version\":" + std::to_string(kVersion) + ",\"input\":");
+  json.string(checkpoint.input);
+  json.raw(",\"identity\":");
+  json.string(checkpoint.identity);
+  json.raw(",\"table\":");
+  json.string(checkpoint.table);
+  json.raw(",\"header\":[");
   for (std::size_t i = 0; i < checkpoint.point.header.size(); ++i) {
     if (i > 0) json.ch(',');
     json.string(checkpoint.point.header[i]);
   }
-  json.raw("],\n");
-  number("byte_offset", checkpoint.point.byte_offset);
-  number("line", checkpoint.point.line);
-  number("rows_read", checkpoint.point.rows_read);
-  number("rows_written", checkpoint.point.rows_written);
-  number("rows_skipped", checkpoint.point.rows_skipped, true);
+  json.raw("],\"byte_offset\":" + std::to_string(checkpoint.point.byte_offset));
+  json.raw(",\"line\":" + std::to_string(checkpoint.point.line));
+  ingest::append_counts(json, checkpoint.point, kCheckpointCounts, ingest::NumberForm::kExact,
+                        false);
   json.raw("}\n");
   return out;
 }
@@ -76,35 +53,30 @@ Result<CheckpointFile> decode_checkpoint(std::string_view text) {
   if (!parsed) return invalid(parsed.error().message);
   if (!parsed->is_object()) return invalid("not a JSON object");
   const model::JsonValue& object = *parsed;
+  Result<std::uint64_t> version = model::count_member(object, "version");
+  if (!version) return invalid(version.error().message);
+  if (*version != kVersion) return invalid("version " + std::to_string(*version) + " is not known");
   CheckpointFile checkpoint;
-  Result<std::uint64_t> version = number_field(object, "version");
-  if (!version) return version.take_error();
-  if (*version != 1) return invalid("version " + std::to_string(*version) + " is not known");
   for (auto [name, field] :
        {std::pair{"input", &checkpoint.input}, std::pair{"identity", &checkpoint.identity},
         std::pair{"table", &checkpoint.table}}) {
-    Result<std::string> value = string_field(object, name);
-    if (!value) return value.take_error();
+    Result<std::string> value = model::string_member(object, name);
+    if (!value) return invalid(value.error().message);
     *field = std::move(*value);
   }
-  const model::JsonValue* header = object.find("header");
-  if (header == nullptr || !header->is_array()) return invalid("no array 'header'");
-  for (const model::JsonValue& name : header->as_array()) {
-    if (!name.is_string()) return invalid("a header name is not a string");
-    checkpoint.point.header.push_back(name.as_string());
-  }
+  Result<std::vector<std::string>> header = model::strings_member(object, "header");
+  if (!header) return invalid(header.error().message);
+  checkpoint.point.header = std::move(*header);
   for (auto [name, field] : {std::pair{"byte_offset", &checkpoint.point.byte_offset},
-                             std::pair{"line", &checkpoint.point.line},
-                             std::pair{"rows_read", &checkpoint.point.rows_read},
-                             std::pair{"rows_written", &checkpoint.point.rows_written},
-                             std::pair{"rows_skipped", &checkpoint.point.rows_skipped}}) {
-    Result<std::uint64_t> value = number_field(object, name);
-    if (!value) return value.take_error();
+                             std::pair{"line", &checkpoint.point.line}}) {
+    Result<std::uint64_t> value = model::count_member(object, name);
+    if (!value) return invalid(value.error().message);
     *field = *value;
   }
-  if (checkpoint.point.rows_read != checkpoint.point.rows_written + checkpoint.point.rows_skipped) {
-    return invalid("its counts do not add up");
+  if (Status counts = ingest::read_counts(object, kCheckpointCounts, checkpoint.point); !counts) {
+    return invalid(counts.error().message);
   }
+  if (!checkpoint.point.balanced()) return invalid("its counts do not add up");
   return checkpoint;
 }
 

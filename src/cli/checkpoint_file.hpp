@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/result.hpp"
-#include "ingest/checkpoint_tracker.hpp"
+#include "ingest/resume_point.hpp"
 
 namespace csv2ddb::cli {
 

@@ -1,5 +1,5 @@
-// csv2ddb convert: CSV → DynamoDB JSON Lines, offline. The same column plan and rejection rules
-// as ingest, so what convert prints is exactly what ingest would write.
+// csv2ddb convert: CSV → DynamoDB JSON Lines, offline. The same record source as ingest (the
+// column plan and its rejection rules), so what convert prints is exactly what ingest would write.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -8,9 +8,9 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "csv/header_row.hpp"
-#include "csv/reader.hpp"
-#include "ingest/rejected_sink.hpp"
-#include "ingest/row_mapper.hpp"
+#include "ingest/counts.hpp"
+#include "ingest/csv_record_source.hpp"
+#include "ingest/output_sink.hpp"
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::cli {
@@ -51,13 +51,6 @@ std::vector<std::string> split_header(const std::string& text) {
   return names;
 }
 
-struct ConvertCounts {
-  std::uint64_t read = 0;
-  std::uint64_t items = 0;
-  std::uint64_t rejected = 0;
-  std::uint64_t skipped = 0;
-};
-
 int fail(const std::string& message) {
   std::cerr << "csv2ddb convert: " << message << "\n";
   return kExitFailure;
@@ -95,29 +88,25 @@ int run_convert(const std::vector<std::string>& argv) {
   }
 
   const auto started = std::chrono::steady_clock::now();
-  auto source = csv::open_input(input);
-  if (!source) return fail(source.error().message);
-  csv::ReaderOptions reader_options;
-  reader_options.dialect.delimiter = *delimiter;
-  csv::CsvReader reader(std::move(*source), reader_options);
-  std::vector<std::string> header;
-  if (auto names = args->get("header")) {
-    header = split_header(*names);
-  } else {
-    auto got = csv::read_header_row(reader);  // the one ingest and the Lambda import use
-    if (!got) {  // a source error names the input already; a header error does not
-      return fail(got.error().code == "InvalidHeader" ? input + ": " + got.error().message
-                                                      : got.error().message);
-    }
-    if (!*got) {
-      return fail(input + (reader.bytes_consumed() == 0
-                               ? ": the file is empty: expected a header row"
-                               : ": the file holds only blank lines: expected a header row"));
-    }
-    header = std::move(**got);
+  auto input_source = csv::open_input(input);
+  if (!input_source) return fail(input_source.error().message);
+  ingest::CsvSourceOptions source_options;
+  source_options.reader.dialect.delimiter = *delimiter;
+  source_options.schema = *schema;
+  source_options.typing = *typing;
+  if (auto names = args->get("header")) source_options.header = split_header(*names);
+  auto source = ingest::CsvRecordSource::open(std::move(*input_source), source_options);
+  if (!source) {  // a source error names the input already; a header error does not
+    const Error& error = source.error();
+    const bool about_the_header =
+        error.code == csv::kInvalidHeader || error.code == ingest::kInvalidTypes;
+    return fail(about_the_header ? input + ": " + error.message : error.message);
   }
-  auto mapper = ingest::RowMapper::create(std::move(header), *schema, *typing);
-  if (!mapper) return fail(input + ": " + mapper.error().message);
+  if (!(*source)->has_header()) {
+    return fail(input + ((*source)->bytes_consumed() == 0
+                             ? ": the file is empty: expected a header row"
+                             : ": the file holds only blank lines: expected a header row"));
+  }
 
   auto output = OutputFile::open(args->get("output").value_or("-"));
   if (!output) return fail(output.error().message);
@@ -128,36 +117,35 @@ int run_convert(const std::vector<std::string>& argv) {
     rejects = std::move(*opened);
   }
 
-  ConvertCounts counts;
-  csv::Record record;
-  model::Item item;
-  ingest::Rejection rejection;
+  ingest::Counts counts;
+  ingest::SourceRecord record;
   std::string line;
   while (true) {
-    auto got = reader.next(record);
+    auto got = (*source)->next(record);
     if (!got) return fail(got.error().message);
     if (!*got) break;
-    ++counts.read;
-    switch (mapper->map(record, item, rejection)) {
-      case ingest::RowMapper::Outcome::kItem: {
-        ++counts.items;
+    ++counts.rows_read;
+    switch (record.kind) {
+      case ingest::SourceRecord::Kind::kItem: {
+        ++counts.rows_written;
         line.assign("{\"Item\":");
-        model::append_dynamodb_item(line, item);
+        model::append_dynamodb_item(line, record.item);
         line.append("}\n");
         if (auto status = (*output)->write(line); !status) return fail(status.error().message);
         break;
       }
-      case ingest::RowMapper::Outcome::kSkipped:
-        ++counts.skipped;
+      case ingest::SourceRecord::Kind::kSkipped:
+        ++counts.rows_skipped;
         break;
-      case ingest::RowMapper::Outcome::kRejected:
-        ++counts.rejected;
+      case ingest::SourceRecord::Kind::kRejected:
+        ++counts.rows_rejected;
         if (rejects) {
           line.clear();
-          ingest::append_rejection_line(line, rejection);
+          ingest::append_rejection_line(line, record.rejection);
           if (auto status = rejects->write(line); !status) return fail(status.error().message);
         } else {
-          std::cerr << input << ":" << rejection.line << ": rejected: " << rejection.reason << "\n";
+          std::cerr << input << ":" << record.rejection.line
+                    << ": rejected: " << record.rejection.reason << "\n";
         }
         break;
     }
@@ -169,13 +157,13 @@ int run_convert(const std::vector<std::string>& argv) {
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const double megabytes = static_cast<double>(reader.bytes_consumed()) / 1e6;
+  const double megabytes = static_cast<double>((*source)->bytes_consumed()) / 1e6;
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.1f MB in %.2f s (%.0f MB/s)", megabytes, seconds,
                 seconds > 0 ? megabytes / seconds : 0.0);
-  std::cerr << "csv2ddb convert: " << input << ": " << counts.read << " rows read: " << counts.items
-            << " items, " << counts.rejected << " rejected, " << counts.skipped
-            << " skipped (all empty); " << rate << "\n";
+  std::cerr << "csv2ddb convert: " << input << ": " << counts.rows_read
+            << " rows read: " << counts.rows_written << " items, " << counts.rows_rejected
+            << " rejected, " << counts.rows_skipped << " skipped (all empty); " << rate << "\n";
   return kExitOk;
 }
 

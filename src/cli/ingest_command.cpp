@@ -340,28 +340,28 @@ int run_ingest(const std::vector<std::string>& argv) {
   std::signal(SIGINT, on_sigint);
 
   ProgressDisplay display(::isatty(STDERR_FILENO) == 1, compressed ? 0 : input_bytes);
-  ingest::IngestDiagnostics diagnostics;
   OfflineTableWriter offline_writer;
   std::optional<adapters::DynamoDbTableWriter> dynamodb_writer;
   if (clients) dynamodb_writer.emplace(clients->dynamodb());
   ingest::TableWriter& table_writer =
       dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;
-  auto report = ingest::run_ingest(
+  auto outcome = ingest::run_ingest(
       std::move(*peeked), table_writer, options,
-      [&display](const ingest::Progress& progress) { display.update(progress); }, &diagnostics);
+      [&display](const ingest::Progress& progress) { display.update(progress); });
   std::signal(SIGINT, SIG_DFL);
   display.finish();
-  if (!report) return fail(report.error());
+  if (!outcome) return fail(outcome.error());
+  const ingest::Report* report = &outcome->report;
   if (checkpoint_error)
     std::cerr << "csv2ddb ingest: warning: " << checkpoint_error->to_string() << "\n";
 
-  if (diagnostics.interrupted) {
+  if (outcome->end == ingest::RunOutcome::End::kInterrupted) {
     std::cout << report->to_json() << "\n" << std::flush;
     std::cerr << "csv2ddb ingest: interrupted: " << report->rows_read
               << " rows accounted for before the checkpoint";
-    if (diagnostics.checkpoint && checkpointing) {
-      std::cerr << " (line " << diagnostics.checkpoint->line << ", byte "
-                << diagnostics.checkpoint->byte_offset << ", saved in " << checkpoint_path
+    if (outcome->checkpoint && checkpointing) {
+      std::cerr << " (line " << outcome->checkpoint->line << ", byte "
+                << outcome->checkpoint->byte_offset << ", saved in " << checkpoint_path
                 << ")\n  resume with: " << resume_command(argv) << "\n";
     } else {
       std::cerr << "; nothing to resume from, run the command again\n";

@@ -9,8 +9,9 @@ Result<std::optional<std::vector<std::string>>> read_header_row(CsvReader& reade
     if (!more) return more.take_error();
     if (!*more) return std::optional<std::vector<std::string>>();
     if (record.error != RecordErrorKind::kNone) {
-      return make_error("InvalidHeader", "the header (line " + std::to_string(record.line) +
-                                             ") cannot be read: " + record.error_message);
+      return make_error(std::string(kInvalidHeader),
+                        "the header (line " + std::to_string(record.line) +
+                            ") cannot be read: " + record.error_message);
     }
     if (!record.blank()) break;
   }

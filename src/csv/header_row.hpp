@@ -3,12 +3,16 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
 #include "csv/reader.hpp"
 
 namespace csv2ddb::csv {
+
+// The error code of a header that cannot be used (damaged, empty or repeated names).
+inline constexpr std::string_view kInvalidHeader = "InvalidHeader";
 
 // The column names from the first record that is not blank: blank lines before the header are
 // skipped, as blank lines are everywhere else in a file. (Python's csv.DictReader does not skip

@@ -30,42 +30,10 @@
 #include <string>
 #include <vector>
 
+#include "ingest/resume_point.hpp"
 #include "ingest/writer_lane.hpp"
 
 namespace csv2ddb::ingest {
-
-// A resumable position and the counts of the rows before it.
-struct ResumePoint {
-  std::uint64_t byte_offset = 0;  // of the (decompressed) input: the next record's first byte
-  std::uint64_t line = 0;         // that record's line
-  std::uint64_t rows_read = 0;    // rows before it (after the header)
-  std::uint64_t rows_written = 0;
-  std::uint64_t rows_skipped = 0;
-  // Only a hand-over (ingestor.hpp, StopMode::kHandOver), whose outputs go on in the next run,
-  // passes rows that went to rejected/ or unprocessed/; a checkpoint stops before the first.
-  std::uint64_t rows_rejected = 0;
-  std::uint64_t rows_unprocessed = 0;
-  std::vector<std::string> header;  // the run's header (filled in by the engine)
-
-  // What the runs before the point cost, so that the report of the last run adds them up
-  // (hand-over; checkpoints leave them zero).
-  struct Costs {
-    double seconds = 0;
-    std::uint64_t requests = 0;
-    std::uint64_t retries = 0;
-    std::uint64_t throttles = 0;
-    double consumed_wcu = 0;
-  };
-  Costs costs;
-};
-
-// A record as the tracker knows it: where it starts and the counts of the rows before it.
-struct RowMark {
-  std::uint64_t offset = 0;
-  std::uint64_t line = 0;
-  std::uint64_t rows_read_before = 0;
-  std::uint64_t rows_skipped_before = 0;
-};
 
 class CheckpointTracker {
  public:

@@ -1,12 +1,12 @@
-// The engine: CSV bytes in, items written to a table, every row accounted for in a Report.
+// The engine: input bytes in, items written to a table, every row accounted for in a Report.
 //
-// The calling thread reads records, maps them (RowMapper), streams the JSON copy and mapper
-// rejections, and hands each item to the writer lane its key hashes to. Lanes batch, write and
-// retry on their own threads. Lane queues are bounded, so a slow table slows the reader down
-// instead of filling memory: a run holds at most lanes * (queue_capacity + 2 * 25) items (about
-// queue_bytes each lane, as DynamoDB JSON), plus the spreading window's rows (a few MB).
-// lane_queue_size() shares one budget out between the lanes, so that memory does not grow with
-// their number.
+// The calling thread reads records from a record source (record_source.hpp), streams the JSON
+// copy and the source's rejections, and hands each item to the writer lane its key hashes to
+// (ingest_run.hpp has the run's phases). Lanes batch, write and retry on their own threads. Lane
+// queues are bounded, so a slow table slows the reader down instead of filling memory: a run holds
+// at most lanes * (queue_capacity + 2 * 25) items (about queue_bytes each lane, as DynamoDB JSON),
+// plus the spreading window's rows (a few MB). lane_queue_size() shares one budget out between the
+// lanes, so that memory does not grow with their number.
 #pragma once
 
 #include <atomic>
@@ -18,31 +18,21 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/result.hpp"
 #include "common/retry_policy.hpp"
 #include "csv/byte_source.hpp"
 #include "csv/reader.hpp"
 #include "ingest/batch_planner.hpp"
-#include "ingest/checkpoint_tracker.hpp"
-#include "ingest/output_store.hpp"
-#include "ingest/output_stream.hpp"
 #include "ingest/partition_spreader.hpp"
 #include "ingest/report.hpp"
+#include "ingest/resume_point.hpp"
 #include "ingest/row_mapper.hpp"
+#include "ingest/run_outputs.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/write_pacer.hpp"
 
 namespace csv2ddb::ingest {
-
-// Which outcome objects to write, and where. A key left empty means "not wanted". Nothing is
-// written without a store.
-struct IngestOutputs {
-  OutputStore* store = nullptr;
-  std::string json_copy_key;
-  std::string unprocessed_key;
-  std::string rejected_key;
-  std::string report_key;
-};
 
 // What a run does when it is told to stop (`interrupt`, `stop_requested`).
 enum class StopMode {
@@ -55,13 +45,6 @@ enum class StopMode {
   // so that the next run, given `resume` and `resume_outputs`, goes on with the same objects;
   // the report is written by the run that reaches the end. CSV input only.
   kHandOver,
-};
-
-// The outputs of a run handed over, each present when that output is wanted.
-struct SuspendedOutputs {
-  std::optional<SuspendedOutput> json_copy;
-  std::optional<SuspendedOutput> unprocessed;
-  std::optional<SuspendedOutput> rejected;
 };
 
 // Where a handed-over run stopped: the next record, with every count and cost before it (rows
@@ -137,32 +120,33 @@ struct IngestOptions {
   bool source_starts_at_resume = false;
 };
 
-struct Progress {
-  std::uint64_t rows_read = 0;
-  std::uint64_t rows_written = 0;
-  std::uint64_t rows_rejected = 0;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t units_written = 0;  // write units of the rows written
+// What a run has done so far, reported from the calling thread every few thousand rows and
+// once at the end: its counts (rows read, written, rejected; bytes read), and the write units
+// of the rows written.
+struct Progress : Counts {
+  std::uint64_t units_written = 0;
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 
-// What a run observed about itself, for tests and benchmarks.
-struct IngestDiagnostics {
-  std::size_t max_lane_queue_depth = 0;  // most items any lane queue held at once
-  bool interrupted = false;  // the run stopped on `interrupt`; the report covers the rows
-                             // before the checkpoint (`checkpoint`)
-  std::optional<ResumePoint> checkpoint;
-  // StopMode::kHandOver: set when the run stopped before the end of its input. The returned
-  // report then covers the rows before the point, and nothing was committed.
-  std::optional<HandOver> hand_over;
+// How a run ended, as a value.
+struct RunOutcome {
+  enum class End : std::uint8_t {
+    kFinished,     // the end of the input: outputs committed, report written
+    kInterrupted,  // `interrupt`: the report covers the rows before `checkpoint`
+    kHandedOver,   // StopMode::kHandOver: the report covers the rows before `hand_over`
+  };
+  End end = End::kFinished;
+  Report report;
+  std::optional<ResumePoint> checkpoint;  // kInterrupted, when there was one
+  std::optional<HandOver> hand_over;      // kHandedOver
+  std::size_t max_lane_queue_depth = 0;   // most items any lane queue held at once
 };
 
-// Runs one ingestion. Errors (code and message) for what stops the accounting itself: an
-// unreadable input or header, no such table, access denied and other fatal table answers, an
-// output that cannot be written. Then no output is committed; the caller fails the invocation.
-// Progress is reported from the calling thread every few thousand rows and once at the end.
-Result<Report> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& table,
-                          const IngestOptions& options, const ProgressCallback& progress = {},
-                          IngestDiagnostics* diagnostics = nullptr);
+// Runs one ingestion (ingest_run.hpp has its phases). Errors (code and message) for what stops
+// the accounting itself: an unreadable input or header, no such table, access denied and other
+// fatal table answers, an output that cannot be written. Then no output is committed; the
+// caller fails the invocation.
+Result<RunOutcome> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& table,
+                              const IngestOptions& options, const ProgressCallback& progress = {});
 
 }  // namespace csv2ddb::ingest

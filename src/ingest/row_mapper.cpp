@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "csv/header_row.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 #include "model/json.hpp"
@@ -27,7 +28,7 @@ constexpr std::size_t kMaxQuotedValueBytes = 64;
 constexpr char kSetSeparator = ';';
 
 Error header_error(std::string message) {
-  return make_error("InvalidHeader", std::move(message));
+  return make_error(std::string(csv::kInvalidHeader), std::move(message));
 }
 
 std::string quoted(std::string_view value) {
@@ -143,8 +144,9 @@ Result<RowMapper> RowMapper::create(std::vector<std::string> header, model::KeyS
   for (const auto& [name, type] : typing.columns) {
     const std::optional<std::size_t> index = find_column(name);
     if (!index) {
-      return make_error("InvalidTypes", "typed column '" + name +
-                                            "' is not a column; the header has: " + list_header());
+      return make_error(
+          std::string(kInvalidTypes),
+          "typed column '" + name + "' is not a column; the header has: " + list_header());
     }
     mapper.columns_[*index].type = type;
   }

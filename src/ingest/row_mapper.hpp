@@ -24,7 +24,10 @@ struct Typing {
   std::vector<std::pair<std::string, model::AttributeType>> columns;  // for kSpec
 };
 
-// Parses what --types takes. Error code "InvalidTypes" naming the bad part.
+// The error code of a --types that cannot be used (a bad spec, a typed column not in the header).
+inline constexpr std::string_view kInvalidTypes = "InvalidTypes";
+
+// Parses what --types takes. Error code kInvalidTypes naming the bad part.
 Result<Typing> parse_typing(std::string_view text);
 
 // A row that could not become an item: written to rejected/ as

@@ -15,7 +15,7 @@ std::string_view trim(std::string_view text) {
 }
 
 Error typing_error(std::string message) {
-  return make_error("InvalidTypes", std::move(message));
+  return make_error(std::string(kInvalidTypes), std::move(message));
 }
 
 // M and L have no cell syntax in a CSV row, so a spec cannot ask for them.

@@ -120,14 +120,14 @@ void WriterLane::take_completed(std::vector<CompletedBatch>& out) {
 
 void WriterLane::send(Batch batch) {
   const auto items = static_cast<std::uint32_t>(batch.size());
-  const std::uint64_t not_written_before = stats_.unprocessed + stats_.rejected;
+  const std::uint64_t not_written_before = stats_.rows_unprocessed + stats_.rows_rejected;
   if (!given_up_.empty()) follow_given_up_keys(batch);
   send_attempts(batch);
   release(batch);
   planner_.recycle(std::move(batch));
   if (!context_.log_completions) return;
   const bool clean =
-      !context_.stopping && stats_.unprocessed + stats_.rejected == not_written_before;
+      !context_.stopping && stats_.rows_unprocessed + stats_.rows_rejected == not_written_before;
   std::lock_guard lock(completed_mutex_);
   completed_.push_back(CompletedBatch{items, clean});
 }
@@ -157,7 +157,7 @@ void WriterLane::send_attempts(Batch& batch) {
         const std::uint64_t sent_units = batch.write_units;
         if (!outcome.unprocessed.empty()) keep_unprocessed(batch, outcome.unprocessed);
         if (outcome.unprocessed.empty()) release(batch);
-        stats_.written += sent - batch.size();
+        stats_.rows_written += sent - batch.size();
         context_.rows_written += sent - batch.size();
         context_.units_written += sent_units - batch.write_units;
         if (context_.pacer != nullptr) {
@@ -250,7 +250,7 @@ void WriterLane::follow_given_up_keys(Batch& batch) {
 }
 
 void WriterLane::give_up(const Batch& batch) {
-  stats_.unprocessed += batch.size();
+  stats_.rows_unprocessed += batch.size();
   for (const PlannedItem& item : batch.items) given_up_.add(item.fingerprint());
   if (context_.unprocessed == nullptr) return;
   for (const PlannedItem& planned : batch.items) {
@@ -264,7 +264,7 @@ void WriterLane::give_up(const Batch& batch) {
 }
 
 void WriterLane::reject(const PlannedItem& planned, const BatchWriteOutcome& outcome) {
-  ++stats_.rejected;
+  ++stats_.rows_rejected;
   if (context_.rejected == nullptr) return;
   Result<model::Item> item = planned.item();
   if (!item) {

@@ -21,10 +21,10 @@
 #include "ingest/batch_planner.hpp"
 #include "ingest/bounded_queue.hpp"
 #include "ingest/buffer_pool.hpp"
+#include "ingest/counts.hpp"
 #include "ingest/given_up_keys.hpp"
-#include "ingest/rejected_sink.hpp"
+#include "ingest/output_sink.hpp"
 #include "ingest/table_writer.hpp"
-#include "ingest/unprocessed_sink.hpp"
 #include "ingest/write_pacer.hpp"
 
 namespace csv2ddb::ingest {
@@ -45,8 +45,8 @@ struct LaneContext {
   RetryPolicy& policy;
   Sleeper& sleeper;
   BatchLimits limits;
-  UnprocessedSink* unprocessed = nullptr;
-  RejectedSink* rejected = nullptr;
+  OutputSink* unprocessed = nullptr;
+  OutputSink* rejected = nullptr;
   WritePacer* pacer = nullptr;    // null: no pacing
   BufferPool* buffers = nullptr;  // where sent items' strings go back to; null: freed
   // A partial batch waits this long for more items before it is sent anyway (slow inputs).
@@ -82,16 +82,6 @@ struct LaneContext {
   std::size_t lanes_finished_ = 0;
 };
 
-struct LaneStats {
-  std::uint64_t written = 0;
-  std::uint64_t unprocessed = 0;
-  std::uint64_t rejected = 0;
-  std::uint64_t requests = 0;
-  std::uint64_t retries = 0;
-  std::uint64_t throttles = 0;
-  double consumed_wcu = 0;
-};
-
 // A batch a lane has finished with: its items are the next `items` of those the lane was given,
 // in order (a lane batches and sends in queue order). `clean`: every one of them was written.
 struct CompletedBatch {
@@ -117,8 +107,8 @@ class WriterLane {
   void abort() { queue_.abort(); }
   void join();
 
-  // Valid after join().
-  const LaneStats& stats() const { return stats_; }
+  // What the lane did: rows written, unprocessed and rejected, and the costs. Valid after join().
+  const Counts& stats() const { return stats_; }
   std::size_t queue_high_water() const { return queue_.high_water(); }
   // Moves the batches finished since the last call into `out` (thread-safe).
   void take_completed(std::vector<CompletedBatch>& out);
@@ -144,7 +134,7 @@ class WriterLane {
   BatchPlanner planner_;
   GivenUpKeys given_up_;
   std::vector<std::string_view> item_json_;  // the batch being sent, reused from batch to batch
-  LaneStats stats_;
+  Counts stats_;
   std::thread thread_;
   std::mutex completed_mutex_;
   std::vector<CompletedBatch> completed_;

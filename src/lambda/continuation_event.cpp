@@ -1,59 +1,13 @@
 #include "lambda/continuation_event.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-
 #include "model/json.hpp"
+#include "model/json_members.hpp"
 
 namespace csv2ddb::lambda {
 namespace {
 
 Error invalid(const std::string& what) {
   return make_error("InvalidEvent", "continuation event: " + what);
-}
-
-// %.17g: a double read back with strtod is the same double, so costs add up exactly.
-std::string exact_number(double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
-
-void member_number(model::JsonWriter& json, const char* name, std::uint64_t value, bool first) {
-  if (!first) json.ch(',');
-  json.string(name);
-  json.ch(':');
-  json.raw(std::to_string(value));
-}
-
-Result<std::uint64_t> unsigned_member(const model::JsonValue& object, const char* name) {
-  const model::JsonValue* value = object.find(name);
-  if (value == nullptr || !value->is_number()) return invalid(std::string(name) + " is missing");
-  const std::string& text = value->as_string();
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
-    return invalid(std::string(name) + " is not a count: " + text);
-  }
-  errno = 0;
-  const unsigned long long parsed = std::strtoull(text.c_str(), nullptr, 10);
-  if (errno != 0) return invalid(std::string(name) + " is out of range: " + text);
-  return static_cast<std::uint64_t>(parsed);
-}
-
-Result<double> double_member(const model::JsonValue& object, const char* name) {
-  const model::JsonValue* value = object.find(name);
-  if (value == nullptr || !value->is_number()) return invalid(std::string(name) + " is missing");
-  const double parsed = std::strtod(value->as_string().c_str(), nullptr);
-  if (!(parsed >= 0)) return invalid(std::string(name) + " is negative");
-  return parsed;
-}
-
-Result<std::string> string_member(const model::JsonValue& object, const char* name) {
-  const model::JsonValue* value = object.find(name);
-  if (value == nullptr || !value->is_string() || value->as_string().empty()) {
-    return invalid(std::string(name) + " is missing");
-  }
-  return value->as_string();
 }
 
 Result<csv::Compression> compression_of(const std::string& name) {
@@ -78,7 +32,6 @@ std::string_view compression_name(csv::Compression compression) {
 }
 
 std::string continuation_payload(const ContinuationEvent& event) {
-  const ingest::ResumePoint& point = event.resume;
   std::string out;
   model::JsonWriter json(out);
   json.raw("{\"");
@@ -92,20 +45,9 @@ std::string continuation_payload(const ContinuationEvent& event) {
   json.string(event.etag);
   json.raw(",\"compression\":");
   json.string(compression_name(event.compression));
-  json.raw(",\"resume\":{");
-  member_number(json, "offset", point.byte_offset, true);
-  member_number(json, "line", point.line, false);
-  member_number(json, "rows_read", point.rows_read, false);
-  member_number(json, "rows_written", point.rows_written, false);
-  member_number(json, "rows_rejected", point.rows_rejected, false);
-  member_number(json, "rows_unprocessed", point.rows_unprocessed, false);
-  member_number(json, "rows_skipped", point.rows_skipped, false);
-  json.raw("},\"costs\":{\"seconds\":" + exact_number(point.costs.seconds));
-  member_number(json, "requests", point.costs.requests, false);
-  member_number(json, "retries", point.costs.retries, false);
-  member_number(json, "throttles", point.costs.throttles, false);
-  json.raw(",\"consumed_wcu\":" + exact_number(point.costs.consumed_wcu));
-  json.raw("},\"state\":{\"key\":");
+  json.ch(',');
+  ingest::append_resume_point(json, event.resume);
+  json.raw(",\"state\":{\"key\":");
   json.string(event.state_key);
   json.raw(",\"etag\":");
   json.string(event.state_etag);
@@ -120,67 +62,40 @@ Result<std::optional<ContinuationEvent>> parse_continuation_event(std::string_vi
   if (body == nullptr) return std::optional<ContinuationEvent>();
   if (!body->is_object()) return invalid("not an object");
 
-  Result<std::uint64_t> version = unsigned_member(*body, "version");
-  if (!version) return version.take_error();
+  Result<std::uint64_t> version = model::count_member(*body, "version");
+  if (!version) return invalid(version.error().message);
   if (*version != 1) return invalid("version " + std::to_string(*version) + " is not known");
   ContinuationEvent event;
-  Result<std::uint64_t> generation = unsigned_member(*body, "generation");
-  if (!generation) return generation.take_error();
+  Result<std::uint64_t> generation = model::count_member(*body, "generation");
+  if (!generation) return invalid(generation.error().message);
   if (*generation == 0 || *generation > UINT32_MAX) return invalid("generation out of range");
   event.generation = static_cast<std::uint32_t>(*generation);
   for (auto [name, target] : {std::pair{"bucket", &event.bucket}, std::pair{"key", &event.key},
                               std::pair{"etag", &event.etag}}) {
-    Result<std::string> text = string_member(*body, name);
-    if (!text) return text.take_error();
+    Result<std::string> text = model::text_member(*body, name);
+    if (!text) return invalid(text.error().message);
     *target = std::move(*text);
   }
-  Result<std::string> compression = string_member(*body, "compression");
-  if (!compression) return compression.take_error();
+  Result<std::string> compression = model::text_member(*body, "compression");
+  if (!compression) return invalid(compression.error().message);
   Result<csv::Compression> known = compression_of(*compression);
   if (!known) return known.take_error();
   event.compression = *known;
 
-  const model::JsonValue* resume = body->find("resume");
-  const model::JsonValue* costs = body->find("costs");
   const model::JsonValue* state = body->find("state");
-  if (resume == nullptr || !resume->is_object() || costs == nullptr || !costs->is_object() ||
-      state == nullptr || !state->is_object()) {
+  if (body->find("resume") == nullptr || body->find("costs") == nullptr || state == nullptr ||
+      !state->is_object()) {
     return invalid("resume, costs and state are required");
   }
-  ingest::ResumePoint& point = event.resume;
+  Result<ingest::ResumePoint> point = ingest::read_resume_point(*body);
+  if (!point) return invalid(point.error().message);
+  event.resume = std::move(*point);
   for (auto [name, target] :
-       {std::pair{"offset", &point.byte_offset}, std::pair{"line", &point.line},
-        std::pair{"rows_read", &point.rows_read}, std::pair{"rows_written", &point.rows_written},
-        std::pair{"rows_rejected", &point.rows_rejected},
-        std::pair{"rows_unprocessed", &point.rows_unprocessed},
-        std::pair{"rows_skipped", &point.rows_skipped}}) {
-    Result<std::uint64_t> value = unsigned_member(*resume, name);
-    if (!value) return value.take_error();
-    *target = *value;
+       {std::pair{"key", &event.state_key}, std::pair{"etag", &event.state_etag}}) {
+    Result<std::string> text = model::text_member(*state, name);
+    if (!text) return invalid(text.error().message);
+    *target = std::move(*text);
   }
-  if (point.rows_read !=
-      point.rows_written + point.rows_rejected + point.rows_unprocessed + point.rows_skipped) {
-    return invalid("the counts do not add up");
-  }
-  for (auto [name, target] :
-       {std::pair{"requests", &point.costs.requests}, std::pair{"retries", &point.costs.retries},
-        std::pair{"throttles", &point.costs.throttles}}) {
-    Result<std::uint64_t> value = unsigned_member(*costs, name);
-    if (!value) return value.take_error();
-    *target = *value;
-  }
-  for (auto [name, target] : {std::pair{"seconds", &point.costs.seconds},
-                              std::pair{"consumed_wcu", &point.costs.consumed_wcu}}) {
-    Result<double> value = double_member(*costs, name);
-    if (!value) return value.take_error();
-    *target = *value;
-  }
-  Result<std::string> state_key = string_member(*state, "key");
-  if (!state_key) return state_key.take_error();
-  Result<std::string> state_etag = string_member(*state, "etag");
-  if (!state_etag) return state_etag.take_error();
-  event.state_key = std::move(*state_key);
-  event.state_etag = std::move(*state_etag);
   return std::optional<ContinuationEvent>(std::move(event));
 }
 

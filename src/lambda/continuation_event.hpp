@@ -17,7 +17,7 @@
 
 #include "common/result.hpp"
 #include "csv/byte_source.hpp"
-#include "ingest/checkpoint_tracker.hpp"
+#include "ingest/resume_point.hpp"
 
 namespace csv2ddb::lambda {
 

@@ -1,9 +1,7 @@
 #include "lambda/hand_over_state.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-
 #include "model/json.hpp"
+#include "model/json_members.hpp"
 
 namespace csv2ddb::lambda {
 namespace {
@@ -21,16 +19,11 @@ Error invalid(const std::string& what) {
   return make_error("InvalidHandOverState", "hand-over state: " + what);
 }
 
+// A count member, its error in this document's words.
 Result<std::uint64_t> count_member(const model::JsonValue& object, const char* name) {
-  const model::JsonValue* value = object.find(name);
-  if (value == nullptr || !value->is_number() || value->as_string().empty() ||
-      value->as_string().find_first_not_of("0123456789") != std::string::npos) {
-    return invalid(std::string(name) + " is not a count");
-  }
-  errno = 0;
-  const unsigned long long parsed = std::strtoull(value->as_string().c_str(), nullptr, 10);
-  if (errno != 0) return invalid(std::string(name) + " is out of range");
-  return static_cast<std::uint64_t>(parsed);
+  Result<std::uint64_t> count = model::count_member(object, name);
+  if (!count) return invalid(count.error().message);
+  return count;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "ingest/counts_json.hpp"
 #include "ingest/output_keys.hpp"
 #include "ingest/report.hpp"
 #include "lambda/continuation_event.hpp"
@@ -22,18 +23,18 @@ struct SkippedKey {
   std::string reason;
 };
 
-void append_counts(model::JsonWriter& json, const ingest::Report& r) {
-  json.raw("\"processed_rows\":" + std::to_string(r.rows_written));
-  json.raw(",\"unprocessed_rows\":" + std::to_string(r.rows_unprocessed));
-  json.raw(",\"rows_read\":" + std::to_string(r.rows_read));
-  json.raw(",\"rows_written\":" + std::to_string(r.rows_written));
-  json.raw(",\"rows_rejected\":" + std::to_string(r.rows_rejected));
-  json.raw(",\"rows_unprocessed\":" + std::to_string(r.rows_unprocessed));
-  json.raw(",\"rows_skipped\":" + std::to_string(r.rows_skipped));
-  json.raw(",\"bytes_read\":" + std::to_string(r.bytes_read));
-  json.raw(",\"requests\":" + std::to_string(r.requests));
-  json.raw(",\"retries\":" + std::to_string(r.retries));
-  json.raw(",\"throttles\":" + std::to_string(r.throttles));
+using ingest::CountField;
+
+// The reference's two names first, then the report's counts.
+void append_counts(model::JsonWriter& json, const ingest::Counts& counts) {
+  json.raw("\"processed_rows\":" + std::to_string(counts.rows_written));
+  json.raw(",\"unprocessed_rows\":" + std::to_string(counts.rows_unprocessed));
+  ingest::append_counts(
+      json, counts,
+      {CountField::kRowsRead, CountField::kRowsWritten, CountField::kRowsRejected,
+       CountField::kRowsUnprocessed, CountField::kRowsSkipped, CountField::kBytesRead,
+       CountField::kRequests, CountField::kRetries, CountField::kThrottles},
+      ingest::NumberForm::kRounded, false);
 }
 
 void append_optional_string(model::JsonWriter& json, const std::string& value) {
@@ -42,18 +43,6 @@ void append_optional_string(model::JsonWriter& json, const std::string& value) {
   } else {
     json.string(value);
   }
-}
-
-void add_to(ingest::Report& total, const ingest::Report& r) {
-  total.rows_read += r.rows_read;
-  total.rows_written += r.rows_written;
-  total.rows_rejected += r.rows_rejected;
-  total.rows_unprocessed += r.rows_unprocessed;
-  total.rows_skipped += r.rows_skipped;
-  total.bytes_read += r.bytes_read;
-  total.requests += r.requests;
-  total.retries += r.retries;
-  total.throttles += r.throttles;
 }
 
 void append_file(model::JsonWriter& json, const ObjectOutcome& file) {
@@ -77,26 +66,21 @@ void append_file(model::JsonWriter& json, const ObjectOutcome& file) {
   json.raw(",\"generation\":" + std::to_string(file.generation));
   if (continued) json.raw(",\"resume_offset\":" + std::to_string(file.resume_offset));
   // This invocation's share, so that a chain's invocations can be added up.
-  const ingest::Report& share = file.invocation;
-  json.raw(",\"invocation\":{\"rows_read\":" + std::to_string(share.rows_read));
-  json.raw(",\"rows_written\":" + std::to_string(share.rows_written));
-  json.raw(",\"bytes_read\":" + std::to_string(share.bytes_read));
-  json.raw(",\"requests\":" + std::to_string(share.requests));
-  json.raw(",\"retries\":" + std::to_string(share.retries));
-  json.raw(",\"throttles\":" + std::to_string(share.throttles));
-  json.raw(",\"consumed_wcu\":");
-  json.raw(ingest::format_decimal(share.consumed_wcu, 1));
-  json.raw(",\"seconds\":");
-  json.raw(ingest::format_decimal(share.seconds, 3));
+  json.raw(",\"invocation\":{");
+  ingest::append_counts(json, file.invocation,
+                        {CountField::kRowsRead, CountField::kRowsWritten, CountField::kBytesRead,
+                         CountField::kRequests, CountField::kRetries, CountField::kThrottles,
+                         CountField::kConsumedWcu, CountField::kSeconds},
+                        ingest::NumberForm::kRounded);
   json.raw("}}");
 }
 
 std::string result_json(const std::vector<ObjectOutcome>& files,
                         const std::vector<SkippedKey>& skipped) {
-  ingest::Report total;
+  ingest::Counts total;
   bool continued = false;
   for (const ObjectOutcome& file : files) {
-    add_to(total, file.report);
+    total += file.report;
     continued = continued || file.kind == ObjectOutcome::Kind::kContinued;
   }
   std::string out;

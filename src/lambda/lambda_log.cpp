@@ -1,5 +1,6 @@
 #include "lambda/lambda_log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -87,19 +88,20 @@ void log_line(LogLevel level, std::string_view message, std::initializer_list<Lo
   stream << line << std::flush;
 }
 
-std::string format_metrics_line(const ImportMetrics& metrics, std::string_view function_name,
+std::string format_metrics_line(const ingest::Counts& counts, std::string_view function_name,
                                 std::int64_t timestamp_ms) {
+  const auto duration_ms = static_cast<std::uint64_t>(std::max(0.0, counts.seconds) * 1000);
   struct Metric {
     const char* name;
     const char* unit;
     std::uint64_t value;
   };
-  const Metric all[] = {{"RowsWritten", "Count", metrics.rows_written},
-                        {"RowsRejected", "Count", metrics.rows_rejected},
-                        {"RowsUnprocessed", "Count", metrics.rows_unprocessed},
-                        {"BytesRead", "Bytes", metrics.bytes_read},
-                        {"DurationMs", "Milliseconds", metrics.duration_ms},
-                        {"Retries", "Count", metrics.retries}};
+  const Metric all[] = {{"RowsWritten", "Count", counts.rows_written},
+                        {"RowsRejected", "Count", counts.rows_rejected},
+                        {"RowsUnprocessed", "Count", counts.rows_unprocessed},
+                        {"BytesRead", "Bytes", counts.bytes_read},
+                        {"DurationMs", "Milliseconds", duration_ms},
+                        {"Retries", "Count", counts.retries}};
   std::string out = "{\"_aws\":{\"Timestamp\":" + std::to_string(timestamp_ms) +
                     ",\"CloudWatchMetrics\":[{\"Namespace\":\"" + std::string(kMetricsNamespace) +
                     "\",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[";
@@ -118,10 +120,10 @@ std::string format_metrics_line(const ImportMetrics& metrics, std::string_view f
   return out;
 }
 
-void emit_metrics(const ImportMetrics& metrics, std::string_view function_name) {
+void emit_metrics(const ingest::Counts& counts, std::string_view function_name) {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::system_clock::now().time_since_epoch());
-  const std::string line = format_metrics_line(metrics, function_name, now.count()) + "\n";
+  const std::string line = format_metrics_line(counts, function_name, now.count()) + "\n";
   std::lock_guard lock(log_mutex());
   std::cout << line << std::flush;
 }

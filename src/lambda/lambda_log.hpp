@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "ingest/counts.hpp"
+
 namespace csv2ddb::lambda {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
@@ -25,20 +27,13 @@ std::string format_log_line(LogLevel level, std::string_view message,
 void log_line(LogLevel level, std::string_view message,
               std::initializer_list<LogField> fields = {});
 
-struct ImportMetrics {
-  std::uint64_t rows_written = 0;
-  std::uint64_t rows_rejected = 0;
-  std::uint64_t rows_unprocessed = 0;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t duration_ms = 0;
-  std::uint64_t retries = 0;
-};
-
 inline constexpr std::string_view kMetricsNamespace = "csv2ddb";
 
-// One EMF document: namespace csv2ddb, dimension FunctionName, the six metrics above.
-std::string format_metrics_line(const ImportMetrics& metrics, std::string_view function_name,
+// One EMF document: namespace csv2ddb, dimension FunctionName, and the metrics of one
+// invocation's counts: RowsWritten, RowsRejected, RowsUnprocessed, BytesRead, DurationMs (of its
+// seconds) and Retries.
+std::string format_metrics_line(const ingest::Counts& counts, std::string_view function_name,
                                 std::int64_t timestamp_ms);
-void emit_metrics(const ImportMetrics& metrics, std::string_view function_name);
+void emit_metrics(const ingest::Counts& counts, std::string_view function_name);
 
 }  // namespace csv2ddb::lambda

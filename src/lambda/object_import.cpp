@@ -41,29 +41,8 @@ std::vector<OutputSlot> output_slots(const ingest::OutputKeys& keys) {
 // One invocation's share of a report that includes the invocations before it.
 ingest::Report share_since(const ingest::Report& total, const ingest::ResumePoint& before) {
   ingest::Report share = total;
-  share.rows_read -= before.rows_read;
-  share.rows_written -= before.rows_written;
-  share.rows_rejected -= before.rows_rejected;
-  share.rows_unprocessed -= before.rows_unprocessed;
-  share.rows_skipped -= before.rows_skipped;
-  share.bytes_read -= std::min(before.byte_offset, share.bytes_read);
-  share.seconds -= before.costs.seconds;
-  share.requests -= before.costs.requests;
-  share.retries -= before.costs.retries;
-  share.throttles -= before.costs.throttles;
-  share.consumed_wcu -= before.costs.consumed_wcu;
+  static_cast<ingest::Counts&>(share) = total.since(before);
   return share;
-}
-
-void emit_share_metrics(const ingest::Report& share, std::string_view function_name) {
-  ImportMetrics metrics;
-  metrics.rows_written = share.rows_written;
-  metrics.rows_rejected = share.rows_rejected;
-  metrics.rows_unprocessed = share.rows_unprocessed;
-  metrics.bytes_read = share.bytes_read;
-  metrics.retries = share.retries;
-  metrics.duration_ms = static_cast<std::uint64_t>(std::max(0.0, share.seconds) * 1000);
-  emit_metrics(metrics, function_name);
 }
 
 // The object named by an S3 event or a continuation, and what the earlier invocations of its
@@ -281,17 +260,16 @@ Result<ObjectOutcome> FileRun::run() {
   }
 
   adapters::DynamoDbTableWriter writer(context_.clients.dynamodb);
-  ingest::IngestDiagnostics diagnostics;
-  Result<ingest::Report> report =
-      ingest::run_ingest(std::move(source), writer, ingest_options, {}, &diagnostics);
-  if (!report) {
+  Result<ingest::RunOutcome> outcome =
+      ingest::run_ingest(std::move(source), writer, ingest_options);
+  if (!outcome) {
     // If-Match failed on a range: the object was overwritten while this invocation read it.
     // Its own event imports the new object; this chain has nothing left to do.
-    if (aws::is_precondition_failed(report.error())) return stop_chain("object changed", nullptr);
-    return report.take_error();
+    if (aws::is_precondition_failed(outcome.error())) return stop_chain("object changed", nullptr);
+    return outcome.take_error();
   }
-  if (diagnostics.hand_over) return hand_over(*report, std::move(*diagnostics.hand_over));
-  return finished(std::move(*report));
+  if (outcome->hand_over) return hand_over(outcome->report, std::move(*outcome->hand_over));
+  return finished(std::move(outcome->report));
 }
 
 ObjectOutcome FileRun::finished(ingest::Report report) {
@@ -306,7 +284,7 @@ ObjectOutcome FileRun::finished(ingest::Report report) {
   if (report.rows_unprocessed > 0) {
     outcome.unprocessed_file = s3_url(object_.bucket, keys_.unprocessed);
   }
-  emit_share_metrics(outcome.invocation, context_.config.function_name);
+  emit_metrics(outcome.invocation, context_.config.function_name);
   log_line(LogLevel::kInfo, "imported",
            {{"source", report.source},
             {"generation", std::to_string(generation_)},
@@ -370,7 +348,7 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
   outcome.report = report;
   outcome.invocation = share_since(report, before_);
   outcome.resume_offset = hand_over.point.byte_offset;
-  emit_share_metrics(outcome.invocation, context_.config.function_name);
+  emit_metrics(outcome.invocation, context_.config.function_name);
   log_line(LogLevel::kInfo, "handed over to a new invocation",
            {{"source", report.source},
             {"generation", std::to_string(generation_)},

@@ -10,6 +10,7 @@
 #include "ingest/output_keys.hpp"
 #include "model/dynamodb_json.hpp"
 #include "support/in_memory_table.hpp"
+#include "support/ingest_report.hpp"
 #include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
@@ -120,10 +121,11 @@ Chain run_chain(World& world, const std::string& csv, std::size_t records, Conti
     } else {
       source = csv::make_memory_source(csv, "offers.csv", 3);
     }
-    IngestDiagnostics diagnostics;
-    Result<Report> report = run_ingest(std::move(source), world.table, options, {}, &diagnostics);
-    EXPECT_TRUE(report.ok()) << report.error().to_string();
-    if (!report.ok()) return chain;
+    Result<RunOutcome> outcome = run_ingest(std::move(source), world.table, options);
+    EXPECT_TRUE(outcome.ok()) << outcome.error().to_string();
+    if (!outcome.ok()) return chain;
+    const Report* report = &outcome->report;
+    RunOutcome& diagnostics = *outcome;
     EXPECT_TRUE(report->balanced()) << report->to_json();
     ++chain.runs;
     chain.report = *report;
@@ -160,7 +162,7 @@ Single single_run(const std::string& csv, const std::function<void(World&)>& set
   World world;
   if (setup) setup(world);
   Result<Report> report =
-      run_ingest(csv::make_memory_source(csv, "offers.csv"), world.table, world.options());
+      ingest_report(csv::make_memory_source(csv, "offers.csv"), world.table, world.options());
   EXPECT_TRUE(report.ok()) << report.error().to_string();
   return {world.table_items(), world.objects(), report.ok() ? *report : Report{}};
 }
@@ -210,10 +212,11 @@ TEST(HandOver, InterruptHandsOverKeepingTheRunsFirstRecord) {
   options.stop_mode = StopMode::kHandOver;
   const std::atomic<bool> interrupt{true};
   options.interrupt = &interrupt;
-  IngestDiagnostics diagnostics;
-  Result<Report> report = run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table,
-                                     options, {}, &diagnostics);
-  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  Result<RunOutcome> outcome =
+      run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table, options);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  const Report* report = &outcome->report;
+  const RunOutcome& diagnostics = *outcome;
   ASSERT_TRUE(diagnostics.hand_over);
   EXPECT_EQ(report->rows_read, 1u);
   EXPECT_EQ(report->rows_written, 1u);
@@ -222,12 +225,13 @@ TEST(HandOver, InterruptHandsOverKeepingTheRunsFirstRecord) {
   EXPECT_TRUE(world.store.keys().empty());
 }
 
-TEST(HandOver, NeedsCsvInputAndDiagnostics) {
+TEST(HandOver, NeedsAResumableInput) {
   World world;
   IngestOptions options = world.options();
   options.stop_mode = StopMode::kHandOver;
+  options.input_format = InputFormat::kItemArray;
   Result<Report> report =
-      run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table, options);
+      ingest_report(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().code, "InvalidOptions");
 }
@@ -238,9 +242,8 @@ TEST(HandOver, OutputsToResumeMustBeTheOutputsWanted) {
   options.stop_mode = StopMode::kHandOver;
   options.resume = ResumePoint{};
   options.resume_outputs = SuspendedOutputs{};  // none, but this run writes three
-  IngestDiagnostics diagnostics;
-  Result<Report> report = run_ingest(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table,
-                                     options, {}, &diagnostics);
+  Result<Report> report =
+      ingest_report(csv::make_memory_source(kMixedCsv, "offers.csv"), world.table, options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().code, "InvalidResumeOutputs");
 }

@@ -11,6 +11,7 @@
 #include "ingest/output_keys.hpp"
 #include "model/dynamodb_json.hpp"
 #include "support/in_memory_table.hpp"
+#include "support/ingest_report.hpp"
 #include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
@@ -62,7 +63,7 @@ struct Harness {
 
   Result<Report> run(std::string csv, std::size_t chunk = SIZE_MAX) {
     Result<Report> report =
-        run_ingest(csv::make_memory_source(std::move(csv), "offers.csv", chunk), table, options);
+        ingest_report(csv::make_memory_source(std::move(csv), "offers.csv", chunk), table, options);
     if (report.ok()) {
       EXPECT_TRUE(report->balanced()) << report->to_json();
     }
@@ -319,7 +320,7 @@ void redrive_unprocessed(Harness& h) {
   options.input_format = InputFormat::kItemArray;
   options.sleeper = &h.sleeper;
   options.random = &h.random;
-  Result<Report> report = run_ingest(
+  Result<Report> report = ingest_report(
       csv::make_memory_source(*unprocessed, "offers.csv.unprocessed.json"), h.table, options);
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   EXPECT_EQ(report->rows_unprocessed, 0u);
@@ -486,8 +487,8 @@ TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
   std::string csv = "account,offer_id\n";
   // One account: a sorted run, which the spreading window holds whole.
   for (int i = 0; i < 20000; ++i) csv += "a,o" + std::to_string(i) + "\n";
-  Result<Report> report = run_ingest(csv::make_memory_source(csv), h.table, h.options,
-                                     [&](const Progress& p) { seen.push_back(p); });
+  Result<Report> report = ingest_report(csv::make_memory_source(csv), h.table, h.options,
+                                        [&](const Progress& p) { seen.push_back(p); });
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   // Every 8,192 rows read, then every 8,192 rows let out of the spreading window (which holds
   // this whole file, so it is read before any row is written), then while the lanes drain.
@@ -506,8 +507,8 @@ TEST(Ingest, ProgressWithoutSpreadingFollowsTheReader) {
   std::vector<Progress> seen;
   std::string csv = "account,offer_id\n";
   for (int i = 0; i < 20000; ++i) csv += "a" + std::to_string(i) + ",o\n";
-  Result<Report> report = run_ingest(csv::make_memory_source(csv), h.table, h.options,
-                                     [&](const Progress& p) { seen.push_back(p); });
+  Result<Report> report = ingest_report(csv::make_memory_source(csv), h.table, h.options,
+                                        [&](const Progress& p) { seen.push_back(p); });
   ASSERT_TRUE(report.ok()) << report.error().to_string();
   ASSERT_GE(seen.size(), 3u);  // at 8192, 16384, then while the lanes drain
   EXPECT_EQ(seen[0].rows_read, 8192u);
@@ -549,10 +550,10 @@ TEST(Ingest, TwoMillionRowsStreamWithinTheLaneQueueBound) {
   options.table = "offers";
   options.lanes = 2;
   options.lane_queue_capacity = 64;
-  IngestDiagnostics diagnostics;
-  Result<Report> report =
-      run_ingest(std::make_unique<GeneratedSource>(kRows), table, options, {}, &diagnostics);
-  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  Result<RunOutcome> outcome = run_ingest(std::make_unique<GeneratedSource>(kRows), table, options);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  const Report* report = &outcome->report;
+  const RunOutcome& diagnostics = *outcome;
   EXPECT_TRUE(report->balanced());
   EXPECT_EQ(report->rows_read, kRows);
   EXPECT_EQ(report->rows_written, kRows);

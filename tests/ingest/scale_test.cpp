@@ -14,6 +14,7 @@
 #include "ingest/json_array_reader.hpp"
 #include "model/dynamodb_json.hpp"
 #include "support/in_memory_table.hpp"
+#include "support/ingest_report.hpp"
 #include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
@@ -65,7 +66,8 @@ struct SimulatedRun {
     table.set_call_sleeper(&clock);
   }
   Report run(const std::string& csv) {
-    Result<Report> report = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
+    Result<Report> report =
+        ingest_report(csv::make_memory_source(csv, "offers.csv"), table, options);
     EXPECT_TRUE(report.ok()) << report.error().to_string();
     EXPECT_TRUE(report->balanced());
     return *report;
@@ -145,7 +147,8 @@ TEST(Lanes, DuplicateKeysAcrossManyLanesLastRowWinsEveryTime) {
     // The spreading window holding the whole file, a small one, and none.
     if (round % 3 == 1) options.spread = SpreadLimits{64, 1 << 20};
     if (round % 3 == 2) options.spread.reset();
-    Result<Report> report = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
+    Result<Report> report =
+        ingest_report(csv::make_memory_source(csv, "offers.csv"), table, options);
     ASSERT_TRUE(report.ok());
     EXPECT_EQ(report->rows_written, 6000u);
     ASSERT_EQ(table.size(), 150u);
@@ -179,7 +182,7 @@ void resume_equals_a_clean_run(const std::string& csv, const IngestOptions& opti
   resumed.resume = saved;
   resumed.header = std::vector<std::string>{"account", "offer_id", "price"};
   resumed.on_checkpoint = [](const ResumePoint&) {};
-  Result<Report> second = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, resumed);
+  Result<Report> second = ingest_report(csv::make_memory_source(csv, "offers.csv"), table, resumed);
   ASSERT_TRUE(second.ok()) << second.error().to_string();
   EXPECT_EQ(second->rows_read, clean_report.rows_read);
   EXPECT_EQ(second->rows_written, clean_report.rows_written);
@@ -194,7 +197,7 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
   clean.table = "offers";
   clean.lanes = 8;
   Result<Report> clean_report =
-      run_ingest(csv::make_memory_source(csv, "offers.csv"), clean_table, clean);
+      ingest_report(csv::make_memory_source(csv, "offers.csv"), clean_table, clean);
   ASSERT_TRUE(clean_report.ok());
 
   for (int stop_after : {1, 3, 7}) {
@@ -214,11 +217,12 @@ void interrupt_then_resume_equals_a_clean_run(const std::string& csv, std::size_
       saved = point;
       if (point.rows_read > 0 && ++checkpoints == stop_after) interrupt = true;
     };
-    IngestDiagnostics diagnostics;
-    Result<Report> first =
-        run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options, {}, &diagnostics);
-    ASSERT_TRUE(first.ok()) << first.error().to_string();
-    ASSERT_TRUE(diagnostics.interrupted) << "stop after " << stop_after << ": " << checkpoints;
+    Result<RunOutcome> outcome =
+        run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
+    ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+    const Report* first = &outcome->report;
+    ASSERT_TRUE(outcome->end == RunOutcome::End::kInterrupted)
+        << "stop after " << stop_after << ": " << checkpoints;
     ASSERT_TRUE(saved.has_value());
     EXPECT_EQ(first->rows_read, saved->rows_read);
     EXPECT_LT(saved->rows_read, 20'001u);
@@ -276,7 +280,7 @@ TEST(Checkpoint, InterruptWhileTheLanesWriteAFileTheyHoldWhole) {
   IngestOptions clean;
   clean.table = "offers";
   Result<Report> clean_report =
-      run_ingest(csv::make_memory_source(csv, "offers.csv"), clean_table, clean);
+      ingest_report(csv::make_memory_source(csv, "offers.csv"), clean_table, clean);
   ASSERT_TRUE(clean_report.ok());
 
   InMemoryTable table(schema(), "offers");
@@ -295,12 +299,13 @@ TEST(Checkpoint, InterruptWhileTheLanesWriteAFileTheyHoldWhole) {
   auto progress = [&](const Progress& now) {
     if (now.rows_read == 16'384) gate.open();
   };
-  IngestDiagnostics diagnostics;
-  Result<Report> first = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options,
-                                    progress, &diagnostics);
+  Result<RunOutcome> outcome =
+      run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options, progress);
   gate.open();  // should the run have ended some other way
-  ASSERT_TRUE(first.ok()) << first.error().to_string();
-  ASSERT_TRUE(diagnostics.interrupted) << "no checkpoint while the lanes wrote";
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  const Report* first = &outcome->report;
+  ASSERT_TRUE(outcome->end == RunOutcome::End::kInterrupted)
+      << "no checkpoint while the lanes wrote";
   ASSERT_TRUE(saved.has_value());
   EXPECT_GT(saved->rows_read, 0u);
   EXPECT_LT(saved->rows_read, 16'384u);
@@ -342,7 +347,7 @@ TEST(Checkpoint, NeverPassesARowTheWindowHolds) {
     ++checkpoints;
     EXPECT_EQ(point.rows_read, point.rows_written + point.rows_skipped) << point.line;
   };
-  Result<Report> report = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
+  Result<Report> report = ingest_report(csv::make_memory_source(csv, "offers.csv"), table, options);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->rows_written, 12'000u);
   EXPECT_GT(checkpoints, 2);
@@ -361,7 +366,7 @@ TEST(Checkpoint, NeverPassesARowThatWasNotWritten) {
   options.on_checkpoint = [&](const ResumePoint& point) { saved = point; };
   std::atomic<bool> interrupt{false};
   options.interrupt = &interrupt;
-  Result<Report> report = run_ingest(csv::make_memory_source(csv, "offers.csv"), table, options);
+  Result<Report> report = ingest_report(csv::make_memory_source(csv, "offers.csv"), table, options);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->rows_rejected, 1u);
   ASSERT_TRUE(saved.has_value());
@@ -385,7 +390,7 @@ TEST(Redrive, ItemArrayIsStreamedAndWritten) {
     MemoryOutputStore store;
     options.outputs.store = &store;
     options.outputs.rejected_key = "rejected";
-    Result<Report> report = run_ingest(
+    Result<Report> report = ingest_report(
         csv::make_memory_source(items, "offers.unprocessed.json", chunk), table, options);
     ASSERT_TRUE(report.ok()) << report.error().to_string();
     EXPECT_EQ(report->rows_read, 4u);

@@ -1,11 +1,9 @@
 // The outcome files, byte for byte, and where they go.
 #include <gtest/gtest.h>
 
-#include "ingest/json_copy_sink.hpp"
 #include "ingest/output_keys.hpp"
-#include "ingest/rejected_sink.hpp"
+#include "ingest/output_sink.hpp"
 #include "ingest/report.hpp"
-#include "ingest/unprocessed_sink.hpp"
 #include "support/memory_output_store.hpp"
 
 namespace csv2ddb::ingest {
@@ -44,7 +42,7 @@ TEST(OutputKeys, OutputPrefixesAreRecognised) {
 
 TEST(JsonCopySink, ExactBytes) {
   MemoryOutputStore store;
-  JsonCopySink sink(store, "json-copy/offers.json");
+  OutputSink sink(store, "json-copy/offers.json", OutputKind::kJsonCopy);
   ASSERT_TRUE(sink.add(item("a1", "12.5")).ok());
   ASSERT_TRUE(sink.add(item("a\"2", "-3")).ok());
   ASSERT_TRUE(sink.finish().ok());
@@ -52,19 +50,19 @@ TEST(JsonCopySink, ExactBytes) {
             R"({"data":[{"account":"a1","price":12.5,"active":true},)"
             R"({"account":"a\"2","price":-3,"active":true}]})");
   EXPECT_EQ(store.content_type("json-copy/offers.json"), "application/json");
-  EXPECT_EQ(sink.items(), 2u);
+  EXPECT_EQ(sink.entries(), 2u);
 }
 
 TEST(JsonCopySink, EmptyFileStillGetsACopy) {
   MemoryOutputStore store;
-  JsonCopySink sink(store, "json-copy/empty.json");
+  OutputSink sink(store, "json-copy/empty.json", OutputKind::kJsonCopy);
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(store.get("json-copy/empty.json"), R"({"data":[]})");
 }
 
 TEST(JsonCopySink, LargeCopiesStreamAndStayExact) {
   MemoryOutputStore store;
-  JsonCopySink sink(store, "c.json");
+  OutputSink sink(store, "c.json", OutputKind::kJsonCopy);
   std::string expected = "{\"data\":[";
   for (int i = 0; i < 20000; ++i) {
     ASSERT_TRUE(sink.add(item("a" + std::to_string(i), std::to_string(i))).ok());
@@ -77,7 +75,7 @@ TEST(JsonCopySink, LargeCopiesStreamAndStayExact) {
 
 TEST(JsonCopySink, AbortLeavesNothing) {
   MemoryOutputStore store;
-  JsonCopySink sink(store, "c.json");
+  OutputSink sink(store, "c.json", OutputKind::kJsonCopy);
   ASSERT_TRUE(sink.add(item("a", "1")).ok());
   sink.abort();
   EXPECT_TRUE(store.keys().empty());
@@ -85,43 +83,44 @@ TEST(JsonCopySink, AbortLeavesNothing) {
 
 TEST(UnprocessedSink, ExactBytes) {
   MemoryOutputStore store;
-  UnprocessedSink sink(store, "unprocessed/o.csv.unprocessed.json");
+  OutputSink sink(store, "unprocessed/o.csv.unprocessed.json", OutputKind::kUnprocessed);
   ASSERT_TRUE(sink.add(item("a1", "1")).ok());
   ASSERT_TRUE(sink.add(item("a2", "2")).ok());
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(
       store.get("unprocessed/o.csv.unprocessed.json"),
       R"([{"account":"a1","price":1,"active":true},{"account":"a2","price":2,"active":true}])");
-  EXPECT_EQ(sink.items(), 2u);
+  EXPECT_EQ(sink.entries(), 2u);
 }
 
 TEST(UnprocessedSink, NoneRemovesAStaleFile) {
   MemoryOutputStore store;
   store.put("unprocessed/o.csv.unprocessed.json", "[stale]");
-  UnprocessedSink sink(store, "unprocessed/o.csv.unprocessed.json");
+  OutputSink sink(store, "unprocessed/o.csv.unprocessed.json", OutputKind::kUnprocessed);
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_TRUE(store.keys().empty());
 }
 
 TEST(RejectedSink, ExactBytes) {
   MemoryOutputStore store;
-  RejectedSink sink(store, "rejected/o.csv.rejected.jsonl");
-  ASSERT_TRUE(sink.add({4, "key attribute 'account' is empty", {"", "o1", "x\"y"}}).ok());
-  ASSERT_TRUE(sink.add({9, "row has 3 fields; the header has 2", {"a", "b\nc", "d"}}).ok());
+  OutputSink sink(store, "rejected/o.csv.rejected.jsonl", OutputKind::kRejected);
+  ASSERT_TRUE(sink.add(Rejection{4, "key attribute 'account' is empty", {"", "o1", "x\"y"}}).ok());
+  ASSERT_TRUE(
+      sink.add(Rejection{9, "row has 3 fields; the header has 2", {"a", "b\nc", "d"}}).ok());
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(store.get("rejected/o.csv.rejected.jsonl"),
             "{\"line\":4,\"reason\":\"key attribute 'account' is empty\",\"fields\":[\"\",\"o1\","
             "\"x\\\"y\"]}\n"
             "{\"line\":9,\"reason\":\"row has 3 fields; the header has 2\",\"fields\":[\"a\","
             "\"b\\nc\",\"d\"]}\n");
-  EXPECT_EQ(sink.rows(), 2u);
+  EXPECT_EQ(sink.entries(), 2u);
 }
 
 TEST(RejectedSink, NoneRemovesAStaleFile) {
   MemoryOutputStore store;
   store.put("rejected/o.csv.rejected.jsonl", "stale\n");
   store.put("other", "kept");
-  RejectedSink sink(store, "rejected/o.csv.rejected.jsonl");
+  OutputSink sink(store, "rejected/o.csv.rejected.jsonl", OutputKind::kRejected);
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(store.keys(), (std::vector<std::string>{"other"}));
 }

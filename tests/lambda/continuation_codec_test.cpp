@@ -24,7 +24,11 @@ ContinuationEvent sample_event() {
   event.resume.rows_rejected = 4;
   event.resume.rows_unprocessed = 5;
   event.resume.rows_skipped = 1;
-  event.resume.costs = {1234.5678901234567, 160000, 12, 3, 4000123.5};
+  event.resume.seconds = 1234.5678901234567;
+  event.resume.requests = 160000;
+  event.resume.retries = 12;
+  event.resume.throttles = 3;
+  event.resume.consumed_wcu = 4000123.5;
   event.state_key = "reports/.continuation/data/big \"file\".csv.gz/7";
   event.state_etag = "\"feedface\"";
   return event;
@@ -61,11 +65,11 @@ TEST(ContinuationEvent, RoundTripsEveryField) {
   EXPECT_EQ(got.resume.rows_unprocessed, sent.resume.rows_unprocessed);
   EXPECT_EQ(got.resume.rows_skipped, sent.resume.rows_skipped);
   // Exactly, so that a thousand invocations' costs add up to what each measured.
-  EXPECT_EQ(got.resume.costs.seconds, sent.resume.costs.seconds);
-  EXPECT_EQ(got.resume.costs.consumed_wcu, sent.resume.costs.consumed_wcu);
-  EXPECT_EQ(got.resume.costs.requests, sent.resume.costs.requests);
-  EXPECT_EQ(got.resume.costs.retries, sent.resume.costs.retries);
-  EXPECT_EQ(got.resume.costs.throttles, sent.resume.costs.throttles);
+  EXPECT_EQ(got.resume.seconds, sent.resume.seconds);
+  EXPECT_EQ(got.resume.consumed_wcu, sent.resume.consumed_wcu);
+  EXPECT_EQ(got.resume.requests, sent.resume.requests);
+  EXPECT_EQ(got.resume.retries, sent.resume.retries);
+  EXPECT_EQ(got.resume.throttles, sent.resume.throttles);
   EXPECT_EQ(got.state_key, sent.state_key);
   EXPECT_EQ(got.state_etag, sent.state_etag);
 }

@@ -167,7 +167,13 @@ TEST(MergeNotification, ReplacesOursKeepsOthers) {
 }
 
 TEST(Metrics, EmbeddedMetricFormatDocument) {
-  ImportMetrics metrics{10, 2, 1, 1234, 56, 3};
+  ingest::Counts metrics;
+  metrics.rows_written = 10;
+  metrics.rows_rejected = 2;
+  metrics.rows_unprocessed = 1;
+  metrics.bytes_read = 1234;
+  metrics.seconds = 0.056;
+  metrics.retries = 3;
   EXPECT_EQ(
       format_metrics_line(metrics, "imp", 1700000000000),
       R"({"_aws":{"Timestamp":1700000000000,"CloudWatchMetrics":[{"Namespace":"csv2ddb",)"

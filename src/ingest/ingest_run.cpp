@@ -1,0 +1,377 @@
+#include "ingest/ingest_run.hpp"
+
+#include <chrono>
+
+#include "ingest/csv_record_source.hpp"
+#include "ingest/item_array_source.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+constexpr std::uint64_t kProgressEveryRows = 8192;
+// How often the reader folds the lanes' finished batches into the resume point: often enough
+// that the per-lane lists stay short, rarely enough to cost nothing per row.
+constexpr std::uint64_t kCheckpointEveryRows = 2048;
+// How often the reader looks at the lanes while they drain their queues after the input ended.
+constexpr std::chrono::milliseconds kDrainPollInterval{50};
+
+// The rows and costs of the runs before a resumed one: what its report adds to its own.
+Counts carried(const ResumePoint& base) {
+  Counts counts = base;
+  counts.bytes_read = 0;  // the reader's own count covers the bytes before the point
+  return counts;
+}
+
+}  // namespace
+
+IngestRun::IngestRun(TableWriter& table, const IngestOptions& options,
+                     const ProgressCallback& progress)
+    : table_(table),
+      options_(options),
+      progress_(progress),
+      hand_over_mode_(options.stop_mode == StopMode::kHandOver),
+      clock_(options.clock != nullptr ? *options.clock : default_clock()),
+      sleeper_(options.sleeper != nullptr ? *options.sleeper : default_sleeper()),
+      outputs_(options.outputs),
+      base_(options.resume.value_or(ResumePoint{})) {}
+
+Result<RunOutcome> IngestRun::run(std::unique_ptr<csv::ByteSource> input) {
+  if (Status opened = open(std::move(input)); !opened) return opened.take_error();
+  pump();
+  drain();
+  return settle();
+}
+
+// ---- open ----
+
+Status IngestRun::open(std::unique_ptr<csv::ByteSource> input) {
+  source_name_ = options_.source_name.empty() ? input->name() : options_.source_name;
+  if (options_.key_schema) {
+    schema_ = *options_.key_schema;
+  } else {
+    Result<model::KeySchema> described = table_.describe_key_schema(options_.table);
+    if (!described) return described.take_error();
+    schema_ = std::move(*described);
+  }
+  if (hand_over_mode_ && (options_.input_format != InputFormat::kCsv || options_.dry_run)) {
+    return make_error("InvalidOptions", "a hand-over needs a resumable input and a real run");
+  }
+  if (Status opened = open_source(std::move(input)); !opened) return opened;
+  if (options_.resume_outputs) {
+    if (Status resumed = outputs_.resume(*options_.resume_outputs); !resumed) return resumed;
+  }
+  lanes_.emplace(table_, lane_setup(), clock_, sleeper_, buffers_);
+  if (options_.on_checkpoint && !options_.dry_run && source_->resumable()) {
+    tracker_.emplace(lanes_->count(), options_.resume);
+    lanes_->context().log_completions = true;
+  }
+  lanes_->start();
+  if (options_.spread && !options_.dry_run) spreader_.emplace(schema_, *options_.spread, &buffers_);
+  last_checkpoint_ = clock_.now();
+  return {};
+}
+
+Status IngestRun::open_source(std::unique_ptr<csv::ByteSource> input) {
+  if (options_.input_format == InputFormat::kItemArray) {
+    source_ = std::make_unique<ItemArraySource>(std::move(input), schema_);
+    return {};
+  }
+  CsvSourceOptions csv;
+  csv.reader = options_.reader;
+  csv.schema = schema_;
+  csv.typing = options_.typing;
+  csv.header = options_.header;
+  csv.resume = options_.resume ? &*options_.resume : nullptr;
+  csv.starts_at_resume = options_.source_starts_at_resume;
+  Result<std::unique_ptr<CsvRecordSource>> opened = CsvRecordSource::open(std::move(input), csv);
+  if (!opened) return opened.take_error();
+  source_ = std::move(*opened);
+  return {};
+}
+
+LaneSetup IngestRun::lane_setup() {
+  LaneSetup setup;
+  setup.table = options_.table;
+  setup.schema = schema_;
+  setup.lanes = options_.dry_run ? 0 : std::max<std::size_t>(options_.lanes, 1);
+  setup.queue_capacity = options_.lane_queue_capacity;
+  setup.queue_bytes = options_.lane_queue_bytes;
+  setup.limits = options_.batch_limits;
+  setup.max_given_up_keys = options_.max_given_up_keys;
+  setup.retry = options_.retry;
+  setup.random = options_.random;
+  setup.pacing = options_.pacing;
+  setup.unprocessed = outputs_.unprocessed();
+  setup.rejected = outputs_.rejected();
+  return setup;
+}
+
+// ---- pump ----
+
+void IngestRun::pump() {
+  SourceRecord record;
+  while (!should_stop()) {
+    Result<bool> more = source_->next(record);
+    if (!more) {
+      read_error_ = more.take_error();
+      break;
+    }
+    if (!*more) break;
+    const RowMark mark{record.offset, record.line, base_.rows_read + read_.rows_read,
+                       base_.rows_skipped + read_.rows_skipped};
+    // A hand-over stops after reading the record, so that it is where the next run starts.
+    if (hand_over_mode_ && stop_asked()) {
+      handed_over_at_ = mark;
+      break;
+    }
+    if (tracker_) tracker_->record_read(mark);
+    ++read_.rows_read;
+    account(record, mark);
+    if (read_error_) break;
+    if (read_.rows_read % kCheckpointEveryRows == 0) checkpoint_now();
+    if (read_.rows_read % kProgressEveryRows == 0) report_progress();
+  }
+}
+
+void IngestRun::account(SourceRecord& record, const RowMark& mark) {
+  switch (record.kind) {
+    case SourceRecord::Kind::kSkipped:
+      ++read_.rows_skipped;
+      return;
+    case SourceRecord::Kind::kRejected:
+      if (tracker_) tracker_->row_not_written(mark);
+      reject(record.rejection);
+      return;
+    case SourceRecord::Kind::kItem:
+      copy(record.item);
+      if (options_.dry_run) {
+        ++read_.rows_written;
+        return;
+      }
+      queue(record.item, record.line, mark);  // false: stopping, which ends the loop
+      return;
+  }
+}
+
+void IngestRun::reject(const Rejection& rejection) {
+  ++read_.rows_rejected;
+  OutputSink* sink = outputs_.rejected();
+  if (sink == nullptr) return;
+  if (Status added = sink->add(rejection); !added) read_error_ = added.take_error();
+}
+
+void IngestRun::copy(const model::Item& item) {
+  OutputSink* sink = outputs_.json_copy();
+  if (sink == nullptr) return;
+  if (Status added = sink->add(item); !added) read_error_ = added.take_error();
+}
+
+bool IngestRun::queue(const model::Item& item, std::uint64_t line, const RowMark& mark) {
+  // The source reuses `item` for the next record: it is planned (encoded) here, not moved.
+  if (!spreader_) return dispatch(plan_item(item, schema_, line, buffers_.take()), &mark);
+  spreader_->push(item, line, tracker_ ? &mark : nullptr);
+  while (spreader_->should_pop()) {
+    if (!release_one_from_window()) return false;
+  }
+  return true;
+}
+
+bool IngestRun::release_one_from_window() {
+  if (!spreader_->pop(window_row_)) return true;
+  return dispatch(std::move(window_row_.planned), window_row_.mark ? &*window_row_.mark : nullptr);
+}
+
+bool IngestRun::dispatch(PlannedItem&& planned, const RowMark* mark) {
+  const std::optional<std::size_t> lane = lanes_->push(std::move(planned));
+  if (!lane) return false;
+  if (tracker_ && mark != nullptr) tracker_->item_queued(*lane, *mark);
+  return true;
+}
+
+// A hand-over always keeps the run's first record, so that a chain of runs always moves.
+bool IngestRun::stop_asked() const {
+  if (options_.interrupt != nullptr && options_.interrupt->load()) {
+    return !hand_over_mode_ || read_.rows_read > 0;
+  }
+  return read_.rows_read > 0 && options_.stop_requested && options_.stop_requested();
+}
+
+// Ctrl-C (kCheckpoint) stops before reading the next record; a hand-over after reading it
+// (pump).
+bool IngestRun::should_stop() {
+  if (lanes_->context().stopping) return true;
+  if (!hand_over_mode_ && stop_asked()) interrupted_ = true;
+  return interrupted_;
+}
+
+std::optional<RowMark> IngestRun::held_in_window() {
+  return spreader_ ? spreader_->oldest_mark() : std::nullopt;
+}
+
+void IngestRun::checkpoint_now() {
+  if (!tracker_) return;
+  std::optional<ResumePoint> point = tracker_->update(lanes_->lanes(), held_in_window());
+  if (!tracker_->following()) lanes_->context().log_completions = false;
+  if (!point) return;
+  const auto now = clock_.now();
+  if (now - last_checkpoint_ >= options_.checkpoint_interval) {
+    last_checkpoint_ = now;
+    save_checkpoint(*point);
+  }
+}
+
+void IngestRun::save_checkpoint(ResumePoint point) {
+  point.header = source_->header();
+  options_.on_checkpoint(point);
+}
+
+void IngestRun::report_progress() {
+  if (!progress_) return;
+  const LaneContext& context = lanes_->context();
+  Progress progress;
+  progress.rows_read = base_.rows_read + read_.rows_read;
+  progress.rows_written =
+      base_.rows_written + (options_.dry_run ? read_.rows_written : context.rows_written.load());
+  progress.rows_rejected = read_.rows_rejected;
+  progress.bytes_read = source_->bytes_consumed();
+  progress.units_written = context.units_written.load();
+  progress_(progress);
+}
+
+// ---- drain ----
+
+void IngestRun::drain() {
+  LaneContext& context = lanes_->context();
+  if (read_error_) context.fail(*read_error_);
+  // The end of the input, or a hand-over: what the window holds goes to the lanes too. A file
+  // that fits in the window is read at once and written from here: checkpoints, progress and
+  // Ctrl-C go on as in the reading loop.
+  if (spreader_ && !interrupted_ && !context.stopping && !read_error_) {
+    std::uint64_t released = 0;
+    while (!spreader_->empty() && !should_stop() && release_one_from_window()) {
+      if (++released % kCheckpointEveryRows == 0) checkpoint_now();
+      if (released % kProgressEveryRows == 0) report_progress();
+    }
+  }
+  // Ctrl-C: drop what waits in the queues, finish what is being sent.
+  if (interrupted_ && !context.stopping) {
+    lanes_->interrupt();
+  } else {
+    lanes_->close();
+    // The lanes may hold a whole small file (32 lanes queue 32k rows): while they write it,
+    // checkpoints, progress and Ctrl-C go on as in the reading loop. A hand-over lets them send
+    // everything, by definition.
+    while (!lanes_->wait(kDrainPollInterval)) {
+      if (!interrupted_ && !hand_over_mode_ && !context.stopping && stop_asked()) {
+        interrupted_ = true;
+        lanes_->interrupt();
+      }
+      checkpoint_now();
+      report_progress();
+    }
+  }
+  lanes_->join();
+}
+
+// ---- settle ----
+
+Report IngestRun::new_report() const {
+  Report report;
+  report.source = source_name_;
+  report.table = options_.table;
+  report.dry_run = options_.dry_run;
+  return report;
+}
+
+double IngestRun::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+Result<RunOutcome> IngestRun::settle() {
+  if (std::optional<Error> failure = lanes_->context().failure()) {
+    outputs_.abort();
+    return std::move(*failure);
+  }
+  const Counts lanes = lanes_->totals();
+  if (interrupted_) return settle_interrupted(lanes);
+  Report report = new_report();
+  static_cast<Counts&>(report) = carried(base_) + read_ + lanes;
+  report.bytes_read = source_->bytes_consumed();
+  if (!report.balanced()) {
+    outputs_.abort();
+    return make_error("InternalError", "row accounting does not balance: " + report.to_json());
+  }
+  report.seconds = elapsed_seconds() + base_.seconds;
+  if (handed_over_at_) return settle_handed_over(std::move(report));
+  return settle_finished(std::move(report));
+}
+
+// Reports what the checkpoint covers: the rows before it, all written or skipped. The outputs
+// are not committed; the resumed run writes them for the rest of the input.
+Result<RunOutcome> IngestRun::settle_interrupted(const Counts& lanes) {
+  outputs_.abort();
+  RunOutcome outcome;
+  outcome.end = RunOutcome::End::kInterrupted;
+  outcome.max_lane_queue_depth = lanes_->max_queue_depth();
+  if (tracker_) outcome.checkpoint = tracker_->update(lanes_->lanes(), held_in_window());
+  if (outcome.checkpoint) save_checkpoint(*outcome.checkpoint);
+  const ResumePoint covered = outcome.checkpoint.value_or(base_);
+  Report& report = outcome.report = new_report();
+  report.rows_read = covered.rows_read;
+  report.rows_written = covered.rows_written;
+  report.rows_skipped = covered.rows_skipped;
+  if (!tracker_) {  // no checkpoint: report what the lanes did, rows read or not
+    report.rows_written += lanes.rows_written;
+    report.rows_read = report.rows_written;
+  }
+  report.requests = lanes.requests;
+  report.retries = lanes.retries;
+  report.throttles = lanes.throttles;
+  report.consumed_wcu = lanes.consumed_wcu;
+  report.bytes_read = source_->bytes_consumed();
+  if (!report.balanced()) {
+    return make_error("InternalError", "row accounting does not balance: " + report.to_json());
+  }
+  report.seconds = elapsed_seconds();
+  return outcome;
+}
+
+// Every row read was sent to its end (the lanes drained): the point is the next record.
+Result<RunOutcome> IngestRun::settle_handed_over(Report report) {
+  report.bytes_read = handed_over_at_->offset;
+  Result<SuspendedOutputs> suspended = outputs_.suspend();
+  if (!suspended) {
+    outputs_.abort();
+    return suspended.take_error();
+  }
+  RunOutcome outcome;
+  outcome.end = RunOutcome::End::kHandedOver;
+  outcome.max_lane_queue_depth = lanes_->max_queue_depth();
+  HandOver& hand_over = outcome.hand_over.emplace();
+  static_cast<Counts&>(hand_over.point) = report;
+  hand_over.point.byte_offset = handed_over_at_->offset;
+  hand_over.point.line = handed_over_at_->line;
+  hand_over.point.header = source_->header();
+  hand_over.outputs = std::move(*suspended);
+  outcome.report = std::move(report);
+  return outcome;
+}
+
+Result<RunOutcome> IngestRun::settle_finished(Report report) {
+  if (Status finished = outputs_.finish(report); !finished) {
+    outputs_.abort();
+    return finished.take_error();
+  }
+  if (progress_) {
+    Progress last;
+    static_cast<Counts&>(last) = report;
+    last.units_written = lanes_->context().units_written.load();
+    progress_(last);
+  }
+  RunOutcome outcome;
+  outcome.max_lane_queue_depth = lanes_->max_queue_depth();
+  outcome.report = std::move(report);
+  return outcome;
+}
+
+}  // namespace csv2ddb::ingest

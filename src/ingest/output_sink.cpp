@@ -1,0 +1,101 @@
+#include "ingest/output_sink.hpp"
+
+#include "model/dynamodb_json.hpp"
+#include "model/json.hpp"
+
+namespace csv2ddb::ingest {
+namespace {
+
+struct Framing {
+  std::string_view content_type;
+  std::string_view open;
+  std::string_view separator;
+  std::string_view close;
+  bool written_when_empty;
+};
+
+Framing framing_of(OutputKind kind) {
+  switch (kind) {
+    case OutputKind::kJsonCopy:
+      return {"application/json", "{\"data\":[", ",", "]}", true};
+    case OutputKind::kUnprocessed:
+      return {"application/json", "[", ",", "]", false};
+    case OutputKind::kRejected:
+      break;
+  }
+  return {"application/x-ndjson", "", "", "", false};  // JSON Lines
+}
+
+}  // namespace
+
+void append_rejection_line(std::string& out, const Rejection& rejection) {
+  out.append("{\"line\":");
+  out.append(std::to_string(rejection.line));
+  out.append(",\"reason\":");
+  model::append_json_string(out, rejection.reason);
+  out.append(",\"fields\":[");
+  for (std::size_t i = 0; i < rejection.fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    model::append_json_string(out, rejection.fields[i]);
+  }
+  out.append("]}\n");
+}
+
+OutputSink::OutputSink(OutputStore& store, std::string key, OutputKind kind)
+    : kind_(kind), stream_(store, std::move(key), std::string(framing_of(kind).content_type)) {}
+
+template <typename Encode>
+Status OutputSink::add_entry(Encode&& encode) {
+  std::lock_guard lock(mutex_);
+  const Framing framing = framing_of(kind_);
+  stream_.buffer().append(entries_++ == 0 ? framing.open : framing.separator);
+  encode(stream_.buffer());
+  return stream_.flush_if_full();
+}
+
+Status OutputSink::add(const model::Item& item) {
+  return add_entry([&](std::string& out) { model::append_plain_item(out, item); });
+}
+
+Status OutputSink::add(const Rejection& rejection) {
+  return add_entry([&](std::string& out) { append_rejection_line(out, rejection); });
+}
+
+Status OutputSink::finish() {
+  std::lock_guard lock(mutex_);
+  const Framing framing = framing_of(kind_);
+  if (entries_ == 0 && !framing.written_when_empty) {
+    stream_.abort();
+    return stream_.store().remove(stream_.key());
+  }
+  if (entries_ == 0) stream_.buffer().append(framing.open);
+  stream_.buffer().append(framing.close);
+  return stream_.commit();
+}
+
+void OutputSink::abort() {
+  std::lock_guard lock(mutex_);
+  stream_.abort();
+}
+
+Result<SuspendedOutput> OutputSink::suspend() {
+  std::lock_guard lock(mutex_);
+  Result<SuspendedObject> object = stream_.suspend();
+  if (!object) return object.take_error();
+  return SuspendedOutput{std::move(*object), entries_};
+}
+
+Status OutputSink::resume(SuspendedOutput suspended) {
+  // The run that suspended wrote the frame's opening with its first entry, so the count of
+  // entries decides what comes next, as if one sink had written them all.
+  std::lock_guard lock(mutex_);
+  entries_ = suspended.entries;
+  return stream_.resume(std::move(suspended.object));
+}
+
+std::uint64_t OutputSink::entries() const {
+  std::lock_guard lock(mutex_);
+  return entries_;
+}
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,53 @@
+// One outcome output of a run, written as entries arrive and framed by its kind:
+//   json-copy/<key>.json               {"data":[item,item,...]}   always written, even empty
+//   unprocessed/<key>.unprocessed.json [item,item,...]            only when there are entries
+//   rejected/<key>.rejected.jsonl      {"line":N,"reason":...,"fields":[...]}\n per row
+// Items are plain JSON objects (model::append_plain_item). An output with no entries whose kind
+// is only written when there are some removes a stale object of an earlier run instead, so the
+// outputs always describe the latest run.
+//
+// Thread-safe: the reader adds to the JSON copy and to rejected/, lanes add to unprocessed/ and
+// rejected/ from their own threads. Rows the mapper rejects come in file order; rows the server
+// rejects follow as the lanes find them (their fields are then the item's values).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "ingest/output_stream.hpp"
+#include "ingest/row_mapper.hpp"
+#include "model/attribute_value.hpp"
+
+namespace csv2ddb::ingest {
+
+enum class OutputKind : std::uint8_t { kJsonCopy, kUnprocessed, kRejected };
+
+// One rejected/ line, newline included.
+void append_rejection_line(std::string& out, const Rejection& rejection);
+
+class OutputSink {
+ public:
+  OutputSink(OutputStore& store, std::string key, OutputKind kind);
+
+  Status add(const model::Item& item);     // kJsonCopy, kUnprocessed
+  Status add(const Rejection& rejection);  // kRejected
+  Status finish();                         // closes the frame and commits (or removes)
+  void abort();                            // drops what was written
+  // Hand-over: this sink stops here, and a sink built later in another process goes on.
+  Result<SuspendedOutput> suspend();
+  Status resume(SuspendedOutput suspended);
+  std::uint64_t entries() const;
+
+ private:
+  // Appends the frame's opening or the separator, then the entry `encode` writes.
+  template <typename Encode>
+  Status add_entry(Encode&& encode);
+
+  mutable std::mutex mutex_;
+  OutputKind kind_;
+  OutputStream stream_;
+  std::uint64_t entries_ = 0;
+};
+
+}  // namespace csv2ddb::ingest

@@ -1,0 +1,54 @@
+// The outcome outputs of one run (JSON copy, unprocessed, rejected) and its report: opened with
+// the run, and at its end committed, suspended for the next invocation (a hand-over), or
+// dropped (a failure, Ctrl-C). Each output is present only when it is wanted.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ingest/output_sink.hpp"
+#include "ingest/report.hpp"
+
+namespace csv2ddb::ingest {
+
+// Which outcome objects to write, and where. A key left empty means "not wanted". Nothing is
+// written without a store.
+struct IngestOutputs {
+  OutputStore* store = nullptr;
+  std::string json_copy_key;
+  std::string unprocessed_key;
+  std::string rejected_key;
+  std::string report_key;
+};
+
+// The outputs of a run handed over, each present when that output is wanted.
+struct SuspendedOutputs {
+  std::optional<SuspendedOutput> json_copy;
+  std::optional<SuspendedOutput> unprocessed;
+  std::optional<SuspendedOutput> rejected;
+};
+
+class RunOutputs {
+ public:
+  explicit RunOutputs(const IngestOutputs& outputs);
+
+  OutputSink* json_copy() { return json_copy_ ? &*json_copy_ : nullptr; }
+  OutputSink* unprocessed() { return unprocessed_ ? &*unprocessed_ : nullptr; }
+  OutputSink* rejected() { return rejected_ ? &*rejected_ : nullptr; }
+
+  // Goes on with the outputs of a run that handed over; they must be the outputs wanted here
+  // ("InvalidResumeOutputs" otherwise).
+  Status resume(const SuspendedOutputs& outputs);
+  Result<SuspendedOutputs> suspend();
+  // Commits every output, then writes the report (when one is wanted).
+  Status finish(const Report& report);
+  void abort();
+
+ private:
+  const IngestOutputs& where_;
+  std::optional<OutputSink> json_copy_;
+  std::optional<OutputSink> unprocessed_;
+  std::optional<OutputSink> rejected_;
+};
+
+}  // namespace csv2ddb::ingest
