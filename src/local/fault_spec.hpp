@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "common/result.hpp"
-#include "local/dynamodb/capacity_limiter.hpp"
+#include "local/capacity_limiter.hpp"
 
 namespace csv2ddb::local {
 
@@ -54,7 +54,7 @@ class FaultInjector {
 
   const FaultSpec& spec() const { return spec_; }
   // capacity= and partition=: the write capacity DynamoDB's writes draw from.
-  dynamodb::CapacityLimiter& capacity() { return capacity_; }
+  CapacityLimiter& capacity() { return capacity_; }
   // True with probability `rate`; thread-safe.
   bool roll(double rate);
 
@@ -62,7 +62,7 @@ class FaultInjector {
   FaultSpec spec_;
   std::mutex mutex_;
   std::mt19937_64 random_;
-  dynamodb::CapacityLimiter capacity_;
+  CapacityLimiter capacity_;
 };
 
 }  // namespace csv2ddb::local

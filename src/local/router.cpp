@@ -1,5 +1,7 @@
 #include "local/router.hpp"
 
+#include <exception>
+
 #include "aws/dynamodb_wire.hpp"
 #include "aws/lambda_wire.hpp"
 
@@ -38,8 +40,7 @@ HttpResponse Router::body_too_large(const HttpRequest& head) {
                            std::to_string(service.body_policy(head).max_bytes) + " bytes"));
 }
 
-HttpResponse Router::handle(HttpRequest& request) {
-  Service& service = service_for(request);
+std::optional<HttpResponse> Router::refusal(Service& service, HttpRequest& request) {
   const Status authenticated =
       authenticator_.check(request, service.auth_dialect(), service.payload_hash(request));
   if (!authenticated) return service.error_response(request, authenticated.error());
@@ -48,15 +49,49 @@ HttpResponse Router::handle(HttpRequest& request) {
     const Status allowed = identities_.authorize(*key, service.permissions(request));
     if (!allowed) return service.error_response(request, allowed.error());
   }
+  return std::nullopt;
+}
+
+HttpResponse Router::handle(HttpRequest& request) {
+  Service& service = service_for(request);
+  if (std::optional<HttpResponse> refused = refusal(service, request)) return std::move(*refused);
   return service.handle(request);
 }
 
-void Router::begin_round() {
-  for (Service* service : {&dynamodb_, &lambda_, &s3_}) service->begin_round();
+std::vector<HttpResponse> Router::handle_inline(std::span<HttpRequest* const> requests) {
+  std::vector<HttpResponse> responses(requests.size());
+  for (Service* service : {&dynamodb_, &lambda_, &s3_}) {
+    std::vector<HttpRequest*> passed;
+    std::vector<std::size_t> where;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (&service_for(*requests[i]) != service) continue;
+      if (std::optional<HttpResponse> refused = refusal(*service, *requests[i])) {
+        responses[i] = std::move(*refused);
+        continue;
+      }
+      passed.push_back(requests[i]);
+      where.push_back(i);
+    }
+    if (passed.empty()) continue;
+    std::vector<HttpResponse> answered = service->handle_inline(passed);
+    for (std::size_t j = 0; j < where.size() && j < answered.size(); ++j) {
+      responses[where[j]] = std::move(answered[j]);
+    }
+  }
+  return responses;
 }
 
-void Router::end_round(std::span<HttpResponse* const> responses) {
-  for (Service* service : {&dynamodb_, &lambda_, &s3_}) service->end_round(responses);
+std::vector<HttpResponse> Service::handle_inline(std::span<HttpRequest* const> requests) {
+  std::vector<HttpResponse> responses;
+  responses.reserve(requests.size());
+  for (HttpRequest* request : requests) {
+    try {
+      responses.push_back(handle(*request));
+    } catch (const std::exception&) {
+      responses.emplace_back().status = 500;
+    }
+  }
+  return responses;
 }
 
 }  // namespace csv2ddb::local

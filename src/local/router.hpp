@@ -6,6 +6,9 @@
 // service's own error format.
 #pragma once
 
+#include <optional>
+#include <vector>
+
 #include "local/http/http_server.hpp"
 #include "local/request_auth.hpp"
 #include "local/service.hpp"
@@ -30,11 +33,15 @@ class Router : public HttpHandler {
   BodyPolicy body_policy(const HttpRequest& head) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
   HttpResponse handle(HttpRequest& request) override;
-  void begin_round() override;
-  void end_round(std::span<HttpResponse* const> responses) override;
+  // Each request authenticated and authorized on its own; those that pass go to their service
+  // together, in order.
+  std::vector<HttpResponse> handle_inline(std::span<HttpRequest* const> requests) override;
 
  private:
   Service& service_for(const HttpRequest& head);
+  // The refusal of a request that fails authentication or authorization; nullopt when it may
+  // go to its service.
+  std::optional<HttpResponse> refusal(Service& service, HttpRequest& request);
 
   const RequestAuthenticator& authenticator_;
   const iam::IdentityStore& identities_;

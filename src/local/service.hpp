@@ -3,8 +3,10 @@
 // service's dialect, and hands the request over. A new service implements this interface and
 // gets one line in Router's constructor; nothing else in the server changes.
 //
-// Threading: body_policy() runs on the server's reactor thread and must not block; every other
-// method runs on a worker thread, several at once, so services synchronize their own state.
+// Threading: body_policy() runs on the server's reactor thread and must not block; handle()
+// runs on a worker thread, several at once, so services synchronize their own state; and a
+// service whose body policy says run_inline answers a pass's requests on the reactor thread,
+// together (handle_inline).
 #pragma once
 
 #include <span>
@@ -39,10 +41,9 @@ class Service {
   virtual std::vector<iam::Permission> permissions(const HttpRequest& request) = 0;
   // The request, already authenticated and authorized.
   virtual HttpResponse handle(HttpRequest& request) = 0;
-  // The reactor's rounds of inline requests (HttpHandler::begin_round): every service sees
-  // every round and all its responses, and rewrites only those it marked awaits_round_commit.
-  virtual void begin_round() {}
-  virtual void end_round(std::span<HttpResponse* const> responses) { (void)responses; }
+  // The requests of one reactor pass that asked to run inline (already authenticated and
+  // authorized), one response each, in order. The default handles them one by one.
+  virtual std::vector<HttpResponse> handle_inline(std::span<HttpRequest* const> requests);
 };
 
 }  // namespace csv2ddb::local

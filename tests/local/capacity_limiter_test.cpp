@@ -1,8 +1,8 @@
-#include "local/dynamodb/capacity_limiter.hpp"
+#include "local/capacity_limiter.hpp"
 
 #include <gtest/gtest.h>
 
-namespace csv2ddb::local::dynamodb {
+namespace csv2ddb::local {
 namespace {
 
 using std::chrono::milliseconds;
@@ -70,4 +70,4 @@ TEST(CapacityLimiter, ForgetsFullBucketsOfManyKeys) {
 }
 
 }  // namespace
-}  // namespace csv2ddb::local::dynamodb
+}  // namespace csv2ddb::local

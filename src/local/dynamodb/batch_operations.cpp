@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "local/capacity_limiter.hpp"
 #include "local/dynamodb/batch_write.hpp"
-#include "local/dynamodb/capacity_limiter.hpp"
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/projection.hpp"

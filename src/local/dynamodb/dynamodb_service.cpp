@@ -147,20 +147,21 @@ HttpResponse DynamoDbService::handle(HttpRequest& request) {
   response.body = std::move(*result);
   response.add_header("Content-Type", std::string(kDynamoDbContentType));
   response.add_header("x-amzn-RequestId", new_request_id());
-  response.awaits_round_commit = context_.store.in_own_round();
   return response;
 }
 
-void DynamoDbService::begin_round() {
+std::vector<HttpResponse> DynamoDbService::handle_inline(std::span<HttpRequest* const> requests) {
   context_.store.begin_round();
-}
-
-void DynamoDbService::end_round(std::span<HttpResponse* const> responses) {
+  std::vector<HttpResponse> responses = Service::handle_inline(requests);
   const Status committed = context_.store.end_round();
-  if (committed) return;
-  for (HttpResponse* response : responses) {
-    if (response->awaits_round_commit) *response = error_response(HttpRequest{}, committed.error());
+  if (committed) return responses;
+  // Whatever the pass acknowledged was in the transaction that failed: none of it happened.
+  for (HttpResponse& response : responses) {
+    if (response.status == 200 && !response.drop_without_response) {
+      response = error_response(HttpRequest{}, committed.error());
+    }
   }
+  return responses;
 }
 
 }  // namespace csv2ddb::local::dynamodb

@@ -28,10 +28,9 @@ class DynamoDbService : public Service {
   HttpResponse error_response(const HttpRequest& request, const Error& error) override;
   HttpResponse handle(HttpRequest& request) override;
   std::vector<iam::Permission> permissions(const HttpRequest& request) override;
-  // A round's writes are committed together (TableStore::begin_round), before any of its
+  // A pass's writes are committed together (TableStore::begin_round), before any of its
   // responses is sent; should that fail, its successful responses become that error.
-  void begin_round() override;
-  void end_round(std::span<HttpResponse* const> responses) override;
+  std::vector<HttpResponse> handle_inline(std::span<HttpRequest* const> requests) override;
 
   // Runs one operation on a JSON body, without HTTP (tests, fuzzing): the response body or
   // the error.

@@ -46,9 +46,6 @@ struct HttpResponse {
   // answering.
   bool close_connection = false;
   bool drop_without_response = false;
-  // Answers a request whose writes the handler left to the end of the round (HttpHandler::
-  // end_round), which replaces the response should that commit fail.
-  bool awaits_round_commit = false;
 
   HttpResponse& add_header(std::string name, std::string value) {
     headers.push_back({std::move(name), std::move(value)});

@@ -1,6 +1,7 @@
 // The local AWS's HTTP/1.1 server: one epoll reactor thread owns every socket (accept, read,
-// parse, write) and a pool of worker threads runs the handlers, which may block (SQLite, disk,
-// injected latency). Keep-alive, pipelining, chunked request bodies, `Expect: 100-continue`,
+// parse, write; reactor.hpp, connection.hpp) and the handlers run on a pool of worker threads,
+// which may block (SQLite, disk), or inline on the reactor, a pass's requests together
+// (dispatch.hpp). Keep-alive, pipelining, chunked request bodies, `Expect: 100-continue`,
 // per-service body limits, large bodies spooled to files, and a graceful stop.
 //
 // Why our own server rather than Boost.Beast or cpp-httplib (see http_server.cpp's header).
@@ -10,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "local/http/http_message.hpp"
@@ -35,15 +37,13 @@ class HttpHandler {
   virtual BodyPolicy body_policy(const HttpRequest& head) = 0;
   // The answer to a body over BodyPolicy::max_bytes (the connection is then closed).
   virtual HttpResponse body_too_large(const HttpRequest& head) = 0;
-  // A worker thread, or the reactor (BodyPolicy::run_inline). Exceptions are caught by the
-  // server and answered with a bare 500.
+  // A worker thread. Exceptions are caught by the server and answered with a bare 500.
   virtual HttpResponse handle(HttpRequest& request) = 0;
-  // Rounds of inline requests: the reactor calls begin_round(), runs the inline requests of
-  // every connection that is ready, then end_round() with all their responses, and only then
-  // sends them. So a handler may commit the writes of a whole round at once in end_round(),
-  // and must replace there the responses that depended on that commit if it failed.
-  virtual void begin_round() {}
-  virtual void end_round(std::span<HttpResponse* const> responses) { (void)responses; }
+  // The reactor thread (BodyPolicy::run_inline): the inline requests of every connection that
+  // was ready in one pass of the reactor, answered in order, one response each. A handler may
+  // settle what they share at once (the local DynamoDB commits their writes together). The
+  // default handles them one by one, a bare 500 for one that throws.
+  virtual std::vector<HttpResponse> handle_inline(std::span<HttpRequest* const> requests);
 };
 
 struct HttpServerOptions {

@@ -1,8 +1,8 @@
-#include "local/dynamodb/capacity_limiter.hpp"
+#include "local/capacity_limiter.hpp"
 
 #include <algorithm>
 
-namespace csv2ddb::local::dynamodb {
+namespace csv2ddb::local {
 void CapacityLimiter::refill(Bucket& bucket, double rate, Time now, bool is_new) {
   const double burst = rate;  // one second of the rate
   if (is_new) {
@@ -66,4 +66,4 @@ Error throughput_exceeded() {
                     "Consider increasing your provisioning level with the UpdateTable API.");
 }
 
-}  // namespace csv2ddb::local::dynamodb
+}  // namespace csv2ddb::local

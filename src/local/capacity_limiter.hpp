@@ -26,7 +26,7 @@
 
 #include "common/result.hpp"
 
-namespace csv2ddb::local::dynamodb {
+namespace csv2ddb::local {
 
 class CapacityLimiter {
  public:
@@ -74,4 +74,4 @@ class CapacityLimiter {
 // DynamoDB's answer to a write it has no capacity for.
 Error throughput_exceeded();
 
-}  // namespace csv2ddb::local::dynamodb
+}  // namespace csv2ddb::local
