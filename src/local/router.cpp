@@ -1,7 +1,5 @@
 #include "local/router.hpp"
 
-#include <exception>
-
 #include "aws/dynamodb_wire.hpp"
 #include "aws/lambda_wire.hpp"
 
@@ -82,16 +80,7 @@ std::vector<HttpResponse> Router::handle_inline(std::span<HttpRequest* const> re
 }
 
 std::vector<HttpResponse> Service::handle_inline(std::span<HttpRequest* const> requests) {
-  std::vector<HttpResponse> responses;
-  responses.reserve(requests.size());
-  for (HttpRequest* request : requests) {
-    try {
-      responses.push_back(handle(*request));
-    } catch (const std::exception&) {
-      responses.emplace_back().status = 500;
-    }
-  }
-  return responses;
+  return handle_one_by_one(requests, [this](HttpRequest& request) { return handle(request); });
 }
 
 }  // namespace csv2ddb::local

@@ -8,9 +8,10 @@ outside the one file whose tables map wire codes to decisions.
   check_error_codes.py --self-test
 """
 import argparse
-import os
 import re
 import sys
+
+from sources import read_sources
 
 TABLES = {"aws/error_codes.cpp"}
 # `x.code == "Lit"`, `code != "Lit"`, `error().code == "Lit"`, and the literal first.
@@ -29,16 +30,6 @@ def violations(files):
                 found.append(f"src/{path}:{number}: {line.strip()}")
     return found
 
-
-def read_sources(src):
-    files = {}
-    for root, _, names in os.walk(src):
-        for name in names:
-            if name.endswith((".cpp", ".hpp")):
-                full = os.path.join(root, name)
-                with open(full, encoding="utf-8", errors="replace") as f:
-                    files[os.path.relpath(full, src)] = f.read()
-    return files
 
 
 def self_test():

@@ -11,9 +11,10 @@ library's LINK_LIBRARIES); the includes from the sources.
   check_layers.py --self-test      (the checks find a broken graph and a stray include)
 """
 import argparse
-import os
 import re
 import sys
+
+from sources import read_sources
 
 # What each layer may depend on, transitively (itself included).
 ALLOWED = {
@@ -86,16 +87,6 @@ def include_violations(files):
     return problems
 
 
-def read_sources(src):
-    files = {}
-    for root, _, names in os.walk(src):
-        for name in names:
-            if name.endswith((".cpp", ".hpp", ".in")):
-                full = os.path.join(root, name)
-                with open(full, encoding="utf-8", errors="replace") as f:
-                    files[os.path.relpath(full, src)] = f.read()
-    return files
-
 
 def self_test():
     good = "csv2ddb_aws: csv2ddb_common;csv2ddb_model;CURL::libcurl\ncsv2ddb_model: csv2ddb_common\n"
@@ -124,7 +115,7 @@ def main():
     missing = [layer for layer in ("common", "csv", "model", "ingest", "aws", "adapters")
                if layer not in graph]
     problems = [f"graph: no csv2ddb_{layer}" for layer in missing]
-    problems += link_violations(graph) + include_violations(read_sources(args.src))
+    problems += link_violations(graph) + include_violations(read_sources(args.src, (".cpp", ".hpp", ".in")))
     for problem in problems:
         print(problem)
     print(f"check_layers: {len(graph)} libraries, {len(problems)} problems")

@@ -41,7 +41,9 @@ constexpr std::uint64_t kLingerMaxBytes = 64ULL * 1024 * 1024;
 
 }  // namespace
 
-std::vector<HttpResponse> HttpHandler::handle_inline(std::span<HttpRequest* const> requests) {
+std::vector<HttpResponse> handle_one_by_one(
+    std::span<HttpRequest* const> requests,
+    const std::function<HttpResponse(HttpRequest&)>& handle) {
   std::vector<HttpResponse> responses;
   responses.reserve(requests.size());
   for (HttpRequest* request : requests) {
@@ -52,6 +54,10 @@ std::vector<HttpResponse> HttpHandler::handle_inline(std::span<HttpRequest* cons
     }
   }
   return responses;
+}
+
+std::vector<HttpResponse> HttpHandler::handle_inline(std::span<HttpRequest* const> requests) {
+  return handle_one_by_one(requests, [this](HttpRequest& request) { return handle(request); });
 }
 
 class HttpServer::Impl {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,6 +46,12 @@ class HttpHandler {
   // default handles them one by one, a bare 500 for one that throws.
   virtual std::vector<HttpResponse> handle_inline(std::span<HttpRequest* const> requests);
 };
+
+// Answers each request with `handle`, a bare 500 for one that throws: the default way of
+// answering a pass's inline requests.
+std::vector<HttpResponse> handle_one_by_one(
+    std::span<HttpRequest* const> requests,
+    const std::function<HttpResponse(HttpRequest&)>& handle);
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
