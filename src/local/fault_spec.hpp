@@ -8,7 +8,8 @@
 //   unprocessed=R  that fraction of each BatchWriteItem's items come back in UnprocessedItems
 //   error=R        HTTP 500: InternalServerError (DynamoDB), InternalError (S3)
 //   drop=R         the connection closes with no response (DynamoDB and S3)
-//   latency=MS     added to every response (DynamoDB and S3)
+//   latency=MS     added to every response (DynamoDB and S3), on the server's timer: a delayed
+//                  response holds no thread, so latency never caps the server's throughput
 //   capacity=N     the table takes N write units a second (DynamoDB writes); partition=N: each
 //                  hash-key value N a second. What does not fit comes back in UnprocessedItems
 //                  (or as ProvisionedThroughputExceededException), see capacity_limiter.hpp

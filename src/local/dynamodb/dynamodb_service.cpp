@@ -1,7 +1,6 @@
 #include "local/dynamodb/dynamodb_service.hpp"
 
 #include <exception>
-#include <thread>
 #include <unordered_map>
 
 #include "aws/aws_error.hpp"
@@ -36,9 +35,7 @@ const std::unordered_map<std::string_view, Operation>& operations() {
   return table;
 }
 
-bool runs_inline(const HttpRequest& head, const FaultSpec& faults) {
-  // Requests are made to sleep (--fault latency): never on the reactor.
-  if (faults.latency.count() > 0) return false;
+bool runs_inline(const HttpRequest& head) {
   // Every operation but one is bounded: one item, a batch of 25 or 100, a page of at most
   // 1 MB, a catalog change, counters read from memory. DeleteTable removes every item of a
   // table, however many; it runs on a worker, and in chunks (table_store.cpp) so that a write
@@ -54,9 +51,8 @@ DynamoDbService::DynamoDbService(TableStore& store, FaultInjector& faults, std::
 BodyPolicy DynamoDbService::body_policy(const HttpRequest& head) {
   // Inline on the reactor where that is safe (runs_inline): measured, the hand-off to a
   // worker and back cost more CPU than a 25-item BatchWriteItem itself.
-  return BodyPolicy{.max_bytes = kMaxRequestBytes,
-                    .spool_to_file = false,
-                    .run_inline = runs_inline(head, faults_.spec())};
+  return BodyPolicy{
+      .max_bytes = kMaxRequestBytes, .spool_to_file = false, .run_inline = runs_inline(head)};
 }
 
 std::string DynamoDbService::payload_hash(const HttpRequest& request) {
@@ -127,8 +123,13 @@ Result<std::string> DynamoDbService::call(std::string_view operation, std::strin
 }
 
 HttpResponse DynamoDbService::handle(HttpRequest& request) {
+  HttpResponse response = serve(request);
+  response.delay = faults_.spec().latency;  // on the server's timer: no thread waits
+  return response;
+}
+
+HttpResponse DynamoDbService::serve(HttpRequest& request) {
   const FaultSpec& faults = faults_.spec();
-  if (faults.latency.count() > 0) std::this_thread::sleep_for(faults.latency);
   if (faults_.roll(faults.drop)) {
     HttpResponse dropped;
     dropped.drop_without_response = true;
@@ -158,7 +159,9 @@ std::vector<HttpResponse> DynamoDbService::handle_inline(std::span<HttpRequest* 
   // Whatever the pass acknowledged was in the transaction that failed: none of it happened.
   for (HttpResponse& response : responses) {
     if (response.status == 200 && !response.drop_without_response) {
+      const std::chrono::milliseconds delay = response.delay;
       response = error_response(HttpRequest{}, committed.error());
+      response.delay = delay;
     }
   }
   return responses;

@@ -1,7 +1,7 @@
 // DynamoDB for the local AWS: the JSON 1.0 protocol (POST /, X-Amz-Target:
 // DynamoDB_20120810.<Operation>), dispatched through one table of operation names, over a
-// TableStore on SQLite. Injected faults (--fault) apply here: latency, dropped connections,
-// 500s for every request; throttling and partial batches for writes.
+// TableStore on SQLite. Injected faults (--fault) apply here: latency (a delay on the server
+// timer), dropped connections, 500s for every request; throttling and partial batches for writes.
 #pragma once
 
 #include <memory>
@@ -37,6 +37,9 @@ class DynamoDbService : public Service {
   Result<std::string> call(std::string_view operation, std::string_view body);
 
  private:
+  // handle() without the injected latency.
+  HttpResponse serve(HttpRequest& request);
+
   OperationContext context_;
   FaultInjector& faults_;
 };

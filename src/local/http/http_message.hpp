@@ -3,6 +3,7 @@
 // spooled to a file (S3 uploads): services read `body.memory` or take over `body.file_path`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ struct HttpResponse {
   // answering.
   bool close_connection = false;
   bool drop_without_response = false;
+  // Sent (or dropped) no sooner than this after the handler answered: `--fault latency`, which
+  // stands in for the network to AWS. The server keeps the answer on a timer; no thread waits.
+  std::chrono::milliseconds delay{0};
 
   HttpResponse& add_header(std::string name, std::string value) {
     headers.push_back({std::move(name), std::move(value)});

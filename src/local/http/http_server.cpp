@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <queue>
 #include <unordered_map>
 
 #include "local/http/connection.hpp"
@@ -87,7 +88,7 @@ class HttpServer::Impl {
       if (stopping_ && (busy_connections() == 0 || std::chrono::steady_clock::now() > deadline)) {
         break;
       }
-      const int count = reactor_->wait(events, stopping_ ? 100 : linger_timeout_ms());
+      const int count = reactor_->wait(events, stopping_ ? 100 : timeout_ms());
       if (count < 0) break;
       in_pass_ = true;
       for (int i = 0; i < count; ++i) {
@@ -96,6 +97,7 @@ class HttpServer::Impl {
       }
       in_pass_ = false;
       answer(dispatch_.run_held());
+      send_due_answers();
       erase_closed();
       end_expired_lingering();
     }
@@ -302,14 +304,33 @@ class HttpServer::Impl {
     if (!in_pass_) answer(dispatch_.run_held());
   }
 
-  // Connections closed on the way are erased by the caller at the top of the stack.
+  // Connections closed on the way are erased by the caller at the top of the stack. An answer
+  // with a delay waits on the timer (send_due_answers); its connection reads nothing meanwhile.
   template <typename Answers>
   void answer(Answers&& answers) {
     for (Answer& done : answers) {
       auto found = connections_.find(done.connection);
       if (found == connections_.end() || found->second->closed) continue;  // client went away
+      if (done.response.delay.count() > 0 && !stopping_) {
+        rewatch(*found->second, 0);
+        const auto due = std::chrono::steady_clock::now() + done.response.delay;
+        delayed_.push(Delayed{due, sequence_++, std::move(done)});
+        continue;
+      }
       send_response(*found->second, std::move(done.response), done.head_only);
     }
+  }
+
+  // The delayed answers whose time has come (all of them when stopping), in time order.
+  void send_due_answers() {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<Answer> due;
+    while (!delayed_.empty() && (stopping_ || delayed_.top().due <= now)) {
+      due.push_back(std::move(const_cast<Delayed&>(delayed_.top()).answer));
+      delayed_.pop();
+    }
+    for (Answer& done : due) done.response.delay = std::chrono::milliseconds(0);
+    answer(due);
   }
 
   // ---- writing the answer ----
@@ -379,15 +400,18 @@ class HttpServer::Impl {
     if (drop_input(conn, kLingerMaxBytes) == IoResult::kClosed) close_connection(conn.id);
   }
 
-  // -1 (no timeout) unless a connection lingers: then until the first one's time is up.
-  int linger_timeout_ms() const {
-    if (lingering_.empty()) return -1;
+  // How long the reactor may wait: until the first delayed answer is due or the first lingering
+  // connection's time is up; -1 (no limit) when there is neither.
+  int timeout_ms() const {
     auto first = std::chrono::steady_clock::time_point::max();
+    if (!delayed_.empty()) first = delayed_.top().due;
     for (std::uint64_t id : lingering_) {
       const auto found = connections_.find(id);
       if (found != connections_.end()) first = std::min(first, found->second->linger_until);
     }
-    if (first == std::chrono::steady_clock::time_point::max()) return 0;
+    if (first == std::chrono::steady_clock::time_point::max()) {
+      return lingering_.empty() ? -1 : 0;
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           first - std::chrono::steady_clock::now())
                           .count();
@@ -423,6 +447,7 @@ class HttpServer::Impl {
     stopping_ = true;
     deadline = std::chrono::steady_clock::now() + kShutdownGrace;
     reactor_->stop_listening();
+    send_due_answers();  // every delayed answer goes now
     // Idle keep-alive connections go now; busy ones once their response is written.
     std::vector<std::uint64_t> idle;
     for (const auto& [id, conn] : connections_) {
@@ -474,6 +499,17 @@ class HttpServer::Impl {
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   bool in_pass_ = false;  // between a wait's first event and the end of its pass
+  // Answers held back by their delay, earliest first (ties in the order they came).
+  struct Delayed {
+    std::chrono::steady_clock::time_point due;
+    std::uint64_t sequence;
+    Answer answer;
+    bool operator>(const Delayed& other) const {
+      return due != other.due ? due > other.due : sequence > other.sequence;
+    }
+  };
+  std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed_;
+  std::uint64_t sequence_ = 0;
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -111,7 +111,6 @@ std::vector<iam::Permission> S3Service::permissions(const HttpRequest& request) 
 std::optional<HttpResponse> S3Service::injected_fault(const HttpRequest& request) {
   if (faults_ == nullptr) return std::nullopt;
   const FaultSpec& spec = faults_->spec();
-  if (spec.latency.count() > 0) std::this_thread::sleep_for(spec.latency);
   if (faults_->roll(spec.drop)) {
     HttpResponse dropped;
     dropped.drop_without_response = true;
@@ -131,6 +130,13 @@ std::optional<HttpResponse> S3Service::injected_fault(const HttpRequest& request
 }
 
 HttpResponse S3Service::handle(HttpRequest& request) {
+  HttpResponse response = serve(request);
+  // --fault latency, on the server's timer: no thread waits.
+  if (faults_ != nullptr) response.delay = faults_->spec().latency;
+  return response;
+}
+
+HttpResponse S3Service::serve(HttpRequest& request) {
   if (auto fault = injected_fault(request)) return std::move(*fault);
   auto address = parse_address(request);
   if (!address) return error_response(request, address.error());

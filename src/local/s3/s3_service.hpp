@@ -50,6 +50,8 @@ class S3Service : public Service {
  private:
   S3Service(std::unique_ptr<ObjectStore> store, S3Options options, std::string events_log);
   std::optional<HttpResponse> injected_fault(const HttpRequest& request);
+  // handle() without the injected latency.
+  HttpResponse serve(HttpRequest& request);
 
   std::string events_log_;
   std::unique_ptr<ObjectStore> store_;
