@@ -131,11 +131,16 @@ std::string encode_s3_error(std::string_view code, std::string_view message,
   return out;
 }
 
-std::string encode_dynamodb_error(std::string_view code, std::string_view message) {
+std::string encode_dynamodb_error(std::string_view code, std::string_view message,
+                                  std::string_view members) {
   std::string out = "{\"__type\":";
   model::append_json_string(out, "com.amazonaws.dynamodb.v20120810#" + std::string(code));
   out += ",\"message\":";
   model::append_json_string(out, message);
+  if (!members.empty()) {
+    out += ',';
+    out += members;
+  }
   out += "}";
   return out;
 }

@@ -49,6 +49,8 @@ AwsError decode_lambda_error(int http_status, const HeaderList& headers, std::st
 // The wire forms the services write.
 std::string encode_s3_error(std::string_view code, std::string_view message,
                             std::string_view resource, std::string_view request_id);
-std::string encode_dynamodb_error(std::string_view code, std::string_view message);
+// `members`: more members of the document, as JSON text ("\"Item\":{...}"), or "".
+std::string encode_dynamodb_error(std::string_view code, std::string_view message,
+                                  std::string_view members = {});
 
 }  // namespace csv2ddb::aws

@@ -16,6 +16,10 @@ namespace csv2ddb {
 struct Error {
   std::string code;
   std::string message;
+  // More members of the service's error document, as JSON text without braces, for the few
+  // errors that carry more than a message (a failed condition's "Item", a cancelled
+  // transaction's "CancellationReasons"); empty for every other error.
+  std::string wire_members = {};
 
   std::string to_string() const { return code.empty() ? message : code + ": " + message; }
 };

@@ -27,6 +27,7 @@ const std::unordered_map<std::string_view, Operation>& operations() {
       {"PutItem", put_item},
       {"GetItem", get_item},
       {"DeleteItem", delete_item},
+      {"UpdateItem", update_item},
       {"BatchWriteItem", batch_write_item},
       {"BatchGetItem", batch_get_item},
       {"Scan", scan},
@@ -66,7 +67,7 @@ HttpResponse DynamoDbService::error_response(const HttpRequest&, const Error& er
                              : std::string_view(error.code));
   HttpResponse response;
   response.status = aws::dynamodb_error_status(code);
-  response.body = aws::encode_dynamodb_error(code, error.message);
+  response.body = aws::encode_dynamodb_error(code, error.message, error.wire_members);
   response.add_header("Content-Type", std::string(kDynamoDbContentType));
   response.add_header("x-amzn-RequestId", new_request_id());
   return response;

@@ -4,7 +4,27 @@ namespace csv2ddb::local::dynamodb {
 
 Status ItemCommits::write(std::int64_t table, std::span<const ItemWrite> writes,
                           WriteResults* results) {
-  PendingWrite mine{table, writes, results, false, {}};
+  PendingWrite mine{table, writes, results, false, {}, nullptr, {}};
+  return enqueue(mine);
+}
+
+Status ItemCommits::write_decided(std::int64_t table, const KeyedDecision& decided,
+                                  WriteResults* results) {
+  PendingWrite mine{table, {}, results, false, {}, nullptr, {}};
+  mine.decided = &decided;
+  if (Status committed = enqueue(mine); !committed) return committed;
+  return mine.decision;
+}
+
+Status ItemCommits::apply(PendingWrite& pending, StatsDeltas& deltas) {
+  if (pending.decided == nullptr) {
+    return items_.apply(pending.table, pending.writes, pending.results, deltas);
+  }
+  return items_.apply_decided(pending.table, *pending.decided, pending.results, deltas,
+                              pending.decision);
+}
+
+Status ItemCommits::enqueue(PendingWrite& mine) {
   if (in_own_round()) return write_in_round(mine);
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
@@ -28,10 +48,10 @@ Status ItemCommits::write(std::int64_t table, std::span<const ItemWrite> writes,
 Status ItemCommits::commit_group(const std::vector<PendingWrite*>& group) {
   if (Status s = writer_.exec("BEGIN IMMEDIATE"); !s) return s;
   StatsDeltas deltas;
-  for (const PendingWrite* pending : group) {
+  for (PendingWrite* pending : group) {
     // Only storage failures get here (requests are validated before); the whole group then
     // fails rather than commit part of it.
-    if (Status s = items_.apply(pending->table, pending->writes, pending->results, deltas); !s) {
+    if (Status s = apply(*pending, deltas); !s) {
       (void)writer_.exec("ROLLBACK");
       return s;
     }
@@ -67,7 +87,7 @@ Status ItemCommits::end_round() {
 
 // The round's first write takes the writer and opens the transaction; every write of the
 // round then only applies its rows.
-Status ItemCommits::write_in_round(const PendingWrite& pending) {
+Status ItemCommits::write_in_round(PendingWrite& pending) {
   if (!round_lock_.owns_lock()) {
     round_lock_ = std::unique_lock<std::mutex>(writer_mutex_);
     if (Status s = writer_.exec("BEGIN IMMEDIATE"); !s) {
@@ -76,7 +96,7 @@ Status ItemCommits::write_in_round(const PendingWrite& pending) {
       return s;
     }
   }
-  if (Status s = items_.apply(pending.table, pending.writes, pending.results, round_deltas_); !s) {
+  if (Status s = apply(pending, round_deltas_); !s) {
     // Only storage failures get here. The round's earlier writes go with this one, as a group
     // commit's would; end_round() reports the failure for them.
     (void)writer_.exec("ROLLBACK");

@@ -33,6 +33,9 @@ class ItemCommits {
 
   // Applies every write in one transaction (ItemWriter::apply says what `results` gets).
   Status write(std::int64_t table, std::span<const ItemWrite> writes, WriteResults* results);
+  // A write decided from the item it replaces, read in the same transaction. Its decision's
+  // error (a failed condition) is returned, and nothing is written for it.
+  Status write_decided(std::int64_t table, const KeyedDecision& decided, WriteResults* results);
 
   void begin_round();
   Status end_round();
@@ -54,13 +57,17 @@ class ItemCommits {
     std::span<const ItemWrite> writes;
     WriteResults* results;
     bool done;
-    Status status;
+    Status status;                           // the transaction's
+    const KeyedDecision* decided = nullptr;  // instead of `writes`
+    Status decision;                         // the decision's own error
   };
+  Status enqueue(PendingWrite& mine);
+  Status apply(PendingWrite& pending, StatsDeltas& deltas);
   Status commit_group(const std::vector<PendingWrite*>& group);
   // The counters, COMMIT (or ROLLBACK on failure), the checkpoint when due, the counters in
   // memory.
   Status finish_transaction(const StatsDeltas& deltas);
-  Status write_in_round(const PendingWrite& pending);
+  Status write_in_round(PendingWrite& pending);
   // Commits the round's transaction, if one is open, and lets other writers in again.
   void commit_round();
 

@@ -1,22 +1,20 @@
-// PutItem, GetItem, DeleteItem. Condition expressions and update expressions are not
-// supported (csv2ddb never sends them); asking for them is a clear ValidationException.
+// PutItem, GetItem, DeleteItem, with condition expressions (checked against the stored item in
+// the write's own transaction) and ReturnValues. UpdateItem is update_item.cpp.
 #include <algorithm>
 
 #include "local/dynamodb/item_keys.hpp"
+#include "local/dynamodb/item_write_support.hpp"
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/request_expressions.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-std::string capacity_mode(const model::JsonValue& request) {
-  const model::JsonValue* mode = request.find("ReturnConsumedCapacity");
-  return mode != nullptr && mode->is_string() ? mode->as_string() : "NONE";
-}
-
+// Legacy parameters (Expected, AttributesToGet) are not served yet: a clear refusal.
 Status unsupported(const model::JsonValue& request,
                    std::initializer_list<std::string_view> fields) {
   for (std::string_view field : fields) {
@@ -30,16 +28,18 @@ Status unsupported(const model::JsonValue& request,
 
 // Checks shared by GetItem and DeleteItem up to the table lookup; returns the decoded key.
 Result<model::Item> check_key_request(const model::JsonValue& request, bool is_delete) {
-  if (Status s = check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
-                                       {"AttributesToGet", FieldKind::kList},
-                                       {"TableName", FieldKind::kString},
-                                       {"Key", FieldKind::kMap},
-                                       {"ConsistentRead", FieldKind::kBoolean},
-                                       {"ReturnValues", FieldKind::kString},
-                                       {"ProjectionExpression", FieldKind::kString},
-                                       {"ConditionExpression", FieldKind::kString},
-                                       {"ExpressionAttributeNames", FieldKind::kMap},
-                                       {"ExpressionAttributeValues", FieldKind::kMap}});
+  if (Status s =
+          check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
+                                {"AttributesToGet", FieldKind::kList},
+                                {"TableName", FieldKind::kString},
+                                {"Key", FieldKind::kMap},
+                                {"ConsistentRead", FieldKind::kBoolean},
+                                {"ReturnValues", FieldKind::kString},
+                                {"ProjectionExpression", FieldKind::kString},
+                                {"ConditionExpression", FieldKind::kString},
+                                {"ExpressionAttributeNames", FieldKind::kMap},
+                                {"ExpressionAttributeValues", FieldKind::kMap},
+                                {"ReturnValuesOnConditionCheckFailure", FieldKind::kString}});
       !s) {
     return s.take_error();
   }
@@ -52,12 +52,21 @@ Result<model::Item> check_key_request(const model::JsonValue& request, bool is_d
   if (is_delete) {
     errors.enum_of(request.find("ReturnValues"), "returnValues",
                    {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+    errors.enum_of(request.find("ReturnValuesOnConditionCheckFailure"),
+                   "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
   }
   if (Status s = errors.result(); !s) return s.take_error();
-  if (Status s = unsupported(request, {"ConditionExpression", "Expected", "AttributesToGet"}); !s) {
+  if (Status s = unsupported(request, {"Expected", "AttributesToGet"}); !s) return s.take_error();
+  if (is_delete) {
+    if (Status s = check_expression_params(request, {"ConditionExpression"}, {"Expected"}); !s) {
+      return s.take_error();
+    }
+  } else if (Status s = unsupported(request, {"ConditionExpression"}); !s) {
     return s.take_error();
   }
-  if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
+  if (!is_delete) {
+    if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
+  }
   auto key = decode_item(*request.find("Key"));
   if (!key) return key.take_error();
   if (is_delete) {
@@ -75,31 +84,18 @@ bool wants_old(const model::JsonValue& request) {
   return returns != nullptr && returns->is_string() && returns->as_string() == "ALL_OLD";
 }
 
-Status maybe_throttle(OperationContext& context) {
-  if (!context.faults.roll(context.faults.spec().throttle)) return {};
-  return make_error("ProvisionedThroughputExceededException",
-                    "The level of configured provisioned throughput for the table was exceeded. "
-                    "Consider increasing your provisioning level with the UpdateTable API.");
-}
-
-void append_capacity(std::string& out, const std::string& mode, const std::string& table,
-                     double units) {
-  const std::string capacity = consumed_capacity_json(mode, table, units);
-  if (capacity.empty()) return;
-  if (out.size() > 1) out += ',';
-  out += "\"ConsumedCapacity\":" + capacity;
-}
-
 }  // namespace
 
 Result<std::string> put_item(const model::JsonValue& request, OperationContext& context) {
-  if (Status s = check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
-                                       {"TableName", FieldKind::kString},
-                                       {"Item", FieldKind::kMap},
-                                       {"ReturnValues", FieldKind::kString},
-                                       {"ConditionExpression", FieldKind::kString},
-                                       {"ExpressionAttributeValues", FieldKind::kMap},
-                                       {"ExpressionAttributeNames", FieldKind::kMap}});
+  if (Status s =
+          check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
+                                {"TableName", FieldKind::kString},
+                                {"Item", FieldKind::kMap},
+                                {"ReturnValues", FieldKind::kString},
+                                {"ConditionExpression", FieldKind::kString},
+                                {"ExpressionAttributeValues", FieldKind::kMap},
+                                {"ExpressionAttributeNames", FieldKind::kMap},
+                                {"ReturnValuesOnConditionCheckFailure", FieldKind::kString}});
       !s) {
     return s.take_error();
   }
@@ -111,10 +107,13 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   errors.not_null(request.find("Item"), "item");
   errors.enum_of(request.find("ReturnValues"), "returnValues",
                  {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+  errors.enum_of(request.find("ReturnValuesOnConditionCheckFailure"),
+                 "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
   if (Status s = errors.result(); !s) return s.take_error();
-  if (Status s = unsupported(request, {"ConditionExpression", "Expected"}); !s)
+  if (Status s = unsupported(request, {"Expected"}); !s) return s.take_error();
+  if (Status s = check_expression_params(request, {"ConditionExpression"}, {"Expected"}); !s) {
     return s.take_error();
-  if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
+  }
   auto item = decode_item(*request.find("Item"));
   if (!item) return item.take_error();
   const model::JsonValue* returns = request.find("ReturnValues");
@@ -126,6 +125,8 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   if (size > model::kMaxItemBytes) {
     return validation_error("Item size has exceeded the maximum allowed size");
   }
+  auto expressions = read_request_expressions(request);
+  if (!expressions) return expressions.take_error();
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto key = item_storage_key(*item, *table);
@@ -142,17 +143,20 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   WriteResults results;
   results.want_old_items = wants_old(request);
   const std::string mode = capacity_mode(request);
-  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1), &results);
-      !s) {
-    return s.take_error();
+  const model::ConditionNode* condition =
+      expressions->condition ? &*expressions->condition : nullptr;
+  if (Status written = write_one(context, table->id, write, condition,
+                                 returns_item_on_failure(request), results);
+      !written) {
+    return written.take_error();
   }
   std::string out = "{";
-  if (results.want_old_items && results.old_items.at(0)) {
+  if (results.want_old_items && !results.old_items.empty() && results.old_items[0]) {
     out += "\"Attributes\":" + *results.old_items[0];
   }
   if (mode != "NONE") {
-    append_capacity(out, mode, table->name,
-                    static_cast<double>(write_units(write.size, results.old_sizes.at(0))));
+    const std::uint32_t old_size = results.old_sizes.empty() ? 0 : results.old_sizes[0];
+    append_capacity(out, mode, table->name, static_cast<double>(write_units(write.size, old_size)));
   }
   out += '}';
   return out;
@@ -188,6 +192,8 @@ Result<std::string> get_item(const model::JsonValue& request, OperationContext& 
 Result<std::string> delete_item(const model::JsonValue& request, OperationContext& context) {
   auto key_item = check_key_request(request, true);
   if (!key_item) return key_item.take_error();
+  auto expressions = read_request_expressions(request);
+  if (!expressions) return expressions.take_error();
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto key = key_storage_key(*key_item, *table);
@@ -197,17 +203,20 @@ Result<std::string> delete_item(const model::JsonValue& request, OperationContex
   WriteResults results;
   results.want_old_items = wants_old(request);
   const std::string mode = capacity_mode(request);
-  if (Status s = context.store.write(table->id, std::span<const ItemWrite>(&write, 1), &results);
-      !s) {
-    return s.take_error();
+  const model::ConditionNode* condition =
+      expressions->condition ? &*expressions->condition : nullptr;
+  if (Status written = write_one(context, table->id, write, condition,
+                                 returns_item_on_failure(request), results);
+      !written) {
+    return written.take_error();
   }
   std::string out = "{";
-  if (results.want_old_items && results.old_items.at(0)) {
+  if (results.want_old_items && !results.old_items.empty() && results.old_items[0]) {
     out += "\"Attributes\":" + *results.old_items[0];
   }
   if (mode != "NONE") {
-    append_capacity(out, mode, table->name,
-                    static_cast<double>(write_units(0, results.old_sizes.at(0))));
+    const std::uint32_t old_size = results.old_sizes.empty() ? 0 : results.old_sizes[0];
+    append_capacity(out, mode, table->name, static_cast<double>(write_units(0, old_size)));
   }
   out += '}';
   return out;

@@ -183,6 +183,28 @@ Status ItemWriter::insert_puts(std::int64_t table, std::span<const ItemWrite> wr
   return {};
 }
 
+Status ItemWriter::apply_decided(std::int64_t table, const KeyedDecision& decided,
+                                 WriteResults* results, StatsDeltas& deltas, Status& decision) {
+  auto read = db_.prepare("SELECT size, item FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
+  if (!read) return read.take_error();
+  read->bind(1, table).bind_blob(2, decided.hash).bind_blob(3, decided.range);
+  auto row = read->step();
+  if (!row) return row.take_error();
+  std::optional<StoredItem> current;
+  if (*row) {
+    current = StoredItem{decided.hash, decided.range, std::string(read->column_blob(1)),
+                         static_cast<std::uint32_t>(read->column_int(0))};
+  }
+  read->reset();
+  Result<std::optional<ItemWrite>> write = decided.decide(current);
+  if (!write) {
+    decision = write.take_error();
+    return {};
+  }
+  if (!*write) return {};
+  return apply(table, std::span<const ItemWrite>(&**write, 1), results, deltas);
+}
+
 Result<bool> ItemWriter::delete_some(std::int64_t table, std::int64_t rows) {
   auto chunk = db_.prepare(
       "DELETE FROM items WHERE (tbl, hk, rk) IN "

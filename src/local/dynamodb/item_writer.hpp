@@ -27,6 +27,12 @@ class ItemWriter {
   Status apply(std::int64_t table, std::span<const ItemWrite> writes, WriteResults* results,
                StatsDeltas& deltas);
 
+  // Reads the item under the decision's key, decides, and applies the write it decided on. The
+  // decision's own error comes back in `decision` (the transaction goes on); a storage failure
+  // is the returned error.
+  Status apply_decided(std::int64_t table, const KeyedDecision& decided, WriteResults* results,
+                       StatsDeltas& deltas, Status& decision);
+
   // Removes up to `rows` items of a table; false when there were none left.
   Result<bool> delete_some(std::int64_t table, std::int64_t rows);
 

@@ -34,6 +34,7 @@ Result<std::string> delete_table(const model::JsonValue& request, OperationConte
 Result<std::string> put_item(const model::JsonValue& request, OperationContext& context);
 Result<std::string> get_item(const model::JsonValue& request, OperationContext& context);
 Result<std::string> delete_item(const model::JsonValue& request, OperationContext& context);
+Result<std::string> update_item(const model::JsonValue& request, OperationContext& context);
 
 Result<std::string> batch_write_item(const model::JsonValue& request, OperationContext& context);
 Result<std::string> batch_get_item(const model::JsonValue& request, OperationContext& context);

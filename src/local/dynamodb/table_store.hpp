@@ -62,6 +62,11 @@ class TableStore {
   Status write(std::int64_t table, std::span<const ItemWrite> writes, WriteResults* results) {
     return commits_->write(table, writes, results);
   }
+  // A write decided from the item under its key, read in the write's transaction
+  // (item_commits.hpp): conditions and update expressions.
+  Status write_decided(std::int64_t table, const KeyedDecision& decided, WriteResults* results) {
+    return commits_->write_decided(table, decided, results);
+  }
   // Rounds (item_commits.hpp).
   void begin_round() { commits_->begin_round(); }
   Status end_round() { return commits_->end_round(); }

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/result.hpp"
 #include "model/attribute_value.hpp"
 
 namespace csv2ddb::local::dynamodb {
@@ -63,6 +65,16 @@ struct WriteResults {
   bool want_old_items = false;
   std::vector<std::uint32_t> old_sizes;               // 0 when there was no item
   std::vector<std::optional<std::string>> old_items;  // when want_old_items: the replaced JSON
+};
+
+// A write that depends on the item it replaces (a condition, an update expression): given the
+// item stored under its key now, inside the write's transaction, it returns the write to make
+// (nullopt: none), or an error that fails this request alone (ConditionalCheckFailedException,
+// ValidationException).
+struct KeyedDecision {
+  std::string hash;  // key bytes as stored
+  std::string range;
+  std::function<Result<std::optional<ItemWrite>>(const std::optional<StoredItem>& current)> decide;
 };
 
 // How a transaction changed each table's counters, by table id.

@@ -1,0 +1,196 @@
+// UpdateItem with update and condition expressions: the stored item (or, when there is none, its
+// key) is read in the write's transaction, the condition checked against it, the update applied
+// to a copy, and the result written whole. ReturnValues NONE, ALL_OLD, UPDATED_OLD, ALL_NEW and
+// UPDATED_NEW, as DynamoDB answers them. The legacy AttributeUpdates and Expected are refused.
+#include <algorithm>
+
+#include "local/dynamodb/item_keys.hpp"
+#include "local/dynamodb/item_write_support.hpp"
+#include "local/dynamodb/operations.hpp"
+#include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/request_expressions.hpp"
+#include "model/dynamodb_json.hpp"
+#include "model/item_size.hpp"
+
+namespace csv2ddb::local::dynamodb {
+namespace {
+
+constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
+
+Status check_shape(const model::JsonValue& request) {
+  if (Status s =
+          check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
+                                {"TableName", FieldKind::kString},
+                                {"ReturnItemCollectionMetrics", FieldKind::kString},
+                                {"ReturnValues", FieldKind::kString},
+                                {"Key", FieldKind::kMap},
+                                {"ConditionalOperator", FieldKind::kString},
+                                {"Expected", FieldKind::kMap},
+                                {"AttributeUpdates", FieldKind::kMap},
+                                {"ConditionExpression", FieldKind::kString},
+                                {"UpdateExpression", FieldKind::kString},
+                                {"ExpressionAttributeValues", FieldKind::kMap},
+                                {"ExpressionAttributeNames", FieldKind::kMap},
+                                {"ReturnValuesOnConditionCheckFailure", FieldKind::kString}});
+      !s) {
+    return s;
+  }
+  if (Status s = check_table_name_required(request); !s) return s;
+  ConstraintErrors errors;
+  errors.enum_of(request.find("ReturnConsumedCapacity"), "returnConsumedCapacity",
+                 {"INDEXES", "TOTAL", "NONE"});
+  errors.table_name_pattern(request.find("TableName"), "tableName");
+  errors.enum_of(request.find("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
+                 {"SIZE", "NONE"});
+  errors.enum_of(request.find("ReturnValues"), "returnValues",
+                 {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+  errors.not_null(request.find("Key"), "key");
+  errors.enum_of(request.find("ConditionalOperator"), "conditionalOperator", {"OR", "AND"});
+  errors.enum_of(request.find("ReturnValuesOnConditionCheckFailure"),
+                 "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
+  if (Status s = errors.result(); !s) return s;
+  if (Status s = check_expression_params(request, {"UpdateExpression", "ConditionExpression"},
+                                         {"AttributeUpdates", "Expected"});
+      !s) {
+    return s;
+  }
+  for (const char* legacy : {"AttributeUpdates", "Expected"}) {
+    const model::JsonValue* value = request.find(legacy);
+    if (value != nullptr && !value->is_null()) {
+      return validation_error("csv2ddb local does not support " + std::string(legacy));
+    }
+  }
+  return {};
+}
+
+// An update may not touch the key, nor reach inside a key attribute.
+Status check_key_untouched(const std::vector<model::UpdateAction>& actions,
+                           const TableInfo& table) {
+  std::vector<std::string> keys{table.key.hash.name};
+  if (table.key.range) keys.push_back(table.key.range->name);
+  for (const std::string& key : keys) {
+    for (const model::UpdateAction& action : actions) {
+      if (action.path.front().name != key) continue;
+      if (action.path.size() > 1) {
+        return validation_error(
+            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
+            "allowed: Key: " +
+            key);
+      }
+      return validation_error(std::string(kInvalid) + "Cannot update attribute " + key +
+                              ". This attribute is part of the key");
+    }
+  }
+  return {};
+}
+
+std::string return_values(const model::JsonValue& request) {
+  const model::JsonValue* returns = request.find("ReturnValues");
+  return returns != nullptr && returns->is_string() ? returns->as_string() : "NONE";
+}
+
+// The top-level attributes an update touches, as paths (UPDATED_OLD, UPDATED_NEW).
+std::vector<model::DocumentPath> updated_paths(const std::vector<model::UpdateAction>& actions) {
+  std::vector<model::DocumentPath> paths;
+  for (const model::UpdateAction& action : actions) paths.push_back(action.path);
+  return paths;
+}
+
+// What the update made, for the response.
+struct Outcome {
+  std::optional<model::Item> before;
+  model::Item after;
+  std::uint32_t old_size = 0;
+  std::uint32_t new_size = 0;
+};
+
+Result<std::optional<ItemWrite>> updated_write(
+    const model::Item& key, const StorageKey& storage_key, const RequestExpressions& expressions,
+    bool return_item_on_failure, const std::optional<StoredItem>& current, Outcome& outcome) {
+  const model::ConditionNode* condition = expressions.condition ? &*expressions.condition : nullptr;
+  if (Status ok = check_condition(condition, current, return_item_on_failure); !ok) {
+    return ok.error();
+  }
+  model::Item item = current ? stored_item(current) : key;
+  if (current) {
+    outcome.before = item;
+    outcome.old_size = current->size;
+  }
+  if (expressions.update) {
+    if (Status applied = model::apply_update(*expressions.update, item); !applied) {
+      return applied.error();
+    }
+  }
+  const std::size_t size = model::item_size(item);
+  if (size > model::kMaxItemBytes) {
+    return validation_error("Item size to update has exceeded the maximum allowed size");
+  }
+  ItemWrite write{true, storage_key.hash, storage_key.range, {}, static_cast<std::uint32_t>(size)};
+  model::append_dynamodb_item(write.json, item);
+  outcome.after = std::move(item);
+  outcome.new_size = write.size;
+  return std::optional<ItemWrite>(std::move(write));
+}
+
+void append_attributes(std::string& out, const model::Item& item) {
+  if (item.attributes.empty()) return;
+  out += "\"Attributes\":";
+  model::append_dynamodb_item(out, item);
+}
+
+std::string response_body(const model::JsonValue& request, const RequestExpressions& expressions,
+                          const Outcome& outcome, const TableInfo& table) {
+  const std::string returns = return_values(request);
+  const std::vector<model::DocumentPath> paths =
+      expressions.update ? updated_paths(*expressions.update) : std::vector<model::DocumentPath>{};
+  std::string out = "{";
+  if (returns == "ALL_OLD" && outcome.before) append_attributes(out, *outcome.before);
+  if (returns == "UPDATED_OLD" && outcome.before) {
+    append_attributes(out, model::project(*outcome.before, paths));
+  }
+  if (returns == "ALL_NEW") append_attributes(out, outcome.after);
+  if (returns == "UPDATED_NEW") append_attributes(out, model::project(outcome.after, paths));
+  const std::string mode = capacity_mode(request);
+  if (mode != "NONE") {
+    append_capacity(out, mode, table.name,
+                    static_cast<double>(write_units(outcome.new_size, outcome.old_size)));
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> update_item(const model::JsonValue& request, OperationContext& context) {
+  if (Status shape = check_shape(request); !shape) return shape.error();
+  auto key = decode_item(*request.find("Key"));
+  if (!key) return key.take_error();
+  auto expressions = read_request_expressions(request);
+  if (!expressions) return expressions.take_error();
+  auto table = require_table(context, request.find("TableName")->as_string());
+  if (!table) return table.take_error();
+  auto storage_key = key_storage_key(*key, *table);
+  if (!storage_key) return storage_key.take_error();
+  if (expressions->update) {
+    if (Status untouched = check_key_untouched(*expressions->update, *table); !untouched) {
+      return untouched.error();
+    }
+  }
+  if (Status s = maybe_throttle(context); !s) return s.take_error();
+  if (!context.faults.capacity().take(table->id, storage_key->hash, 1)) {
+    return throughput_exceeded();  // --fault capacity/partition
+  }
+  Outcome outcome;
+  const bool return_item = returns_item_on_failure(request);
+  KeyedDecision decided{
+      storage_key->hash, storage_key->range, [&](const std::optional<StoredItem>& current) {
+        return updated_write(*key, *storage_key, *expressions, return_item, current, outcome);
+      }};
+  WriteResults results;
+  if (Status written = context.store.write_decided(table->id, decided, &results); !written) {
+    return written.take_error();
+  }
+  return response_body(request, *expressions, outcome, *table);
+}
+
+}  // namespace csv2ddb::local::dynamodb
