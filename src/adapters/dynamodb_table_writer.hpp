@@ -28,6 +28,10 @@ class DynamoDbTableWriter final : public ingest::TableWriter {
 
   ingest::BatchWriteOutcome batch_put_json(const std::string& table,
                                            std::span<const std::string_view> items) override;
+  ingest::BatchWriteOutcome batch_write_json(const std::string& table,
+                                             std::span<const ingest::BatchEntry> entries) override;
+  ingest::ItemWriteOutcome write_item_json(const std::string& table, const ingest::WritePlan& plan,
+                                           std::string_view item_json) override;
   Result<model::KeySchema> describe_key_schema(const std::string& table) override;
 
  private:

@@ -220,6 +220,37 @@ std::string DynamoDbClient::batch_write_body(const std::string& table,
 }
 
 std::string DynamoDbClient::batch_write_body(const std::string& table,
+                                             std::span<const BatchEntry> entries) {
+  constexpr std::string_view kOpen = "{\"RequestItems\":{";
+  constexpr std::string_view kPut = ",{\"PutRequest\":{\"Item\":";
+  constexpr std::string_view kDelete = ",{\"DeleteRequest\":{\"Key\":";
+  constexpr std::string_view kClose = "]},\"ReturnConsumedCapacity\":\"TOTAL\"}";
+  std::size_t size = kOpen.size() + table.size() * 6 + 4 + kClose.size();
+  for (const BatchEntry& entry : entries) size += kDelete.size() + entry.json.size() + 2;
+  std::string body;
+  body.reserve(size);
+  body.append(kOpen);
+  model::append_json_string(body, table);
+  body.append(":[");
+  bool first = true;
+  for (const BatchEntry& entry : entries) {
+    const std::string_view frame = entry.is_delete ? kDelete : kPut;
+    body.append(first ? frame.substr(1) : frame);
+    first = false;
+    body.append(entry.json);
+    body.append("}}");
+  }
+  body.append(kClose);
+  return body;
+}
+
+Result<BatchWriteResult> DynamoDbClient::batch_write_entries(const std::string& table,
+                                                             std::span<const BatchEntry> entries,
+                                                             RetryMode mode, AwsError* failure) {
+  return send_batch_write(table, batch_write_body(table, entries), mode, failure);
+}
+
+std::string DynamoDbClient::batch_write_body(const std::string& table,
                                              const std::vector<model::Item>& items) {
   return batch_write_body(table, model::EncodedItems(items).views());
 }

@@ -28,8 +28,9 @@ struct TableDescription {
 };
 
 struct BatchWriteResult {
-  std::vector<model::Item> unprocessed;  // put requests DynamoDB did not write
-  double consumed_wcu = 0;               // ConsumedCapacity (TOTAL) for the table
+  // Requests DynamoDB did not write: the items of puts, the keys of deletes.
+  std::vector<model::Item> unprocessed;
+  double consumed_wcu = 0;  // ConsumedCapacity (TOTAL) for the table
 };
 
 struct ItemPage {
@@ -83,9 +84,27 @@ class DynamoDbClient {
                                             RetryMode mode = RetryMode::kStandard,
                                             AwsError* failure = nullptr);
 
+  // One write of a batch that may mix puts and deletes: the item's DynamoDB JSON, or the key's.
+  struct BatchEntry {
+    bool is_delete = false;
+    std::string_view json;
+  };
+  Result<BatchWriteResult> batch_write_entries(const std::string& table,
+                                               std::span<const BatchEntry> entries,
+                                               RetryMode mode = RetryMode::kStandard,
+                                               AwsError* failure = nullptr);
+  // Any operation with a body already built (PutItem, UpdateItem, DeleteItem with their
+  // expressions): the response body, or the error (`failure` gets it decoded).
+  Result<std::string> send(std::string_view operation, std::string body,
+                           RetryMode mode = RetryMode::kStandard, AwsError* failure = nullptr) {
+    return call(operation, std::move(body), mode, failure);
+  }
+
   // The request body of BatchWriteItem: the items' DynamoDB JSON side by side (no DOM).
   static std::string batch_write_body(const std::string& table,
                                       std::span<const std::string_view> items);
+  static std::string batch_write_body(const std::string& table,
+                                      std::span<const BatchEntry> entries);
   static std::string batch_write_body(const std::string& table,
                                       const std::vector<model::Item>& items);
   // The AwsRequest for an operation and body (public for golden files).
@@ -108,5 +127,8 @@ Result<TableDescription> parse_table_description(std::string_view response_body)
 Result<BatchWriteResult> parse_batch_write_response(std::string_view response_body,
                                                     const std::string& table);
 Result<ItemPage> parse_item_page(std::string_view response_body);
+// The write units a single-item write's answer reports for `table` (ReturnConsumedCapacity
+// TOTAL: one ConsumedCapacity object); 0 when it reports none.
+double consumed_capacity_units(std::string_view response_body, const std::string& table);
 
 }  // namespace csv2ddb::aws

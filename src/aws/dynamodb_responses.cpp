@@ -98,8 +98,13 @@ Result<BatchWriteResult> parse_batch_write_response(std::string_view response_bo
       if (!requests->is_array()) return invalid_response("has malformed UnprocessedItems");
       for (const model::JsonValue& request : requests->as_array()) {
         const model::JsonValue* put = request.find("PutRequest");
-        const model::JsonValue* item = put != nullptr ? put->find("Item") : nullptr;
-        if (item == nullptr) return invalid_response("has an UnprocessedItems entry without Item");
+        const model::JsonValue* remove = request.find("DeleteRequest");
+        const model::JsonValue* item = put != nullptr      ? put->find("Item")
+                                       : remove != nullptr ? remove->find("Key")
+                                                           : nullptr;
+        if (item == nullptr) {
+          return invalid_response("has an UnprocessedItems entry without Item or Key");
+        }
         auto decoded = model::decode_dynamodb_item(*item);
         if (!decoded) return decoded.take_error();
         out.unprocessed.push_back(std::move(decoded).value());
@@ -117,6 +122,17 @@ Result<BatchWriteResult> parse_batch_write_response(std::string_view response_bo
     }
   }
   return out;
+}
+
+double consumed_capacity_units(std::string_view response_body, const std::string& table) {
+  auto document = model::parse_json(response_body);
+  if (!document) return 0;
+  const model::JsonValue* consumed = document->find("ConsumedCapacity");
+  if (consumed == nullptr || !consumed->is_object()) return 0;
+  const std::string* name = string_member(*consumed, "TableName");
+  const model::JsonValue* units = consumed->find("CapacityUnits");
+  if (name == nullptr || *name != table || units == nullptr || !units->is_number()) return 0;
+  return std::strtod(units->as_string().c_str(), nullptr);
 }
 
 Result<ItemPage> parse_item_page(std::string_view response_body) {

@@ -133,6 +133,18 @@ class OfflineTableWriter final : public ingest::TableWriter {
     outcome.error_message = "a dry run writes nothing";
     return outcome;
   }
+  ingest::BatchWriteOutcome batch_write_json(const std::string& table,
+                                             std::span<const ingest::BatchEntry>) override {
+    return batch_put_json(table, {});
+  }
+  ingest::ItemWriteOutcome write_item_json(const std::string&, const ingest::WritePlan&,
+                                           std::string_view) override {
+    ingest::ItemWriteOutcome outcome;
+    outcome.status = ingest::ItemWriteOutcome::Status::kFatal;
+    outcome.error_code = "DryRun";
+    outcome.error_message = "a dry run writes nothing";
+    return outcome;
+  }
   Result<model::KeySchema> describe_key_schema(const std::string&) override {
     return make_error("DryRun", "a dry run with --key does not call DescribeTable");
   }

@@ -4,14 +4,17 @@
 #include <utility>
 
 #include "ingest/write_pacer.hpp"
+#include "ingest/write_plan.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
 
-// ,{"PutRequest":{"Item":...}}: what a request body holds around each item's JSON.
+// ,{"PutRequest":{"Item":...}} and ,{"DeleteRequest":{"Key":...}}: what a request body holds
+// around each item's JSON.
 constexpr std::size_t kPutRequestBytes = 25;
+constexpr std::size_t kDeleteRequestBytes = 27;
 
 }  // namespace
 
@@ -20,7 +23,13 @@ Result<model::Item> PlannedItem::item() const {
 }
 
 PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line,
-                      std::string buffer) {
+                      std::string buffer, bool is_delete) {
+  if (is_delete) {
+    PlannedItem planned = plan_item(key_of(item, schema), schema, line, std::move(buffer), false);
+    planned.is_delete = true;
+    planned.request_bytes += kDeleteRequestBytes - kPutRequestBytes;
+    return planned;
+  }
   // Encoded into a scratch buffer, then copied into the given buffer, or one allocation of the
   // exact size: these strings are most of what a run holds.
   thread_local std::string scratch;

@@ -32,8 +32,9 @@ namespace csv2ddb::ingest {
 // thousands of these, and a make-csv row takes one allocation of about 250 bytes where a
 // model::Item takes seven and 1.4 KB.
 struct PlannedItem {
-  std::string bytes;  // the key fingerprint, then the item's DynamoDB JSON
+  std::string bytes;  // the key fingerprint, then the item's DynamoDB JSON (a delete's: its key)
   std::uint32_t fingerprint_bytes = 0;
+  bool is_delete = false;         // a DeleteRequest of the key, rather than a put
   std::uint64_t line = 0;         // CSV line, for rejections the server causes
   std::size_t request_bytes = 0;  // what the item adds to a request body, exactly
   std::uint32_t write_units = 1;  // write_units(item_size(item)), for pacing
@@ -53,9 +54,10 @@ struct PlannedItem {
 };
 
 // Plans `item` (read at `line`) for a table keyed by `schema`, into `buffer` (a string to reuse,
-// from BufferPool::take; its capacity is what the item then weighs in the queues).
+// from BufferPool::take; its capacity is what the item then weighs in the queues). A delete
+// keeps only the item's key.
 PlannedItem plan_item(const model::Item& item, const model::KeySchema& schema, std::uint64_t line,
-                      std::string buffer = {});
+                      std::string buffer = {}, bool is_delete = false);
 
 // One BatchWriteItem request's worth, in the order the items are to be written.
 struct Batch {

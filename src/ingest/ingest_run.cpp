@@ -57,6 +57,11 @@ Status IngestRun::open(std::unique_ptr<csv::ByteSource> input) {
     return make_error("InvalidOptions", "a hand-over needs a resumable input and a real run");
   }
   if (Status opened = open_source(std::move(input)); !opened) return opened;
+  const std::vector<std::string>& columns = source_->header();
+  Result<WritePlan> plan = make_write_plan(options_.mode, options_.condition, schema_,
+                                           columns.empty() ? nullptr : &columns);
+  if (!plan) return plan.take_error();
+  plan_ = std::move(*plan);
   if (options_.resume_outputs) {
     if (Status resumed = outputs_.resume(*options_.resume_outputs); !resumed) return resumed;
   }
@@ -101,8 +106,11 @@ LaneSetup IngestRun::lane_setup() {
   setup.retry = options_.retry;
   setup.random = options_.random;
   setup.pacing = options_.pacing;
+  setup.plan = &plan_;
   setup.unprocessed = outputs_.unprocessed();
+  setup.unprocessed_deletes = outputs_.unprocessed_deletes();
   setup.rejected = outputs_.rejected();
+  setup.conflicts = outputs_.conflicts();
   return setup;
 }
 
@@ -143,12 +151,22 @@ void IngestRun::account(SourceRecord& record, const RowMark& mark) {
       reject(record.rejection);
       return;
     case SourceRecord::Kind::kItem:
+      if (std::optional<std::string> missing = plan_.missing_value(record.item)) {
+        if (tracker_) tracker_->row_not_written(mark);
+        record.rejection.line = record.line;
+        record.rejection.reason =
+            "the condition needs a value for '" + *missing + "' and the row has none";
+        record.rejection.fields.clear();
+        reject(record.rejection);
+        return;
+      }
       copy(record.item);
       if (options_.dry_run) {
         ++read_.rows_written;
         return;
       }
-      queue(record.item, record.line, mark);  // false: stopping, which ends the loop
+      // false: stopping, which ends the loop
+      queue(record.item, record.line, mark, record.is_delete || plan_.mode == WriteMode::kDelete);
       return;
   }
 }
@@ -166,10 +184,13 @@ void IngestRun::copy(const model::Item& item) {
   if (Status added = sink->add(item); !added) read_error_ = added.take_error();
 }
 
-bool IngestRun::queue(const model::Item& item, std::uint64_t line, const RowMark& mark) {
+bool IngestRun::queue(const model::Item& item, std::uint64_t line, const RowMark& mark,
+                      bool is_delete) {
   // The source reuses `item` for the next record: it is planned (encoded) here, not moved.
-  if (!spreader_) return dispatch(plan_item(item, schema_, line, buffers_.take()), &mark);
-  spreader_->push(item, line, tracker_ ? &mark : nullptr);
+  if (!spreader_) {
+    return dispatch(plan_item(item, schema_, line, buffers_.take(), is_delete), &mark);
+  }
+  spreader_->push(item, line, tracker_ ? &mark : nullptr, is_delete);
   while (spreader_->should_pop()) {
     if (!release_one_from_window()) return false;
   }

@@ -51,7 +51,7 @@ class IngestRun {
   void copy(const model::Item& item);
   // Plans the item and hands it to its lane, through the window when there is one. False when
   // the run is stopping.
-  bool queue(const model::Item& item, std::uint64_t line, const RowMark& mark);
+  bool queue(const model::Item& item, std::uint64_t line, const RowMark& mark, bool is_delete);
   bool release_one_from_window();
   bool dispatch(PlannedItem&& planned, const RowMark* mark);
 
@@ -80,6 +80,7 @@ class IngestRun {
 
   std::string source_name_;
   model::KeySchema schema_;
+  WritePlan plan_;
   std::unique_ptr<RecordSource> source_;
   RunOutputs outputs_;
   BufferPool buffers_;

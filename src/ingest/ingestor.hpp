@@ -31,6 +31,7 @@
 #include "ingest/run_outputs.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/write_pacer.hpp"
+#include "ingest/write_plan.hpp"
 
 namespace csv2ddb::ingest {
 
@@ -89,6 +90,11 @@ struct IngestOptions {
   bool dry_run = false;     // map and validate only: no table calls
   std::string source_name;  // for the report; default: the byte source's name
   InputFormat input_format = InputFormat::kCsv;
+  // How rows are written (write_plan.hpp). A condition that does not parse, or that names a
+  // column the input does not have, fails the run before anything is written
+  // ("InvalidCondition").
+  WriteMode mode = WriteMode::kPut;
+  std::string condition;
 
   // The window that spreads input sorted by partition key across partitions
   // (partition_spreader.hpp); none when unset.

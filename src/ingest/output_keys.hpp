@@ -10,13 +10,16 @@ namespace csv2ddb::ingest {
 inline constexpr std::string_view kJsonCopyPrefix = "json-copy/";
 inline constexpr std::string_view kUnprocessedPrefix = "unprocessed/";
 inline constexpr std::string_view kRejectedPrefix = "rejected/";
+inline constexpr std::string_view kConflictsPrefix = "conflicts/";
 inline constexpr std::string_view kReportsPrefix = "reports/";
 
 struct OutputKeys {
-  std::string json_copy;    // json-copy/<key without .csv>.json
-  std::string unprocessed;  // unprocessed/<key>.unprocessed.json
-  std::string rejected;     // rejected/<key>.rejected.jsonl
-  std::string report;       // reports/<key>.report.json
+  std::string json_copy;            // json-copy/<key without .csv>.json
+  std::string unprocessed;          // unprocessed/<key>.unprocessed.json
+  std::string rejected;             // rejected/<key>.rejected.jsonl
+  std::string conflicts;            // conflicts/<key>.conflicts.jsonl
+  std::string unprocessed_deletes;  // unprocessed/<key>.unprocessed-deletes.json
+  std::string report;               // reports/<key>.report.json
 };
 
 // The key without its ".csv", ".csv.gz" or ".csv.zst" suffix (any letter case); the key

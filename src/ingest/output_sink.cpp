@@ -19,8 +19,10 @@ Framing framing_of(OutputKind kind) {
     case OutputKind::kJsonCopy:
       return {"application/json", "{\"data\":[", ",", "]}", true};
     case OutputKind::kUnprocessed:
+    case OutputKind::kUnprocessedDeletes:
       return {"application/json", "[", ",", "]", false};
     case OutputKind::kRejected:
+    case OutputKind::kConflicts:
       break;
   }
   return {"application/x-ndjson", "", "", "", false};  // JSON Lines
@@ -59,6 +61,16 @@ Status OutputSink::add(const model::Item& item) {
 
 Status OutputSink::add(const Rejection& rejection) {
   return add_entry([&](std::string& out) { append_rejection_line(out, rejection); });
+}
+
+Status OutputSink::add(const Conflict& conflict) {
+  return add_entry([&](std::string& out) {
+    out.append("{\"line\":");
+    out.append(std::to_string(conflict.line));
+    out.append(",\"key\":");
+    model::append_plain_item(out, conflict.key);
+    out.append("}\n");
+  });
 }
 
 Status OutputSink::finish() {

@@ -2,6 +2,9 @@
 //   json-copy/<key>.json               {"data":[item,item,...]}   always written, even empty
 //   unprocessed/<key>.unprocessed.json [item,item,...]            only when there are entries
 //   rejected/<key>.rejected.jsonl      {"line":N,"reason":...,"fields":[...]}\n per row
+//   conflicts/<key>.conflicts.jsonl    {"line":N,"key":{...}}\n per row whose condition failed
+//   unprocessed/<key>.unprocessed-deletes.json  [key,key,...]: deletes still undone (re-drive
+//                                      with --mode delete)
 // Items are plain JSON objects (model::append_plain_item). An output with no entries whose kind
 // is only written when there are some removes a stale object of an earlier run instead, so the
 // outputs always describe the latest run.
@@ -21,7 +24,19 @@
 
 namespace csv2ddb::ingest {
 
-enum class OutputKind : std::uint8_t { kJsonCopy, kUnprocessed, kRejected };
+enum class OutputKind : std::uint8_t {
+  kJsonCopy,
+  kUnprocessed,
+  kRejected,
+  kConflicts,
+  kUnprocessedDeletes,
+};
+
+// A row whose condition failed: its line, and its key.
+struct Conflict {
+  std::uint64_t line = 0;
+  model::Item key;
+};
 
 // One rejected/ line, newline included.
 void append_rejection_line(std::string& out, const Rejection& rejection);
@@ -30,8 +45,9 @@ class OutputSink {
  public:
   OutputSink(OutputStore& store, std::string key, OutputKind kind);
 
-  Status add(const model::Item& item);     // kJsonCopy, kUnprocessed
+  Status add(const model::Item& item);     // kJsonCopy, kUnprocessed, kUnprocessedDeletes
   Status add(const Rejection& rejection);  // kRejected
+  Status add(const Conflict& conflict);    // kConflicts
   Status finish();                         // closes the frame and commits (or removes)
   void abort();                            // drops what was written
   // Hand-over: this sink stops here, and a sink built later in another process goes on.

@@ -6,7 +6,8 @@ PartitionSpreader::PartitionSpreader(const model::KeySchema& schema, SpreadLimit
                                      BufferPool* buffers)
     : schema_(schema), limits_(limits), buffers_(buffers) {}
 
-void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const RowMark* mark) {
+void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const RowMark* mark,
+                             bool is_delete) {
   std::uint32_t index;
   if (!free_.empty()) {
     index = free_.back();
@@ -16,7 +17,8 @@ void PartitionSpreader::push(const model::Item& item, std::uint64_t line, const 
     slots_.emplace_back();
   }
   Slot& slot = slots_[index];
-  slot.planned = plan_item(item, schema_, line, buffers_ != nullptr ? buffers_->take() : "");
+  slot.planned =
+      plan_item(item, schema_, line, buffers_ != nullptr ? buffers_->take() : "", is_delete);
   slot.mark = mark != nullptr ? std::optional<RowMark>(*mark) : std::nullopt;
   slot.sequence = next_sequence_++;
   slot.next = kNone;

@@ -58,7 +58,8 @@ class PartitionSpreader {
                     BufferPool* buffers = nullptr);
 
   // Plans `item` (plan_item) into the window; the caller may reuse `item` at once.
-  void push(const model::Item& item, std::uint64_t line, const RowMark* mark);
+  void push(const model::Item& item, std::uint64_t line, const RowMark* mark,
+            bool is_delete = false);
   // True while the window holds more than its limits, or enough partition-key values that rows
   // can leave: pop() until it is not.
   bool should_pop() const {

@@ -23,6 +23,7 @@ struct SourceRecord {
   enum class Kind : std::uint8_t { kItem, kSkipped, kRejected };
   Kind kind = Kind::kSkipped;
   model::Item item;          // kItem; overwritten by the next record (its capacity is reused)
+  bool is_delete = false;    // kItem: delete its key (a change record without a new image)
   Rejection rejection;       // kRejected
   std::uint64_t offset = 0;  // the record's first byte in the (decompressed) input
   std::uint64_t line = 0;    // its line, or its number for inputs without lines

@@ -9,6 +9,10 @@ void append_resume_point(model::JsonWriter& json, const ResumePoint& point) {
   json.raw("\"resume\":{\"offset\":" + std::to_string(point.byte_offset));
   json.raw(",\"line\":" + std::to_string(point.line));
   append_counts(json, point, kRowFields, NumberForm::kExact, false);
+  // Only runs with a condition have conflicts: other points keep the form they always had.
+  if (point.rows_conflicts > 0) {
+    append_counts(json, point, {CountField::kRowsConflicts}, NumberForm::kExact, false);
+  }
   json.raw("},\"costs\":{");
   append_counts(json, point, kCostFields, NumberForm::kExact);
   json.ch('}');
@@ -28,6 +32,10 @@ Result<ResumePoint> read_resume_point(const model::JsonValue& object) {
   point.line = *line;
   point.bytes_read = *offset;
   if (Status rows = read_counts(**resume, kRowFields, point); !rows) return rows.take_error();
+  if ((*resume)->find("rows_conflicts") != nullptr) {
+    Status conflicts = read_counts(**resume, {CountField::kRowsConflicts}, point);
+    if (!conflicts) return conflicts.take_error();
+  }
   if (Status spent = read_counts(**costs, kCostFields, point); !spent) return spent.take_error();
   if (!point.balanced()) return make_error("InvalidJson", "the counts do not add up");
   return point;

@@ -32,7 +32,8 @@ struct RowMark {
   std::uint64_t rows_skipped_before = 0;
 };
 
-// "resume":{"offset":N,"line":N,"rows_read":N,...,"rows_skipped":N},"costs":{"seconds":S,
+// "resume":{"offset":N,"line":N,"rows_read":N,...,"rows_skipped":N[,"rows_conflicts":N]},
+// "costs":{"seconds":S,
 // "requests":N,"retries":N,"throttles":N,"consumed_wcu":W}: two members of the caller's object
 // (the header goes where the caller keeps it). Costs are exact, so that a chain adds up.
 void append_resume_point(model::JsonWriter& json, const ResumePoint& point);

@@ -1,5 +1,7 @@
 #include "ingest/run_outputs.hpp"
 
+#include <tuple>
+
 namespace csv2ddb::ingest {
 namespace {
 

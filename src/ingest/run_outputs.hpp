@@ -18,6 +18,8 @@ struct IngestOutputs {
   std::string json_copy_key;
   std::string unprocessed_key;
   std::string rejected_key;
+  std::string conflicts_key;
+  std::string unprocessed_deletes_key;
   std::string report_key;
 };
 
@@ -26,6 +28,8 @@ struct SuspendedOutputs {
   std::optional<SuspendedOutput> json_copy;
   std::optional<SuspendedOutput> unprocessed;
   std::optional<SuspendedOutput> rejected;
+  std::optional<SuspendedOutput> conflicts;
+  std::optional<SuspendedOutput> unprocessed_deletes;
 };
 
 class RunOutputs {
@@ -35,6 +39,10 @@ class RunOutputs {
   OutputSink* json_copy() { return json_copy_ ? &*json_copy_ : nullptr; }
   OutputSink* unprocessed() { return unprocessed_ ? &*unprocessed_ : nullptr; }
   OutputSink* rejected() { return rejected_ ? &*rejected_ : nullptr; }
+  OutputSink* conflicts() { return conflicts_ ? &*conflicts_ : nullptr; }
+  OutputSink* unprocessed_deletes() {
+    return unprocessed_deletes_ ? &*unprocessed_deletes_ : nullptr;
+  }
 
   // Goes on with the outputs of a run that handed over; they must be the outputs wanted here
   // ("InvalidResumeOutputs" otherwise).
@@ -49,6 +57,12 @@ class RunOutputs {
   std::optional<OutputSink> json_copy_;
   std::optional<OutputSink> unprocessed_;
   std::optional<OutputSink> rejected_;
+  std::optional<OutputSink> conflicts_;
+  std::optional<OutputSink> unprocessed_deletes_;
+
+  // Each output with its suspended form, in the order a hand-over keeps them.
+  template <typename Visit>
+  void each(SuspendedOutputs& suspended, Visit&& visit);
 };
 
 }  // namespace csv2ddb::ingest

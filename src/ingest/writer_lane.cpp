@@ -120,19 +120,94 @@ void WriterLane::take_completed(std::vector<CompletedBatch>& out) {
 
 void WriterLane::send(Batch batch) {
   const auto items = static_cast<std::uint32_t>(batch.size());
-  const std::uint64_t not_written_before = stats_.rows_unprocessed + stats_.rows_rejected;
+  // Rows set aside (rejected, unprocessed, conflicts) go to outputs committed only at the end:
+  // a checkpoint may not pass them.
+  const std::uint64_t not_written_before = stats_.rows_set_aside();
   if (!given_up_.empty()) follow_given_up_keys(batch);
   send_attempts(batch);
   release(batch);
   planner_.recycle(std::move(batch));
   if (!context_.log_completions) return;
-  const bool clean =
-      !context_.stopping && stats_.rows_unprocessed + stats_.rows_rejected == not_written_before;
+  const bool clean = !context_.stopping && stats_.rows_set_aside() == not_written_before;
   std::lock_guard lock(completed_mutex_);
   completed_.push_back(CompletedBatch{items, clean});
 }
 
+BatchWriteOutcome WriterLane::write_batch(const Batch& batch) {
+  const bool has_deletes = std::any_of(batch.items.begin(), batch.items.end(),
+                                       [](const PlannedItem& item) { return item.is_delete; });
+  if (!has_deletes) {
+    collect_json(batch);
+    return context_.table.batch_put_json(context_.table_name, item_json_);
+  }
+  entries_.clear();
+  for (const PlannedItem& item : batch.items)
+    entries_.push_back({item.is_delete, item.item_json()});
+  return context_.table.batch_write_json(context_.table_name, entries_);
+}
+
+void WriterLane::send_item_attempts(Batch& batch) {
+  const PlannedItem& planned = batch.items.front();
+  int attempt = 0;
+  int last_retry_cost = 0;
+  while (!context_.stopping) {
+    ++attempt;
+    std::chrono::microseconds sent_at{0};
+    if (context_.pacer != nullptr) sent_at = context_.pacer->acquire(planned.write_units);
+    ++stats_.requests;
+    if (attempt > 1) ++stats_.retries;
+    const ItemWriteOutcome outcome =
+        context_.table.write_item_json(context_.table_name, *context_.plan, planned.item_json());
+    RetryClass retry_class = RetryClass::kTransient;
+    switch (outcome.status) {
+      case ItemWriteOutcome::Status::kOk:
+      case ItemWriteOutcome::Status::kConflict:
+        stats_.consumed_wcu += outcome.consumed_wcu;
+        context_.policy.after_success(last_retry_cost);
+        if (context_.pacer != nullptr) context_.pacer->on_success(planned.write_units);
+        if (outcome.status == ItemWriteOutcome::Status::kConflict) {
+          conflict(planned);
+          return;
+        }
+        ++stats_.rows_written;
+        ++context_.rows_written;
+        context_.units_written += planned.write_units;
+        return;
+      case ItemWriteOutcome::Status::kThrottled:
+        ++stats_.throttles;
+        if (context_.pacer != nullptr) context_.pacer->on_throttle(sent_at);
+        retry_class = RetryClass::kThrottling;
+        break;
+      case ItemWriteOutcome::Status::kTransient:
+        break;
+      case ItemWriteOutcome::Status::kInvalid:
+        reject(planned, outcome.error_code, outcome.error_message);
+        return;
+      case ItemWriteOutcome::Status::kFatal:
+        context_.fail(make_error(outcome.error_code.empty() ? "TableError" : outcome.error_code,
+                                 outcome.error_message));
+        return;
+    }
+    const RetryDecision decision = context_.policy.after_failure(attempt, retry_class);
+    if (!decision.retry) {
+      give_up(batch);
+      return;
+    }
+    last_retry_cost = decision.cost;
+    context_.sleeper.sleep(decision.delay);
+  }
+}
+
 void WriterLane::send_attempts(Batch& batch) {
+  if (context_.plan != nullptr && context_.plan->per_item()) {
+    for (std::size_t i = 0; i < batch.items.size(); ++i) {
+      Batch one;
+      one.add(std::move(batch.items[i]));
+      send_item_attempts(one);
+      batch.items[i] = std::move(one.items.front());
+    }
+    return;
+  }
   int attempt = 0;
   int last_retry_cost = 0;
   while (!batch.empty()) {
@@ -145,8 +220,7 @@ void WriterLane::send_attempts(Batch& batch) {
     }
     ++stats_.requests;
     if (attempt > 1) ++stats_.retries;
-    collect_json(batch);
-    BatchWriteOutcome outcome = context_.table.batch_put_json(context_.table_name, item_json_);
+    BatchWriteOutcome outcome = write_batch(batch);
 
     RetryClass retry_class = RetryClass::kThrottling;
     switch (outcome.status) {
@@ -186,7 +260,7 @@ void WriterLane::send_attempts(Batch& batch) {
         // DynamoDB refuses the whole batch for one bad item and does not say which: halve until
         // the bad items stand alone, so every good item is still written.
         if (batch.size() == 1) {
-          reject(batch.items[0], outcome);
+          reject(batch.items[0], outcome.error_code, outcome.error_message);
           return;
         }
         const std::size_t half = batch.size() / 2;
@@ -252,10 +326,12 @@ void WriterLane::follow_given_up_keys(Batch& batch) {
 void WriterLane::give_up(const Batch& batch) {
   stats_.rows_unprocessed += batch.size();
   for (const PlannedItem& item : batch.items) given_up_.add(item.fingerprint());
-  if (context_.unprocessed == nullptr) return;
   for (const PlannedItem& planned : batch.items) {
+    // Deletes go to a file of their own, re-driven with --mode delete.
+    OutputSink* sink = planned.is_delete ? context_.unprocessed_deletes : context_.unprocessed;
+    if (sink == nullptr) continue;
     Result<model::Item> item = planned.item();
-    Status added = item ? context_.unprocessed->add(*item) : Status(item.take_error());
+    Status added = item ? sink->add(*item) : Status(item.take_error());
     if (!added) {
       context_.fail(added.take_error());
       return;
@@ -263,7 +339,18 @@ void WriterLane::give_up(const Batch& batch) {
   }
 }
 
-void WriterLane::reject(const PlannedItem& planned, const BatchWriteOutcome& outcome) {
+void WriterLane::conflict(const PlannedItem& planned) {
+  ++stats_.rows_conflicts;
+  if (context_.conflicts == nullptr) return;
+  Result<model::Item> item = planned.item();
+  Status added =
+      item ? context_.conflicts->add(Conflict{planned.line, key_of(*item, context_.schema)})
+           : Status(item.take_error());
+  if (!added) context_.fail(added.take_error());
+}
+
+void WriterLane::reject(const PlannedItem& planned, const std::string& code,
+                        const std::string& message) {
   ++stats_.rows_rejected;
   if (context_.rejected == nullptr) return;
   Result<model::Item> item = planned.item();
@@ -273,8 +360,7 @@ void WriterLane::reject(const PlannedItem& planned, const BatchWriteOutcome& out
   }
   Rejection rejection;
   rejection.line = planned.line;
-  rejection.reason = outcome.error_code.empty() ? outcome.error_message
-                                                : outcome.error_code + ": " + outcome.error_message;
+  rejection.reason = code.empty() ? message : code + ": " + message;
   for (const model::Attribute& attribute : item->attributes) {
     rejection.fields.push_back(
         model::displayable_utf8(cell_text(attribute.value), kMaxRejectedFieldBytes));

@@ -26,6 +26,7 @@
 #include "ingest/output_sink.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/write_pacer.hpp"
+#include "ingest/write_plan.hpp"
 
 namespace csv2ddb::ingest {
 
@@ -45,8 +46,11 @@ struct LaneContext {
   RetryPolicy& policy;
   Sleeper& sleeper;
   BatchLimits limits;
+  const WritePlan* plan = nullptr;  // null: puts in batches
   OutputSink* unprocessed = nullptr;
+  OutputSink* unprocessed_deletes = nullptr;
   OutputSink* rejected = nullptr;
+  OutputSink* conflicts = nullptr;
   WritePacer* pacer = nullptr;    // null: no pacing
   BufferPool* buffers = nullptr;  // where sent items' strings go back to; null: freed
   // A partial batch waits this long for more items before it is sent anyway (slow inputs).
@@ -118,10 +122,14 @@ class WriterLane {
   void send(Batch batch);  // one batch to its end, logged as completed
   // The attempts (and splits) of one batch; `batch` is left to be recycled.
   void send_attempts(Batch& batch);
+  // The attempts of one row's own request (per-item write modes); `batch` holds that row.
+  void send_item_attempts(Batch& batch);
+  BatchWriteOutcome write_batch(const Batch& batch);
+  void conflict(const PlannedItem& planned);
   void give_up(const Batch& batch);  // to unprocessed/, remembering the keys
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);
-  void reject(const PlannedItem& planned, const BatchWriteOutcome& outcome);
+  void reject(const PlannedItem& planned, const std::string& code, const std::string& message);
   // Empties `batch`, its items' strings going back to the reader (LaneContext::buffers).
   void release(Batch& batch);
   // Points item_json_ at the items of `batch`, for the table.
@@ -134,6 +142,7 @@ class WriterLane {
   BatchPlanner planner_;
   GivenUpKeys given_up_;
   std::vector<std::string_view> item_json_;  // the batch being sent, reused from batch to batch
+  std::vector<BatchEntry> entries_;          // the same, for batches with deletes
   Counts stats_;
   std::thread thread_;
   std::mutex completed_mutex_;

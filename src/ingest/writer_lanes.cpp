@@ -10,8 +10,11 @@ WriterLanes::WriterLanes(TableWriter& table, const LaneSetup& setup, Clock& cloc
       context_(table, setup.table, setup.schema, policy_, sleeper) {
   if (setup.pacing && setup.lanes > 0) pacer_.emplace(*setup.pacing, clock, sleeper);
   context_.limits = setup.limits;
+  context_.plan = setup.plan;
   context_.unprocessed = setup.unprocessed;
+  context_.unprocessed_deletes = setup.unprocessed_deletes;
   context_.rejected = setup.rejected;
+  context_.conflicts = setup.conflicts;
   context_.pacer = pacer_ ? &*pacer_ : nullptr;
   context_.buffers = &buffers;
   context_.max_given_up_keys =

@@ -30,8 +30,11 @@ struct LaneSetup {
   RetryConfig retry;
   RandomSource* random = nullptr;  // default: default_random_source()
   std::optional<PacerConfig> pacing;
+  const WritePlan* plan = nullptr;
   OutputSink* unprocessed = nullptr;
+  OutputSink* unprocessed_deletes = nullptr;
   OutputSink* rejected = nullptr;
+  OutputSink* conflicts = nullptr;
 };
 
 class WriterLanes {

@@ -11,9 +11,12 @@ struct NamedOutput {
   std::optional<ingest::SuspendedOutput> ingest::SuspendedOutputs::*member;
 };
 // The order of the tails in the object.
-constexpr NamedOutput kOutputs[] = {{"json_copy", &ingest::SuspendedOutputs::json_copy},
-                                    {"unprocessed", &ingest::SuspendedOutputs::unprocessed},
-                                    {"rejected", &ingest::SuspendedOutputs::rejected}};
+constexpr NamedOutput kOutputs[] = {
+    {"json_copy", &ingest::SuspendedOutputs::json_copy},
+    {"unprocessed", &ingest::SuspendedOutputs::unprocessed},
+    {"rejected", &ingest::SuspendedOutputs::rejected},
+    {"conflicts", &ingest::SuspendedOutputs::conflicts},
+    {"unprocessed_deletes", &ingest::SuspendedOutputs::unprocessed_deletes}};
 
 Error invalid(const std::string& what) {
   return make_error("InvalidHandOverState", "hand-over state: " + what);

@@ -12,7 +12,8 @@
 //    "tail_bytes":T},"unprocessed":{...},"rejected":{...}}}\n<tail><tail><tail>
 // `state` is the store's own (for S3: the multipart upload id and its parts' ETags), `entries`
 // the items or rows the output holds so far, `tail_bytes` the length of its tail; the tails
-// follow in the order json_copy, unprocessed, rejected, each present when that output is.
+// follow in the order json_copy, unprocessed, rejected, conflicts, unprocessed_deletes, each
+// present when that output is.
 #pragma once
 
 #include <cstdint>

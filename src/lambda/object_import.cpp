@@ -35,7 +35,9 @@ struct OutputSlot {
 std::vector<OutputSlot> output_slots(const ingest::OutputKeys& keys) {
   return {{&ingest::SuspendedOutputs::json_copy, keys.json_copy},
           {&ingest::SuspendedOutputs::unprocessed, keys.unprocessed},
-          {&ingest::SuspendedOutputs::rejected, keys.rejected}};
+          {&ingest::SuspendedOutputs::rejected, keys.rejected},
+          {&ingest::SuspendedOutputs::conflicts, keys.conflicts},
+          {&ingest::SuspendedOutputs::unprocessed_deletes, keys.unprocessed_deletes}};
 }
 
 // One invocation's share of a report that includes the invocations before it.
@@ -246,6 +248,8 @@ Result<ObjectOutcome> FileRun::run() {
   ingest_options.outputs.json_copy_key = keys_.json_copy;
   ingest_options.outputs.unprocessed_key = keys_.unprocessed;
   ingest_options.outputs.rejected_key = keys_.rejected;
+  ingest_options.outputs.conflicts_key = keys_.conflicts;
+  ingest_options.outputs.unprocessed_deletes_key = keys_.unprocessed_deletes;
   ingest_options.outputs.report_key = keys_.report;
   ingest_options.source_name = s3_url(object_.bucket, object_.key);
   if (context_.clients.lambda) {

@@ -45,10 +45,10 @@ bool values_equal(const AttributeValue& a, const AttributeValue& b) {
 
 bool maps_equal(const AttributeMap& a, const AttributeMap& b) {
   if (a.size() != b.size()) return false;
-  for (const auto& [name, value] : a) {
+  for (const auto& entry : a) {
     const auto found =
-        std::find_if(b.begin(), b.end(), [&](const auto& e) { return e.first == name; });
-    if (found == b.end() || !values_equal(value, found->second)) return false;
+        std::find_if(b.begin(), b.end(), [&](const auto& e) { return e.first == entry.first; });
+    if (found == b.end() || !values_equal(entry.second, found->second)) return false;
   }
   return true;
 }

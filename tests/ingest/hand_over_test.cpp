@@ -68,7 +68,11 @@ struct World {
     options.random = &random;
     options.retry.max_attempts = 2;
     options.source_name = "offers.csv";
-    options.outputs = {&store, keys.json_copy, keys.unprocessed, keys.rejected, keys.report};
+    options.outputs.store = &store;
+    options.outputs.json_copy_key = keys.json_copy;
+    options.outputs.unprocessed_key = keys.unprocessed;
+    options.outputs.rejected_key = keys.rejected;
+    options.outputs.report_key = keys.report;
     return options;
   }
 

@@ -58,7 +58,11 @@ struct Harness {
     options.sleeper = &sleeper;
     options.random = &random;
     options.source_name = "offers.csv";
-    options.outputs = {&store, keys.json_copy, keys.unprocessed, keys.rejected, keys.report};
+    options.outputs.store = &store;
+    options.outputs.json_copy_key = keys.json_copy;
+    options.outputs.unprocessed_key = keys.unprocessed;
+    options.outputs.rejected_key = keys.rejected;
+    options.outputs.report_key = keys.report;
   }
 
   Result<Report> run(std::string csv, std::size_t chunk = SIZE_MAX) {

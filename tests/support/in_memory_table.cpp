@@ -1,9 +1,12 @@
 #include "support/in_memory_table.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <thread>
 
 #include "model/dynamodb_json.hpp"
+#include "model/expression.hpp"
 #include "model/item_size.hpp"
 
 namespace csv2ddb::ingest {
@@ -102,14 +105,27 @@ std::optional<BatchWriteOutcome> InMemoryTable::validate(
 
 BatchWriteOutcome InMemoryTable::batch_put_json(const std::string& table,
                                                 std::span<const std::string_view> encoded) {
+  std::vector<BatchEntry> entries;
+  for (std::string_view json : encoded) entries.push_back({false, json});
+  return batch_write_json(table, entries);
+}
+
+BatchWriteOutcome InMemoryTable::batch_write_json(const std::string& table,
+                                                  std::span<const BatchEntry> entries) {
   // Decoded exactly: what the engine encoded is what is stored and checked below.
   std::vector<model::Item> items;
-  items.reserve(encoded.size());
-  for (std::string_view json : encoded) {
-    Result<model::Item> item = model::decode_encoded_item(json);
+  std::vector<bool> deletes;
+  items.reserve(entries.size());
+  for (const BatchEntry& entry : entries) {
+    Result<model::Item> item = model::decode_encoded_item(entry.json);
     if (!item) return invalid_request(item.error().code, item.error().message);
     items.push_back(std::move(item).value());
+    deletes.push_back(entry.is_delete);
   }
+  return apply_batch(table, std::move(items), deletes);
+}
+
+std::size_t InMemoryTable::begin_call(const std::vector<model::Item>& items) {
   std::size_t call_number = 0;
   {
     std::lock_guard lock(mutex_);
@@ -134,7 +150,20 @@ BatchWriteOutcome InMemoryTable::batch_put_json(const std::string& table,
       std::this_thread::sleep_for(delay_);
     }
   }
+  return call_number;
+}
 
+const InMemoryTable::ScriptedFailure* InMemoryTable::scripted_failure(
+    std::size_t call_number) const {
+  if (auto found = failures_.find(call_number); found != failures_.end()) return &found->second;
+  if (failures_after_ && call_number > failures_after_->first) return &failures_after_->second;
+  return nullptr;
+}
+
+BatchWriteOutcome InMemoryTable::apply_batch(const std::string& table,
+                                             std::vector<model::Item> items,
+                                             const std::vector<bool>& deletes) {
+  const std::size_t call_number = begin_call(items);
   std::lock_guard lock(mutex_);
   --in_progress_;
   auto finish = [&](BatchWriteOutcome outcome) {
@@ -149,13 +178,7 @@ BatchWriteOutcome InMemoryTable::batch_put_json(const std::string& table,
     outcome.error_message = "Requested resource not found: Table: " + table + " not found";
     return finish(std::move(outcome));
   }
-  const ScriptedFailure* failure = nullptr;
-  if (auto found = failures_.find(call_number); found != failures_.end()) {
-    failure = &found->second;
-  } else if (failures_after_ && call_number > failures_after_->first) {
-    failure = &failures_after_->second;
-  }
-  if (failure != nullptr) {
+  if (const ScriptedFailure* failure = scripted_failure(call_number)) {
     BatchWriteOutcome outcome;
     outcome.status = failure->status;
     outcome.error_code = failure->code;
@@ -198,11 +221,107 @@ BatchWriteOutcome InMemoryTable::batch_put_json(const std::string& table,
     }
     outcome.consumed_wcu += write_units(items[i]);
     ++puts_;
-    if (store_items_) {
-      items_.insert_or_assign(calls_[call_number - 1].fingerprints[i], items[i]);
+    if (!store_items_) continue;
+    const std::string& key = calls_[call_number - 1].fingerprints[i];
+    if (deletes[i]) {
+      items_.erase(key);
+    } else {
+      items_.insert_or_assign(key, items[i]);
     }
   }
   return finish(std::move(outcome));
+}
+
+namespace {
+
+// The condition's #col bound to col and :col to the row's value of col.
+bool condition_holds(const WritePlan& plan, const model::Item& row,
+                     const std::optional<model::Item>& stored) {
+  if (plan.condition.empty()) return true;
+  std::map<std::string, std::string> names;
+  for (const std::string& token : plan.names) names[token] = token.substr(1);
+  std::map<std::string, model::AttributeValue> values;
+  for (const std::string& token : plan.values) {
+    if (const model::AttributeValue* value = row.find(token.substr(1))) values[token] = *value;
+  }
+  model::ExpressionContext context(names.empty() ? nullptr : &names,
+                                   values.empty() ? nullptr : &values);
+  Result<model::ConditionNode> condition =
+      model::parse_condition(plan.condition, model::ExpressionKind::kCondition, context);
+  return condition && model::evaluate_condition(*condition, stored.value_or(model::Item{}));
+}
+
+ItemWriteOutcome::Status item_status(BatchWriteOutcome::Status status) {
+  switch (status) {
+    case BatchWriteOutcome::Status::kThrottled:
+      return ItemWriteOutcome::Status::kThrottled;
+    case BatchWriteOutcome::Status::kTransient:
+      return ItemWriteOutcome::Status::kTransient;
+    case BatchWriteOutcome::Status::kInvalid:
+      return ItemWriteOutcome::Status::kInvalid;
+    case BatchWriteOutcome::Status::kFatal:
+      return ItemWriteOutcome::Status::kFatal;
+    case BatchWriteOutcome::Status::kOk:
+      break;
+  }
+  return ItemWriteOutcome::Status::kOk;
+}
+
+}  // namespace
+
+ItemWriteOutcome InMemoryTable::write_item_json(const std::string& table, const WritePlan& plan,
+                                                std::string_view item_json) {
+  ItemWriteOutcome outcome;
+  Result<model::Item> row = model::decode_encoded_item(item_json);
+  if (!row) {
+    outcome.status = ItemWriteOutcome::Status::kInvalid;
+    outcome.error_message = row.error().message;
+    return outcome;
+  }
+  const std::size_t call_number = begin_call({*row});
+  std::lock_guard lock(mutex_);
+  --in_progress_;
+  if (table != name_) {
+    outcome.status = ItemWriteOutcome::Status::kFatal;
+    outcome.error_code = "ResourceNotFoundException";
+    return outcome;
+  }
+  if (const ScriptedFailure* failure = scripted_failure(call_number)) {
+    outcome.status = item_status(failure->status);
+    outcome.error_code = failure->code;
+    outcome.error_message = failure->message;
+    calls_[call_number - 1].status = failure->status;
+    return outcome;
+  }
+  const std::string key = model::key_fingerprint(*row, schema_);
+  const auto found = items_.find(key);
+  const std::optional<model::Item> stored =
+      found == items_.end() ? std::nullopt : std::optional<model::Item>(found->second);
+  if (!condition_holds(plan, *row, stored)) {
+    outcome.status = ItemWriteOutcome::Status::kConflict;
+    outcome.error_code = "ConditionalCheckFailedException";
+    return outcome;
+  }
+  outcome.consumed_wcu = write_units(*row);
+  ++puts_;
+  if (plan.mode == WriteMode::kDelete) {
+    items_.erase(key);
+  } else if (plan.mode == WriteMode::kUpdate && stored) {
+    model::Item merged = *stored;
+    for (const model::Attribute& attribute : row->attributes) {
+      auto same = std::find_if(merged.attributes.begin(), merged.attributes.end(),
+                               [&](const model::Attribute& a) { return a.name == attribute.name; });
+      if (same != merged.attributes.end()) {
+        same->value = attribute.value;
+      } else {
+        merged.attributes.push_back(attribute);
+      }
+    }
+    items_.insert_or_assign(key, std::move(merged));
+  } else {
+    items_.insert_or_assign(key, *row);
+  }
+  return outcome;
 }
 
 Result<model::KeySchema> InMemoryTable::describe_key_schema(const std::string& table) {

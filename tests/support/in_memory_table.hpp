@@ -45,6 +45,12 @@ class InMemoryTable final : public TableWriter {
 
   BatchWriteOutcome batch_put_json(const std::string& table,
                                    std::span<const std::string_view> items) override;
+  BatchWriteOutcome batch_write_json(const std::string& table,
+                                     std::span<const BatchEntry> entries) override;
+  // Per-item writes with the condition evaluated against the stored item (model/expression),
+  // as DynamoDB does; update merges the row's attributes into the stored item.
+  ItemWriteOutcome write_item_json(const std::string& table, const WritePlan& plan,
+                                   std::string_view item_json) override;
   Result<model::KeySchema> describe_key_schema(const std::string& table) override;
 
   // --- knobs (set before the run) ---
@@ -85,6 +91,13 @@ class InMemoryTable final : public TableWriter {
 
  private:
   std::optional<BatchWriteOutcome> validate(const std::vector<model::Item>& items) const;
+  // Puts, and deletes where `deletes[i]`.
+  BatchWriteOutcome apply_batch(const std::string& table, std::vector<model::Item> items,
+                                const std::vector<bool>& deletes);
+  // Records a call; returns its number. Sleeps the call delay outside the lock.
+  std::size_t begin_call(const std::vector<model::Item>& items);
+  // The scripted failure of a call, if any (under mutex_).
+  const ScriptedFailure* scripted_failure(std::size_t call_number) const;
 
   const model::KeySchema schema_;
   const std::string name_;
