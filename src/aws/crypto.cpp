@@ -72,14 +72,40 @@ std::string sha256_hex(std::string_view data) {
   return hex_encode(sha256(data));
 }
 
-std::string md5_hex(std::string_view data) {
-  std::array<std::uint8_t, 16> digest{};
+Md5Digest md5(std::string_view data) {
+  Md5Digest digest{};
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_md5(), nullptr) != 1 ||
       length != digest.size()) {
     openssl_failure("EVP_Digest(MD5)");
   }
-  return hex_encode(digest);
+  return digest;
+}
+
+std::string md5_hex(std::string_view data) {
+  return hex_encode(md5(data));
+}
+
+Md5Hasher::Md5Hasher() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr) != 1) {
+    openssl_failure("EVP_DigestInit_ex(MD5)");
+  }
+}
+
+Md5Hasher::~Md5Hasher() {
+  EVP_MD_CTX_free(ctx_);
+}
+
+void Md5Hasher::update(std::string_view data) {
+  EVP_DigestUpdate(ctx_, data.data(), data.size());
+}
+
+Md5Digest Md5Hasher::finish() {
+  Md5Digest out{};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx_, out.data(), &length);
+  EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr);
+  return out;
 }
 
 // HMAC as RFC 2104 spells it, H((K ^ opad) || H((K ^ ipad) || data)), on the thread's SHA-256

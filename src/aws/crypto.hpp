@@ -24,9 +24,27 @@ inline constexpr std::string_view kEmptySha256Hex =
 Sha256Digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
-// Hex of the MD5 of data: not for security, only S3's ETags (the multipart ETag is the MD5 of
-// the parts' binary MD5s).
+// MD5: not for security, only integrity checks S3 and DynamoDB define with it (ETags, where
+// the multipart ETag is the MD5 of the parts' binary MD5s; Content-MD5; an export's
+// md5Checksum).
+using Md5Digest = std::array<std::uint8_t, 16>;
+Md5Digest md5(std::string_view data);
 std::string md5_hex(std::string_view data);
+
+// MD5 over data that arrives in pieces.
+class Md5Hasher {
+ public:
+  Md5Hasher();
+  ~Md5Hasher();
+  Md5Hasher(const Md5Hasher&) = delete;
+  Md5Hasher& operator=(const Md5Hasher&) = delete;
+  void update(std::string_view data);
+  // The digest of everything given so far; the hasher starts over.
+  Md5Digest finish();
+
+ private:
+  evp_md_ctx_st* ctx_ = nullptr;
+};
 
 Sha256Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data);
 inline Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {

@@ -44,6 +44,14 @@ std::string encode_checkpoint(const CheckpointFile& checkpoint) {
   json.raw(",\"line\":" + std::to_string(checkpoint.point.line));
   ingest::append_counts(json, checkpoint.point, kCheckpointCounts, ingest::NumberForm::kExact,
                         false);
+  if (checkpoint.file_index > 0 || !checkpoint.done_reports.empty()) {
+    json.raw(",\"file_index\":" + std::to_string(checkpoint.file_index) + ",\"done\":[");
+    for (std::size_t i = 0; i < checkpoint.done_reports.size(); ++i) {
+      if (i > 0) json.ch(',');
+      json.raw(checkpoint.done_reports[i]);  // a report line: compact JSON already
+    }
+    json.ch(']');
+  }
   json.raw("}\n");
   return out;
 }
@@ -77,6 +85,17 @@ Result<CheckpointFile> decode_checkpoint(std::string_view text) {
     return invalid(counts.error().message);
   }
   if (!checkpoint.point.balanced()) return invalid("its counts do not add up");
+  if (object.find("file_index") != nullptr) {
+    Result<std::uint64_t> index = model::count_member(object, "file_index");
+    if (!index) return invalid(index.error().message);
+    checkpoint.file_index = static_cast<std::size_t>(*index);
+    const model::JsonValue* done = object.find("done");
+    if (done == nullptr || !done->is_array()) return invalid("done is not an array");
+    for (const model::JsonValue& report : done->as_array()) {
+      if (!report.is_object()) return invalid("a line of done is not an object");
+      checkpoint.done_reports.push_back(model::to_json(report));
+    }
+  }
   return checkpoint;
 }
 

@@ -1,10 +1,14 @@
-// <input stem>.checkpoint.json: where an interrupted `csv2ddb ingest` resumes. Written while
-// the run goes (every few seconds) and when it is interrupted, removed when it completes.
-// It names the input and how it looked (size and modification time, or the S3 ETag) so that
-// --resume refuses an input that changed: offsets into another file would be meaningless.
+// <input stem>.checkpoint.json (<outputs>/ingest.checkpoint.json for several files): where an
+// interrupted `csv2ddb ingest` resumes. Written while the run goes (every few seconds), at each
+// file's start and when it is interrupted, removed when it completes. It names the file and how
+// it looked (size and modification time, or the S3 ETag) so that --resume refuses an input that
+// changed: offsets into another file would be meaningless. With several files it also says
+// which file it is (its place in the expanded list) and keeps the report lines of the files
+// before it, so the resumed run's total covers them.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "ingest/resume_point.hpp"
@@ -15,7 +19,9 @@ struct CheckpointFile {
   std::string input;     // as given on the command line
   std::string identity;  // "size=123 mtime_ns=456" or "etag=\"...\""
   std::string table;
-  ingest::ResumePoint point;  // header included
+  ingest::ResumePoint point;              // header included
+  std::size_t file_index = 0;             // several files: this file's place in the list
+  std::vector<std::string> done_reports;  // several files: the lines of the files before it
 };
 
 std::string encode_checkpoint(const CheckpointFile& checkpoint);

@@ -1,43 +1,59 @@
-// csv2ddb ingest: the engine from a laptop. Reads a CSV (path, "-" or s3://), writes its rows to
-// a DynamoDB table through BatchWriteItem, and accounts for every row in the report it prints.
-#include <unistd.h>
-
+// csv2ddb ingest: the engine from a laptop. Reads files (paths, folders, -, s3:// objects and
+// prefixes, DynamoDB exports) in CSV, DynamoDB JSON or JSON Lines, writes their rows to a
+// DynamoDB table in the chosen write mode, and accounts for every row in the reports it prints.
+// This file turns the command line into a plan; ingest_files.hpp runs it.
 #include <atomic>
 #include <csignal>
-#include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "adapters/dynamodb_table_writer.hpp"
-#include "adapters/s3_object_source.hpp"
 #include "aws/environment.hpp"
 #include "aws/service_clients.hpp"
 #include "cli/args.hpp"
-#include "cli/checkpoint_file.hpp"
 #include "cli/commands.hpp"
-#include "cli/destination_store.hpp"
-#include "cli/progress_display.hpp"
-#include "csv/byte_source.hpp"
+#include "cli/file_outputs.hpp"
+#include "cli/ingest_files.hpp"
+#include "cli/input_expansion.hpp"
 #include "ingest/ingestor.hpp"
-#include "ingest/json_array_reader.hpp"
-#include "ingest/output_keys.hpp"
+#include "ingest/write_plan.hpp"
 
 namespace csv2ddb::cli {
 namespace {
 
 constexpr const char* kUsage =
-    R"(usage: csv2ddb ingest INPUT --table NAME [--endpoint-url URL] [--region R] [--profile P]
+    R"(usage: csv2ddb ingest INPUT... --table NAME [--format csv|ddb-json|json]
+                       [--mode put|delete|update|put-if-absent] [--condition EXPR]
+                       [--endpoint-url URL] [--region R] [--profile P]
                        [--key SCHEMA] [--types SPEC|strings|infer] [--delimiter C] [--header a,b,c]
                        [--concurrency N] [--max-wcu N] [--no-adaptive] [--no-spread]
-                       [--json-copy DEST]
-                       [--unprocessed DEST] [--rejected DEST] [--report DEST]
+                       [--json-copy DEST] [--unprocessed DEST] [--rejected DEST]
+                       [--conflicts DEST] [--report DEST] [--outputs DIR] [--keep-going]
                        [--checkpoint PATH] [--resume] [--dry-run]
 
-Writes every row of a CSV file (plain, gzip or zstd; a path, - for standard input, or
-s3://bucket/key) to a DynamoDB table with BatchWriteItem, retrying throttling, server errors
-and UnprocessedItems with exponential backoff and jitter. Every row ends up written, rejected
-(with its line and reason) or unprocessed (saved for a re-run); the report says how many.
+Writes every row of the inputs to a DynamoDB table, retrying throttling, server errors and
+unprocessed items with exponential backoff and jitter. Every row ends up written, rejected
+(with its line and reason), unprocessed (saved for a re-run), skipped (blank) or, with a
+condition, a conflict; the report says how many.
+
+INPUT is a path, - for standard input, s3://bucket/key, a folder or s3://bucket/prefix/ (every
+file under it, in byte order of their paths or keys), or a DynamoDB table export (the folder or
+prefix holding AWSDynamoDB/, or its manifest-summary.json): its data files are checked against
+the manifest's MD5 before they are read. Inputs are read in the order given; for one key the
+row read last wins, across files as within one. gzip and zstd are read as they come.
 
   --table NAME        the table (its key schema is read with DescribeTable)
+  --format F          csv, ddb-json ({"Item":{...}} per line, or an export's change records)
+                      or json (JSON Lines of plain objects); default: told from each file's
+                      name and first bytes. A JSON array of items (an unprocessed file of an
+                      earlier run) is always re-driven as such.
+  --mode M            put (default: whole items replaced, in batches), delete (each row's key,
+                      in batches), update (UpdateItem: the row's attributes set, the item's
+                      others kept) or put-if-absent (never overwrites an item)
+  --condition EXPR    a DynamoDB condition expression checked for each row, with :col the
+                      row's value of column col and #col the name col, e.g.
+                      'attribute_not_exists(account) OR version < :version'; rows whose
+                      condition fails are conflicts: counted, listed, not retried
   --endpoint-url URL  the endpoint of every AWS service the command calls (DynamoDB, and S3
                       for s3:// paths), e.g. csv2ddb local's; AWS_ENDPOINT_URL_DYNAMODB or
                       AWS_ENDPOINT_URL_S3, when set, wins for its own service, and
@@ -45,80 +61,63 @@ and UnprocessedItems with exponential backoff and jitter. Every row ends up writ
   --region R          the region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)
   --profile P         a profile of ~/.aws/credentials and ~/.aws/config
   --key SCHEMA        use this key schema instead of DescribeTable's (hash[:type][,range[:type]])
-  --types MODE        strings (default), infer, or a spec such as price:N,active:BOOL
+  --types MODE        strings (default), infer, or a spec such as price:N,active:BOOL,tags:SS
+                      (CSV columns; for JSON, the spec retypes the attributes it names)
   --delimiter C       , ; : | tab or space (default ,)
-  --header a,b,c      column names, when the file has no header row
-  --concurrency N     parallel writer lanes, each with one request in flight (default 32); the
-                      same key always uses the same lane, so the last row for a key wins
+  --header a,b,c      column names, when CSV files have no header row
+  --concurrency N     parallel writer lanes (default 32), each with one request in flight (8
+                      lanes for each in the per-item modes: update, put-if-absent, conditions);
+                      the same key always uses the same lane, so the last row for a key wins
   --max-wcu N         never send more than N write units a second (1 per started KB per item)
   --no-adaptive       do not pace on throttling (by default the rate is cut when the table
                       throttles and grows back while it does not, as the AWS SDKs' adaptive mode)
   --no-spread         send rows in input order (by default up to 65536 rows, 8 MB, are held
                       and sent in turns of partition key, so that input sorted by partition key
                       writes many partitions at once; rows of one key keep their order)
-  --json-copy DEST    write the JSON copy {"data":[...]} to DEST (a path or s3://bucket/key)
-  --unprocessed DEST  where rows still unwritten after the last retry go
-                      (default ./<input>.unprocessed.json, created only when there are some)
-  --rejected DEST     where rejected rows go, as JSON Lines {"line":N,"reason":...,"fields":[...]}
-                      (default ./<input>.rejected.jsonl, created only when there are some)
-  --report DEST       also write the report there
-  --checkpoint PATH   where the resume point is kept (default ./<input>.checkpoint.json); it is
-                      written every few seconds and on Ctrl-C, and removed when the run completes
-  --resume            continue from the checkpoint (refused if the input changed since)
-  --dry-run           read, map and validate the whole file; write nothing to the table
-                      (with --key and no s3:// path it calls no AWS service at all, so it
-                      needs no credentials or region)
 
-INPUT may also be an unprocessed file of an earlier run (a JSON array of items, named
-*.unprocessed.json or starting with '['): its items are written again (re-drive).
+One file's outputs (rejected, unprocessed and conflicts files are created only when there are
+some rows for them):
+  --json-copy DEST    write the JSON copy {"data":[...]} to DEST (a path or s3://bucket/key)
+  --unprocessed DEST  rows still unwritten after the last retry (default ./<input>.unprocessed.json)
+  --rejected DEST     rejected rows, {"line":N,"reason":...,"fields":[...]} per line
+                      (default ./<input>.rejected.jsonl)
+  --conflicts DEST    rows whose condition failed, {"line":N,"key":{...}} per line
+                      (default ./<input>.conflicts.jsonl)
+  --report DEST       also write the report there
+Several files (more than one INPUT, or a folder or prefix):
+  --outputs DIR       each file's outputs go under DIR (a folder or s3://bucket/prefix/;
+                      default .), named after its path or key: DIR/<name>.rejected.jsonl,
+                      .unprocessed.json, .conflicts.jsonl and .report.json
+  --keep-going        when a file cannot be read, go on with the others (exit status 1 at the
+                      end); without it the run stops there, and a file an export's manifest
+                      names but that is missing stops it before anything is written
+
+  --checkpoint PATH   where the resume point is kept (default ./<input>.checkpoint.json, or
+                      DIR/ingest.checkpoint.json for several files); written every few seconds,
+                      at each file's start and on Ctrl-C, removed when the run completes
+  --resume            continue from the checkpoint (refused if the file changed since)
+  --dry-run           read, map and validate everything; write nothing to the table (with
+                      --key and no s3:// path it calls no AWS service, so it needs no
+                      credentials or region); with several files, the report lines list
+                      each file with its size and format
 
 Ctrl-C stops reading, finishes the requests in flight, saves the checkpoint and exits with 130;
 run the same command with --resume to continue. A progress line is shown when stderr is a
 terminal.
 
-Prints the report (JSON) on stdout and a summary on stderr. Exit status: 0 when every row was
-written, rejected or skipped; 3 when some rows are unprocessed (saved, see --unprocessed);
-1 when the run could not be accounted (unreadable input, no such table, access denied);
-2 for a wrong command line.
+Prints the report (JSON) on stdout: one file's, or one line per file (with "input", "format"
+and "size") then {"total":{...}}; a summary goes to stderr. Exit status: 0 when every row was
+written, rejected, skipped or a conflict; 3 when some rows are unprocessed (saved, see
+--unprocessed); 1 when a file could not be read or accounted (unreadable input, checksum
+mismatch, no such table, access denied); 2 for a wrong command line or a condition that does
+not parse or names a column an input does not have.
 )";
-
-constexpr int kExitUnprocessed = 3;
-constexpr int kExitInterrupted = 130;
 
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_sigint(int) {
   g_interrupted = true;
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C stops at once
-}
-
-// The command line again, for "resume with: ...".
-std::string resume_command(const std::vector<std::string>& argv) {
-  std::string command = "csv2ddb ingest";
-  bool has_resume = false;
-  for (const std::string& arg : argv) {
-    has_resume = has_resume || arg == "--resume";
-    const bool plain = arg.find_first_of(" \t'\"$`\\") == std::string::npos && !arg.empty();
-    command += plain ? " " + arg : " '" + arg + "'";
-  }
-  if (!has_resume) command += " --resume";
-  return command;
-}
-
-// Reads the first bytes of `source` (to tell CSV from an item array) and gives them back.
-Result<std::unique_ptr<csv::ByteSource>> peek(std::unique_ptr<csv::ByteSource> source,
-                                              std::string& first_bytes) {
-  first_bytes.resize(256);
-  std::size_t filled = 0;
-  while (filled < first_bytes.size()) {
-    Result<std::size_t> got =
-        source->read(first_bytes.data() + filled, first_bytes.size() - filled);
-    if (!got) return got.take_error();
-    if (*got == 0) break;
-    filled += *got;
-  }
-  first_bytes.resize(filled);
-  return ingest::prepend_bytes(first_bytes, std::move(source));
 }
 
 // The table writer of a dry run with --key: the engine calls neither method then; if it ever
@@ -150,27 +149,14 @@ class OfflineTableWriter final : public ingest::TableWriter {
   }
 };
 
-int fail(const std::string& message) {
-  std::cerr << "csv2ddb ingest: " << message << "\n";
-  return kExitFailure;
-}
-
-// Run-time failures carry the service's error code (ResourceNotFoundException, AccessDenied...),
-// which is what a person searches for.
 int fail(const Error& error) {
-  return fail(error.to_string());
+  std::cerr << "csv2ddb ingest: " << error.to_string() << "\n";
+  return kExitFailure;
 }
 
 int usage(const std::string& message) {
   std::cerr << "csv2ddb ingest: " << message << "\n";
   return kExitUsage;
-}
-
-// "data/offers.csv.gz" -> "offers", "-" -> "stdin": the name default outputs are called after.
-std::string input_stem(const std::string& input) {
-  if (input == "-") return "stdin";
-  std::string name = input.substr(input.find_last_of('/') + 1);
-  return std::string(ingest::strip_csv_suffix(name));
 }
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -184,11 +170,74 @@ std::vector<std::string> split_commas(const std::string& text) {
   }
 }
 
+bool is_s3(const std::optional<std::string>& text) {
+  return text && text->rfind("s3://", 0) == 0;
+}
+
+// The options that shape every file's run: typing, CSV dialect, lanes, pacing, write mode.
+// Returns the usage error, or "".
+std::string read_run_options(const Args& args, ingest::IngestOptions& options) {
+  options.dry_run = args.has("dry-run");
+  if (auto key = args.get("key")) {
+    auto schema = model::parse_key_schema(*key);
+    if (!schema) return schema.error().message;
+    options.key_schema = *schema;
+  }
+  auto typing = ingest::parse_typing(args.get("types").value_or("strings"));
+  if (!typing) return typing.error().message;
+  options.typing = *typing;
+  auto delimiter = csv::parse_delimiter(args.get("delimiter").value_or(","));
+  if (!delimiter) return delimiter.error().message;
+  options.reader.dialect.delimiter = *delimiter;
+  if (auto header = args.get("header")) options.header = split_commas(*header);
+  auto lanes = args.get_int("concurrency", 32, 1, 1024);
+  if (!lanes) return lanes.error().message;
+  options.lanes = static_cast<std::size_t>(*lanes);
+  const ingest::LaneQueueSize queue_size = ingest::lane_queue_size(options.lanes);
+  options.lane_queue_capacity = queue_size.items;
+  options.lane_queue_bytes = queue_size.bytes;
+  auto max_wcu = args.get_int("max-wcu", 0, 0, 100'000'000);
+  if (!max_wcu) return max_wcu.error().message;
+  ingest::PacerConfig pacing;
+  pacing.max_wcu = static_cast<double>(*max_wcu);
+  pacing.adaptive = !args.has("no-adaptive");
+  if (pacing.adaptive || pacing.max_wcu > 0) options.pacing = pacing;
+  if (args.has("no-spread")) options.spread.reset();
+
+  const std::string mode_text = args.get("mode").value_or("put");
+  const std::optional<ingest::WriteMode> mode = ingest::parse_write_mode(mode_text);
+  if (!mode) return "--mode must be put, delete, update or put-if-absent, not '" + mode_text + "'";
+  options.mode = *mode;
+  options.condition = args.get("condition").value_or("");
+  // The expression is checked now, before anything is read: its columns, file by file.
+  const model::KeySchema any_table{{"key", model::AttributeType::kS}, std::nullopt};
+  auto plan = ingest::make_write_plan(options.mode, options.condition, any_table, nullptr);
+  if (!plan) return plan.error().message;
+  return {};
+}
+
+// The one-file outputs the flags name, with their defaults.
+std::vector<std::pair<std::string, std::optional<std::string>>> one_file_destinations(
+    const Args& args, const std::string& input) {
+  const std::string stem = output_stem(input);
+  return {
+      {"json-copy", args.get("json-copy")},
+      {"unprocessed", args.get("unprocessed").value_or(stem + ".unprocessed.json")},
+      {"rejected", args.get("rejected").value_or(stem + ".rejected.jsonl")},
+      {"conflicts", args.get("conflicts").value_or(stem + ".conflicts.jsonl")},
+      {"unprocessed-deletes", stem + ".unprocessed-deletes.json"},
+      {"report", args.get("report")},
+  };
+}
+
 }  // namespace
 
 int run_ingest(const std::vector<std::string>& argv) {
   auto args = Args::parse(argv,
                           {{"table"},
+                           {"format"},
+                           {"mode"},
+                           {"condition"},
                            {"endpoint-url"},
                            {"region"},
                            {"profile"},
@@ -205,7 +254,10 @@ int run_ingest(const std::vector<std::string>& argv) {
                            {"json-copy"},
                            {"unprocessed"},
                            {"rejected"},
+                           {"conflicts"},
                            {"report"},
+                           {"outputs"},
+                           {"keep-going", false},
                            {"dry-run", false}},
                           "ingest");
   if (!args) return usage(args.error().message);
@@ -213,194 +265,102 @@ int run_ingest(const std::vector<std::string>& argv) {
     std::cout << kUsage;
     return kExitOk;
   }
-  if (args->positional().size() != 1) {
-    return usage("expected one INPUT (a path, - or s3://bucket/key); see 'csv2ddb ingest --help'");
+  const std::vector<std::string>& inputs = args->positional();
+  if (inputs.empty()) {
+    return usage(
+        "expected at least one INPUT (a path, a folder, -, or s3://...); see "
+        "'csv2ddb ingest --help'");
   }
-  const std::string input = args->positional().front();
   const auto table = args->get("table");
   if (!table || table->empty()) return usage("--table is required");
 
-  ingest::IngestOptions options;
-  options.table = *table;
-  options.dry_run = args->has("dry-run");
-  if (auto key = args->get("key")) {
-    auto schema = model::parse_key_schema(*key);
-    if (!schema) return usage(schema.error().message);
-    options.key_schema = *schema;
+  IngestPlan plan;
+  plan.argv = argv;
+  plan.options.table = *table;
+  if (std::string wrong = read_run_options(*args, plan.options); !wrong.empty()) {
+    return usage(wrong);
   }
-  auto typing = ingest::parse_typing(args->get("types").value_or("strings"));
-  if (!typing) return usage(typing.error().message);
-  options.typing = *typing;
-  auto delimiter = csv::parse_delimiter(args->get("delimiter").value_or(","));
-  if (!delimiter) return usage(delimiter.error().message);
-  options.reader.dialect.delimiter = *delimiter;
-  if (auto header = args->get("header")) options.header = split_commas(*header);
-  auto lanes = args->get_int("concurrency", 32, 1, 1024);
-  if (!lanes) return usage(lanes.error().message);
-  options.lanes = static_cast<std::size_t>(*lanes);
-  const ingest::LaneQueueSize queue_size = ingest::lane_queue_size(options.lanes);
-  options.lane_queue_capacity = queue_size.items;
-  options.lane_queue_bytes = queue_size.bytes;
-  auto max_wcu = args->get_int("max-wcu", 0, 0, 100'000'000);
-  if (!max_wcu) return usage(max_wcu.error().message);
-  ingest::PacerConfig pacing;
-  pacing.max_wcu = static_cast<double>(*max_wcu);
-  pacing.adaptive = !args->has("no-adaptive");
-  if (pacing.adaptive || pacing.max_wcu > 0) options.pacing = pacing;
-  if (args->has("no-spread")) options.spread.reset();
-  const bool resume = args->has("resume");
-  if (resume && args->has("json-copy")) {
+  if (auto format = args->get("format")) {
+    plan.format = ingest::parse_input_format(*format);
+    if (!plan.format) return usage("--format must be csv, ddb-json or json, not '" + *format + "'");
+  }
+  plan.keep_going = args->has("keep-going");
+  plan.resume = args->has("resume");
+  if (plan.resume && args->has("json-copy")) {
     return usage("--resume cannot make a --json-copy of the whole file; run without --resume");
   }
-  if (resume && input == "-") return usage("--resume needs a file or s3:// input, not -");
+  if (plan.resume && inputs.size() == 1 && inputs.front() == "-") {
+    return usage("--resume needs a file or s3:// input, not -");
+  }
 
-  const bool from_s3 = input.rfind("s3://", 0) == 0;
-  const std::string stem = input_stem(input);
-  const std::vector<std::pair<std::string, std::optional<std::string>>> wanted = {
-      {"json-copy", args->get("json-copy")},
-      {"unprocessed", args->get("unprocessed").value_or(stem + ".unprocessed.json")},
-      {"rejected", args->get("rejected").value_or(stem + ".rejected.jsonl")},
-      {"report", args->get("report")},
-  };
   // A dry run that knows the key schema and touches no s3:// path never calls AWS: it must not
   // need a region or credentials (a check of a file on a laptop without an AWS setup).
-  bool calls_aws = !options.dry_run || !options.key_schema || from_s3;
-  for (const auto& [name, destination] : wanted) {
-    calls_aws = calls_aws || (destination && destination->rfind("s3://", 0) == 0);
+  bool calls_aws = !plan.options.dry_run || !plan.options.key_schema;
+  for (const std::string& input : inputs) calls_aws = calls_aws || is_s3(input);
+  for (const char* flag :
+       {"json-copy", "unprocessed", "rejected", "conflicts", "report", "outputs"}) {
+    calls_aws = calls_aws || is_s3(args->get(flag));
   }
-  // The HTTP limits are ServiceClientsOptions' defaults (production_http_options() and
-  // kDynamoDbRequestTimeout), the same as the Lambda handlers'.
   std::optional<aws::ServiceClients> clients;
   if (calls_aws) {
     aws::ServiceClientsOptions client_options;
     client_options.region = args->get("region").value_or("");
     client_options.endpoint_url = args->get("endpoint-url").value_or("");
     client_options.profile = args->get("profile").value_or("");
+    // Every lane keeps its connection; per-item modes run 8 lanes for each (write_plan.hpp).
+    client_options.http.max_connections = std::max<long>(
+        client_options.http.max_connections, static_cast<long>(plan.options.lanes) * 8 + 8);
     auto created = aws::ServiceClients::create(aws::Environment::process(), client_options);
     if (!created) return fail(created.error());
     clients = std::move(created).value();
   }
+  const std::shared_ptr<aws::S3Client> s3 = clients ? clients->s3() : nullptr;
 
-  // Outputs: each to its own destination; rejected and unprocessed rows always go somewhere.
-  DestinationStore destinations(clients ? clients->s3() : nullptr);
-  for (const auto& [name, destination] : wanted) {
-    if (!destination) continue;
-    if (auto added = destinations.add(name, *destination); !added) {
-      return usage("--" + name + ": " + added.error().message);
-    }
-  }
-  options.outputs.store = &destinations;
-  options.outputs.json_copy_key = args->has("json-copy") ? "json-copy" : "";
-  options.outputs.unprocessed_key = "unprocessed";
-  options.outputs.rejected_key = "rejected";
-  options.outputs.report_key = args->has("report") ? "report" : "";
-
-  Result<std::unique_ptr<csv::ByteSource>> source =
-      from_s3 ? adapters::open_s3_source(clients->s3(), input) : csv::open_file_source(input);
-  if (!source) return fail(source.error());
-  // How the input looks now: a checkpoint is only valid for the same bytes.
-  std::string identity;
-  std::uint64_t input_bytes = 0;
-  if (const auto* object = dynamic_cast<const adapters::S3ObjectSource*>(source->get())) {
-    identity = "etag=" + object->etag();
-    input_bytes = object->size();
-  } else if (input != "-") {
-    auto found = file_identity(input);
-    if (!found) return fail(found.error());
-    identity = *found;
-    input_bytes = static_cast<std::uint64_t>(std::stoull(identity.substr(5)));
-  }
-  const bool compressed = input.ends_with(".gz") || input.ends_with(".zst");
-  auto decompressed = csv::open_decompressed(std::move(*source));
-  if (!decompressed) return fail(decompressed.error());
-  std::string first_bytes;
-  auto peeked = peek(std::move(*decompressed), first_bytes);
-  if (!peeked) return fail(peeked.error());
-  const bool item_array = ingest::looks_like_item_array(input, first_bytes);
-  if (item_array) {
-    options.input_format = ingest::InputFormat::kItemArray;
-    if (resume) return usage("--resume is for CSV input; re-drive the unprocessed file again");
-  }
-
-  // Checkpoints: CSV from a file or S3, not a dry run.
-  const std::string checkpoint_path = args->get("checkpoint").value_or(stem + ".checkpoint.json");
-  const bool checkpointing = !item_array && !options.dry_run && input != "-";
-  if (resume) {
-    auto checkpoint = read_checkpoint(checkpoint_path);
-    if (!checkpoint) return fail(checkpoint.error());
-    if (checkpoint->input != input || checkpoint->table != options.table) {
-      return fail("the checkpoint " + checkpoint_path + " is for " + checkpoint->input + " -> " +
-                  checkpoint->table + ", not " + input + " -> " + options.table);
-    }
-    if (checkpoint->identity != identity) {
-      return fail(input + " changed since the checkpoint was written (" + checkpoint->identity +
-                  ", now " + identity + "); run without --resume to start over");
-    }
-    options.resume = checkpoint->point;
-  }
-  std::optional<Error> checkpoint_error;
-  if (checkpointing) {
-    options.on_checkpoint = [&](const ingest::ResumePoint& point) {
-      CheckpointFile file{input, identity, options.table, point};
-      if (Status written = write_checkpoint(checkpoint_path, file); !written) {
-        checkpoint_error = written.error();
+  Result<Expansion> expansion = expand_inputs(inputs, s3);
+  if (!expansion) return fail(expansion.error());
+  if (args->has("outputs")) expansion->several = true;
+  if (expansion->several) {
+    plan.options.typing.every_column_required = false;
+    for (const char* flag : {"json-copy", "unprocessed", "rejected", "conflicts", "report"}) {
+      if (args->has(flag)) {
+        return usage(std::string("--") + flag + " names one file's output; with several files " +
+                     "each file's outputs go under --outputs DIR");
       }
-    };
+    }
+    plan.outputs_folder = args->get("outputs").value_or(".");
+    if (!is_s3(plan.outputs_folder)) {
+      std::error_code error;  // the checkpoint goes there before any output does
+      std::filesystem::create_directories(plan.outputs_folder, error);
+      if (error) return usage("--outputs " + plan.outputs_folder + ": " + error.message());
+    }
+    std::string folder = plan.outputs_folder;
+    if (!folder.ends_with('/')) folder.push_back('/');
+    plan.checkpoint_path =
+        args->get("checkpoint")
+            .value_or(is_s3(folder) ? "ingest.checkpoint.json" : folder + "ingest.checkpoint.json");
+  } else {
+    plan.destinations = one_file_destinations(*args, expansion->files.front().location);
+    plan.checkpoint_path =
+        args->get("checkpoint")
+            .value_or(output_stem(expansion->files.front().location) + ".checkpoint.json");
   }
-  options.interrupt = &g_interrupted;
+  if (plan.options.dry_run) {
+    for (const IgnoredFile& ignored : expansion->ignored) {
+      std::cerr << "csv2ddb ingest: not read: " << ignored.location << " (" << ignored.reason
+                << ")\n";
+    }
+  }
+
   g_interrupted = false;
   std::signal(SIGINT, on_sigint);
-
-  ProgressDisplay display(::isatty(STDERR_FILENO) == 1, compressed ? 0 : input_bytes);
   OfflineTableWriter offline_writer;
   std::optional<adapters::DynamoDbTableWriter> dynamodb_writer;
   if (clients) dynamodb_writer.emplace(clients->dynamodb());
-  ingest::TableWriter& table_writer =
+  ingest::TableWriter& writer =
       dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;
-  auto outcome = ingest::run_ingest(
-      std::move(*peeked), table_writer, options,
-      [&display](const ingest::Progress& progress) { display.update(progress); });
+  const int status = ingest_files(*expansion, plan, s3, writer, g_interrupted);
   std::signal(SIGINT, SIG_DFL);
-  display.finish();
-  if (!outcome) return fail(outcome.error());
-  const ingest::Report* report = &outcome->report;
-  if (checkpoint_error)
-    std::cerr << "csv2ddb ingest: warning: " << checkpoint_error->to_string() << "\n";
-
-  if (outcome->end == ingest::RunOutcome::End::kInterrupted) {
-    std::cout << report->to_json() << "\n" << std::flush;
-    std::cerr << "csv2ddb ingest: interrupted: " << report->rows_read
-              << " rows accounted for before the checkpoint";
-    if (outcome->checkpoint && checkpointing) {
-      std::cerr << " (line " << outcome->checkpoint->line << ", byte "
-                << outcome->checkpoint->byte_offset << ", saved in " << checkpoint_path
-                << ")\n  resume with: " << resume_command(argv) << "\n";
-    } else {
-      std::cerr << "; nothing to resume from, run the command again\n";
-    }
-    return kExitInterrupted;
-  }
-  if (checkpointing) std::remove(checkpoint_path.c_str());
-
-  std::cout << report->to_json() << "\n" << std::flush;
-  char timing[96];
-  std::snprintf(timing, sizeof timing, "%.2f s, %.0f rows/s", report->seconds,
-                report->seconds > 0 ? static_cast<double>(report->rows_read) / report->seconds : 0);
-  std::cerr << "csv2ddb ingest: " << input << " -> " << options.table
-            << (options.dry_run ? " (dry run)" : "") << ": " << report->rows_read
-            << " rows read: " << report->rows_written
-            << (options.dry_run ? " would be written, " : " written, ") << report->rows_rejected
-            << " rejected, " << report->rows_unprocessed << " unprocessed, " << report->rows_skipped
-            << " skipped; " << timing << "\n";
-  if (report->rows_rejected > 0) {
-    std::cerr << "  rejected rows: " << destinations.locate("rejected") << "\n";
-  }
-  if (report->rows_unprocessed > 0) {
-    std::cerr << "  unprocessed rows: " << destinations.locate("unprocessed")
-              << " (feed it back with csv2ddb ingest once the table accepts writes)\n";
-    return kExitUnprocessed;
-  }
-  return kExitOk;
+  return status;
 }
 
 }  // namespace csv2ddb::cli

@@ -38,9 +38,9 @@ enum class NumberForm : std::uint8_t { kRounded, kExact };
 // The fields of a report, in its order.
 inline constexpr CountFields kReportFields = {
     CountField::kRowsRead,        CountField::kRowsWritten, CountField::kRowsRejected,
-    CountField::kRowsUnprocessed, CountField::kRowsSkipped, CountField::kBytesRead,
-    CountField::kSeconds,         CountField::kRequests,    CountField::kRetries,
-    CountField::kThrottles,       CountField::kConsumedWcu};
+    CountField::kRowsUnprocessed, CountField::kRowsSkipped, CountField::kRowsConflicts,
+    CountField::kBytesRead,       CountField::kSeconds,     CountField::kRequests,
+    CountField::kRetries,         CountField::kThrottles,   CountField::kConsumedWcu};
 inline constexpr CountFields kRowFields = {CountField::kRowsRead, CountField::kRowsWritten,
                                            CountField::kRowsRejected, CountField::kRowsUnprocessed,
                                            CountField::kRowsSkipped};

@@ -4,11 +4,20 @@
 
 #include "ingest/csv_record_source.hpp"
 #include "ingest/item_array_source.hpp"
+#include "ingest/json_lines_source.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
 
 constexpr std::uint64_t kProgressEveryRows = 8192;
+// Per-item writes (update, conditions) have one row in each request where a batch has 25, so a
+// run keeps more of them in flight: 8 lanes for each lane asked for (32 -> 256 requests), which
+// measured at 10 ms of latency brings them past a quarter of batch puts' rows/s
+// (bench/README.md). More lanes cost a thread and a connection each, not memory: they share
+// the queue budget.
+constexpr std::size_t kItemLanesPerLane = 8;
+// Room for one item at DynamoDB's limit in every per-item lane queue.
+constexpr std::size_t kMinItemLaneBytes = std::size_t{512} * 1024;
 // How often the reader folds the lanes' finished batches into the resume point: often enough
 // that the per-lane lists stay short, rarely enough to cost nothing per row.
 constexpr std::uint64_t kCheckpointEveryRows = 2048;
@@ -53,7 +62,7 @@ Status IngestRun::open(std::unique_ptr<csv::ByteSource> input) {
     if (!described) return described.take_error();
     schema_ = std::move(*described);
   }
-  if (hand_over_mode_ && (options_.input_format != InputFormat::kCsv || options_.dry_run)) {
+  if (hand_over_mode_ && (options_.input_format == InputFormat::kItemArray || options_.dry_run)) {
     return make_error("InvalidOptions", "a hand-over needs a resumable input and a real run");
   }
   if (Status opened = open_source(std::move(input)); !opened) return opened;
@@ -81,6 +90,19 @@ Status IngestRun::open_source(std::unique_ptr<csv::ByteSource> input) {
     source_ = std::make_unique<ItemArraySource>(std::move(input), schema_);
     return {};
   }
+  if (options_.input_format != InputFormat::kCsv) {
+    JsonLinesOptions json;
+    json.format = options_.input_format;
+    json.schema = schema_;
+    json.typing = options_.typing;
+    json.resume = options_.resume ? &*options_.resume : nullptr;
+    json.starts_at_resume = options_.source_starts_at_resume;
+    Result<std::unique_ptr<JsonLinesSource>> opened =
+        JsonLinesSource::open(std::move(input), std::move(json));
+    if (!opened) return opened.take_error();
+    source_ = std::move(*opened);
+    return {};
+  }
   CsvSourceOptions csv;
   csv.reader = options_.reader;
   csv.schema = schema_;
@@ -101,6 +123,13 @@ LaneSetup IngestRun::lane_setup() {
   setup.lanes = options_.dry_run ? 0 : std::max<std::size_t>(options_.lanes, 1);
   setup.queue_capacity = options_.lane_queue_capacity;
   setup.queue_bytes = options_.lane_queue_bytes;
+  if (plan_.per_item()) {
+    // One request per row: as many lanes again per lane as keep a batch lane's items in flight
+    // between them (write_plan.hpp), sharing the same queue budget.
+    setup.lanes *= kItemLanesPerLane;
+    setup.queue_capacity = std::max<std::size_t>(setup.queue_capacity / kItemLanesPerLane, 8);
+    setup.queue_bytes = std::max(setup.queue_bytes / kItemLanesPerLane, kMinItemLaneBytes);
+  }
   setup.limits = options_.batch_limits;
   setup.max_given_up_keys = options_.max_given_up_keys;
   setup.retry = options_.retry;

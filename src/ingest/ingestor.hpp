@@ -24,6 +24,7 @@
 #include "csv/byte_source.hpp"
 #include "csv/reader.hpp"
 #include "ingest/batch_planner.hpp"
+#include "ingest/input_format.hpp"
 #include "ingest/partition_spreader.hpp"
 #include "ingest/report.hpp"
 #include "ingest/resume_point.hpp"
@@ -44,7 +45,7 @@ enum class StopMode {
   // A Lambda invocation near its deadline: reading stops at a record boundary, lanes send
   // everything queued, and the outputs are suspended (SuspendedOutputs) rather than committed,
   // so that the next run, given `resume` and `resume_outputs`, goes on with the same objects;
-  // the report is written by the run that reaches the end. CSV input only.
+  // the report is written by the run that reaches the end. Resumable inputs only (not items).
   kHandOver,
 };
 
@@ -53,11 +54,6 @@ enum class StopMode {
 struct HandOver {
   ResumePoint point;
   SuspendedOutputs outputs;
-};
-
-enum class InputFormat {
-  kCsv,
-  kItemArray,  // a JSON array of plain items: an unprocessed/ file being re-driven
 };
 
 // How much each of `lanes` lane queues may hold: equal shares of one budget of 32,768 items and
@@ -89,6 +85,8 @@ struct IngestOptions {
   IngestOutputs outputs;
   bool dry_run = false;     // map and validate only: no table calls
   std::string source_name;  // for the report; default: the byte source's name
+  // What the bytes hold (input_format.hpp): CSV, DynamoDB JSON or plain JSON Lines (all
+  // resumable), or an item array (an unprocessed/ file: read whole, not resumable).
   InputFormat input_format = InputFormat::kCsv;
   // How rows are written (write_plan.hpp). A condition that does not parse, or that names a
   // column the input does not have, fails the run before anything is written
@@ -107,7 +105,7 @@ struct IngestOptions {
   // Set (from a signal handler) to stop: reading stops, lanes finish the batches they are
   // sending, and the run returns the rows accounted before the last checkpoint.
   const std::atomic<bool>* interrupt = nullptr;
-  // CSV only. Called from the calling thread with each new resume point, at most every
+  // Resumable inputs only. Called from the calling thread with each new resume point, at most every
   // `checkpoint_interval`, and once more when the run is interrupted. The caller stores it.
   std::function<void(const ResumePoint&)> on_checkpoint;
   std::chrono::milliseconds checkpoint_interval{2000};

@@ -6,51 +6,12 @@ namespace csv2ddb::ingest {
 namespace {
 
 constexpr std::size_t kChunk = std::size_t{256} * 1024;
-constexpr std::string_view kSuffix = ".unprocessed.json";
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-class PrefixedSource final : public csv::ByteSource {
- public:
-  PrefixedSource(std::string prefix, std::unique_ptr<csv::ByteSource> rest)
-      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
-  Result<std::size_t> read(char* buffer, std::size_t capacity) override {
-    if (position_ < prefix_.size()) {
-      const std::size_t count = std::min(capacity, prefix_.size() - position_);
-      prefix_.copy(buffer, count, position_);
-      position_ += count;
-      return count;
-    }
-    return rest_->read(buffer, capacity);
-  }
-  std::string name() const override { return rest_->name(); }
-
- private:
-  std::string prefix_;
-  std::size_t position_ = 0;
-  std::unique_ptr<csv::ByteSource> rest_;
-};
-
 }  // namespace
-
-std::unique_ptr<csv::ByteSource> prepend_bytes(std::string prefix,
-                                               std::unique_ptr<csv::ByteSource> rest) {
-  return std::make_unique<PrefixedSource>(std::move(prefix), std::move(rest));
-}
-
-bool looks_like_item_array(const std::string& name, std::string_view first_bytes) {
-  if (name.size() >= kSuffix.size() &&
-      name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
-    return true;
-  }
-  for (char c : first_bytes) {
-    if (is_space(c)) continue;
-    return c == '[';
-  }
-  return false;
-}
 
 JsonArrayReader::JsonArrayReader(std::unique_ptr<csv::ByteSource> source,
                                  std::size_t max_element_bytes)

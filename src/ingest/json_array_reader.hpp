@@ -13,14 +13,6 @@
 
 namespace csv2ddb::ingest {
 
-// Whether a file is an unprocessed/ file rather than a CSV: its name ends in
-// ".unprocessed.json", or its first non-blank byte is '['.
-bool looks_like_item_array(const std::string& name, std::string_view first_bytes);
-
-// `rest` read after `prefix`: how a caller that peeked at the first bytes puts them back.
-std::unique_ptr<csv::ByteSource> prepend_bytes(std::string prefix,
-                                               std::unique_ptr<csv::ByteSource> rest);
-
 class JsonArrayReader {
  public:
   explicit JsonArrayReader(std::unique_ptr<csv::ByteSource> source,

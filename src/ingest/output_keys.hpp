@@ -14,17 +14,13 @@ inline constexpr std::string_view kConflictsPrefix = "conflicts/";
 inline constexpr std::string_view kReportsPrefix = "reports/";
 
 struct OutputKeys {
-  std::string json_copy;            // json-copy/<key without .csv>.json
+  std::string json_copy;            // json-copy/<key without its input suffix>.json
   std::string unprocessed;          // unprocessed/<key>.unprocessed.json
   std::string rejected;             // rejected/<key>.rejected.jsonl
   std::string conflicts;            // conflicts/<key>.conflicts.jsonl
   std::string unprocessed_deletes;  // unprocessed/<key>.unprocessed-deletes.json
   std::string report;               // reports/<key>.report.json
 };
-
-// The key without its ".csv", ".csv.gz" or ".csv.zst" suffix (any letter case); the key
-// itself when it has none of them.
-std::string_view strip_csv_suffix(std::string_view key);
 
 OutputKeys output_keys_for(std::string_view input_key);
 

@@ -13,7 +13,15 @@ std::string Report::to_json() const {
   json.raw(",\"table\":");
   json.string(table);
   append_counts(json, *this, kReportFields, NumberForm::kRounded, false);
-  json.raw(dry_run ? ",\"dry_run\":true}" : ",\"dry_run\":false}");
+  json.raw(dry_run ? ",\"dry_run\":true" : ",\"dry_run\":false");
+  if (!failure) {
+    json.raw(",\"status\":\"done\"}");
+    return out;
+  }
+  json.raw(",\"status\":\"failed\",\"error\":{\"reason\":");
+  json.string(failure->reason);
+  if (failure->line) json.raw(",\"line\":" + std::to_string(*failure->line));
+  json.raw("}}");
   return out;
 }
 

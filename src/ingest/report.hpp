@@ -2,6 +2,8 @@
 // rows_read == rows_written + rows_rejected + rows_unprocessed + rows_skipped + rows_conflicts.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ingest/counts.hpp"
@@ -12,8 +14,16 @@ struct Report : Counts {
   std::string source;  // the input's name ("s3://bucket/key", a path)
   std::string table;
   bool dry_run = false;
+  // Why the input could not be read or accounted to its end; the counts then cover what was
+  // accounted before. Unset: "status":"done".
+  struct Failure {
+    std::string reason;
+    std::optional<std::uint64_t> line;  // where it stopped, when known
+  };
+  std::optional<Failure> failure;
 
-  // Compact JSON: source, table, the counts (counts_json.hpp, kReportFields), dry_run.
+  // Compact JSON: source, table, the counts (counts_json.hpp, kReportFields), dry_run, status
+  // ("done" or "failed") and, when failed, "error":{"reason":...,"line":N}.
   std::string to_json() const;
 };
 

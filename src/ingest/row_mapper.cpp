@@ -143,6 +143,7 @@ Result<RowMapper> RowMapper::create(std::vector<std::string> header, model::KeyS
   // Spec types first; key columns below override them, since keys are typed by the table.
   for (const auto& [name, type] : typing.columns) {
     const std::optional<std::size_t> index = find_column(name);
+    if (!index && !typing.every_column_required) continue;
     if (!index) {
       return make_error(
           std::string(kInvalidTypes),

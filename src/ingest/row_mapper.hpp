@@ -22,6 +22,9 @@ struct Typing {
   enum class Mode { kStrings, kInfer, kSpec };
   Mode mode = Mode::kStrings;
   std::vector<std::pair<std::string, model::AttributeType>> columns;  // for kSpec
+  // A spec column missing from a CSV header is an error (a typo, most likely), unless the
+  // spec is for several files that need not all have every column.
+  bool every_column_required = true;
 };
 
 // The error code of a --types that cannot be used (a bad spec, a typed column not in the header).

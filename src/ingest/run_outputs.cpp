@@ -1,9 +1,8 @@
 #include "ingest/run_outputs.hpp"
 
-#include <tuple>
+#include <array>
 
 namespace csv2ddb::ingest {
-namespace {
 
 Status write_report(const IngestOutputs& where, const Report& report) {
   if (where.store == nullptr || where.report_key.empty()) return {};
@@ -14,62 +13,79 @@ Status write_report(const IngestOutputs& where, const Report& report) {
   return (*writer)->commit();
 }
 
-}  // namespace
+// The five outputs: each one's key, kind, sink and suspended form, in the order a hand-over
+// keeps them.
+struct RunOutputs::Slot {
+  std::string IngestOutputs::*key;
+  OutputKind kind;
+  std::optional<OutputSink> RunOutputs::*sink;
+  std::optional<SuspendedOutput> SuspendedOutputs::*suspended;
+};
+
+const std::array<RunOutputs::Slot, 5>& RunOutputs::slots() {
+  static const std::array<Slot, 5> kSlots = {{
+      {&IngestOutputs::json_copy_key, OutputKind::kJsonCopy, &RunOutputs::json_copy_,
+       &SuspendedOutputs::json_copy},
+      {&IngestOutputs::unprocessed_key, OutputKind::kUnprocessed, &RunOutputs::unprocessed_,
+       &SuspendedOutputs::unprocessed},
+      {&IngestOutputs::rejected_key, OutputKind::kRejected, &RunOutputs::rejected_,
+       &SuspendedOutputs::rejected},
+      {&IngestOutputs::conflicts_key, OutputKind::kConflicts, &RunOutputs::conflicts_,
+       &SuspendedOutputs::conflicts},
+      {&IngestOutputs::unprocessed_deletes_key, OutputKind::kUnprocessedDeletes,
+       &RunOutputs::unprocessed_deletes_, &SuspendedOutputs::unprocessed_deletes},
+  }};
+  return kSlots;
+}
 
 RunOutputs::RunOutputs(const IngestOutputs& outputs) : where_(outputs) {
   if (outputs.store == nullptr) return;
-  OutputStore& store = *outputs.store;
-  if (!outputs.json_copy_key.empty()) {
-    json_copy_.emplace(store, outputs.json_copy_key, OutputKind::kJsonCopy);
-  }
-  if (!outputs.unprocessed_key.empty()) {
-    unprocessed_.emplace(store, outputs.unprocessed_key, OutputKind::kUnprocessed);
-  }
-  if (!outputs.rejected_key.empty()) {
-    rejected_.emplace(store, outputs.rejected_key, OutputKind::kRejected);
+  for (const Slot& slot : slots()) {
+    const std::string& key = outputs.*slot.key;
+    if (!key.empty()) (this->*slot.sink).emplace(*outputs.store, key, slot.kind);
   }
 }
 
 Status RunOutputs::resume(const SuspendedOutputs& outputs) {
-  if (json_copy_.has_value() != outputs.json_copy.has_value() ||
-      unprocessed_.has_value() != outputs.unprocessed.has_value() ||
-      rejected_.has_value() != outputs.rejected.has_value()) {
-    return make_error("InvalidResumeOutputs",
-                      "the outputs to go on with are not the outputs this run writes");
+  for (const Slot& slot : slots()) {
+    if ((this->*slot.sink).has_value() != (outputs.*slot.suspended).has_value()) {
+      return make_error("InvalidResumeOutputs",
+                        "the outputs to go on with are not the outputs this run writes");
+    }
   }
-  for (auto [sink, suspended] :
-       {std::pair{&json_copy_, &outputs.json_copy}, std::pair{&unprocessed_, &outputs.unprocessed},
-        std::pair{&rejected_, &outputs.rejected}}) {
-    if (!*sink) continue;
-    if (Status resumed = (*sink)->resume(**suspended); !resumed) return resumed;
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (!sink) continue;
+    if (Status resumed = sink->resume(*(outputs.*slot.suspended)); !resumed) return resumed;
   }
   return {};
 }
 
 Result<SuspendedOutputs> RunOutputs::suspend() {
   SuspendedOutputs out;
-  for (auto [sink, suspended] :
-       {std::pair{&json_copy_, &out.json_copy}, std::pair{&unprocessed_, &out.unprocessed},
-        std::pair{&rejected_, &out.rejected}}) {
-    if (!*sink) continue;
-    Result<SuspendedOutput> stopped = (*sink)->suspend();
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (!sink) continue;
+    Result<SuspendedOutput> stopped = sink->suspend();
     if (!stopped) return stopped.take_error();
-    *suspended = std::move(*stopped);
+    out.*slot.suspended = std::move(*stopped);
   }
   return out;
 }
 
 Status RunOutputs::finish(const Report& report) {
-  for (std::optional<OutputSink>* sink : {&json_copy_, &unprocessed_, &rejected_}) {
-    if (!*sink) continue;
-    if (Status finished = (*sink)->finish(); !finished) return finished;
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (!sink) continue;
+    if (Status finished = sink->finish(); !finished) return finished;
   }
   return write_report(where_, report);
 }
 
 void RunOutputs::abort() {
-  for (std::optional<OutputSink>* sink : {&json_copy_, &unprocessed_, &rejected_}) {
-    if (*sink) (*sink)->abort();
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (sink) sink->abort();
   }
 }
 

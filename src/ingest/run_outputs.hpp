@@ -3,6 +3,7 @@
 // dropped (a failure, Ctrl-C). Each output is present only when it is wanted.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,10 @@ struct IngestOutputs {
   std::string unprocessed_deletes_key;
   std::string report_key;
 };
+
+// Writes `report` under where.report_key (nothing when there is none): what a run does at its
+// end, and what its caller does for a file that failed before its run could.
+Status write_report(const IngestOutputs& where, const Report& report);
 
 // The outputs of a run handed over, each present when that output is wanted.
 struct SuspendedOutputs {
@@ -60,9 +65,8 @@ class RunOutputs {
   std::optional<OutputSink> conflicts_;
   std::optional<OutputSink> unprocessed_deletes_;
 
-  // Each output with its suspended form, in the order a hand-over keeps them.
-  template <typename Visit>
-  void each(SuspendedOutputs& suspended, Visit&& visit);
+  struct Slot;
+  static const std::array<Slot, 5>& slots();
 };
 
 }  // namespace csv2ddb::ingest

@@ -7,8 +7,6 @@
 namespace csv2ddb::ingest {
 namespace {
 
-constexpr std::string_view kInvalidCondition = "InvalidCondition";
-
 Error invalid(std::string message) {
   return make_error(std::string(kInvalidCondition), std::move(message));
 }

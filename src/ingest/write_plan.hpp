@@ -22,6 +22,10 @@
 
 namespace csv2ddb::ingest {
 
+// The error code of a condition that cannot be used (it does not parse, it names a column the
+// input lacks): a wrong command line rather than a failed input.
+inline constexpr std::string_view kInvalidCondition = "InvalidCondition";
+
 enum class WriteMode : std::uint8_t { kPut, kDelete, kUpdate, kPutIfAbsent };
 
 // "put", "delete", "update", "put-if-absent".

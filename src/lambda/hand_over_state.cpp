@@ -42,7 +42,9 @@ std::string hand_over_state_key(std::string_view input_key, std::uint32_t genera
 std::string encode_hand_over_state(const HandOverState& state) {
   std::string out;
   model::JsonWriter json(out);
-  json.raw("{\"version\":1,\"header\":[");
+  json.raw("{\"version\":1,\"format\":");
+  json.string(ingest::input_format_name(state.format));
+  json.raw(",\"header\":[");
   for (std::size_t i = 0; i < state.header.size(); ++i) {
     if (i > 0) json.ch(',');
     json.string(state.header[i]);
@@ -82,6 +84,13 @@ Result<HandOverState> decode_hand_over_state(std::string_view bytes) {
     return invalid("header and outputs are required");
   }
   HandOverState state;
+  // Absent in the states of versions that read CSV only.
+  if (const model::JsonValue* format = parsed->find("format")) {
+    const std::optional<ingest::InputFormat> known =
+        format->is_string() ? ingest::parse_input_format(format->as_string()) : std::nullopt;
+    if (!known) return invalid("format is not csv, ddb-json or json");
+    state.format = *known;
+  }
   for (const model::JsonValue& name : header->as_array()) {
     if (!name.is_string()) return invalid("a column name is not a string");
     state.header.push_back(name.as_string());

@@ -8,7 +8,7 @@
 // or finished.
 //
 // Content: one line of JSON, then the outputs' tails back to back:
-//   {"version":1,"header":[...],"outputs":{"json_copy":{"state":"...","entries":N,
+//   {"version":1,"format":"csv","header":[...],"outputs":{"json_copy":{"state":"...","entries":N,
 //    "tail_bytes":T},"unprocessed":{...},"rejected":{...}}}\n<tail><tail><tail>
 // `state` is the store's own (for S3: the multipart upload id and its parts' ETags), `entries`
 // the items or rows the output holds so far, `tail_bytes` the length of its tail; the tails
@@ -31,7 +31,8 @@ inline constexpr std::string_view kHandOverStatePrefix = "reports/.continuation/
 std::string hand_over_state_key(std::string_view input_key, std::uint32_t generation);
 
 struct HandOverState {
-  std::vector<std::string> header;
+  ingest::InputFormat format = ingest::InputFormat::kCsv;  // what the object holds
+  std::vector<std::string> header;                         // CSV's
   ingest::SuspendedOutputs outputs;
 };
 

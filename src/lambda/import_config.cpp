@@ -26,6 +26,25 @@ Result<long> integer_variable(const aws::Environment& env, const std::string& na
   return value;
 }
 
+// The mode and condition, checked as the command line checks them; the condition's :values
+// are bound per row, so a row without one is rejected then, not here.
+Status read_write_mode(const aws::Environment& env, ImportConfig& config) {
+  const std::string mode_text = env.get("CSV2DDB_WRITE_MODE").value_or("put");
+  const std::optional<ingest::WriteMode> mode =
+      ingest::parse_write_mode(mode_text.empty() ? "put" : mode_text);
+  if (!mode) {
+    return invalid("CSV2DDB_WRITE_MODE",
+                   "expected put, delete, update or put-if-absent, got '" + mode_text + "'");
+  }
+  config.mode = *mode;
+  config.condition = env.get("CSV2DDB_WRITE_CONDITION").value_or("");
+  const model::KeySchema any_table{{"key", model::AttributeType::kS}, std::nullopt};
+  Result<ingest::WritePlan> plan =
+      ingest::make_write_plan(config.mode, config.condition, any_table, nullptr);
+  if (!plan) return invalid("CSV2DDB_WRITE_CONDITION", plan.error().message);
+  return {};
+}
+
 }  // namespace
 
 Result<ImportConfig> import_config_from(const aws::Environment& env) {
@@ -46,6 +65,8 @@ Result<ImportConfig> import_config_from(const aws::Environment& env) {
   Result<long> retries = integer_variable(env, "CSV2DDB_MAX_RETRIES", 3, 0, 20);
   if (!retries) return retries.take_error();
   config.max_retries = static_cast<int>(*retries);
+
+  if (Status write = read_write_mode(env, config); !write) return write.take_error();
 
   if (const std::optional<std::string> lanes_text = env.get("CSV2DDB_CONCURRENCY");
       lanes_text && !lanes_text->empty() && *lanes_text != "auto") {

@@ -8,6 +8,9 @@
 //   CSV2DDB_MAX_RETRIES   retries after the first attempt, 0..20 (default 3, as the reference)
 //   CSV2DDB_CONCURRENCY   parallel writer lanes, 1..64, or auto (the default): sized from the
 //                         function's memory (writer_sizing.hpp)
+//   CSV2DDB_WRITE_MODE    put (default), delete, update or put-if-absent (write_plan.hpp)
+//   CSV2DDB_WRITE_CONDITION  a condition expression checked per row ("" for none); it must
+//                         parse, and put-if-absent takes none
 //   AWS_LAMBDA_FUNCTION_MEMORY_SIZE  set by Lambda, in MB
 #pragma once
 
@@ -19,6 +22,7 @@
 #include "aws/environment.hpp"
 #include "common/result.hpp"
 #include "ingest/row_mapper.hpp"
+#include "ingest/write_plan.hpp"
 
 namespace csv2ddb::lambda {
 
@@ -27,6 +31,8 @@ struct ImportConfig {
   ingest::Typing typing;
   char delimiter = ',';
   int max_retries = 3;
+  ingest::WriteMode mode = ingest::WriteMode::kPut;
+  std::string condition;
   std::optional<std::size_t> concurrency;  // unset: from the memory size
   std::optional<std::uint64_t> memory_mb;  // unset outside Lambda
   std::string function_name;               // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "ingest/counts_json.hpp"
+#include "ingest/input_format.hpp"
 #include "ingest/output_keys.hpp"
 #include "ingest/report.hpp"
 #include "lambda/continuation_event.hpp"
@@ -122,7 +123,10 @@ InvocationResponse import_failure(const ObjectImport& object, const Error& error
 
 std::string_view skip_reason_for_key(std::string_view key) {
   if (ingest::is_output_key(key)) return "output prefix";
-  if (ingest::strip_csv_suffix(key).size() == key.size()) return "not a CSV key";
+  if (std::string_view reason = ingest::export_bookkeeping_reason(key); !reason.empty()) {
+    return reason;
+  }
+  if (!ingest::has_input_suffix(key)) return "not an input key";
   return "";
 }
 

@@ -63,7 +63,8 @@ struct ImportOptions {
 InvocationResponse handle_import(const InvocationRequest& request, const ImportConfig& config,
                                  const ImportClients& clients, const ImportOptions& options = {});
 
-// Why a key is not ingested ("" when it is): "output prefix" or "not a CSV key".
+// Why a key is not ingested ("" when it is): "output prefix", "not an input key", or why an
+// export's bookkeeping file is skipped.
 std::string_view skip_reason_for_key(std::string_view key);
 
 }  // namespace csv2ddb::lambda

@@ -8,6 +8,7 @@
 #include "csv/byte_source.hpp"
 #include "ingest/ingestor.hpp"
 #include "ingest/output_keys.hpp"
+#include "ingest/peeked_source.hpp"
 #include "lambda/hand_over_state.hpp"
 #include "lambda/lambda_log.hpp"
 #include "lambda/writer_sizing.hpp"
@@ -86,6 +87,7 @@ class FileRun {
   std::optional<HandOverState> incoming_;
   std::string object_etag_;
   csv::Compression compression_ = csv::Compression::kNone;
+  ingest::InputFormat format_ = ingest::InputFormat::kCsv;
 };
 
 ObjectOutcome FileRun::skipped(std::string reason) const {
@@ -228,7 +230,18 @@ Result<ObjectOutcome> FileRun::run() {
     if (!decompressed) return decompressed.take_error();
     source = std::move(*decompressed);
   }
-  if (continuation) compression_ = continuation->compression;
+  if (continuation) {
+    compression_ = continuation->compression;
+    format_ = incoming_->format;
+  } else {
+    // What the object holds, from its key and first bytes (after decompression).
+    std::string first_bytes;
+    Result<std::unique_ptr<csv::ByteSource>> peeked =
+        ingest::peek_bytes(std::move(source), first_bytes);
+    if (!peeked) return peeked.take_error();
+    source = std::move(*peeked);
+    format_ = ingest::detect_input_format(object_.key, first_bytes);
+  }
 
   const ImportConfig& config = context_.config;
   const auto reserve = std::min(options.hand_over_reserve, time_remaining() / 2);
@@ -244,6 +257,9 @@ Result<ObjectOutcome> FileRun::run() {
   ingest_options.spread = ingest::SpreadLimits{};
   ingest_options.spread->max_rows = size.spread_rows;
   ingest_options.retry.max_attempts = config.max_retries + 1;
+  ingest_options.input_format = format_;
+  ingest_options.mode = config.mode;
+  ingest_options.condition = config.condition;
   ingest_options.outputs.store = &store_;
   ingest_options.outputs.json_copy_key = keys_.json_copy;
   ingest_options.outputs.unprocessed_key = keys_.unprocessed;
@@ -252,7 +268,8 @@ Result<ObjectOutcome> FileRun::run() {
   ingest_options.outputs.unprocessed_deletes_key = keys_.unprocessed_deletes;
   ingest_options.outputs.report_key = keys_.report;
   ingest_options.source_name = s3_url(object_.bucket, object_.key);
-  if (context_.clients.lambda) {
+  // An item array (an unprocessed/ file put back) is read whole: it has no resume points.
+  if (context_.clients.lambda && format_ != ingest::InputFormat::kItemArray) {
     ingest_options.stop_mode = ingest::StopMode::kHandOver;
     ingest_options.stop_requested = [this, reserve] { return time_remaining() < reserve; };
   }
@@ -315,7 +332,7 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
     return error;
   };
 
-  HandOverState state{hand_over.point.header, std::move(hand_over.outputs)};
+  HandOverState state{format_, hand_over.point.header, std::move(hand_over.outputs)};
   const std::string state_key = hand_over_state_key(object_.key, next);
   Result<std::string> state_etag = context_.clients.s3->put_object(
       object_.bucket, state_key, encode_hand_over_state(state), "application/octet-stream");

@@ -41,6 +41,36 @@ def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
+def resolve(value, template, parameters):
+    """The template value with its Fn::If (and the conditions they name) decided for the given
+    parameters, as CloudFormation decides them."""
+    def condition(expression):
+        if isinstance(expression, str):
+            return condition(template["Conditions"][expression])
+        [(name, args)] = expression.items()
+        if name == "Fn::Equals":
+            left, right = (parameters[a["Ref"]] if isinstance(a, dict) else a for a in args)
+            return left == right
+        if name == "Fn::Not":
+            return not condition(args[0])
+        if name == "Fn::And":
+            return all(condition(a) for a in args)
+        if name == "Fn::Or":
+            return any(condition(a) for a in args)
+        if name == "Condition":
+            return condition(args)
+        raise AssertionError(f"unexpected condition {name}")
+
+    if isinstance(value, dict) and list(value) == ["Fn::If"]:
+        name, yes, no = value["Fn::If"]
+        return resolve(yes if condition(name) else no, template, parameters)
+    if isinstance(value, dict):
+        return {k: resolve(v, template, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, template, parameters) for v in value]
+    return value
+
+
 def writer_concurrency_values(parameter, allowed):
     """The values among auto and -5..100 that the parameter's AllowedPattern lets through
     (CloudFormation matches the whole value), or those it refuses."""
@@ -83,8 +113,14 @@ class TemplateTest(unittest.TestCase):
             "CSV2DDB_DELIMITER": {"Ref": "Delimiter"},
             "CSV2DDB_MAX_RETRIES": {"Ref": "MaxRetries"},
             "CSV2DDB_CONCURRENCY": {"Ref": "WriterConcurrency"},
+            "CSV2DDB_WRITE_MODE": {"Ref": "WriteMode"},
+            "CSV2DDB_WRITE_CONDITION": {"Ref": "WriteCondition"},
         })
         params = self.t["Parameters"]
+        self.assertEqual(params["WriteMode"]["AllowedValues"],
+                         ["put", "delete", "update", "put-if-absent"])
+        self.assertEqual((params["WriteMode"]["Default"], params["WriteCondition"]["Default"]),
+                         ("put", ""))
         self.assertEqual(params["ValueTypes"]["Type"], "String")
         self.assertEqual(params["ValueTypes"]["Default"], "strings")  # the reference's behaviour
         self.assertEqual(params["Delimiter"]["Default"], ",")
@@ -127,6 +163,11 @@ class TemplateTest(unittest.TestCase):
         accepted += [("CSV2DDB_CONCURRENCY", v)
                      for v in writer_concurrency_values(params["WriterConcurrency"], True)]
         refused += [("CSV2DDB_CONCURRENCY", v) for v in ("0", "65", "4x", "-1")]
+        accepted += [("CSV2DDB_WRITE_MODE", v) for v in params["WriteMode"]["AllowedValues"]]
+        refused += [("CSV2DDB_WRITE_MODE", "upsert")]
+        accepted += [("CSV2DDB_WRITE_CONDITION", v)
+                     for v in ("", "attribute_not_exists(account) OR version < :version")]
+        refused += [("CSV2DDB_WRITE_CONDITION", "version <")]
         with InitRunner(os.environ["CSV2DDB_TEMPLATE_BOOTSTRAP"]) as runner:
             for variable, value in accepted:
                 self.assertEqual(runner.init_errors({variable: value}), [], (variable, value))
@@ -215,7 +256,15 @@ class TemplateTest(unittest.TestCase):
                          {"Fn::GetAtt": ["SetupBucketNotificationFunction", "Arn"]})
         self.assertEqual(p["BucketName"], {"Ref": "ImportBucket"})
         self.assertEqual(p["LambdaArn"], {"Fn::GetAtt": ["ImportLambdaFunction", "Arn"]})
-        self.assertEqual(p["Suffixes"], [".csv", ".CSV", ".csv.gz", ".csv.zst"])
+        # Exactly the suffixes the function imports (src/ingest/input_format.cpp), and .CSV.
+        with open(os.path.join(ROOT, "src", "ingest", "input_format.cpp"), encoding="utf-8") as f:
+            source = f.read()
+        listed = source[source.index("kInputSuffixes"):]
+        listed = listed[:listed.index("};")]
+        self.assertEqual(sorted(p["Suffixes"]),
+                         sorted(re.findall(r'"(\.[a-z.]+)"', listed) + [".CSV"]))
+        self.assertNotIn(".json", p["Suffixes"])
+        self.assertNotIn(".jsonl", p["Suffixes"])
         # CloudFormation gives up after ServiceTimeout instead of its hour; the function must
         # be able to finish (and answer) well within it.
         function_timeout = self.r["SetupBucketNotificationFunction"]["Properties"]["Timeout"]
@@ -225,10 +274,11 @@ class TemplateTest(unittest.TestCase):
         self.assertEqual(perm["Principal"], "s3.amazonaws.com")
         self.assertEqual(perm["SourceArn"], {"Fn::GetAtt": ["ImportBucket", "Arn"]})
 
-    def grants(self, document):
+    def grants(self, document, parameters=None):
         """{action: sorted resources} for the Allow statements; no wildcards, no Deny."""
         out = {}
-        for s in statements(document):
+        parameters = parameters or {"WriteMode": "put", "WriteCondition": ""}
+        for s in statements(resolve(document, self.t, parameters)):
             self.assertEqual(s["Effect"], "Allow")
             self.assertNotIn("NotAction", s)
             self.assertNotIn("NotResource", s)
@@ -246,7 +296,7 @@ class TemplateTest(unittest.TestCase):
         grants = self.grants(policy["PolicyDocument"])
         dump = lambda v: yaml.safe_dump(v, default_flow_style=True).strip()
         outputs = sorted(dump({"Fn::Sub": "${ImportBucket.Arn}/" + p + "/*"})
-                         for p in ("json-copy", "unprocessed", "rejected", "reports"))
+                         for p in ("json-copy", "unprocessed", "rejected", "conflicts", "reports"))
         table = [dump({"Fn::GetAtt": ["DynamoDBTable", "Arn"]})]
         logs = [dump({"Fn::Sub": "${ImportLogGroup.Arn}:*"})]
         self.assertEqual(grants, {
@@ -255,7 +305,7 @@ class TemplateTest(unittest.TestCase):
             "s3:GetObject": [dump({"Fn::Sub": "${ImportBucket.Arn}/*"})],
             "s3:PutObject": outputs,
             "s3:DeleteObject": sorted(dump({"Fn::Sub": "${ImportBucket.Arn}/" + p + "/*"})
-                                      for p in ("unprocessed", "rejected",
+                                      for p in ("unprocessed", "rejected", "conflicts",
                                                 "reports/.continuation")),
             "s3:AbortMultipartUpload": outputs,
             "lambda:InvokeFunction": [dump({"Fn::Sub": (
@@ -264,6 +314,21 @@ class TemplateTest(unittest.TestCase):
             "logs:CreateLogStream": logs,
             "logs:PutLogEvents": logs,
         })
+
+    def test_the_table_grant_follows_the_write_mode(self):
+        policy = self.r["DynamoDBWriteS3ReadPolicy"]["Properties"]["PolicyDocument"]
+        expected = {
+            ("put", ""): "BatchWriteItem", ("delete", ""): "BatchWriteItem",
+            ("update", ""): "UpdateItem", ("put-if-absent", ""): "PutItem",
+            ("put", "version < :version"): "PutItem",
+            ("delete", "version < :version"): "DeleteItem",
+            ("update", "version < :version"): "UpdateItem",
+        }
+        for (mode, condition), write in expected.items():
+            grants = self.grants(policy, {"WriteMode": mode, "WriteCondition": condition})
+            dynamodb = sorted(a for a in grants if a.startswith("dynamodb:"))
+            self.assertEqual(dynamodb, sorted(["dynamodb:DescribeTable", "dynamodb:" + write]),
+                             (mode, condition))
 
     def test_setup_notification_policy_is_least_privilege(self):
         role = self.r["SetupNotificationRole"]["Properties"]

@@ -379,9 +379,9 @@ TEST(Redrive, ItemArrayIsStreamedAndWritten) {
       " [{\"account\":\"a\",\"offer_id\":\"1\",\"price\":3,\"tags\":[\"x\",\"]\"]},\n"
       "  {\"account\":\"b\",\"offer_id\":\"2\",\"note\":\"a \\\"quoted\\\" }\"},"
       "{\"account\":\"c\"}, 17 ]";
-  EXPECT_TRUE(looks_like_item_array("x.csv", items));
-  EXPECT_TRUE(looks_like_item_array("offers.unprocessed.json", "a,b"));
-  EXPECT_FALSE(looks_like_item_array("offers.csv", "account,offer_id"));
+  EXPECT_EQ(detect_input_format("x.csv", items), InputFormat::kItemArray);
+  EXPECT_EQ(detect_input_format("offers.unprocessed.json", "a,b"), InputFormat::kItemArray);
+  EXPECT_EQ(detect_input_format("offers.csv", "account,offer_id"), InputFormat::kCsv);
   for (std::size_t chunk : {std::size_t{1}, std::size_t{5}, SIZE_MAX}) {
     InMemoryTable table(schema(), "offers");
     IngestOptions options;

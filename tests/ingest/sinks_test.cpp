@@ -1,6 +1,7 @@
 // The outcome files, byte for byte, and where they go.
 #include <gtest/gtest.h>
 
+#include "ingest/input_format.hpp"
 #include "ingest/output_keys.hpp"
 #include "ingest/output_sink.hpp"
 #include "ingest/report.hpp"
@@ -28,7 +29,12 @@ TEST(OutputKeys, FromTheInputKey) {
   EXPECT_EQ(output_keys_for("a/b.Csv.ZST").json_copy, "json-copy/a/b.json");
   EXPECT_EQ(output_keys_for("a/b.txt").json_copy, "json-copy/a/b.txt.json");
   EXPECT_EQ(output_keys_for("a/b.csv.gz").unprocessed, "unprocessed/a/b.csv.gz.unprocessed.json");
-  EXPECT_EQ(strip_csv_suffix("x.csv.bak"), "x.csv.bak");
+  EXPECT_EQ(strip_input_suffix("x.csv.bak"), "x.csv.bak");
+  EXPECT_EQ(output_keys_for("exports/AWSDynamoDB/1-a/data/x.json.gz").json_copy,
+            "json-copy/exports/AWSDynamoDB/1-a/data/x.json");
+  EXPECT_EQ(output_keys_for("feed/day.NDJSON.zst").json_copy, "json-copy/feed/day.json");
+  EXPECT_EQ(strip_input_suffix("outputs.json"), "outputs.json");  // not an input suffix
+  EXPECT_EQ(strip_input_suffix("outputs.jsonl"), "outputs.jsonl");
 }
 
 TEST(OutputKeys, OutputPrefixesAreRecognised) {
@@ -141,18 +147,26 @@ TEST(Report, JsonFieldOrderIsStable) {
   report.throttles = 1;
   report.consumed_wcu = 6;
   EXPECT_TRUE(report.balanced());
-  EXPECT_EQ(report.to_json(),
-            R"({"source":"s3://bucket/data/offers.csv","table":"offers","rows_read":10,)"
-            R"("rows_written":6,"rows_rejected":2,"rows_unprocessed":1,"rows_skipped":1,)"
-            R"("bytes_read":321,"seconds":1.235,"requests":4,"retries":2,"throttles":1,)"
-            R"("consumed_wcu":6,"dry_run":false})");
+  EXPECT_EQ(
+      report.to_json(),
+      R"({"source":"s3://bucket/data/offers.csv","table":"offers","rows_read":10,)"
+      R"("rows_written":6,"rows_rejected":2,"rows_unprocessed":1,"rows_skipped":1,)"
+      R"("rows_conflicts":0,"bytes_read":321,"seconds":1.235,"requests":4,"retries":2,"throttles":1,)"
+      R"("consumed_wcu":6,"dry_run":false,"status":"done"})");
   report.seconds = 0;
   report.consumed_wcu = 2.5;
   report.dry_run = true;
   EXPECT_NE(report.to_json().find(R"("seconds":0,)"), std::string::npos);
-  EXPECT_NE(report.to_json().find(R"("consumed_wcu":2.5,"dry_run":true})"), std::string::npos);
+  EXPECT_NE(report.to_json().find(R"("consumed_wcu":2.5,"dry_run":true,"status":"done"})"),
+            std::string::npos);
   report.rows_skipped = 0;
   EXPECT_FALSE(report.balanced());
+  report.rows_conflicts = 1;
+  EXPECT_TRUE(report.balanced());
+  report.failure = Report::Failure{"s3://b/k: NoSuchKey", 12};
+  EXPECT_NE(report.to_json().find(
+                R"("status":"failed","error":{"reason":"s3://b/k: NoSuchKey","line":12}})"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -120,7 +120,8 @@ TEST(HandOverState, WireFormAndRoundTrip) {
   state.outputs.rejected = ingest::SuspendedOutput{{"", "line\nline\n"}, 2};
   const std::string bytes = encode_hand_over_state(state);
   EXPECT_EQ(bytes,
-            "{\"version\":1,\"header\":[\"account\",\"offer\\nid\",\"price\"],\"outputs\":{"
+            "{\"version\":1,\"format\":\"csv\",\"header\":[\"account\",\"offer\\nid\","
+            "\"price\"],\"outputs\":{"
             "\"json_copy\":{\"state\":\"{\\\"upload_id\\\":\\\"u1\\\",\\\"parts\\\":[]}\","
             "\"entries\":12,\"tail_bytes\":4},"
             "\"rejected\":{\"state\":\"\",\"entries\":2,\"tail_bytes\":10}}}\n"
@@ -135,6 +136,21 @@ TEST(HandOverState, WireFormAndRoundTrip) {
   EXPECT_EQ(decoded->outputs.json_copy->entries, 12u);
   EXPECT_EQ(decoded->outputs.rejected->object.tail, "line\nline\n");
   EXPECT_EQ(decoded->outputs.rejected->entries, 2u);
+}
+
+TEST(HandOverState, KeepsTheFormatAndReadsStatesWithoutOne) {
+  HandOverState state;
+  state.format = ingest::InputFormat::kDynamoDbJson;
+  auto decoded = decode_hand_over_state(encode_hand_over_state(state));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->format, ingest::InputFormat::kDynamoDbJson);
+  auto older = decode_hand_over_state("{\"version\":1,\"header\":[\"a\"],\"outputs\":{}}\n");
+  ASSERT_TRUE(older) << older.error().message;
+  EXPECT_EQ(older->format, ingest::InputFormat::kCsv);
+  auto unknown =
+      decode_hand_over_state("{\"version\":1,\"format\":\"ion\",\"header\":[],\"outputs\":{}}\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "InvalidHandOverState");
 }
 
 TEST(HandOverState, DamagedStatesAreRefused) {

@@ -57,9 +57,24 @@ TEST(SkipReason, OutputPrefixesAndNonCsvSuffixes) {
   EXPECT_EQ(skip_reason_for_key("unprocessed/a.csv"), "output prefix");
   EXPECT_EQ(skip_reason_for_key("rejected/a.csv"), "output prefix");
   EXPECT_EQ(skip_reason_for_key("reports/a.csv"), "output prefix");
-  EXPECT_EQ(skip_reason_for_key("a.json"), "not a CSV key");
-  EXPECT_EQ(skip_reason_for_key("a.csv.bak"), "not a CSV key");
-  EXPECT_EQ(skip_reason_for_key("csv"), "not a CSV key");
+  EXPECT_EQ(skip_reason_for_key("a.json"), "not an input key");
+  EXPECT_EQ(skip_reason_for_key("a.csv.bak"), "not an input key");
+  EXPECT_EQ(skip_reason_for_key("csv"), "not an input key");
+  EXPECT_EQ(skip_reason_for_key("a.jsonl"), "not an input key");
+  EXPECT_EQ(skip_reason_for_key("conflicts/a.csv"), "output prefix");
+}
+
+TEST(SkipReason, JsonInputsAndExportBookkeeping) {
+  EXPECT_EQ(skip_reason_for_key("e/AWSDynamoDB/1-a/data/x.json.gz"), "");
+  EXPECT_EQ(skip_reason_for_key("feed/day.ndjson"), "");
+  EXPECT_EQ(skip_reason_for_key("feed/day.jsonl.zst"), "");
+  EXPECT_EQ(skip_reason_for_key("e/AWSDynamoDB/1-a/manifest-files.json"),
+            "a DynamoDB export's manifest");
+  EXPECT_EQ(skip_reason_for_key("e/AWSDynamoDB/1-a/manifest-summary.json"),
+            "a DynamoDB export's manifest");
+  EXPECT_EQ(skip_reason_for_key("e/AWSDynamoDB/1-a/_started"),
+            "a DynamoDB export's _started marker");
+  EXPECT_EQ(skip_reason_for_key("e/AWSDynamoDB/1-a/manifest-files.checksum"), "a checksum file");
 }
 
 aws::Environment env_of(std::map<std::string, std::string, std::less<>> variables) {

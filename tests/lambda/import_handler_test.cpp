@@ -219,7 +219,7 @@ TEST_F(ImportHandlerTest, OutputPrefixAndNonCsvKeysAreSkipped) {
   ASSERT_TRUE(response.is_success()) << response.error_message();
   EXPECT_EQ(member(response.payload(), "skipped"),
             R"([{"key":"json-copy/loop.csv","reason":"output prefix"},)"
-            R"({"key":"notes.txt","reason":"not a CSV key"},)"
+            R"({"key":"notes.txt","reason":"not an input key"},)"
             R"({"key":"reports/a.csv.report.json","reason":"output prefix"}])");
   EXPECT_EQ(member(response.payload(), "files"), "[]");
   EXPECT_TRUE(table_items().empty());

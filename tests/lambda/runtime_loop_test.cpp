@@ -204,7 +204,7 @@ TEST_F(BootstrapTest, ServesInvocationsUntilTheApiGoesAway) {
   ASSERT_TRUE(body) << posts[0].body;
   EXPECT_EQ(model::to_json(*body->find("skipped")),
             R"([{"key":"reports/a.csv.report.json","reason":"output prefix"},)"
-            R"({"key":"notes.txt","reason":"not a CSV key"}])");
+            R"({"key":"notes.txt","reason":"not an input key"}])");
   EXPECT_EQ(posts[1].kind, "error");
   EXPECT_EQ(posts[1].error_type, "InvalidEvent");
   // Logs are JSON lines carrying the request id.

@@ -20,6 +20,30 @@ CSV2DDB = None
 
 
 class ServerHardening(unittest.TestCase):
+    def test_an_empty_body_that_expects_100_continue_gets_it(self):
+        # As S3 does: 100 Continue, then the final answer, also for Content-Length: 0. A final
+        # answer alone makes botocore (1.29 to 1.43) misread the next response on the
+        # connection: the next PUT stalls for 60 s and is sent twice.
+        import socket
+        with local_server.LocalServer(CSV2DDB, self.data) as server:
+            boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
+                         aws_access_key_id="test", aws_secret_access_key="test"
+                         ).create_bucket(Bucket="bucket")
+            headers, *_ = local_server.sign_s3_request(
+                server.port, "PUT", "/bucket/_started",
+                headers={"Content-Length": "0", "Expect": "100-continue"})
+            with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+                head = "PUT /bucket/_started HTTP/1.1\r\n" + "".join(
+                    "%s: %s\r\n" % item for item in headers.items()) + "\r\n"
+                sock.sendall(head.encode())
+                received = b""
+                while b"\r\n\r\n" not in received.split(b"100 Continue\r\n\r\n", 1)[-1]:
+                    piece = sock.recv(4096)
+                    self.assertTrue(piece, received)
+                    received += piece
+            self.assertTrue(received.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"
+                                                b"HTTP/1.1 200 OK\r\n"), received)
+
     def setUp(self):
         self.data = tempfile.mkdtemp(prefix="csv2ddb-hardening-")
 

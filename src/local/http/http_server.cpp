@@ -210,7 +210,10 @@ class HttpServer::Impl {
       refuse_too_large(conn);
       return;
     }
-    if (conn.parser.expects_continue() && conn.parser.has_body()) {
+    // As S3 does, whatever the body's length: botocore, answered with a final status instead,
+    // keeps that status for the next request on the connection, which then stalls for its
+    // read timeout and is sent twice.
+    if (conn.parser.expects_continue()) {
       conn.out.append(kContinue);
       flush_now(conn);
     }

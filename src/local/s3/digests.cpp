@@ -1,7 +1,5 @@
 #include "local/s3/digests.hpp"
 
-#include <openssl/evp.h>
-
 #include "aws/crypto.hpp"
 #include "model/dynamodb_json.hpp"  // base64_encode
 
@@ -21,36 +19,6 @@ std::array<std::uint32_t, 256> make_crc_table() {
 const std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
 
 }  // namespace
-
-Md5Hasher::Md5Hasher() : ctx_(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr);
-}
-
-Md5Hasher::~Md5Hasher() {
-  EVP_MD_CTX_free(ctx_);
-}
-
-void Md5Hasher::update(std::string_view data) {
-  EVP_DigestUpdate(ctx_, data.data(), data.size());
-}
-
-Md5Digest Md5Hasher::finish() {
-  Md5Digest out{};
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx_, out.data(), &length);
-  EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr);
-  return out;
-}
-
-Md5Digest md5(std::string_view data) {
-  Md5Hasher hasher;
-  hasher.update(data);
-  return hasher.finish();
-}
-
-std::string md5_hex(std::string_view data) {
-  return aws::hex_encode(md5(data));
-}
 
 void Crc32::update(std::string_view data) {
   std::uint32_t c = state_;

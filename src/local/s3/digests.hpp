@@ -8,27 +8,15 @@
 #include <string>
 #include <string_view>
 
-struct evp_md_ctx_st;
+#include "aws/crypto.hpp"
 
 namespace csv2ddb::local::s3 {
 
-using Md5Digest = std::array<std::uint8_t, 16>;
-
-class Md5Hasher {
- public:
-  Md5Hasher();
-  ~Md5Hasher();
-  Md5Hasher(const Md5Hasher&) = delete;
-  Md5Hasher& operator=(const Md5Hasher&) = delete;
-  void update(std::string_view data);
-  Md5Digest finish();
-
- private:
-  evp_md_ctx_st* ctx_ = nullptr;
-};
-
-Md5Digest md5(std::string_view data);
-std::string md5_hex(std::string_view data);
+// MD5 is aws/crypto's (an export's checksum is checked with it too).
+using aws::md5;
+using aws::md5_hex;
+using aws::Md5Digest;
+using aws::Md5Hasher;
 
 // CRC-32 (IEEE 802.3, the one zlib computes), updated piece by piece.
 class Crc32 {
