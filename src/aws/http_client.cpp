@@ -260,6 +260,29 @@ const char* trace_id_for(const HttpRequest& request, const HttpClientOptions& op
   return trace != nullptr && trace[0] != '\0' ? trace : nullptr;
 }
 
+// A CR, LF or NUL in a header or the URL would end the line early and let what follows be read
+// as another header, or another request: whatever put it there (a variable, a profile, a file),
+// it is refused before anything is sent, naming where it is but never its value (which may be
+// a secret).
+Status check_framing(const HttpRequest& request) {
+  auto breaks = [](std::string_view text) {
+    return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  };
+  if (breaks(request.url)) {
+    return make_error("InvalidRequest", "the URL holds a line break or NUL; check the endpoint");
+  }
+  for (const Header& header : request.headers) {
+    if (breaks(header.name) || breaks(header.value)) {
+      const std::string name =
+          breaks(header.name) ? std::string("a") : "the " + header.name;  // a name may break too
+      return make_error("InvalidRequest", name +
+                                              " header holds a line break or NUL; check where it "
+                                              "comes from (environment, profile, credentials)");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
@@ -382,6 +405,7 @@ HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options))
 HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink& sink) {
+  if (Status framed = check_framing(request); !framed) return framed.take_error();
   Shape shape = shape_of(request, options_);
   if (shape.mode == BodyMode::kInMemory && !sink && impl_->direct_allowed) {
     return impl_->send_direct(request, shape, options_);

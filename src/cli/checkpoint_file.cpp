@@ -115,7 +115,7 @@ Status write_checkpoint(const std::string& path, const CheckpointFile& checkpoin
 
 Result<CheckpointFile> read_checkpoint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("NoCheckpoint", "no checkpoint at " + path);
+  if (!in) return make_error(std::string(kNoCheckpoint), "no checkpoint at " + path);
   std::stringstream text;
   text << in.rdbuf();
   return decode_checkpoint(text.str());

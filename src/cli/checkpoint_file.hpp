@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -26,6 +27,9 @@ struct CheckpointFile {
 
 std::string encode_checkpoint(const CheckpointFile& checkpoint);
 Result<CheckpointFile> decode_checkpoint(std::string_view text);
+
+// The error of read_checkpoint when there is no file at the path.
+inline constexpr std::string_view kNoCheckpoint = "NoCheckpoint";
 
 // Written to PATH.tmp, then renamed over PATH: a crash leaves the old or the new one, whole.
 Status write_checkpoint(const std::string& path, const CheckpointFile& checkpoint);

@@ -10,6 +10,7 @@ namespace csv2ddb::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT
 
 int run_make_csv(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);

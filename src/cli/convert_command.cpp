@@ -37,6 +37,7 @@ become items are listed with their line number and reason; a summary goes to std
 
 Exit status: 0 when the file was converted (even if some rows were rejected), 1 when the file
 itself is unusable (unreadable, corrupt compression, bad header), 2 for a wrong command line.
+An empty file (or one of blank lines only) is 0 rows, as for ingest.
 )";
 
 std::vector<std::string> split_header(const std::string& text) {
@@ -102,11 +103,8 @@ int run_convert(const std::vector<std::string>& argv) {
         error.code == csv::kInvalidHeader || error.code == ingest::kInvalidTypes;
     return fail(about_the_header ? input + ": " + error.message : error.message);
   }
-  if (!(*source)->has_header()) {
-    return fail(input + ((*source)->bytes_consumed() == 0
-                             ? ": the file is empty: expected a header row"
-                             : ": the file holds only blank lines: expected a header row"));
-  }
+  // An empty file, or one of blank lines only, has no header and no rows: 0 rows, as ingest
+  // and the function load it (one rule for every command).
 
   auto output = OutputFile::open(args->get("output").value_or("-"));
   if (!output) return fail(output.error().message);

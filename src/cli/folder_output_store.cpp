@@ -1,6 +1,9 @@
-// Outcome files in a folder. Each object is written to a temporary file
-// beside its final path and renamed into place on commit, so readers see the old object or the
-// whole new one, never a half-written file.
+// Outcome files in a folder. Each object is written to an unnamed file in its folder
+// (O_TMPFILE), named only at commit and renamed into place, so readers see the old object or
+// the whole new one, never a half-written file, and a run killed before it commits leaves
+// nothing behind: the kernel drops an unnamed file with its last descriptor. Where the folder's
+// file system has no O_TMPFILE (or /proc is not mounted), a named temporary file beside the
+// final path is the fallback.
 #include "cli/folder_output_store.hpp"
 
 #include <fcntl.h>
@@ -40,10 +43,22 @@ bool is_safe_key(const std::string& key) {
   }
 }
 
+// A name for the object's bytes while it is written or committed, unique per process and object
+// so that concurrent writers of one key never share it.
+std::string temporary_name(const std::string& path) {
+  static std::atomic<unsigned long> counter{0};
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+}
+
 class FolderOutputWriter final : public OutputWriter {
  public:
-  FolderOutputWriter(int fd, std::string temp_path, std::string final_path)
-      : fd_(fd), temp_path_(std::move(temp_path)), final_path_(std::move(final_path)) {
+  // `named`: temp_path_ exists from the start (the fallback); otherwise the file is unnamed
+  // until commit links it there.
+  FolderOutputWriter(int fd, std::string temp_path, std::string final_path, bool named)
+      : fd_(fd),
+        temp_path_(std::move(temp_path)),
+        final_path_(std::move(final_path)),
+        named_(named) {
     buffer_.reserve(kWriteBuffer);
   }
   ~FolderOutputWriter() override { abort(); }
@@ -64,6 +79,16 @@ class FolderOutputWriter final : public OutputWriter {
       abort();
       return flushed;
     }
+    if (!named_) {
+      const std::string by_descriptor = "/proc/self/fd/" + std::to_string(fd_);
+      if (::linkat(AT_FDCWD, by_descriptor.c_str(), AT_FDCWD, temp_path_.c_str(),
+                   AT_SYMLINK_FOLLOW) != 0) {
+        const int error_number = errno;
+        abort();
+        return io_error("cannot name", temp_path_, error_number);
+      }
+      named_ = true;
+    }
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) {
@@ -83,7 +108,7 @@ class FolderOutputWriter final : public OutputWriter {
     if (fd_ < 0) return;
     ::close(fd_);
     fd_ = -1;
-    ::unlink(temp_path_.c_str());
+    if (named_) ::unlink(temp_path_.c_str());
   }
 
  private:
@@ -108,8 +133,15 @@ class FolderOutputWriter final : public OutputWriter {
   int fd_;
   std::string temp_path_;
   std::string final_path_;
+  bool named_;
   std::string buffer_;
 };
+
+// An unnamed file in `folder`, when the file system and /proc allow naming it later; -1 if not.
+int open_unnamed(const std::string& folder) {
+  if (::access("/proc/self/fd", X_OK) != 0) return -1;
+  return ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+}
 
 class FolderOutputStore final : public OutputStore {
  public:
@@ -132,13 +164,14 @@ class FolderOutputStore final : public OutputStore {
       return make_error("ObjectStoreError",
                         "cannot create the folder for " + path + ": " + error.message());
     }
-    // Unique per process and object, so concurrent writers of one key never share a temp file.
-    static std::atomic<unsigned long> counter{0};
-    const std::string temp =
-        path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+    const std::string temp = temporary_name(path);
+    const std::string folder = std::filesystem::path(path).parent_path().string();
+    if (const int unnamed = open_unnamed(folder.empty() ? "." : folder); unnamed >= 0) {
+      return std::unique_ptr<OutputWriter>(new FolderOutputWriter(unnamed, temp, path, false));
+    }
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return io_error("cannot create", temp, errno);
-    return std::unique_ptr<OutputWriter>(new FolderOutputWriter(fd, temp, path));
+    return std::unique_ptr<OutputWriter>(new FolderOutputWriter(fd, temp, path, true));
   }
 
   Status remove(const std::string& key) override {

@@ -101,8 +101,9 @@ Several files (more than one INPUT, or a folder or prefix):
                       credentials or region); with several files, the report lines list
                       each file with its size and format
 
-Ctrl-C stops reading, finishes the requests in flight, saves the checkpoint and exits with 130;
-run the same command with --resume to continue. A progress line is shown when stderr is a
+Ctrl-C (or SIGTERM) stops reading, finishes the requests in flight, saves the checkpoint and
+exits with 130 (143 for SIGTERM); run the same command with --resume to continue (with no
+checkpoint yet, --resume starts from the beginning and says so). A progress line is shown when stderr is a
 terminal.
 
 Prints the report (JSON) on stdout: one file's, or one line per file (with "input", "format"
@@ -114,10 +115,14 @@ not parse or names a column an input does not have.
 )";
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_sigint(int) {
+// Ctrl-C, and SIGTERM as containers, systemd and CI stop a job: the same orderly stop, with a
+// checkpoint and a report. A second one stops at once.
+extern "C" void on_stop_signal(int signal_number) {
+  g_signal = signal_number;
   g_interrupted = true;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C stops at once
+  std::signal(signal_number, SIG_DFL);
 }
 
 // The table writer of a dry run with --key: the engine calls neither method then; if it ever
@@ -352,7 +357,9 @@ int run_ingest(const std::vector<std::string>& argv) {
   }
 
   g_interrupted = false;
-  std::signal(SIGINT, on_sigint);
+  g_signal = 0;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   OfflineTableWriter offline_writer;
   std::optional<adapters::DynamoDbTableWriter> dynamodb_writer;
   if (clients) dynamodb_writer.emplace(clients->dynamodb());
@@ -360,6 +367,9 @@ int run_ingest(const std::vector<std::string>& argv) {
       dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;
   const int status = ingest_files(*expansion, plan, s3, writer, g_interrupted);
   std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  // 128 + the signal, as a shell reports a job stopped by it: 130 for Ctrl-C, 143 for SIGTERM.
+  if (status == kExitInterrupted && g_signal == SIGTERM) return 128 + SIGTERM;
   return status;
 }
 

@@ -17,7 +17,6 @@ namespace csv2ddb::cli {
 namespace {
 
 constexpr int kExitUnprocessed = 3;
-constexpr int kExitInterrupted = 130;
 
 // The command line again, for "resume with: ...".
 std::string resume_command(const std::vector<std::string>& argv) {
@@ -40,6 +39,7 @@ struct FileEnd {
   std::string format;  // "" when the file could not be opened
   std::optional<ingest::ResumePoint> checkpoint;
   std::string error;  // kWrongCondition
+  bool ran = false;   // the run started: the report counts what it accounted before failing
 };
 
 class FilesRun {
@@ -190,6 +190,8 @@ FileEnd FilesRun::run_file(std::size_t index) {
     return failure;
   }
   end.report = std::move(outcome->report);
+  end.ran = true;
+  if (outcome->end == ingest::RunOutcome::End::kFailed) end.kind = FileEnd::Kind::kFailed;
   if (outcome->end == ingest::RunOutcome::End::kInterrupted) {
     end.kind = FileEnd::Kind::kInterrupted;
     end.checkpoint = outcome->checkpoint;
@@ -233,8 +235,13 @@ void FilesRun::account(const InputFile& file, const FileEnd& end) {
     ++files_failed_;
     // One file: the error alone, as every command says it; several: each failure names its file.
     std::cerr << "csv2ddb ingest: " << (several_ ? file.location + ": " : "")
-              << end.report.failure->reason << "\n";
-    if (!several_) return;
+              << end.report.failure->reason
+              << (end.report.failure->line
+                      ? " (at line " + std::to_string(*end.report.failure->line) + ")"
+                      : std::string())
+              << "\n";
+    // One file that failed before its run started has no counts: the error is all there is.
+    if (!several_ && !end.ran) return;
   } else if (!several_ ||
              end.report.rows_rejected + end.report.rows_unprocessed + end.report.rows_conflicts >
                  0) {
@@ -278,8 +285,13 @@ int FilesRun::finish(int status) {
 int FilesRun::run() {
   if (plan_.resume) {
     if (Status resumed = resume_from_checkpoint(); !resumed) {
-      std::cerr << "csv2ddb ingest: " << resumed.error().to_string() << "\n";
-      return kExitFailure;
+      if (resumed.error().code != kNoCheckpoint) {
+        std::cerr << "csv2ddb ingest: " << resumed.error().to_string() << "\n";
+        return kExitFailure;
+      }
+      // Stopped before its first checkpoint: nothing was accounted that a resume could skip.
+      std::cerr << "csv2ddb ingest: no checkpoint at " << plan_.checkpoint_path
+                << ": starting from the beginning\n";
     }
   }
   if (!plan_.keep_going) {

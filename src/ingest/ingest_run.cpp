@@ -150,10 +150,11 @@ void IngestRun::pump() {
   while (!should_stop()) {
     Result<bool> more = source_->next(record);
     if (!more) {
-      read_error_ = more.take_error();
+      input_error_ = more.take_error();
       break;
     }
     if (!*more) break;
+    last_line_ = record.line;
     const RowMark mark{record.offset, record.line, base_.rows_read + read_.rows_read,
                        base_.rows_skipped + read_.rows_skipped};
     // A hand-over stops after reading the record, so that it is where the next run starts.
@@ -164,7 +165,7 @@ void IngestRun::pump() {
     if (tracker_) tracker_->record_read(mark);
     ++read_.rows_read;
     account(record, mark);
-    if (read_error_) break;
+    if (output_error_) break;
     if (read_.rows_read % kCheckpointEveryRows == 0) checkpoint_now();
     if (read_.rows_read % kProgressEveryRows == 0) report_progress();
   }
@@ -204,13 +205,13 @@ void IngestRun::reject(const Rejection& rejection) {
   ++read_.rows_rejected;
   OutputSink* sink = outputs_.rejected();
   if (sink == nullptr) return;
-  if (Status added = sink->add(rejection); !added) read_error_ = added.take_error();
+  if (Status added = sink->add(rejection); !added) output_error_ = added.take_error();
 }
 
 void IngestRun::copy(const model::Item& item) {
   OutputSink* sink = outputs_.json_copy();
   if (sink == nullptr) return;
-  if (Status added = sink->add(item); !added) read_error_ = added.take_error();
+  if (Status added = sink->add(item); !added) output_error_ = added.take_error();
 }
 
 bool IngestRun::queue(const model::Item& item, std::uint64_t line, const RowMark& mark,
@@ -292,11 +293,11 @@ void IngestRun::report_progress() {
 
 void IngestRun::drain() {
   LaneContext& context = lanes_->context();
-  if (read_error_) context.fail(*read_error_);
+  if (output_error_) context.fail(*output_error_);
   // The end of the input, or a hand-over: what the window holds goes to the lanes too. A file
   // that fits in the window is read at once and written from here: checkpoints, progress and
   // Ctrl-C go on as in the reading loop.
-  if (spreader_ && !interrupted_ && !context.stopping && !read_error_) {
+  if (spreader_ && !interrupted_ && !context.stopping && !output_error_) {
     std::uint64_t released = 0;
     while (!spreader_->empty() && !should_stop() && release_one_from_window()) {
       if (++released % kCheckpointEveryRows == 0) checkpoint_now();
@@ -338,11 +339,15 @@ double IngestRun::elapsed_seconds() const {
 }
 
 Result<RunOutcome> IngestRun::settle() {
-  if (std::optional<Error> failure = lanes_->context().failure()) {
+  if (output_error_) {
     outputs_.abort();
-    return std::move(*failure);
+    return std::move(*output_error_);
   }
   const Counts lanes = lanes_->totals();
+  if (std::optional<Error> failure = lanes_->context().failure()) {
+    return settle_failed(std::move(*failure), lanes);
+  }
+  if (input_error_) return settle_failed(std::move(*input_error_), lanes);
   if (interrupted_) return settle_interrupted(lanes);
   Report report = new_report();
   static_cast<Counts&>(report) = carried(base_) + read_ + lanes;
@@ -383,6 +388,35 @@ Result<RunOutcome> IngestRun::settle_interrupted(const Counts& lanes) {
     return make_error("InternalError", "row accounting does not balance: " + report.to_json());
   }
   report.seconds = elapsed_seconds();
+  return outcome;
+}
+
+// The input or the table failed the run. What was accounted before is reported, with the
+// reason, and its outputs are committed: a failed run leaves a report a person finds. After a
+// table failure the rows still queued are in no count, so the report's rows_read is the rows
+// accounted, and it balances.
+Result<RunOutcome> IngestRun::settle_failed(Error error, const Counts& lanes) {
+  if (options_.report_failure && !options_.report_failure(error)) {
+    outputs_.abort();
+    return error;
+  }
+  RunOutcome outcome;
+  outcome.end = RunOutcome::End::kFailed;
+  outcome.max_lane_queue_depth = lanes_->max_queue_depth();
+  Report& report = outcome.report = new_report();
+  static_cast<Counts&>(report) = carried(base_) + read_ + lanes;
+  report.rows_read = report.rows_written + report.rows_rejected + report.rows_unprocessed +
+                     report.rows_skipped + report.rows_conflicts;
+  report.bytes_read = source_->bytes_consumed();
+  report.seconds = elapsed_seconds() + base_.seconds;
+  const bool input_failed = !lanes_->context().failure();
+  report.failure = Report::Failure{error.to_string(),
+                                   input_failed ? std::optional(last_line_ + 1) : std::nullopt};
+  outcome.failure = std::move(error);
+  if (Status finished = outputs_.finish(report); !finished) {
+    outputs_.abort();
+    return finished.take_error();
+  }
   return outcome;
 }
 

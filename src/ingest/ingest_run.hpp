@@ -69,6 +69,7 @@ class IngestRun {
   Result<RunOutcome> settle_interrupted(const Counts& lanes);
   Result<RunOutcome> settle_handed_over(Report report);
   Result<RunOutcome> settle_finished(Report report);
+  Result<RunOutcome> settle_failed(Error error, const Counts& lanes);
 
   TableWriter& table_;
   const IngestOptions& options_;
@@ -91,7 +92,11 @@ class IngestRun {
 
   const ResumePoint base_;  // what the runs before this one accounted (a resume)
   Counts read_;             // what the reader accounted: read, skipped, rejected by the source
-  std::optional<Error> read_error_;
+  // The input failed mid-way (a truncated gzip, a read error): the rows read before are
+  // written, and the report says failed. An output that cannot be written fails the run.
+  std::optional<Error> input_error_;
+  std::optional<Error> output_error_;
+  std::uint64_t last_line_ = 0;  // of the last record read
   bool interrupted_ = false;
   std::optional<RowMark> handed_over_at_;
   std::chrono::microseconds last_checkpoint_{0};

@@ -119,6 +119,11 @@ struct IngestOptions {
   std::function<bool()> stop_requested;
   // kHandOver: the outputs of the run that handed over (HandOver::outputs), to go on with.
   std::optional<SuspendedOutputs> resume_outputs;
+  // Whether a run that fails part-way (RunOutcome::End::kFailed) commits its outputs and a
+  // failed report; false for an error makes the run drop them and return the error instead
+  // (the function's "the object was overwritten while it was read": the new object's own
+  // import writes them). Unset: always.
+  std::function<bool(const Error&)> report_failure;
   // The byte source already starts at `resume->byte_offset` (a ranged read of a plain object),
   // so the reader continues there instead of reading and discarding up to it.
   bool source_starts_at_resume = false;
@@ -138,18 +143,24 @@ struct RunOutcome {
     kFinished,     // the end of the input: outputs committed, report written
     kInterrupted,  // `interrupt`: the report covers the rows before `checkpoint`
     kHandedOver,   // StopMode::kHandOver: the report covers the rows before `hand_over`
+    // The input could not be read to its end, or the table failed the run: report.failure says
+    // why, the counts cover what was accounted, and the outputs and the report are committed.
+    kFailed,
   };
   End end = End::kFinished;
   Report report;
   std::optional<ResumePoint> checkpoint;  // kInterrupted, when there was one
   std::optional<HandOver> hand_over;      // kHandedOver
+  std::optional<Error> failure;           // kFailed: what failed the run (report.failure's)
   std::size_t max_lane_queue_depth = 0;   // most items any lane queue held at once
 };
 
 // Runs one ingestion (ingest_run.hpp has its phases). Errors (code and message) for what stops
-// the accounting itself: an unreadable input or header, no such table, access denied and other
-// fatal table answers, an output that cannot be written. Then no output is committed; the
-// caller fails the invocation.
+// a run before it reads (an unreadable input or header, no such table, a condition that does
+// not fit) and for an output that cannot be written: then no output is committed. A failure
+// after that (the input breaks off, the table refuses with access denied) ends the run as
+// RunOutcome::End::kFailed, with its report and outputs committed; the caller fails the
+// invocation either way.
 Result<RunOutcome> run_ingest(std::unique_ptr<csv::ByteSource> source, TableWriter& table,
                               const IngestOptions& options, const ProgressCallback& progress = {});
 

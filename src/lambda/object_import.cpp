@@ -77,6 +77,9 @@ class FileRun {
   void delete_incoming_state();
   Result<ObjectOutcome> hand_over(const ingest::Report& report, ingest::HandOver hand_over);
   ObjectOutcome finished(ingest::Report report);
+  ingest::IngestOutputs outputs();
+  void report_failure(const Error& error);
+  Error failed(const ingest::Report& report);
 
   const ObjectImport& object_;
   const ImportContext& context_;
@@ -89,6 +92,18 @@ class FileRun {
   csv::Compression compression_ = csv::Compression::kNone;
   ingest::InputFormat format_ = ingest::InputFormat::kCsv;
 };
+
+ingest::IngestOutputs FileRun::outputs() {
+  ingest::IngestOutputs where;
+  where.store = &store_;
+  where.json_copy_key = keys_.json_copy;
+  where.unprocessed_key = keys_.unprocessed;
+  where.rejected_key = keys_.rejected;
+  where.conflicts_key = keys_.conflicts;
+  where.unprocessed_deletes_key = keys_.unprocessed_deletes;
+  where.report_key = keys_.report;
+  return where;
+}
 
 ObjectOutcome FileRun::skipped(std::string reason) const {
   ObjectOutcome outcome;
@@ -227,7 +242,10 @@ Result<ObjectOutcome> FileRun::run() {
   } else {
     Result<std::unique_ptr<csv::ByteSource>> decompressed =
         csv::open_decompressed(std::move(*opened), &compression_);
-    if (!decompressed) return decompressed.take_error();
+    if (!decompressed) {
+      report_failure(decompressed.error());
+      return decompressed.take_error();
+    }
     source = std::move(*decompressed);
   }
   if (continuation) {
@@ -238,7 +256,10 @@ Result<ObjectOutcome> FileRun::run() {
     std::string first_bytes;
     Result<std::unique_ptr<csv::ByteSource>> peeked =
         ingest::peek_bytes(std::move(source), first_bytes);
-    if (!peeked) return peeked.take_error();
+    if (!peeked) {
+      report_failure(peeked.error());
+      return peeked.take_error();
+    }
     source = std::move(*peeked);
     format_ = ingest::detect_input_format(object_.key, first_bytes);
   }
@@ -260,13 +281,10 @@ Result<ObjectOutcome> FileRun::run() {
   ingest_options.input_format = format_;
   ingest_options.mode = config.mode;
   ingest_options.condition = config.condition;
-  ingest_options.outputs.store = &store_;
-  ingest_options.outputs.json_copy_key = keys_.json_copy;
-  ingest_options.outputs.unprocessed_key = keys_.unprocessed;
-  ingest_options.outputs.rejected_key = keys_.rejected;
-  ingest_options.outputs.conflicts_key = keys_.conflicts;
-  ingest_options.outputs.unprocessed_deletes_key = keys_.unprocessed_deletes;
-  ingest_options.outputs.report_key = keys_.report;
+  ingest_options.outputs = outputs();
+  ingest_options.report_failure = [](const Error& error) {
+    return !aws::is_precondition_failed(error);  // the new object's own import reports
+  };
   ingest_options.source_name = s3_url(object_.bucket, object_.key);
   // An item array (an unprocessed/ file put back) is read whole: it has no resume points.
   if (context_.clients.lambda && format_ != ingest::InputFormat::kItemArray) {
@@ -287,10 +305,42 @@ Result<ObjectOutcome> FileRun::run() {
     // If-Match failed on a range: the object was overwritten while this invocation read it.
     // Its own event imports the new object; this chain has nothing left to do.
     if (aws::is_precondition_failed(outcome.error())) return stop_chain("object changed", nullptr);
+    report_failure(outcome.error());
     return outcome.take_error();
   }
+  if (outcome->end == ingest::RunOutcome::End::kFailed) return failed(outcome->report);
   if (outcome->hand_over) return hand_over(outcome->report, std::move(*outcome->hand_over));
   return finished(std::move(outcome->report));
+}
+
+// A run that could not start (the header, the table, the first bytes): its report says so, with
+// what the chain's earlier invocations accounted, so that every object that started an import
+// has one. Best effort: the invocation fails either way.
+void FileRun::report_failure(const Error& error) {
+  const ingest::IngestOutputs where = outputs();
+  ingest::Report report;
+  static_cast<ingest::Counts&>(report) = before_;
+  report.bytes_read = before_.byte_offset;
+  report.source = s3_url(object_.bucket, object_.key);
+  report.table = context_.config.table;
+  report.failure = ingest::Report::Failure{error.to_string(), std::nullopt};
+  if (Status written = ingest::write_report(where, report); !written) {
+    log_line(LogLevel::kWarn, "could not write the failure report",
+             {{"key", where.report_key}, {"error", written.error().to_string()}});
+  }
+}
+
+// The run broke off (the object, the table): the engine wrote its report and outputs; the
+// invocation fails, so that Lambda retries it and, after its retries, the failure destination
+// gets the event.
+Error FileRun::failed(const ingest::Report& report) {
+  delete_incoming_state();
+  emit_metrics(share_since(report, before_), context_.config.function_name);
+  log_line(LogLevel::kError, "import failed",
+           {{"source", report.source},
+            {"generation", std::to_string(generation_)},
+            {"report", report.to_json()}});
+  return make_error("ImportFailed", report.failure ? report.failure->reason : "failed");
 }
 
 ObjectOutcome FileRun::finished(ingest::Report report) {

@@ -20,7 +20,7 @@ class LocalAws::Parts {
       : options_(options),
         store_(std::move(store)),
         faults_(options.faults, options.seed),
-        authenticator_(options.auth, options.known_keys),
+        authenticator_(options.auth, options.known_keys, options.region),
         dynamodb_(*store_, faults_, options.region),
         lambda_(lambda_settings(options)),
         s3_(std::move(s3)),

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "aws/crypto.hpp"
+#include "aws/error_codes.hpp"
 
 namespace csv2ddb::local {
 namespace {
@@ -27,8 +28,11 @@ Result<AuthMode> parse_auth_mode(std::string_view text) {
 }
 
 RequestAuthenticator::RequestAuthenticator(AuthMode mode, std::vector<aws::Credentials> known_keys,
-                                           Clock clock)
-    : mode_(mode), known_keys_(std::move(known_keys)), clock_(std::move(clock)) {}
+                                           std::string region, Clock clock)
+    : mode_(mode),
+      region_(std::move(region)),
+      known_keys_(std::move(known_keys)),
+      clock_(std::move(clock)) {}
 
 std::optional<aws::Credentials> RequestAuthenticator::key_of(std::string_view access_key_id) const {
   std::shared_lock lock(keys_mutex_);
@@ -48,6 +52,7 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
   const aws::SignableRequest to_verify = signable(request, payload_hash);
   auto parsed = aws::parse_request_authorization(to_verify, dialect);
   if (!parsed) return parsed.take_error();
+  if (Status region = check_region(*parsed, dialect); !region) return region;
   const std::optional<aws::Credentials> key = key_of(parsed->access_key_id);
   const auto skew = dialect == aws::AuthDialect::kS3 ? kS3AllowedSkew : kDynamoDbAllowedSkew;
   // Open mode takes unknown keys on trust: there is no secret to check their signature with.
@@ -62,8 +67,27 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
         return key->secret_access_key;
       },
       clock_(), skew);
-  if (!verified || key->session_token.empty()) return verified;
-  // Session credentials are only valid with their token.
+  if (!verified) return verified;
+  return check_token(request, *key, dialect);
+}
+
+// As AWS answers a scope for another region: DynamoDB (and the JSON services) with
+// InvalidSignatureException, S3 with AuthorizationHeaderMalformed naming both regions.
+Status RequestAuthenticator::check_region(const aws::ParsedAuthorization& parsed,
+                                          aws::AuthDialect dialect) const {
+  if (parsed.region == region_) return {};
+  if (dialect == aws::AuthDialect::kS3) {
+    return make_error(std::string(aws::code::kAuthorizationHeaderMalformed),
+                      "The authorization header is malformed; the region '" + parsed.region +
+                          "' is wrong; expecting '" + region_ + "'");
+  }
+  return make_error(std::string(aws::code::kInvalidSignatureException),
+                    "Credential should be scoped to a valid region, not '" + parsed.region + "'. ");
+}
+
+// Session credentials are only valid with their token, and a key without one takes none.
+Status RequestAuthenticator::check_token(const HttpRequest& request, const aws::Credentials& key,
+                                         aws::AuthDialect dialect) const {
   std::string_view token = request.header("x-amz-security-token");
   std::string from_query;
   if (token.empty()) {
@@ -72,13 +96,14 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
     }
     token = from_query;
   }
-  if (!aws::constant_time_equals(token, key->session_token)) {
-    return dialect == aws::AuthDialect::kS3
-               ? make_error("InvalidToken", "The provided token is malformed or otherwise invalid.")
-               : make_error("UnrecognizedClientException",
-                            "The security token included in the request is invalid.");
-  }
-  return verified;
+  const bool valid = key.session_token.empty()
+                         ? token.empty()
+                         : aws::constant_time_equals(token, key.session_token);
+  if (valid) return {};
+  return dialect == aws::AuthDialect::kS3
+             ? make_error("InvalidToken", "The provided token is malformed or otherwise invalid.")
+             : make_error("UnrecognizedClientException",
+                          "The security token included in the request is invalid.");
 }
 
 std::optional<std::string> RequestAuthenticator::access_key_of(const HttpRequest& request,

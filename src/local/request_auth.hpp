@@ -3,7 +3,9 @@
 //    with a key we know (test/test by default) must carry a correct, current signature.
 //  - strict: only known keys; an unknown one is UnrecognizedClientException (DynamoDB) or
 //    InvalidAccessKeyId (S3).
-// The request time must be within 5 minutes of our clock for DynamoDB and 15 for S3, as on AWS.
+// The request time must be within 5 minutes of our clock for DynamoDB and 15 for S3, as on AWS;
+// the credential scope must name our region; a security token is only accepted with the key it
+// was issued with (a static key with a token is refused, as AWS refuses it).
 #pragma once
 
 #include <chrono>
@@ -35,7 +37,7 @@ class RequestAuthenticator {
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
   RequestAuthenticator(
-      AuthMode mode, std::vector<aws::Credentials> known_keys,
+      AuthMode mode, std::vector<aws::Credentials> known_keys, std::string region = "us-east-1",
       Clock clock = [] { return std::chrono::system_clock::now(); });
 
   // Errors carry AWS's code and message (see sigv4_verify.hpp), never a secret.
@@ -61,7 +63,12 @@ class RequestAuthenticator {
  private:
   std::optional<aws::Credentials> key_of(std::string_view access_key_id) const;
 
+  Status check_region(const aws::ParsedAuthorization& parsed, aws::AuthDialect dialect) const;
+  Status check_token(const HttpRequest& request, const aws::Credentials& key,
+                     aws::AuthDialect dialect) const;
+
   AuthMode mode_;
+  std::string region_;
   mutable std::shared_mutex keys_mutex_;
   std::vector<aws::Credentials> known_keys_;
   Clock clock_;

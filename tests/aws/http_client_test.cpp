@@ -105,6 +105,28 @@ TEST_F(HttpClientTest, PostAndDeleteAndHead) {
   EXPECT_EQ(*head->header("X-Status-Route"), "yes");
 }
 
+// A header value or URL with CR or LF (a session token pasted with its newline, a profile's
+// endpoint) is refused before anything is sent, naming the header and never the value.
+TEST_F(HttpClientTest, LineBreaksInHeadersOrTheUrlAreRefusedUnsent) {
+  HttpClient client;
+  const int before = connections_so_far(client);
+  auto token = client.send({"GET",
+                            url("/echo"),
+                            {{"X-Amz-Security-Token", "secret\r\nX-Injected: 1"}},
+                            "",
+                            std::nullopt,
+                            {}});
+  ASSERT_FALSE(token.ok());
+  EXPECT_EQ(token.error().code, "InvalidRequest");
+  EXPECT_EQ(token.error().message,
+            "the X-Amz-Security-Token header holds a line break or NUL; check where it comes from "
+            "(environment, profile, credentials)");
+  auto host = client.send({"GET", url("/echo") + "\nHost: evil", {}, "", std::nullopt, {}});
+  ASSERT_FALSE(host.ok());
+  EXPECT_EQ(host.error().message, "the URL holds a line break or NUL; check the endpoint");
+  EXPECT_EQ(connections_so_far(client), before);  // no connection was opened for them
+}
+
 // Small bodies in memory go out with the head in one send (CURLOPT_POSTFIELDS): curl must not
 // add the form defaults that come with it, which S3 would store as the object's Content-Type.
 TEST_F(HttpClientTest, SmallBodiesGetNoHeadersTheRequestDidNotAskFor) {

@@ -83,6 +83,18 @@ TEST_F(FolderOutputStoreTest, AbortAndDestructionLeaveNothing) {
   EXPECT_EQ(files_under_root(), 0u);
 }
 
+// A run killed while it writes (kill -9: no destructor, no abort) must leave nothing behind: the
+// object has no name in the folder until it is committed.
+TEST_F(FolderOutputStoreTest, AnObjectBeingWrittenHasNoNameYet) {
+  auto writer = store_->create("unprocessed/a.csv.unprocessed.json", "application/json");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->write(std::string(200 * 1024, 'x')).ok());  // past the write buffer
+  EXPECT_EQ(files_under_root(), 0u);
+  ASSERT_TRUE((*writer)->commit().ok());
+  EXPECT_EQ(files_under_root(), 1u);
+  EXPECT_EQ(read("unprocessed/a.csv.unprocessed.json").size(), 200u * 1024);
+}
+
 TEST_F(FolderOutputStoreTest, RemoveIsIdempotent) {
   auto writer = store_->create("x.json", "");
   ASSERT_TRUE(writer.ok());

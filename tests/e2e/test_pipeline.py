@@ -278,7 +278,11 @@ class LeastPrivilege(unittest.TestCase):
                 self.assertLess(time.time(), deadline, stack.log("csv2ddb-import")[-3000:])
                 time.sleep(0.1)
             log = stack.log("csv2ddb-import")
-            self.assertIsNone(read(stack, "reports/offers.csv.report.json"))
+            # A failed import has a report too, saying why and counting nothing it did not do.
+            report = json.loads(read(stack, "reports/offers.csv.report.json"))
+        self.assertEqual((report["status"], report["rows_read"], report["rows_written"]),
+                         ("failed", 0, 0))
+        self.assertTrue(report["error"]["reason"].startswith("AccessDeniedException: "), report)
         self.assertIn("AccessDeniedException", log)
         self.assertRegex(log, r"assumed-role/csv2ddb-import-role/csv2ddb-import is not "
                               r"authorized to perform: dynamodb:BatchWriteItem on resource: "

@@ -256,19 +256,70 @@ TEST(Ingest, InvalidBatchIsSplitUntilTheBadItemIsIsolated) {
   EXPECT_EQ(h.table.size(), 24u);
 }
 
-TEST(Ingest, FatalErrorStopsTheRunAndCommitsNothing) {
+TEST(Ingest, FatalErrorStopsTheRunAndReportsWhatWasAccounted) {
   Harness h;
   h.options.lanes = 3;
   h.table.fail_calls_after(1, {BatchWriteOutcome::Status::kFatal, "AccessDeniedException",
                                "User is not authorized to perform: dynamodb:BatchWriteItem"});
   std::string csv = "account,offer_id\n";
   for (int i = 0; i < 5000; ++i) csv += "a" + std::to_string(i) + ",o\n";
-  Result<Report> report = h.run(csv);
-  ASSERT_FALSE(report.ok());
-  EXPECT_EQ(report.error().to_string(),
+  Result<RunOutcome> outcome =
+      run_ingest(csv::make_memory_source(csv, "offers.csv"), h.table, h.options);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  EXPECT_EQ(outcome->end, RunOutcome::End::kFailed);
+  const Report& report = outcome->report;
+  ASSERT_TRUE(report.failure.has_value());
+  EXPECT_EQ(report.failure->reason,
             "AccessDeniedException: User is not authorized to perform: dynamodb:BatchWriteItem");
-  EXPECT_TRUE(h.store.keys().empty());
+  EXPECT_FALSE(report.failure->line.has_value());
+  // The rows still queued when the table refused are in no count: the report covers the rows
+  // accounted, and balances.
+  EXPECT_TRUE(report.balanced()) << report.to_json();
+  EXPECT_EQ(report.rows_written, h.table.size());
+  EXPECT_LT(report.rows_read, 5000u);
+  EXPECT_EQ(h.object("reports/offers.csv.report.json"), report.to_json() + "\n");
   EXPECT_LT(h.table.call_count(), 200u);  // stopped early, not after all 200 batches
+}
+
+// The input breaks off (a truncated gzip, a failed read): the rows before are written and
+// accounted, and the report says where and why it failed.
+TEST(Ingest, AnInputThatBreaksOffEndsWithAFailedReport) {
+  class BreakingSource final : public csv::ByteSource {
+   public:
+    explicit BreakingSource(std::string bytes) : bytes_(std::move(bytes)) {}
+    Result<std::size_t> read(char* buffer, std::size_t capacity) override {
+      if (position_ == bytes_.size()) {
+        return make_error("DecompressionError", "offers.csv.gz: truncated gzip stream");
+      }
+      const std::size_t n = std::min(capacity, bytes_.size() - position_);
+      bytes_.copy(buffer, n, position_);
+      position_ += n;
+      return n;
+    }
+    std::string name() const override { return "offers.csv.gz"; }
+
+   private:
+    std::string bytes_;
+    std::size_t position_ = 0;
+  };
+  Harness h;
+  h.options.lanes = 2;
+  Result<RunOutcome> outcome =
+      run_ingest(std::make_unique<BreakingSource>("account,offer_id\na1,o1\na2,o2\na3,o3\na4,o"),
+                 h.table, h.options);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  EXPECT_EQ(outcome->end, RunOutcome::End::kFailed);
+  EXPECT_EQ(counts(outcome->report),
+            "read=3 written=3 rejected=0 unprocessed=0 skipped=0 requests=2 retries=0 "
+            "throttles=0");
+  EXPECT_EQ(outcome->report.failure->reason,
+            "DecompressionError: offers.csv.gz: truncated gzip stream");
+  EXPECT_EQ(outcome->report.failure->line, 5u);
+  EXPECT_EQ(h.table.size(), 3u);
+  EXPECT_NE(h.object("reports/offers.csv.report.json")
+                .find(R"("status":"failed","error":{"reason":"DecompressionError: offers.csv.gz: )"
+                      R"(truncated gzip stream","line":5}})"),
+            std::string::npos);
 }
 
 TEST(Ingest, LastRowWinsWithManyLanesAndRetries) {

@@ -278,7 +278,28 @@ TEST_F(ImportHandlerTest, MissingTableFailsTheInvocation) {
   EXPECT_EQ(response.error_type(), "ResourceNotFoundException");
   EXPECT_NE(response.error_message().find("s3://imports/orphan.csv"), std::string::npos)
       << response.error_message();
-  EXPECT_FALSE(get("reports/orphan.csv.report.json"));
+  // Every object that started an import has a report, also when it failed.
+  auto report = get("reports/orphan.csv.report.json");
+  ASSERT_TRUE(report);
+  EXPECT_NE(report->find(R"("rows_read":0,)"), std::string::npos) << *report;
+  EXPECT_NE(report->find(R"("status":"failed","error":{"reason":"ResourceNotFoundException: )"),
+            std::string::npos)
+      << *report;
+}
+
+TEST_F(ImportHandlerTest, AFileTheFunctionCannotUseGetsAFailedReport) {
+  put("no-key.csv", "offer_id,price\nB,1\n");
+  put("twice.csv", "account,offer_id,offer_id\nA,B,C\n");
+  for (const char* key : {"no-key.csv", "twice.csv"}) {
+    InvocationResponse response = invoke(s3_event({key}));
+    ASSERT_FALSE(response.is_success()) << key;
+    auto report = get(std::string("reports/") + key + ".report.json");
+    ASSERT_TRUE(report) << key;
+    EXPECT_NE(report->find(R"("status":"failed")"), std::string::npos) << *report;
+  }
+  EXPECT_NE(get("reports/no-key.csv.report.json")->find("key attribute 'account' is not a column"),
+            std::string::npos);
+  EXPECT_NE(get("reports/twice.csv.report.json")->find("duplicates column 2"), std::string::npos);
 }
 
 TEST_F(ImportHandlerTest, MissingObjectFailsTheInvocation) {

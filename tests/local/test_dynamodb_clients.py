@@ -246,6 +246,31 @@ class AuthTest(LocalTestCase):
                 server.port, "ListTables", {}, when=recent)
             self.assertEqual(status, 200)
 
+    def test_another_region_and_a_bogus_token_are_refused(self):
+        """A scope for another region, a token with a static key: as DynamoDB answers them."""
+        import boto3
+        import botocore.config
+        import botocore.exceptions
+        with self.start() as server:
+            def client(**kwargs):
+                settings = dict(endpoint_url=server.endpoint, region_name="us-east-1",
+                                aws_access_key_id="test", aws_secret_access_key="test",
+                                config=botocore.config.Config(retries={"max_attempts": 0}))
+                settings.update(kwargs)
+                return boto3.client("dynamodb", **settings)
+            cases = [(dict(region_name="eu-west-1"), "InvalidSignatureException",
+                      "Credential should be scoped to a valid region, not 'eu-west-1'. "),
+                     (dict(aws_session_token="bogus"), "UnrecognizedClientException",
+                      "The security token included in the request is invalid.")]
+            for kwargs, code, message in cases:
+                with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                    client(**kwargs).list_tables()
+                error = caught.exception.response
+                self.assertEqual((error["ResponseMetadata"]["HTTPStatusCode"],
+                                  error["Error"]["Code"], error["Error"]["Message"]),
+                                 (400, code, message), kwargs)
+            self.assertEqual(client().list_tables()["TableNames"], [])
+
     def test_missing_authentication(self):
         """No Authorization header at all: MissingAuthenticationTokenException."""
         with self.start() as server:

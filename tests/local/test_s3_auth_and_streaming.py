@@ -211,6 +211,38 @@ class AuthErrorsTest(S3AuthTestCase):
         self.assertEqual((status, local_server.s3_error_code(body)), (403, "RequestTimeTooSkewed"))
 
 
+class ScopeAndTokenTest(S3AuthTestCase):
+    """A scope for another region, and a security token sent with a static key: refused as AWS
+    refuses them, in both modes (boto3 sends them as a misconfigured user's client would)."""
+
+    def client(self, server, **kwargs):
+        import boto3
+        import botocore.config
+        settings = dict(endpoint_url=server.endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=botocore.config.Config(retries={"max_attempts": 1}))
+        settings.update(kwargs)
+        return boto3.client("s3", **settings)
+
+    def test_another_region_and_a_bogus_token_are_refused(self):
+        import botocore.exceptions
+        for mode in ("open", "strict"):
+            server = self.start("--auth", mode)
+            self.client(server).create_bucket(Bucket="scoped-" + mode)
+            cases = [(dict(region_name="eu-west-1"), 400, "AuthorizationHeaderMalformed",
+                      "The authorization header is malformed; the region 'eu-west-1' is wrong; "
+                      "expecting 'us-east-1'"),
+                     (dict(aws_session_token="bogus"), 400, "InvalidToken",
+                      "The provided token is malformed or otherwise invalid.")]
+            for kwargs, status, code, message in cases:
+                with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                    self.client(server, **kwargs).list_objects_v2(Bucket="scoped-" + mode)
+                error = caught.exception.response
+                self.assertEqual((error["ResponseMetadata"]["HTTPStatusCode"],
+                                  error["Error"]["Code"], error["Error"]["Message"]),
+                                 (status, code, message), (mode, kwargs))
+
+
 class TlsProxy:
     """TLS on 127.0.0.1 in front of the server (a self-signed certificate made with openssl):
     botocore sends aws-chunked bodies only over https, so this is how a test sees them."""
