@@ -83,7 +83,8 @@ for round in $(seq "$rounds"); do
       "$(measure "$BIN" ingest "$work/$file" --table t --key account,offer_id --dry-run)"
     next_table
     record write "$file" "$rows" "$round" \
-      "$(measure "$BIN" ingest "$work/$file" --table "$table" --endpoint-url "$url")"
+      "$(measure "$BIN" ingest "$work/$file" --table "$table" --endpoint-url "$url" \
+        --checkpoint "$work/checkpoint.json")"
   done
 done
 
@@ -98,7 +99,8 @@ for round in $(seq "$rounds"); do
       condition) args=(--condition "attribute_not_exists(account) OR risk <> :risk") ;;
     esac
     record mode "$variant" "$mode_rows" "$round" \
-      "$(measure "$BIN" ingest "$work/modes.csv" --table "$table" --endpoint-url "$url" "${args[@]}")"
+      "$(measure "$BIN" ingest "$work/modes.csv" --table "$table" --endpoint-url "$url" \
+        --checkpoint "$work/checkpoint.json" "${args[@]}")"
   done
 done
 
@@ -109,7 +111,8 @@ if [ "${SIZE:-0}" = 1 ]; then
   for file in big.csv big.ddb.jsonl big.ndjson; do
     next_table
     record size "$file" 10000000 1 \
-      "$(measure "$BIN" ingest "$work/$file" --table "$table" --endpoint-url "$url")"
+      "$(measure "$BIN" ingest "$work/$file" --table "$table" --endpoint-url "$url" \
+        --checkpoint "$work/checkpoint.json")"
     ls -l "$work/$file" | awk '{ printf "  %s %.0f MB\n", $9, $5 / 1e6 }'
   done
 fi
