@@ -4,9 +4,26 @@
 
 #include "aws/clock_skew.hpp"
 #include "aws/crypto.hpp"
+#include "aws/debug_log.hpp"
 
 namespace csv2ddb::aws {
 namespace {
+
+void log_response(std::string_view service, std::string_view operation,
+                  const Result<HttpResponse>& response) {
+  std::string line(service);
+  line.append(" ").append(operation).append(" -> ");
+  if (!response) {
+    line.append(response.error().code);
+  } else {
+    line.append("HTTP ").append(std::to_string(response->status));
+    for (const char* id : {"x-amzn-RequestId", "x-amz-request-id"}) {
+      if (const std::string* value = response->header(id))
+        line.append(" request id ").append(*value);
+    }
+  }
+  debug_log(line);
+}
 
 AwsError decode_error(ErrorDialect dialect, const HttpResponse& response) {
   switch (dialect) {
@@ -97,6 +114,25 @@ Result<HttpRequest> AwsCaller::sign_head(const AwsRequest& request, const Creden
   return out;
 }
 
+Result<HttpRequest> AwsCaller::signed_head(const AwsRequest& request, SystemTime now) const {
+  auto credentials = credentials_->credentials();
+  if (!credentials) return credentials.take_error();
+  return sign_head(request, *credentials, now);
+}
+
+Result<HttpRequest> AwsCaller::unsigned_head(const AwsRequest& request) const {
+  auto parts = split_url(request.url);
+  if (!parts) return parts.take_error();
+  HttpRequest out;
+  out.method = request.method;
+  out.url = request.url;
+  out.headers.push_back({"Host", parts->host});
+  for (const Header& header : request.headers) out.headers.push_back(header);
+  out.source = request.source;
+  out.timeout = request.timeout ? request.timeout : service_.request_timeout;
+  return out;
+}
+
 Result<HttpResponse> AwsCaller::call(std::string_view operation, AwsRequest request,
                                      const BodySink& sink, AwsError* failure, CallStats* stats) {
   CallStats local_stats;
@@ -115,19 +151,35 @@ Result<HttpResponse> AwsCaller::call(std::string_view operation, AwsRequest requ
     };
   }
 
+  // Adaptive mode paces the calls that retry here; the writer lanes (single attempt) have their
+  // own pacer.
+  const bool rate_limited = options_.retry.strategy == RetryStrategy::kAdaptive &&
+                            request.retry_mode != RetryMode::kSingleAttempt;
   while (true) {
-    auto credentials = credentials_->credentials();
-    if (!credentials) return credentials.take_error();
+    if (rate_limited) {
+      if (auto wait = rate_limiter_.reserve(); wait.count() > 0) sleeper.sleep(wait);
+    }
     const SystemTime now = options_.clock ? options_.clock() : ClockSkew::process_wide().now();
-    auto signed_request = sign_head(request, *credentials, now);
+    auto signed_request = request.anonymous ? unsigned_head(request) : signed_head(request, now);
     if (!signed_request) return signed_request.take_error();
 
     ++counts.attempts;
+    if (debug_log_enabled()) {
+      debug_log_request(service_.service, operation, counts.attempts, signed_request->method,
+                        signed_request->url, signed_request->headers);
+    }
     ++retries_counted;
     // The body moves into the attempt and back, so a retry has it again without a copy.
     signed_request->body = std::move(request.body);
     auto response = transport_(*signed_request, counting_sink);
     request.body = std::move(signed_request->body);
+    if (debug_log_enabled()) log_response(service_.service, operation, response);
+    if (rate_limited) {
+      rate_limiter_.on_response(
+          !(response && response->ok()) &&
+          (response ? decode_error(service_.dialect, *response).retry == RetryClass::kThrottling
+                    : false));
+    }
     if (response && response->ok()) {
       policy_.after_success(last_retry_cost);
       return std::move(response).value();

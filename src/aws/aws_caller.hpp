@@ -29,6 +29,7 @@
 #include "aws/endpoints.hpp"
 #include "aws/http_client.hpp"
 #include "aws/sigv4.hpp"
+#include "common/client_rate_limiter.hpp"
 #include "common/result.hpp"
 #include "common/retry_policy.hpp"
 
@@ -67,6 +68,8 @@ struct AwsRequest {
   std::function<bool()> reset_sink;
   std::optional<std::chrono::milliseconds> timeout;
   RetryMode retry_mode = RetryMode::kStandard;
+  // Sent unsigned, with no credentials (STS AssumeRoleWithWebIdentity, whose token is the proof).
+  bool anonymous = false;
 };
 
 // Sends one HTTP request. The default sends with an HttpClient; tests substitute a recorder.
@@ -115,12 +118,16 @@ class AwsCaller {
   // signed for the request's body (or its payload_hash).
   Result<HttpRequest> sign_head(const AwsRequest& request, const Credentials& credentials,
                                 SystemTime time) const;
+  // One attempt's head: signed with the chain's current credentials, or not signed at all.
+  Result<HttpRequest> signed_head(const AwsRequest& request, SystemTime now) const;
+  Result<HttpRequest> unsigned_head(const AwsRequest& request) const;
 
   ServiceConfig service_;
   std::shared_ptr<CredentialsChain> credentials_;
   Transport transport_;
   AwsCallerOptions options_;
   RetryPolicy policy_;
+  ClientRateLimiter rate_limiter_;  // the adaptive retry mode only
 };
 
 }  // namespace csv2ddb::aws

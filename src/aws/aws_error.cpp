@@ -74,9 +74,13 @@ AwsError from_transport_error(const Error& error) {
 
 AwsError decode_s3_error(int http_status, const HeaderList& headers, std::string_view body) {
   std::string code, message, request_id;
-  if (auto doc = parse_xml(body); doc && doc->name == "Error") {
-    code = doc->child_text("Code");
-    message = doc->child_text("Message");
+  if (auto doc = parse_xml(body); doc && (doc->name == "Error" || doc->name == "ErrorResponse")) {
+    // S3 answers <Error>; the query-protocol services (STS) <ErrorResponse><Error>.
+    const XmlElement* error = doc->name == "Error" ? &*doc : doc->child("Error");
+    if (error != nullptr) {
+      code = error->child_text("Code");
+      message = error->child_text("Message");
+    }
     request_id = doc->child_text("RequestId");
   }
   if (request_id.empty()) request_id = header_value(headers, "x-amz-request-id");

@@ -1,7 +1,12 @@
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
 #include "aws/credentials.hpp"
+#include "aws/debug_log.hpp"
+#include "aws/http_client.hpp"
+#include "aws/profile_sources.hpp"
+#include "aws/service_clients.hpp"
 #include "model/json.hpp"
 
 namespace csv2ddb::aws {
@@ -70,7 +75,10 @@ CredentialsChain::CredentialsChain(const Environment& env, CredentialsChainOptio
     : options_(std::move(options)) {
   // An explicit --profile means "use this profile", so the environment's keys must not win.
   if (options_.profile.empty()) providers_.push_back(make_environment_provider(env));
-  providers_.push_back(make_profile_provider(env, options_.profile));
+  ProfileSourceContext context{env, options_.http, options_.clock, options_.process_timeout,
+                               ask_code_on_terminal};
+  if (!context.http) context.http = std::make_shared<HttpClient>(production_http_options());
+  providers_.push_back(make_profile_provider(std::move(context), options_.profile));
   providers_.push_back(make_container_provider(env, options_.metadata_timeout));
   providers_.push_back(make_instance_metadata_provider(env, options_.metadata_timeout));
 }
@@ -84,6 +92,7 @@ Result<ProvidedCredentials> CredentialsChain::walk() {
   for (auto& provider : providers_) {
     auto found = provider->fetch();
     if (found) return found;
+    if (found.error().code == kCredentialsFailed) return found;
     if (!tried.empty()) tried += ", ";
     tried += found.error().message;
   }
@@ -93,13 +102,24 @@ Result<ProvidedCredentials> CredentialsChain::walk() {
 Result<ProvidedCredentials> CredentialsChain::get() {
   std::lock_guard<std::mutex> guard(mutex_);
   SystemTime now = options_.clock();
-  if (cached_ &&
-      (!cached_->expiration || now < *cached_->expiration - options_.refresh_before_expiry)) {
-    return *cached_;
-  }
+  if (cached_ && (!cached_->expiration || now < refresh_at_)) return *cached_;
   auto fresh = walk();
   if (fresh) {
     cached_ = *fresh;
+    ++fetches_;
+    if (fresh->expiration) {
+      // The advisory window, or half the lifetime left when that is shorter.
+      auto left = *fresh->expiration - now;
+      auto window = std::min<SystemTime::duration>(options_.refresh_before_expiry, left / 2);
+      refresh_at_ = *fresh->expiration - window;
+    }
+    if (options_.log_fetches && debug_log_enabled()) {
+      debug_log("credentials " + std::string(fetches_ == 1 ? "fetched" : "refreshed") + " (fetch " +
+                std::to_string(fetches_) + ") from " + fresh->source +
+                (fresh->expiration ? ", expire at " + format_iso8601(*fresh->expiration) +
+                                         ", renewed from " + format_iso8601(refresh_at_)
+                                   : std::string()));
+    }
     return fresh;
   }
   // Keep using what we have while it is still valid: a refresh may fail transiently.

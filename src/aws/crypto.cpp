@@ -86,6 +86,16 @@ std::string md5_hex(std::string_view data) {
   return hex_encode(md5(data));
 }
 
+std::string sha1_hex(std::string_view data) {
+  std::array<std::uint8_t, 20> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha1(), nullptr) != 1 ||
+      length != digest.size()) {
+    openssl_failure("EVP_Digest(SHA-1)");
+  }
+  return hex_encode(digest);
+}
+
 Md5Hasher::Md5Hasher() : ctx_(EVP_MD_CTX_new()) {
   if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr) != 1) {
     openssl_failure("EVP_DigestInit_ex(MD5)");

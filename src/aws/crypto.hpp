@@ -31,6 +31,9 @@ using Md5Digest = std::array<std::uint8_t, 16>;
 Md5Digest md5(std::string_view data);
 std::string md5_hex(std::string_view data);
 
+// SHA-1 hex: only to name files the way the AWS CLI names them (the SSO token cache).
+std::string sha1_hex(std::string_view data);
+
 // MD5 over data that arrives in pieces.
 class Md5Hasher {
  public:

@@ -1,5 +1,7 @@
 #include "aws/endpoints.hpp"
 
+#include <optional>
+
 #include "aws/ini_file.hpp"
 
 namespace csv2ddb::aws {
@@ -10,6 +12,14 @@ std::string upper(std::string_view s) {
   for (char& c : out) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (c == '-' || c == ' ') c = '_';
+  }
+  return out;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
@@ -37,18 +47,21 @@ std::string resolve_profile_name(const Environment& env, std::string_view explic
   return "default";
 }
 
-Result<std::string> resolve_region(const Environment& env, std::string_view explicit_region,
+Result<std::string> resolve_region(const Environment& env, const SharedConfig& config,
+                                   std::string_view explicit_region,
                                    std::string_view explicit_profile) {
   if (!explicit_region.empty()) return std::string(explicit_region);
   if (auto region = env.get("AWS_REGION")) return *region;
   if (auto region = env.get("AWS_DEFAULT_REGION")) return *region;
-  std::string config_path =
-      env.expand_home(env.get("AWS_CONFIG_FILE").value_or(env.home() + "/.aws/config"));
-  if (auto config = AwsProfileFile::load(config_path, AwsFileKind::kConfig)) {
-    std::string region = config->get(resolve_profile_name(env, explicit_profile), "region");
-    if (!region.empty()) return region;
-  }
+  std::string region = config.get(resolve_profile_name(env, explicit_profile), "region");
+  if (!region.empty()) return region;
   return make_error("MissingRegion", "no AWS region: set AWS_REGION or --region");
+}
+
+Result<std::string> resolve_region(const Environment& env, std::string_view explicit_region,
+                                   std::string_view explicit_profile) {
+  auto config = SharedConfig::load(env);
+  return resolve_region(env, config ? *config : SharedConfig(), explicit_region, explicit_profile);
 }
 
 std::string default_endpoint_url(std::string_view service, std::string_view region) {
@@ -58,19 +71,50 @@ std::string default_endpoint_url(std::string_view service, std::string_view regi
   return url;
 }
 
+namespace {
+
+// The profile's own endpoint settings: its services section's entry for the service, then
+// its endpoint_url.
+std::optional<Result<Endpoint>> configured_endpoint(const SharedConfig& config,
+                                                    std::string_view profile,
+                                                    std::string_view service) {
+  std::string services_name = config.get(profile, "services");
+  if (!services_name.empty()) {
+    if (const auto* services = config.services(services_name)) {
+      std::string key(service);
+      key += ".endpoint_url";
+      if (auto it = services->find(key); it != services->end() && !it->second.empty()) {
+        return custom_endpoint(it->second,
+                               config.config_path() + " [services " + services_name + "] " + key);
+      }
+    }
+  }
+  std::string url = config.get(profile, "endpoint_url");
+  if (url.empty()) return std::nullopt;
+  return custom_endpoint(url, config.origin(profile, "endpoint_url") + " profile " +
+                                  std::string(profile) + " endpoint_url");
+}
+
+}  // namespace
+
 Result<Endpoint> resolve_endpoint(const Environment& env, std::string_view service,
-                                  std::string_view region, std::string_view explicit_url) {
-  // More specific beats more general: a service's own variable names that service alone, so it
-  // wins over --endpoint-url, which names every service the command calls (csv2ddb local serves
-  // them all on one port, while S3 may live elsewhere).
-  const bool use_variables = !env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-  if (use_variables) {
+                                  std::string_view region, std::string_view explicit_url,
+                                  const SharedConfig* config, std::string_view profile) {
+  // What the user typed wins, as in awscli and the SDKs: a local endpoint left in the
+  // environment must not redirect a command that names its endpoint.
+  if (!explicit_url.empty()) return custom_endpoint(std::string(explicit_url), "--endpoint-url");
+  const std::string profile_name = resolve_profile_name(env, profile);
+  const bool ignore_configured =
+      env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ||
+      (config != nullptr &&
+       lower_ascii(config->get(profile_name, "ignore_configured_endpoint_urls")) == "true");
+  if (!ignore_configured) {
     std::string service_variable = "AWS_ENDPOINT_URL_" + upper(service);
     if (auto url = env.get(service_variable)) return custom_endpoint(*url, service_variable);
-  }
-  if (!explicit_url.empty()) return custom_endpoint(std::string(explicit_url), "--endpoint-url");
-  if (use_variables) {
     if (auto url = env.get("AWS_ENDPOINT_URL")) return custom_endpoint(*url, "AWS_ENDPOINT_URL");
+    if (config != nullptr) {
+      if (auto found = configured_endpoint(*config, profile_name, service)) return *found;
+    }
   }
   return Endpoint{default_endpoint_url(service, region), false};
 }

@@ -2,10 +2,13 @@
 // variables points every tool (ours, awscli, boto3) at the same place.
 //
 // Region:   --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's "region" (config file).
-// Endpoint: AWS_ENDPOINT_URL_<SERVICE> (S3, DYNAMODB, LAMBDA), --endpoint-url (every service),
-//           AWS_ENDPOINT_URL, then https://<service>.<region>.amazonaws.com (".amazonaws.com.cn"
-//           in cn-*): the more specific setting wins. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
-//           ignores the two variables (the flag still counts).
+// Endpoint: --endpoint-url (what the user typed has the last word, as in awscli), then
+//           AWS_ENDPOINT_URL_<SERVICE> (S3, DYNAMODB, LAMBDA, STS, SSO), AWS_ENDPOINT_URL, the
+//           profile's services section ("services = NAME" and "[services NAME]" with
+//           "dynamodb =\n  endpoint_url = URL"), the profile's endpoint_url, then
+//           https://<service>.<region>.amazonaws.com (".amazonaws.com.cn" in cn-*).
+//           AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the profile's
+//           ignore_configured_endpoint_urls) ignores all but the flag.
 #pragma once
 
 #include <optional>
@@ -13,6 +16,7 @@
 #include <string_view>
 
 #include "aws/environment.hpp"
+#include "aws/shared_config.hpp"
 #include "common/result.hpp"
 
 namespace csv2ddb::aws {
@@ -24,16 +28,23 @@ std::string resolve_profile_name(const Environment& env, std::string_view explic
 // is read from AWS_CONFIG_FILE (default ~/.aws/config); an unreadable file is skipped.
 Result<std::string> resolve_region(const Environment& env, std::string_view explicit_region,
                                    std::string_view explicit_profile = {});
+// The same over files already read (a malformed file is then the caller's error).
+Result<std::string> resolve_region(const Environment& env, const SharedConfig& config,
+                                   std::string_view explicit_region,
+                                   std::string_view explicit_profile);
 
 struct Endpoint {
   std::string url;      // scheme://host[:port][/base], no trailing '/'
   bool custom = false;  // true when set by flag or environment (S3 then uses path style)
 };
 
-// `service` is "s3", "dynamodb" or "lambda" (others work the same way). Errors: "InvalidEndpoint"
-// when a configured URL is not http(s)://host...
+// `service` is "s3", "dynamodb", "lambda", "sts" or "sso" (the SDKs' service id, lower case).
+// `config` and `profile` give the shared files' settings (none when config is null). Errors:
+// "InvalidEndpoint" when a configured URL is not http(s)://host..., naming where it came from.
 Result<Endpoint> resolve_endpoint(const Environment& env, std::string_view service,
-                                  std::string_view region, std::string_view explicit_url = {});
+                                  std::string_view region, std::string_view explicit_url = {},
+                                  const SharedConfig* config = nullptr,
+                                  std::string_view profile = {});
 // The AWS default for a service and region.
 std::string default_endpoint_url(std::string_view service, std::string_view region);
 

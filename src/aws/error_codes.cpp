@@ -138,6 +138,31 @@ constexpr std::array kLambdaStatuses{
     CodeStatus{code::kServiceException, 500},
 };
 
+constexpr std::array kStsStatuses{
+    CodeStatus{code::kAccessDenied, 403},
+    CodeStatus{code::kInvalidClientTokenId, 403},
+    CodeStatus{code::kSignatureDoesNotMatch, 403},
+    CodeStatus{code::kRequestEntityTooLarge, 413},
+};
+
+constexpr std::array kSsoStatuses{
+    CodeStatus{code::kUnauthorizedException, 401},
+    CodeStatus{code::kForbiddenException, 403},
+    CodeStatus{code::kResourceNotFoundException, 404},
+};
+
+struct CodePair {
+  std::string_view from;
+  std::string_view to;
+};
+
+constexpr std::array kStsAuthCodes{
+    CodePair{code::kUnrecognizedClientException, code::kInvalidClientTokenId},
+    CodePair{code::kInvalidSignatureException, code::kSignatureDoesNotMatch},
+    CodePair{code::kExpiredTokenException, code::kExpiredToken},
+    CodePair{code::kMissingAuthenticationTokenException, code::kMissingAuthenticationToken},
+};
+
 template <std::size_t N>
 int status_in(const std::array<CodeStatus, N>& table, std::string_view code, int otherwise) {
   const auto* found = std::find_if(table.begin(), table.end(),
@@ -181,6 +206,21 @@ int dynamodb_error_status(std::string_view code) {
 
 int lambda_error_status(std::string_view code) {
   return status_in(kLambdaStatuses, code, 400);
+}
+
+int sts_error_status(std::string_view code) {
+  return status_in(kStsStatuses, code, 400);
+}
+
+int sso_error_status(std::string_view code) {
+  return status_in(kSsoStatuses, code, 400);
+}
+
+std::string_view sts_auth_code(std::string_view json_service_code) {
+  for (const CodePair& pair : kStsAuthCodes) {
+    if (pair.from == json_service_code) return pair.to;
+  }
+  return json_service_code;
 }
 
 std::string status_error_code(int http_status) {

@@ -80,6 +80,11 @@ inline constexpr std::string_view kServiceException = "ServiceException";
 // Errors of our own making that callers decide on.
 inline constexpr std::string_view kFileNotFound = "FileNotFound";
 
+// STS and the SSO portal.
+inline constexpr std::string_view kExpiredToken = "ExpiredToken";
+inline constexpr std::string_view kUnauthorizedException = "UnauthorizedException";
+inline constexpr std::string_view kForbiddenException = "ForbiddenException";
+
 }  // namespace csv2ddb::aws::code
 
 namespace csv2ddb::aws {
@@ -98,6 +103,12 @@ bool ends_batch_writes(std::string_view code);
 int s3_error_status(std::string_view code);        // S3's error-code reference; 400 otherwise
 int dynamodb_error_status(std::string_view code);  // 500/503/413 for those; 400 otherwise
 int lambda_error_status(std::string_view code);    // 404/413/409/403/500; 400 otherwise
+int sts_error_status(std::string_view code);       // 403 for refusals; 400 otherwise
+int sso_error_status(std::string_view code);       // 401/403/404; 400 otherwise
+// The code STS answers an authentication failure with, from the code the JSON services use
+// (the local authenticator speaks DynamoDB's dialect): InvalidClientTokenId,
+// SignatureDoesNotMatch, ExpiredToken, MissingAuthenticationToken; others unchanged.
+std::string_view sts_auth_code(std::string_view json_service_code);
 
 // The code S3 implies by a status alone, for responses without a body (HEAD): 404 NotFound,
 // 403 Forbidden, 412 PreconditionFailed, 301 PermanentRedirect, 304 NotModified, 400 BadRequest,

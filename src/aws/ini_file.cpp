@@ -26,27 +26,26 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Cuts an inline comment: '#' or ';' preceded by whitespace.
-std::string_view strip_inline_comment(std::string_view value) {
-  for (std::size_t i = 1; i < value.size(); ++i) {
-    if ((value[i] == '#' || value[i] == ';') && is_space(value[i - 1])) {
-      return trim(value.substr(0, i));
+// Where a section's settings go: a profile, a typed section ("sso-session corp",
+// "services local"), or nowhere (a section botocore does not read).
+struct SectionName {
+  std::string profile;
+  std::string typed;
+};
+
+SectionName section_name(std::string_view section, AwsFileKind kind) {
+  section = trim(section);
+  if (kind == AwsFileKind::kCredentials) return {std::string(section), ""};
+  if (section == "default") return {"default", ""};
+  for (std::string_view type : {"profile", "sso-session", "services"}) {
+    if (section.substr(0, type.size()) == type && section.size() > type.size() &&
+        is_space(section[type.size()])) {
+      std::string name(trim(section.substr(type.size())));
+      if (type == "profile") return {std::move(name), ""};
+      return {"", std::string(type) + " " + name};
     }
   }
-  return value;
-}
-
-// The profile a section header names, or "" for sections that are not profiles.
-std::string profile_name(std::string_view section, AwsFileKind kind) {
-  section = trim(section);
-  if (kind == AwsFileKind::kCredentials) return std::string(section);
-  if (section == "default") return "default";
-  constexpr std::string_view kPrefix = "profile";
-  if (section.substr(0, kPrefix.size()) == kPrefix && section.size() > kPrefix.size() &&
-      is_space(section[kPrefix.size()])) {
-    return std::string(trim(section.substr(kPrefix.size())));
-  }
-  return "";
+  return {};
 }
 
 }  // namespace
@@ -56,7 +55,9 @@ Result<AwsProfileFile> AwsProfileFile::parse(std::string_view text, AwsFileKind 
   AwsProfileFile file;
   Settings* current = nullptr;
   bool in_ignored_section = false;
-  std::string parent_key;  // a key with an empty value: indented lines below are its sub-settings
+  bool in_services = false;  // [services x]: every setting belongs under a service name
+  std::string parent_key;    // a key with an empty value: indented lines below are its sub-settings
+  std::string last_key;      // the section's last top-level key
   std::size_t line_number = 0;
   auto fail = [&](std::string_view what) {
     return make_error(
@@ -74,14 +75,17 @@ Result<AwsProfileFile> AwsProfileFile::parse(std::string_view text, AwsFileKind 
     if (line[0] == '[') {
       auto close = line.find(']');
       if (close == std::string_view::npos) return fail("unterminated section header");
-      std::string name = profile_name(line.substr(1, close - 1), kind);
+      SectionName name = section_name(line.substr(1, close - 1), kind);
       parent_key.clear();
-      if (name.empty()) {
-        current = nullptr;
-        in_ignored_section = true;
+      last_key.clear();
+      in_services = name.typed.starts_with("services ");
+      in_ignored_section = name.profile.empty() && name.typed.empty();
+      if (!name.profile.empty()) {
+        current = &file.profiles_[name.profile];
+      } else if (!name.typed.empty()) {
+        current = &file.typed_sections_[name.typed];
       } else {
-        current = &file.profiles_[name];
-        in_ignored_section = false;
+        current = nullptr;
       }
       continue;
     }
@@ -92,13 +96,25 @@ Result<AwsProfileFile> AwsProfileFile::parse(std::string_view text, AwsFileKind 
       return fail("setting outside any [section]");
     }
     std::string key = lower(trim(line.substr(0, eq)));
-    std::string value(strip_inline_comment(trim(line.substr(eq + 1))));
+    std::string value(trim(line.substr(eq + 1)));
     if (indented && !parent_key.empty()) {
       std::string sub_key = parent_key;
       sub_key.append(".").append(key);
       (*current)[std::move(sub_key)] = std::move(value);
       continue;
     }
+    if (indented && !current->empty() && !last_key.empty()) {
+      return fail("indented line under \"" + last_key +
+                  "\", which has a value (a sub-setting goes under a key with nothing after "
+                  "its '=')");
+    }
+    if (in_services && !value.empty()) {
+      return fail("\"" + key +
+                  "\" in a [services] section must be indented under a service name "
+                  "(\"dynamodb =\" then \"  " +
+                  key + " = ...\")");
+    }
+    last_key = key;
     parent_key = value.empty() ? key : std::string();
     (*current)[std::move(key)] = std::move(value);
   }
@@ -121,6 +137,14 @@ Result<AwsProfileFile> AwsProfileFile::load(const std::string& path, AwsFileKind
 const AwsProfileFile::Settings* AwsProfileFile::profile(std::string_view name) const {
   auto it = profiles_.find(name);
   return it == profiles_.end() ? nullptr : &it->second;
+}
+
+const AwsProfileFile::Settings* AwsProfileFile::section(std::string_view type,
+                                                        std::string_view name) const {
+  std::string key(type);
+  key.append(" ").append(name);
+  auto it = typed_sections_.find(key);
+  return it == typed_sections_.end() ? nullptr : &it->second;
 }
 
 std::string AwsProfileFile::get(std::string_view profile_name, std::string_view key) const {

@@ -3,34 +3,84 @@
 #include <charconv>
 #include <fstream>
 
+#include "aws/shared_config.hpp"
+
 namespace csv2ddb::aws {
 namespace {
 
 constexpr int kMaxAttemptsLimit = 100;
 
-// Applies AWS_CA_BUNDLE and AWS_MAX_ATTEMPTS on top of what the caller chose.
-Status apply_environment(const Environment& env, HttpClientOptions& http,
-                         AwsCallerOptions& caller) {
-  if (auto bundle = env.get("AWS_CA_BUNDLE"); bundle && http.ca_file.empty()) {
-    http.ca_file = env.expand_home(*bundle);
-    // Checked here: curl's own message for a missing file does not name the variable.
+// A setting from the environment, else from the profile: "" when neither has it. `origin`
+// names where it came from, for messages.
+std::string setting(const Environment& env, const SharedConfig& config, std::string_view profile,
+                    std::string_view variable, std::string_view key, std::string& origin) {
+  if (auto value = env.get(variable)) {
+    origin = std::string(variable);
+    return *value;
+  }
+  origin = config.origin(profile, key) + " (profile " + std::string(profile) + " " +
+           std::string(key) + ")";
+  return config.get(profile, key);
+}
+
+Result<int> parse_max_attempts(const std::string& text, const std::string& origin) {
+  int attempts = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, failure] = std::from_chars(text.data(), end, attempts);
+  if (failure != std::errc() || stop != end || attempts < 1 || attempts > kMaxAttemptsLimit) {
+    return make_error("InvalidConfiguration", origin + " must be a whole number from 1 to " +
+                                                  std::to_string(kMaxAttemptsLimit) + ", got '" +
+                                                  text + "'");
+  }
+  return attempts;
+}
+
+// Applies the CA bundle and the retry settings (AWS_CA_BUNDLE/ca_bundle,
+// AWS_MAX_ATTEMPTS/max_attempts, AWS_RETRY_MODE/retry_mode) on top of what the caller chose.
+Status apply_settings(const Environment& env, const SharedConfig& config, std::string_view profile,
+                      HttpClientOptions& http, RetryConfig& retry) {
+  std::string origin;
+  std::string bundle = setting(env, config, profile, "AWS_CA_BUNDLE", "ca_bundle", origin);
+  if (!bundle.empty() && http.ca_file.empty()) {
+    http.ca_file = env.expand_home(bundle);
+    // Checked here: curl's own message for a missing file does not name the setting.
     if (!std::ifstream(http.ca_file)) {
       return make_error("InvalidConfiguration",
-                        "AWS_CA_BUNDLE names " + http.ca_file + ", which cannot be read");
+                        origin + " names " + http.ca_file + ", which cannot be read");
     }
   }
-  if (auto text = env.get("AWS_MAX_ATTEMPTS")) {
-    int attempts = 0;
-    const char* end = text->data() + text->size();
-    auto [stop, failure] = std::from_chars(text->data(), end, attempts);
-    if (failure != std::errc() || stop != end || attempts < 1 || attempts > kMaxAttemptsLimit) {
-      return make_error("InvalidConfiguration",
-                        "AWS_MAX_ATTEMPTS must be a whole number from 1 to " +
-                            std::to_string(kMaxAttemptsLimit) + ", got '" + *text + "'");
-    }
-    caller.retry.max_attempts = attempts;
+  std::string attempts = setting(env, config, profile, "AWS_MAX_ATTEMPTS", "max_attempts", origin);
+  if (!attempts.empty()) {
+    auto parsed = parse_max_attempts(attempts, origin);
+    if (!parsed) return parsed.take_error();
+    retry.max_attempts = *parsed;
+  }
+  std::string mode = setting(env, config, profile, "AWS_RETRY_MODE", "retry_mode", origin);
+  if (mode == "legacy") {
+    retry.strategy = RetryStrategy::kLegacy;
+  } else if (mode == "adaptive") {
+    retry.strategy = RetryStrategy::kAdaptive;
+  } else if (mode == "standard" || mode.empty()) {
+    retry.strategy = RetryStrategy::kStandard;
+  } else {
+    return make_error("InvalidConfiguration",
+                      origin + " must be legacy, standard or adaptive, got '" + mode + "'");
   }
   return {};
+}
+
+// CSV2DDB_CREDENTIAL_PROCESS_TIMEOUT: seconds a credential_process may run (default 60).
+Result<std::chrono::milliseconds> process_timeout(const Environment& env) {
+  auto text = env.get("CSV2DDB_CREDENTIAL_PROCESS_TIMEOUT");
+  if (!text) return std::chrono::milliseconds(60000);
+  int seconds = 0;
+  auto [stop, failure] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+  if (failure != std::errc() || stop != text->data() + text->size() || seconds < 1) {
+    return make_error(
+        "InvalidConfiguration",
+        "CSV2DDB_CREDENTIAL_PROCESS_TIMEOUT must be whole seconds, got '" + *text + "'");
+  }
+  return std::chrono::milliseconds(seconds * 1000LL);
 }
 
 }  // namespace
@@ -47,23 +97,33 @@ HttpClientOptions production_http_options() {
 Result<ServiceClients> ServiceClients::create(const Environment& env,
                                               const ServiceClientsOptions& options) {
   ServiceClients out;
-  auto region = resolve_region(env, options.region, options.profile);
+  auto shared = SharedConfig::load(env);
+  if (!shared) return make_error("InvalidConfiguration", shared.error().message);
+  const SharedConfig& files = *shared;
+  const std::string profile = resolve_profile_name(env, options.profile);
+  auto region = resolve_region(env, files, options.region, options.profile);
   if (!region) return region.take_error();
   out.region_ = std::move(region).value();
   HttpClientOptions http = options.http;
   AwsCallerOptions caller = options.caller;
-  if (Status applied = apply_environment(env, http, caller); !applied) {
+  if (Status applied = apply_settings(env, files, profile, http, caller.retry); !applied) {
     return applied.take_error();
   }
+  out.retry_ = caller.retry;
   out.http_ = std::make_shared<HttpClient>(http);
   CredentialsChainOptions chain_options;
   chain_options.profile = options.profile;
+  chain_options.http = out.http_;
+  auto helper_timeout = process_timeout(env);
+  if (!helper_timeout) return helper_timeout.take_error();
+  chain_options.process_timeout = *helper_timeout;
   out.credentials_ = std::make_shared<CredentialsChain>(env, chain_options);
 
   auto make_caller =
       [&](std::string service, ErrorDialect dialect,
           std::optional<std::chrono::milliseconds> timeout) -> Result<std::shared_ptr<AwsCaller>> {
-    auto endpoint = resolve_endpoint(env, service, out.region_, options.endpoint_url);
+    auto endpoint =
+        resolve_endpoint(env, service, out.region_, options.endpoint_url, &files, profile);
     if (!endpoint) return endpoint.take_error();
     ServiceConfig config{
         std::move(service), out.region_, std::move(endpoint).value(), dialect, false, timeout};
@@ -76,6 +136,23 @@ Result<ServiceClients> ServiceClients::create(const Environment& env,
   if (!s3) return s3.take_error();
   auto lambda = make_caller("lambda", ErrorDialect::kLambda, std::nullopt);
   if (!lambda) return lambda.take_error();
+  // STS (whoami): the global endpoint of the legacy setting signs for us-east-1.
+  std::string sts_url = options.endpoint_url;
+  if (sts_url.empty()) {
+    auto sts_found = sts_endpoint(env, files, profile, out.region_);
+    if (!sts_found) return sts_found.take_error();
+    sts_url = sts_found->url;
+  }
+  auto sts_endpoint_value = resolve_endpoint(env, "sts", out.region_, sts_url, &files, profile);
+  if (!sts_endpoint_value) return sts_endpoint_value.take_error();
+  ServiceConfig sts_config{"sts",
+                           sts_url == "https://sts.amazonaws.com" ? "us-east-1" : out.region_,
+                           std::move(sts_endpoint_value).value(),
+                           ErrorDialect::kS3Xml,
+                           false,
+                           kDynamoDbRequestTimeout};
+  out.sts_ = std::make_shared<StsClient>(std::make_shared<AwsCaller>(
+      std::move(sts_config), out.credentials_, http_transport(out.http_), caller));
   out.dynamodb_ = std::make_shared<DynamoDbClient>(std::move(dynamodb).value());
   out.s3_ = std::make_shared<S3Client>(std::move(s3).value());
   out.lambda_ = std::make_shared<LambdaClient>(std::move(lambda).value());

@@ -1,9 +1,13 @@
 // Wires the clients the way the CLI and the Lambda handlers need them: one HttpClient (one
 // connection pool) and one CredentialsChain shared by every service, the region and each
-// service's endpoint resolved from flags and the environment (endpoints.hpp). Also read from
-// the environment, as the AWS SDKs do:
-//   AWS_CA_BUNDLE     a PEM file of CAs to trust instead of the system's (verification stays on);
-//   AWS_MAX_ATTEMPTS  attempts per call, the first included (default 4; 1 turns retries off).
+// service's endpoint resolved from flags, the environment and the profile (endpoints.hpp). Also
+// read from the environment, else the profile, as the AWS SDKs do:
+//   AWS_CA_BUNDLE / ca_bundle         a PEM file of CAs to trust instead of the system's;
+//   AWS_MAX_ATTEMPTS / max_attempts   attempts per call, the first included (default 4, the
+//                                     reference's 3 retries; 1 turns retries off); retry() hands
+//                                     the same to the writer lanes;
+//   AWS_RETRY_MODE / retry_mode       legacy, standard (default) or adaptive (retry_policy.hpp).
+// A malformed config or credentials file is an error naming its line.
 #pragma once
 
 #include <chrono>
@@ -17,6 +21,7 @@
 #include "aws/http_client.hpp"
 #include "aws/lambda_client.hpp"
 #include "aws/s3_client.hpp"
+#include "aws/sts_client.hpp"
 
 namespace csv2ddb::aws {
 
@@ -46,8 +51,9 @@ struct ServiceClientsOptions {
 
 class ServiceClients {
  public:
-  // Errors: MissingRegion, InvalidEndpoint, InvalidConfiguration (AWS_CA_BUNDLE unreadable,
-  // AWS_MAX_ATTEMPTS not a number from 1 to 100).
+  // Errors: MissingRegion, InvalidEndpoint, InvalidConfiguration (a malformed shared file, a
+  // CA bundle that cannot be read, max attempts not a number from 1 to 100, an unknown retry
+  // mode).
   static Result<ServiceClients> create(const Environment& env,
                                        const ServiceClientsOptions& options);
 
@@ -56,9 +62,14 @@ class ServiceClients {
   std::shared_ptr<S3Client> s3() const { return s3_; }
   std::shared_ptr<LambdaClient> lambda() const { return lambda_; }
   std::shared_ptr<CredentialsChain> credentials() const { return credentials_; }
+  std::shared_ptr<StsClient> sts() const { return sts_; }
+  // The retry settings every call uses; the writer lanes take them too.
+  const RetryConfig& retry() const { return retry_; }
 
  private:
   std::string region_;
+  RetryConfig retry_;
+  std::shared_ptr<StsClient> sts_;
   std::shared_ptr<HttpClient> http_;
   std::shared_ptr<CredentialsChain> credentials_;
   std::shared_ptr<DynamoDbClient> dynamodb_;

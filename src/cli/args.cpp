@@ -8,15 +8,23 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
                          std::string_view command) {
   Args args;
   const auto usage_hint = " (see 'csv2ddb " + std::string(command) + " --help')";
+  bool options_ended = false;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
+    if (options_ended || arg == "-" || arg.empty() || arg[0] != '-') {
+      args.positional_.push_back(arg);  // includes "-" (standard input)
+      continue;
+    }
+    if (arg == "--") {  // what follows is positional, even "--table"
+      options_ended = true;
+      continue;
+    }
     if (arg == "-h" || arg == "--help") {
       args.values_.emplace("help", "");
       continue;
     }
-    if (arg.size() < 2 || arg.rfind("--", 0) != 0 || arg == "--") {
-      args.positional_.push_back(arg);  // includes "-" (standard input)
-      continue;
+    if (arg.rfind("--", 0) != 0) {
+      return make_error("UsageError", "unknown option " + arg + usage_hint);
     }
     std::string name = arg.substr(2);
     std::optional<std::string> inline_value;
@@ -40,6 +48,12 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
     if (inline_value) {
       args.values_.emplace(name, *inline_value);
     } else if (i + 1 < argv.size()) {
+      // "--table --dry-run" forgot the table; a value that starts with "--" goes as --name=...
+      if (argv[i + 1].rfind("--", 0) == 0 && argv[i + 1].size() > 2) {
+        return make_error("UsageError", "--" + name + " needs a value, got the option " +
+                                            argv[i + 1] + " (write --" + name + "=" + argv[i + 1] +
+                                            " if that is the value)" + usage_hint);
+      }
       args.values_.emplace(name, argv[++i]);
     } else {
       return make_error("UsageError", "--" + name + " needs a value" + usage_hint);

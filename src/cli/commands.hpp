@@ -17,5 +17,6 @@ int run_convert(const std::vector<std::string>& args);
 int run_ingest(const std::vector<std::string>& args);
 int run_demo(const std::vector<std::string>& args);
 int run_local(const std::vector<std::string>& args);
+int run_whoami(const std::vector<std::string>& args);
 
 }  // namespace csv2ddb::cli

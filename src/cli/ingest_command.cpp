@@ -55,9 +55,10 @@ row read last wins, across files as within one. gzip and zstd are read as they c
                       'attribute_not_exists(account) OR version < :version'; rows whose
                       condition fails are conflicts: counted, listed, not retried
   --endpoint-url URL  the endpoint of every AWS service the command calls (DynamoDB, and S3
-                      for s3:// paths), e.g. csv2ddb local's; AWS_ENDPOINT_URL_DYNAMODB or
-                      AWS_ENDPOINT_URL_S3, when set, wins for its own service, and
-                      AWS_ENDPOINT_URL stands in when there is no flag
+                      for s3:// paths), e.g. csv2ddb local's. As in awscli, the flag wins; without
+                      it AWS_ENDPOINT_URL_DYNAMODB / _S3, AWS_ENDPOINT_URL, then the profile's
+                      services section and endpoint_url apply (services on different endpoints:
+                      use the variables)
   --region R          the region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)
   --profile P         a profile of ~/.aws/credentials and ~/.aws/config
   --key SCHEMA        use this key schema instead of DescribeTable's (hash[:type][,range[:type]])
@@ -318,6 +319,9 @@ int run_ingest(const std::vector<std::string>& argv) {
     auto created = aws::ServiceClients::create(aws::Environment::process(), client_options);
     if (!created) return fail(created.error());
     clients = std::move(created).value();
+    // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's settings reach the lanes too.
+    plan.options.retry.max_attempts = clients->retry().max_attempts;
+    plan.options.retry.strategy = clients->retry().strategy;
   }
   const std::shared_ptr<aws::S3Client> s3 = clients ? clients->s3() : nullptr;
 

@@ -19,9 +19,12 @@ constexpr const char* kUsage =
                      [--bootstrap PATH | --lambda-zip ZIP]
                      [--auth open|strict] [--fault SPEC] [--seed N] [--region R]
                      [--threads N] [--lambda-concurrency N] [--lambda-retry-delays MS,MS]
+                     [--role NAME=POLICY_FILE ...] [--oidc-key PEM] [--sso-token TOKEN ...]
+                     [--min-session-seconds N]
 
-Serves S3, DynamoDB and Lambda on one local port, backed by SQLite and files in the data
-folder. Once listening it prints one line, 'csv2ddb local listening on http://HOST:PORT'.
+Serves S3, DynamoDB, Lambda, STS and the SSO portal on one local port, backed by SQLite
+and files in the data folder. Once listening it prints one line, 'csv2ddb local listening on
+http://HOST:PORT'.
 With --template it then deploys that CloudFormation template into itself (buckets, tables,
 roles and their policies, functions, permissions, custom resources), prints the stack's
 outputs and 'csv2ddb local: stack NAME is ready', and serves. Functions run as separate
@@ -54,6 +57,14 @@ survives a restart.
   --lambda-concurrency N   execution environments per function (default 4)
   --lambda-retry-delays MS,MS  delays before Lambda's two retries of a failed asynchronous
                   invocation (default 1000,2000; Lambda itself waits about 1 and 2 minutes)
+  --role NAME=POLICY_FILE  a role (arn:aws:iam::000000000000:role/NAME) with that IAM policy,
+                  beside the template's: STS AssumeRole and the SSO portal issue its sessions,
+                  whose requests the policy restricts (repeat for more)
+  --oidc-key PEM  the RSA public key that signs web identity tokens (RS256 JWTs) for
+                  AssumeRoleWithWebIdentity; without it web identity is refused
+  --sso-token T   a bearer token the SSO portal accepts, as `aws sso login` caches it (repeat)
+  --min-session-seconds N  the shortest session STS issues (default 900, as AWS; tests lower
+                  it to see credentials expire and be renewed)
 )";
 
 int usage_error(const std::string& message) {
@@ -110,6 +121,18 @@ Result<local::LocalAwsOptions> local_options(const Args& args) {
     }
   }
   options.lambda.passthrough_environment = passthrough_environment();
+  for (const std::string& role : args.get_all("role")) {
+    const auto equals = role.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == role.size()) {
+      return make_error("Usage", "--role takes NAME=POLICY_FILE, not '" + role + "'");
+    }
+    options.roles.emplace_back(role.substr(0, equals), role.substr(equals + 1));
+  }
+  options.oidc_key_file = args.get("oidc-key").value_or("");
+  options.sso_tokens = args.get_all("sso-token");
+  auto min_session = args.get_int("min-session-seconds", 900, 1, 43200);
+  if (!min_session) return min_session.take_error();
+  options.min_session_seconds = static_cast<int>(*min_session);
   return options;
 }
 
@@ -151,7 +174,11 @@ int run_local(const std::vector<std::string>& argv) {
                            {"bootstrap"},
                            {"lambda-zip"},
                            {"lambda-concurrency"},
-                           {"lambda-retry-delays"}},
+                           {"lambda-retry-delays"},
+                           {"role", true, true},
+                           {"oidc-key"},
+                           {"sso-token", true, true},
+                           {"min-session-seconds"}},
                           "local");
   if (!args) return usage_error(args.error().message);
   if (args->help()) {

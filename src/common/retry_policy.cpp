@@ -71,6 +71,12 @@ RetryPolicy::RetryPolicy(RetryConfig config, RandomSource& random)
     : config_(config), random_(random), quota_(config_) {}
 
 std::chrono::microseconds RetryPolicy::backoff(int retry_number, RetryClass retry_class) {
+  if (config_.strategy == RetryStrategy::kLegacy) {
+    const double delay = static_cast<double>(config_.legacy_base.count()) *
+                         std::ldexp(1.0, std::max(0, retry_number - 1));
+    return std::chrono::microseconds(static_cast<std::int64_t>(
+        std::min(delay, static_cast<double>(config_.max_backoff.count()))));
+  }
   const std::chrono::microseconds base =
       retry_class == RetryClass::kThrottling ? config_.throttling_base : config_.transient_base;
   // base * 2^(n-1), computed in double so large n saturates at the cap instead of overflowing.
@@ -86,7 +92,8 @@ RetryDecision RetryPolicy::after_failure(int attempts_made, RetryClass retry_cla
   const bool retryable =
       retry_class == RetryClass::kThrottling || retry_class == RetryClass::kTransient;
   if (!retryable || attempts_made >= config_.max_attempts) return decision;
-  const int cost = quota_.acquire(retry_class);
+  // The legacy mode has no retry quota.
+  const int cost = config_.strategy == RetryStrategy::kLegacy ? 0 : quota_.acquire(retry_class);
   if (cost < 0) return decision;
   decision.cost = cost;
   decision.retry = true;

@@ -36,8 +36,18 @@ enum class RetryClass : std::uint8_t {
 
 std::string_view retry_class_name(RetryClass retry);
 
+// The SDKs' retry modes (AWS_RETRY_MODE, a profile's retry_mode):
+//  - standard: full-jitter backoff and the retry quota (above);
+//  - legacy: the older schedule, base * 2^(n-1) without jitter (DynamoDB's 50 ms base) and no
+//    quota;
+//  - adaptive: standard, plus client-side rate limiting of the calls (ClientRateLimiter) that
+//    the writer's own pacer does not already pace.
+enum class RetryStrategy : std::uint8_t { kStandard, kLegacy, kAdaptive };
+
 struct RetryConfig {
+  RetryStrategy strategy = RetryStrategy::kStandard;
   int max_attempts = 4;  // first attempt included
+  std::chrono::microseconds legacy_base{50'000};
   std::chrono::microseconds transient_base{25'000};
   std::chrono::microseconds throttling_base{1'000'000};
   std::chrono::microseconds max_backoff{20'000'000};

@@ -3,6 +3,9 @@
 #include <malloc.h>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 #include "local/dynamodb/dynamodb_service.hpp"
 #include "local/dynamodb/table_store.hpp"
@@ -10,13 +13,17 @@
 #include "local/request_auth.hpp"
 #include "local/router.hpp"
 #include "local/s3/s3_service.hpp"
+#include "local/sts/jwt.hpp"
+#include "local/sts/sso_portal.hpp"
+#include "local/sts/sts_service.hpp"
+#include "model/json.hpp"
 
 namespace csv2ddb::local {
 
 class LocalAws::Parts {
  public:
   Parts(const LocalAwsOptions& options, std::unique_ptr<dynamodb::TableStore> store,
-        std::unique_ptr<s3::S3Service> s3)
+        std::unique_ptr<s3::S3Service> s3, std::optional<sts::JwtVerifier> oidc_key)
       : options_(options),
         store_(std::move(store)),
         faults_(options.faults, options.seed),
@@ -24,7 +31,10 @@ class LocalAws::Parts {
         dynamodb_(*store_, faults_, options.region),
         lambda_(lambda_settings(options)),
         s3_(std::move(s3)),
-        router_(authenticator_, identities_, dynamodb_, lambda_, *s3_) {
+        issuer_(authenticator_, identities_, options.min_session_seconds),
+        sts_(issuer_, identities_, std::move(oidc_key)),
+        sso_(issuer_, identities_, options.sso_tokens),
+        router_(authenticator_, identities_, dynamodb_, lambda_, *s3_, sts_, sso_) {
     s3_->set_faults(&faults_);
     s3_->set_secrets(
         [this](std::string_view access_key_id) { return authenticator_.secret_of(access_key_id); });
@@ -50,9 +60,41 @@ class LocalAws::Parts {
   dynamodb::DynamoDbService dynamodb_;
   lambda::LambdaService lambda_;
   std::unique_ptr<s3::S3Service> s3_;
+  sts::SessionIssuer issuer_;
+  sts::StsService sts_;
+  sts::SsoPortal sso_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
 };
+
+namespace {
+
+// --role NAME=POLICY_FILE: a role with that identity policy, for STS and the SSO portal.
+Status add_roles(const std::vector<std::pair<std::string, std::string>>& roles,
+                 iam::IdentityStore& identities) {
+  for (const auto& [name, file] : roles) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error("InvalidRole", "--role " + name + "=" + file + ": cannot read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto document = model::parse_json(text.str());
+    if (!document) {
+      return make_error("InvalidRole",
+                        "--role " + name + "=" + file + ": " + document.error().message);
+    }
+    auto policy = iam::parse_policy(name + "-policy", *document);
+    if (!policy) {
+      return make_error("InvalidRole",
+                        "--role " + name + "=" + file + ": " + policy.error().message);
+    }
+    iam::Role role{name, "arn:aws:iam::" + std::string(iam::kAccountId) + ":role/" + name, {}};
+    role.policies.push_back(std::move(*policy));
+    identities.put_role(std::move(role));
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options) {
   // Requests allocate and free a few hundred KB each, across threads. glibc's defaults give
@@ -73,7 +115,17 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   }
   auto s3 = s3::S3Service::open(options.data_dir, s3::s3_options_from_environment(options.region));
   if (!s3) return s3.take_error();
-  auto parts = std::make_unique<Parts>(options, std::move(*store), std::move(*s3));
+  std::optional<sts::JwtVerifier> oidc_key;
+  if (!options.oidc_key_file.empty()) {
+    auto key = sts::JwtVerifier::from_pem_file(options.oidc_key_file);
+    if (!key) return key.take_error();
+    oidc_key = std::move(*key);
+  }
+  auto parts =
+      std::make_unique<Parts>(options, std::move(*store), std::move(*s3), std::move(oidc_key));
+  if (Status roles = add_roles(options.roles, parts->identities_); !roles) {
+    return roles.take_error();
+  }
   HttpServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;

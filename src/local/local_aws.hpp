@@ -44,6 +44,13 @@ struct LocalAwsOptions {
   std::uint64_t seed = 1;
   std::size_t worker_threads = 8;
   std::string region = "us-east-1";
+  // STS and the SSO portal: the RSA public key (PEM file) web identity tokens are checked
+  // against, the bearer tokens the portal accepts, roles beside the template's (name and IAM
+  // policy file), and the shortest session STS issues (AWS: 900 s).
+  std::string oidc_key_file;
+  std::vector<std::string> sso_tokens;
+  std::vector<std::pair<std::string, std::string>> roles;  // NAME, POLICY_FILE
+  int min_session_seconds = 900;
   // Lambda: how many environments each function may run at once, the delays of Lambda's two
   // retries of a failed asynchronous invocation, and variables passed on to every function.
   lambda::ExecutorSettings lambda;

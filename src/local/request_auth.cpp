@@ -29,22 +29,33 @@ Result<AuthMode> parse_auth_mode(std::string_view text) {
 
 RequestAuthenticator::RequestAuthenticator(AuthMode mode, std::vector<aws::Credentials> known_keys,
                                            std::string region, Clock clock)
-    : mode_(mode),
-      region_(std::move(region)),
-      known_keys_(std::move(known_keys)),
-      clock_(std::move(clock)) {}
-
-std::optional<aws::Credentials> RequestAuthenticator::key_of(std::string_view access_key_id) const {
-  std::shared_lock lock(keys_mutex_);
-  for (const aws::Credentials& key : known_keys_) {
-    if (key.access_key_id == access_key_id) return key;
-  }
-  return std::nullopt;
+    : mode_(mode), region_(std::move(region)), clock_(std::move(clock)) {
+  for (aws::Credentials& key : known_keys) add_key(std::move(key));
 }
 
-void RequestAuthenticator::add_key(aws::Credentials credentials) {
+std::optional<RequestAuthenticator::KnownKey> RequestAuthenticator::key_of(
+    std::string_view access_key_id) const {
+  std::shared_lock lock(keys_mutex_);
+  auto found = known_keys_.find(access_key_id);
+  if (found == known_keys_.end()) return std::nullopt;
+  return found->second;
+}
+
+void RequestAuthenticator::add_key(aws::Credentials credentials,
+                                   std::optional<std::chrono::system_clock::time_point> expires) {
   std::unique_lock lock(keys_mutex_);
-  known_keys_.push_back(std::move(credentials));
+  std::string id = credentials.access_key_id;
+  known_keys_[std::move(id)] = KnownKey{std::move(credentials), expires};
+}
+
+// As AWS refuses a session past its expiry: each service in its own words.
+Status RequestAuthenticator::check_expiry(const KnownKey& key, aws::AuthDialect dialect) const {
+  if (!key.expires || clock_() < *key.expires) return {};
+  if (dialect == aws::AuthDialect::kS3) {
+    return make_error("ExpiredToken", "The provided token has expired.");
+  }
+  return make_error("ExpiredTokenException",
+                    "The security token included in the request is expired");
 }
 
 Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect dialect,
@@ -53,7 +64,7 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
   auto parsed = aws::parse_request_authorization(to_verify, dialect);
   if (!parsed) return parsed.take_error();
   if (Status region = check_region(*parsed, dialect); !region) return region;
-  const std::optional<aws::Credentials> key = key_of(parsed->access_key_id);
+  const std::optional<KnownKey> key = key_of(parsed->access_key_id);
   const auto skew = dialect == aws::AuthDialect::kS3 ? kS3AllowedSkew : kDynamoDbAllowedSkew;
   // Open mode takes unknown keys on trust: there is no secret to check their signature with.
   // The request time and the rest of the request's shape are checked all the same.
@@ -64,11 +75,12 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
       to_verify, *parsed,
       [&key](std::string_view) -> std::optional<std::string> {
         if (!key) return std::nullopt;
-        return key->secret_access_key;
+        return key->credentials.secret_access_key;
       },
       clock_(), skew);
   if (!verified) return verified;
-  return check_token(request, *key, dialect);
+  if (Status token = check_token(request, key->credentials, dialect); !token) return token;
+  return check_expiry(*key, dialect);
 }
 
 // As AWS answers a scope for another region: DynamoDB (and the JSON services) with

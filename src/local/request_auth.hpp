@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -49,19 +50,28 @@ class RequestAuthenticator {
   std::optional<std::string> secret_of(std::string_view access_key_id) const {
     auto key = key_of(access_key_id);
     if (!key) return std::nullopt;
-    return key->secret_access_key;
+    return key->credentials.secret_access_key;
   }
 
-  // Makes a key known (a function role's session credentials, issued at deploy). A key with a
-  // session token must be used with that token (X-Amz-Security-Token), as STS's are.
-  void add_key(aws::Credentials credentials);
+  // Makes a key known (a function role's session credentials, issued at deploy; STS's and the
+  // SSO portal's sessions). A key with a session token must be used with that token
+  // (X-Amz-Security-Token); one with an expiry is refused from then on with AWS's
+  // ExpiredToken errors.
+  void add_key(aws::Credentials credentials,
+               std::optional<std::chrono::system_clock::time_point> expires = std::nullopt);
+  std::chrono::system_clock::time_point now() const { return clock_(); }
 
   // The access key id the request was signed with, if any (for logs and IAM).
   static std::optional<std::string> access_key_of(const HttpRequest& request,
                                                   aws::AuthDialect dialect);
 
  private:
-  std::optional<aws::Credentials> key_of(std::string_view access_key_id) const;
+  struct KnownKey {
+    aws::Credentials credentials;
+    std::optional<std::chrono::system_clock::time_point> expires;
+  };
+  std::optional<KnownKey> key_of(std::string_view access_key_id) const;
+  Status check_expiry(const KnownKey& key, aws::AuthDialect dialect) const;
 
   Status check_region(const aws::ParsedAuthorization& parsed, aws::AuthDialect dialect) const;
   Status check_token(const HttpRequest& request, const aws::Credentials& key,
@@ -70,7 +80,7 @@ class RequestAuthenticator {
   AuthMode mode_;
   std::string region_;
   mutable std::shared_mutex keys_mutex_;
-  std::vector<aws::Credentials> known_keys_;
+  std::map<std::string, KnownKey, std::less<>> known_keys_;  // by access key id
   Clock clock_;
 };
 

@@ -23,4 +23,9 @@ std::string new_uuid();
 // the local AWS issues.
 std::string random_token(std::size_t length, std::string_view alphabet);
 
+// The alphabets of the keys the local AWS issues: access key ids (after "ASIA") and secrets.
+inline constexpr std::string_view kAccessKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+inline constexpr std::string_view kSecretAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 }  // namespace csv2ddb::local

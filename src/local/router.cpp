@@ -2,6 +2,7 @@
 
 #include "aws/dynamodb_wire.hpp"
 #include "aws/lambda_wire.hpp"
+#include "local/sts/sso_portal.hpp"
 
 namespace csv2ddb::local {
 ServiceKind route_request(const HttpRequest& head) {
@@ -10,6 +11,20 @@ ServiceKind route_request(const HttpRequest& head) {
   }
   if (std::string_view(head.path).starts_with(aws::kLambdaFunctionsPath))
     return ServiceKind::kLambda;
+  if (head.path == sts::kSsoCredentialsPath) return ServiceKind::kSso;
+  // The query protocol: a form POST to "/" (S3's own POSTs name a bucket or carry a query), or
+  // a GET with the Action in the query.
+  if (head.path == "/") {
+    const std::string_view type = head.header("content-type");
+    if (head.method == "POST" && head.query.empty() &&
+        type.starts_with("application/x-www-form-urlencoded")) {
+      return ServiceKind::kSts;
+    }
+    if (head.method == "GET" &&
+        (head.query.starts_with("Action=") || head.query.find("&Action=") != std::string::npos)) {
+      return ServiceKind::kSts;
+    }
+  }
   return ServiceKind::kS3;
 }
 
@@ -19,6 +34,10 @@ Service& Router::service_for(const HttpRequest& head) {
       return dynamodb_;
     case ServiceKind::kLambda:
       return lambda_;
+    case ServiceKind::kSts:
+      return sts_;
+    case ServiceKind::kSso:
+      return sso_;
     case ServiceKind::kS3:
       break;
   }
@@ -39,6 +58,9 @@ HttpResponse Router::body_too_large(const HttpRequest& head) {
 }
 
 std::optional<HttpResponse> Router::refusal(Service& service, HttpRequest& request) {
+  if (service.allows_anonymous(request) && request.header("authorization").empty()) {
+    return std::nullopt;
+  }
   const Status authenticated =
       authenticator_.check(request, service.auth_dialect(), service.payload_hash(request));
   if (!authenticated) return service.error_response(request, authenticated.error());
@@ -58,7 +80,7 @@ HttpResponse Router::handle(HttpRequest& request) {
 
 std::vector<HttpResponse> Router::handle_inline(std::span<HttpRequest* const> requests) {
   std::vector<HttpResponse> responses(requests.size());
-  for (Service* service : {&dynamodb_, &lambda_, &s3_}) {
+  for (Service* service : {&dynamodb_, &lambda_, &s3_, &sts_, &sso_}) {
     std::vector<HttpRequest*> passed;
     std::vector<std::size_t> where;
     for (std::size_t i = 0; i < requests.size(); ++i) {

@@ -1,9 +1,10 @@
-// One port, three services, as ARCHITECTURE.md fixes it: requests with
+// One port, every service, as ARCHITECTURE.md fixes it: requests with
 // `X-Amz-Target: DynamoDB_20120810.*` go to DynamoDB, `/2015-03-31/functions/...` to Lambda,
-// everything else to S3. Every request is authenticated (request_auth.hpp) in the chosen
-// service's dialect before the service sees it, and a request signed by a function's role is
-// authorized against the role's policies (iam/identity_store.hpp); failures come back in the
-// service's own error format.
+// query-protocol requests (a form POST or an Action in the query, at "/") to STS, the SSO
+// portal's `/federation/credentials` to SSO, everything else to S3. Every request is authenticated
+// (request_auth.hpp) in the chosen service's dialect before the service sees it, and a request
+// signed by a function's role is authorized against the role's policies (iam/identity_store.hpp);
+// failures come back in the service's own error format.
 #pragma once
 
 #include <optional>
@@ -15,7 +16,7 @@
 
 namespace csv2ddb::local {
 
-enum class ServiceKind : std::uint8_t { kDynamoDb, kLambda, kS3 };
+enum class ServiceKind : std::uint8_t { kDynamoDb, kLambda, kS3, kSts, kSso };
 
 // Which service a request is for, from its head alone.
 ServiceKind route_request(const HttpRequest& head);
@@ -23,12 +24,14 @@ ServiceKind route_request(const HttpRequest& head);
 class Router : public HttpHandler {
  public:
   Router(const RequestAuthenticator& authenticator, const iam::IdentityStore& identities,
-         Service& dynamodb, Service& lambda, Service& s3)
+         Service& dynamodb, Service& lambda, Service& s3, Service& sts, Service& sso)
       : authenticator_(authenticator),
         identities_(identities),
         dynamodb_(dynamodb),
         lambda_(lambda),
-        s3_(s3) {}
+        s3_(s3),
+        sts_(sts),
+        sso_(sso) {}
 
   BodyPolicy body_policy(const HttpRequest& head) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
@@ -48,6 +51,8 @@ class Router : public HttpHandler {
   Service& dynamodb_;
   Service& lambda_;
   Service& s3_;
+  Service& sts_;
+  Service& sso_;
 };
 
 }  // namespace csv2ddb::local

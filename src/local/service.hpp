@@ -39,6 +39,10 @@ class Service {
   // The IAM permissions the request needs (action and resource ARN), checked against the
   // signer's policies before handle() when the signer is a function's role.
   virtual std::vector<iam::Permission> permissions(const HttpRequest& request) = 0;
+  // True when the request carries its own proof instead of a SigV4 signature (STS
+  // AssumeRoleWithWebIdentity's token, the SSO portal's bearer token): the router then lets it
+  // through unsigned and the service checks that proof.
+  virtual bool allows_anonymous(const HttpRequest&) { return false; }
   // The request, already authenticated and authorized.
   virtual HttpResponse handle(HttpRequest& request) = 0;
   // The requests of one reactor pass that asked to run inline (already authenticated and

@@ -82,7 +82,7 @@ constexpr const char* kCredentialsFile =
     "\n"
     "[work]\n"
     "aws_access_key_id=AKIAWORKPROFILE00001\n"
-    "aws_secret_access_key=workSecret  ; inline comment\n"
+    "aws_secret_access_key=workSecret\n"
     "aws_session_token = workToken\n"
     "\n"
     "[split]\n"
@@ -102,7 +102,7 @@ constexpr const char* kConfigFile =
     "aws_secret_access_key = ignored\n"
     "[profile assume]\n"
     "role_arn = arn:aws:iam::123456789012:role/x\n"
-    "source_profile = default\n";
+    "source_profile = missing\n";
 
 TEST(EnvironmentCredentials, KeysAndSessionToken) {
   TempHome home;
@@ -148,7 +148,7 @@ TEST(ProfileCredentials, AwsProfileSelectsAProfile) {
   auto got = resolve(vars);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->credentials.access_key_id, "AKIAWORKPROFILE00001");
-  EXPECT_EQ(got->credentials.secret_access_key, "workSecret");  // inline comment cut
+  EXPECT_EQ(got->credentials.secret_access_key, "workSecret");
   EXPECT_EQ(got->credentials.session_token, "workToken");
 }
 
@@ -229,17 +229,26 @@ TEST(ProfileCredentials, AConfigFileNamedByAwsConfigFile) {
   EXPECT_EQ(still->credentials.access_key_id, "AKIACONFIGFILEENV001");
 }
 
-TEST(ProfileCredentials, UnsupportedProfileKindIsNamed) {
+TEST(ProfileCredentials, ARoleProfileWithAMissingSourceStopsTheChain) {
   TempHome home;
   home.write(".aws/config", kConfigFile);
   CredentialsChainOptions options;
   options.profile = "assume";
   auto got = resolve(base_vars(home), options);
   ASSERT_FALSE(got.ok());
-  EXPECT_NE(got.error().message.find(
-                "shared files (profile \"assume\" uses role_arn, which csv2ddb does not support)"),
-            std::string::npos)
-      << got.error().message;
+  EXPECT_EQ(got.error().code, "CredentialsFailed");
+  EXPECT_EQ(got.error().message,
+            "profile \"assume\" names source_profile \"missing\", which is not in " + home.path() +
+                "/.aws/config or " + home.path() + "/.aws/credentials");
+}
+
+TEST(ProfileCredentials, ASemicolonAfterAValueIsPartOfIt) {
+  TempHome home;
+  home.write(".aws/credentials",
+             "[default]\naws_access_key_id = AKIAKEY\naws_secret_access_key = abc ;def\n");
+  auto got = resolve(base_vars(home));
+  ASSERT_TRUE(got.ok()) << got.error().to_string();
+  EXPECT_EQ(got->credentials.secret_access_key, "abc ;def");  // as botocore reads it
 }
 
 TEST(CredentialsChainOrder, EnvironmentBeatsProfile) {
@@ -419,10 +428,10 @@ TEST(CredentialsRefresh, TemporaryCredentialsAreFetchedAgainBeforeTheyExpire) {
   ASSERT_TRUE(first.ok()) << first.error().to_string();
   EXPECT_EQ(first->access_key_id, "ASIAFAKE0000000001");
 
-  now = *parse_iso8601("2029-12-31T23:54:59Z");  // more than 5 minutes left: cached
+  now = *parse_iso8601("2029-12-31T23:44:59Z");  // more than 15 minutes left: cached
   EXPECT_EQ(chain.credentials()->access_key_id, "ASIAFAKE0000000001");
 
-  now = *parse_iso8601("2029-12-31T23:55:01Z");  // inside the refresh window
+  now = *parse_iso8601("2029-12-31T23:45:01Z");  // inside the advisory window
   EXPECT_EQ(chain.credentials()->access_key_id, "ASIAFAKE0000000002");
 }
 
@@ -488,9 +497,9 @@ TEST(NoCredentials, MessageListsEverySourceTried) {
   EXPECT_EQ(got.error().code, "NoCredentials");
   EXPECT_EQ(got.error().message,
             "no AWS credentials found; tried: environment variables (AWS_ACCESS_KEY_ID not set), "
-            "shared credentials file " +
-                home.path() + "/.aws/credentials (not found), config file " + home.path() +
-                "/.aws/config (not found), container credentials (not configured), EC2 instance "
+            "shared files (no profile \"default\" in " +
+                home.path() + "/.aws/credentials or " + home.path() +
+                "/.aws/config), container credentials (not configured), EC2 instance "
                 "metadata (no response from " +
                 metadata.url() + " within 200 ms)");
 }
@@ -502,13 +511,9 @@ TEST(NoCredentials, MessageWithMetadataDisabledAndAProfileMissing) {
   vars["AWS_PROFILE"] = "nope";
   auto got = resolve(vars);
   ASSERT_FALSE(got.ok());
-  EXPECT_EQ(got.error().message,
-            "no AWS credentials found; tried: environment variables (AWS_ACCESS_KEY_ID not set), "
-            "shared credentials file " +
-                home.path() + "/.aws/credentials (no profile \"nope\"), config file " +
-                home.path() +
-                "/.aws/config (not found), container credentials (not configured), EC2 instance "
-                "metadata (disabled by AWS_EC2_METADATA_DISABLED)");
+  // A profile the user named must exist: the chain stops there, as the SDKs' ProfileNotFound.
+  EXPECT_EQ(got.error().message, "the profile \"nope\" is not in " + home.path() +
+                                     "/.aws/config or " + home.path() + "/.aws/credentials");
 }
 
 TEST(NoCredentials, SecretsNeverAppearInErrors) {

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 
@@ -77,12 +79,12 @@ TEST(ResolveEndpoint, Table) {
        "",
        "http://127.0.0.1:9001",
        true},
-      {"service variable beats the flag",
+      {"the flag beats the service variable",
        {{"AWS_ENDPOINT_URL", "http://a:1"}, {"AWS_ENDPOINT_URL_S3", "http://b:2"}},
        "s3",
        "us-east-1",
        "http://c:3",
-       "http://b:2",
+       "http://c:3",
        true},
       {"flag serves the services without their own variable",
        {{"AWS_ENDPOINT_URL", "http://a:1"}, {"AWS_ENDPOINT_URL_S3", "http://b:2"}},
@@ -126,6 +128,49 @@ TEST(ResolveEndpoint, Table) {
     EXPECT_EQ(got->url, c.expected_url) << c.name;
     EXPECT_EQ(got->custom, c.expected_custom) << c.name;
   }
+}
+
+// Every combination of the five places an endpoint can come from, in awscli v2's order: the
+// flag, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's services section, the
+// profile's endpoint_url. The first one present wins; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+// leaves only the flag.
+TEST(ResolveEndpoint, EveryCombinationOfTheFiveSources) {
+  const std::string dir = ::testing::TempDir() + "/endpoints-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::array<std::string, 5> urls = {"http://flag:1", "http://service-var:2",
+                                           "http://global-var:3", "http://services:4",
+                                           "http://profile:5"};
+  for (int ignore = 0; ignore < 2; ++ignore) {
+    for (int mask = 0; mask < 32; ++mask) {
+      const auto has = [mask](int source) { return (mask & (1 << source)) != 0; };
+      std::string config = "[profile p]\n";
+      if (has(3)) config += "services = local\n";
+      if (has(4)) config += "endpoint_url = " + urls[4] + "\n";
+      if (has(3)) config += "[services local]\ndynamodb =\n  endpoint_url = " + urls[3] + "\n";
+      const std::string path = dir + "/config-" + std::to_string(mask);
+      std::ofstream(path) << config;
+      Vars vars = {{"AWS_CONFIG_FILE", path}, {"HOME", dir}};
+      if (has(1)) vars["AWS_ENDPOINT_URL_DYNAMODB"] = urls[1];
+      if (has(2)) vars["AWS_ENDPOINT_URL"] = urls[2];
+      if (ignore == 1) vars["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true";
+      const Environment env = Environment::from_map(vars);
+      auto files = SharedConfig::load(env);
+      ASSERT_TRUE(files.ok()) << files.error().to_string();
+      auto got =
+          resolve_endpoint(env, "dynamodb", "eu-west-1", has(0) ? urls[0] : "", &*files, "p");
+      ASSERT_TRUE(got.ok()) << got.error().to_string();
+      std::string expected = "https://dynamodb.eu-west-1.amazonaws.com";
+      for (int source = 0; source < 5; ++source) {
+        if (has(source) && (ignore == 0 || source == 0)) {
+          expected = urls[static_cast<std::size_t>(source)];
+          break;
+        }
+      }
+      EXPECT_EQ(got->url, expected)
+          << "sources " << mask << (ignore ? ", ignoring configured" : "");
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ResolveEndpoint, RejectsWhatIsNotAnHttpUrl) {
@@ -255,7 +300,8 @@ TEST(AwsProfileFile, ParsesSectionsKeysCommentsAndSubSettings) {
   auto file = AwsProfileFile::parse(
       "; leading comment\n"
       "[default]\r\n"
-      "Region = us-east-1   # trailing\r\n"
+      "Region = us-east-1\r\n"
+      "note = a ; b # c\n"
       "s3 =\n"
       "  addressing_style = path\n"
       "  max_concurrent_requests = 20\n"
@@ -273,9 +319,28 @@ TEST(AwsProfileFile, ParsesSectionsKeysCommentsAndSubSettings) {
   EXPECT_EQ(file->get("default", "s3.max_concurrent_requests"), "20");
   EXPECT_EQ(file->get("default", "output"), "json");
   EXPECT_EQ(file->get("dev", "region"), "eu-west-1");
-  EXPECT_EQ(file->get("spaced", "key"), "a#b");  // '#' without whitespace before is data
+  EXPECT_EQ(file->get("spaced", "key"), "a#b");
+  EXPECT_EQ(file->get("default", "note"), "a ; b # c");  // as botocore: no inline comments
+  ASSERT_NE(file->section("sso-session", "corp"), nullptr);
+  EXPECT_EQ(file->section("sso-session", "corp")->at("sso_region"), "us-east-1");
   EXPECT_EQ(file->profile("corp"), nullptr);
   EXPECT_EQ(file->profile("sso-session corp"), nullptr);
+}
+
+TEST(AwsProfileFile, BadSubSectionIndentationNamesTheLine) {
+  auto under_value = AwsProfileFile::parse("[default]\nregion = us-east-1\n  max = 2\n",
+                                           AwsFileKind::kConfig, "cfg");
+  ASSERT_FALSE(under_value.ok());
+  EXPECT_EQ(under_value.error().message,
+            "cfg line 3: indented line under \"region\", which has a value (a sub-setting goes "
+            "under a key with nothing after its '=')");
+  auto flat_services =
+      AwsProfileFile::parse("[services local]\ndynamodb =\nendpoint_url = http://127.0.0.1:4566\n",
+                            AwsFileKind::kConfig, "cfg");
+  ASSERT_FALSE(flat_services.ok());
+  EXPECT_EQ(flat_services.error().message,
+            "cfg line 3: \"endpoint_url\" in a [services] section must be indented under a "
+            "service name (\"dynamodb =\" then \"  endpoint_url = ...\")");
 }
 
 TEST(AwsProfileFile, CredentialsFileNamesAreLiteral) {

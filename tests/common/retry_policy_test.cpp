@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/client_rate_limiter.hpp"
+
 namespace csv2ddb {
 namespace {
 
@@ -87,6 +89,45 @@ TEST(RetryQuota, ExhaustionStopsRetriesAndSuccessRefills) {
   for (int i = 0; i < 100; ++i) policy.after_success(0);
   EXPECT_EQ(policy.quota().available(), 30);  // never above the initial amount
   EXPECT_TRUE(policy.after_failure(1, RetryClass::kThrottling).retry);
+}
+
+TEST(RetryPolicy, LegacyModeDoublesFromFiftyMillisecondsWithoutJitterOrQuota) {
+  FixedRandom half(0.5);
+  RetryConfig config;
+  config.strategy = RetryStrategy::kLegacy;
+  config.max_attempts = 6;
+  config.quota_initial = 0;  // a standard-mode policy could not retry at all
+  RetryPolicy policy(config, half);
+  for (int attempt = 1; attempt < 6; ++attempt) {
+    RetryDecision decision = policy.after_failure(attempt, RetryClass::kThrottling);
+    ASSERT_TRUE(decision.retry) << attempt;
+    EXPECT_EQ(decision.delay, microseconds(50'000LL << (attempt - 1))) << attempt;
+  }
+  EXPECT_FALSE(policy.after_failure(6, RetryClass::kTransient).retry);
+}
+
+TEST(ClientRateLimiter, OffUntilThrottledThenSlowsAndRecovers) {
+  using Clock = ClientRateLimiter::Clock;
+  ClientRateLimiter limiter;
+  Clock::time_point t{};
+  // 100 requests a second, unthrottled: never waits.
+  for (int i = 0; i < 100; ++i) {
+    t += std::chrono::milliseconds(10);
+    EXPECT_EQ(limiter.reserve(t), microseconds(0));
+    limiter.on_response(false, t);
+  }
+  EXPECT_FALSE(limiter.enabled());
+  limiter.on_response(true, t);  // throttled at about 100/s: 70/s from now on
+  ASSERT_TRUE(limiter.enabled());
+  EXPECT_NEAR(limiter.fill_rate(), 70.0, 3.0);
+  // The bucket starts empty: back-to-back requests queue one token's time apart.
+  const double token = 1e6 / limiter.fill_rate();
+  EXPECT_NEAR(static_cast<double>(limiter.reserve(t).count()), token, 10.0);
+  EXPECT_NEAR(static_cast<double>(limiter.reserve(t).count()), 2 * token, 10.0);
+  double before = limiter.fill_rate();
+  t += std::chrono::milliseconds(30);
+  limiter.on_response(false, t);
+  EXPECT_GT(limiter.fill_rate(), before);
 }
 
 }  // namespace

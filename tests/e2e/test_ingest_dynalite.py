@@ -490,8 +490,9 @@ class IngestUnprocessedToS3(unittest.TestCase):
             aws(env, s3.url, "s3api", "create-bucket", "--bucket", "imports")
             destination = "s3://imports/unprocessed/offers é.unprocessed.json"
             code, stdout, stderr = ingest_run(
-                [path, "--table", "offers", "--endpoint-url", ddb.url, "--unprocessed",
-                 destination], dict(env, AWS_ENDPOINT_URL_S3=s3.url), tmp, timeout=600)
+                [path, "--table", "offers", "--unprocessed", destination],
+                dict(env, AWS_ENDPOINT_URL_S3=s3.url, AWS_ENDPOINT_URL_DYNAMODB=ddb.url), tmp,
+                timeout=600)
             self.assertEqual(code, 3, stderr)
             report = json.loads(stdout)
             self.assertEqual((report["rows_written"], report["rows_unprocessed"]), (0, 120))

@@ -318,9 +318,11 @@ class ShapesTest(unittest.TestCase):
                 time.sleep(0.1)
             backend = self.backends[0]
             table = self.new_table(backend)
-            env = dict(servers.aws_env(), AWS_ENDPOINT_URL_S3=moto.url)
+            # --endpoint-url would name S3 too: each service gets its own variable instead.
+            env = dict(servers.aws_env(), AWS_ENDPOINT_URL_S3=moto.url,
+                       AWS_ENDPOINT_URL_DYNAMODB=backend.endpoint)
             done = subprocess.run([CSV2DDB, "ingest", "s3://exports/nightly/", "--table", table,
-                                   "--endpoint-url", backend.endpoint, "--outputs", "out"],
+                                   "--outputs", "out"],
                                   capture_output=True, text=True, env=env, cwd=self.tmp,
                                   timeout=300)
             self.assertEqual(done.returncode, 0, done.stderr)

@@ -369,7 +369,8 @@ class RequestsNoSdkSendsTest(LocalTestCase):
         result = subprocess.run([CSV2DDB, "local", "--help"], capture_output=True, text=True,
                                 timeout=30)
         self.assertEqual(result.returncode, 0)
-        self.assertIn("Serves S3, DynamoDB and Lambda on one local port", result.stdout)
+        self.assertIn("Serves S3, DynamoDB, Lambda, STS and the SSO portal on one local port",
+                      result.stdout)
         self.assertNotIn("later", result.stdout)
 
 

@@ -14,10 +14,6 @@ namespace {
 
 using model::JsonValue;
 
-constexpr std::string_view kUpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0234567";
-constexpr std::string_view kSecretAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 // Lambda refuses to let a function set these; so do we, with its message.
 const std::set<std::string, std::less<>> kReservedVariables = {
     "_HANDLER",
@@ -58,7 +54,7 @@ Result<int> int_property(const JsonValue& properties, std::string_view name, int
 aws::Credentials issue_session(DeployContext& context, const iam::Role& role,
                                const std::string& function_name) {
   aws::Credentials credentials;
-  credentials.access_key_id = "ASIA" + random_token(16, kUpperAlnum);
+  credentials.access_key_id = "ASIA" + random_token(16, kAccessKeyAlphabet);
   credentials.secret_access_key = random_token(40, kSecretAlphabet);
   credentials.session_token = random_token(356, kSecretAlphabet);
   context.control.authenticator.add_key(credentials);

@@ -29,6 +29,20 @@ std::optional<Role> IdentityStore::role_by_arn(std::string_view arn) const {
   return std::nullopt;
 }
 
+std::optional<Role> IdentityStore::role_by_name(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  auto found = roles_.find(name);
+  if (found == roles_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<std::string> IdentityStore::session_arn(std::string_view access_key_id) const {
+  std::shared_lock lock(mutex_);
+  auto found = sessions_.find(access_key_id);
+  if (found == sessions_.end()) return std::nullopt;
+  return found->second.arn;
+}
+
 Status IdentityStore::bind_session(const std::string& access_key_id, std::string_view role_name,
                                    const std::string& session_name) {
   std::unique_lock lock(mutex_);

@@ -39,11 +39,16 @@ class IdentityStore {
   // Errors: NoSuchEntity when the role is unknown.
   Status attach_policy(std::string_view role_name, Policy policy);
   std::optional<Role> role_by_arn(std::string_view arn) const;
+  std::optional<Role> role_by_name(std::string_view name) const;
 
   // Binds session credentials (issued by the caller, registered with the authenticator) to a
   // session of the role. The session's ARN is arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.
   Status bind_session(const std::string& access_key_id, std::string_view role_name,
                       const std::string& session_name);
+
+  // The session's ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); nullopt for a key that
+  // is not a role session's.
+  std::optional<std::string> session_arn(std::string_view access_key_id) const;
 
   // True for a role session's key: its requests are authorized, not just authenticated.
   bool is_restricted(std::string_view access_key_id) const;

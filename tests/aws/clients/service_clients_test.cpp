@@ -4,6 +4,10 @@
 #include "aws/service_clients.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "aws/aws_error.hpp"
 #include "test_servers.hpp"
@@ -54,15 +58,19 @@ TEST(ServiceClients, DynamoDbRequestsCarryTheRequestTimeoutAndS3RequestsNone) {
   EXPECT_FALSE(signed_s3->timeout.has_value());  // bounded by the stall limit instead
 }
 
-TEST(ServiceClients, TheFlagServesEveryServiceWithoutItsOwnVariable) {
+TEST(ServiceClients, TheFlagServesEveryServiceAndWinsOverTheVariables) {
   Vars vars = base_vars();
   vars["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9000";
   ServiceClientsOptions options;
   options.endpoint_url = "http://127.0.0.1:4566";
   auto clients = ServiceClients::create(Environment::from_map(vars), options);
   ASSERT_TRUE(clients) << clients.error().to_string();
-  EXPECT_EQ(clients->s3()->caller().service().endpoint.url, "http://127.0.0.1:9000");
+  EXPECT_EQ(clients->s3()->caller().service().endpoint.url, "http://127.0.0.1:4566");
   EXPECT_EQ(clients->dynamodb()->caller().service().endpoint.url, "http://127.0.0.1:4566");
+  options.endpoint_url.clear();
+  auto without_flag = ServiceClients::create(Environment::from_map(vars), options);
+  ASSERT_TRUE(without_flag) << without_flag.error().to_string();
+  EXPECT_EQ(without_flag->s3()->caller().service().endpoint.url, "http://127.0.0.1:9000");
 }
 
 TEST(ServiceClients, AwsMaxAttemptsBoundsTheRetries) {
@@ -100,6 +108,53 @@ TEST(ServiceClients, AnUnreadableCaBundleIsNamed) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().to_string(),
             "InvalidConfiguration: AWS_CA_BUNDLE names /nonexistent/ca.pem, which cannot be read");
+}
+
+TEST(ServiceClients, TheProfileGivesCaBundleMaxAttemptsRetryModeAndStsEndpoint) {
+  const std::string dir = ::testing::TempDir() + "/profile-settings-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/config") << "[profile p]\nmax_attempts = 7\nretry_mode = legacy\n"
+                                    "sts_regional_endpoints = legacy\n"
+                                    "[profile q]\nca_bundle = /nonexistent/profile-ca.pem\n";
+  Vars vars = base_vars();
+  vars["AWS_CONFIG_FILE"] = dir + "/config";
+  ServiceClientsOptions options;
+  options.profile = "p";
+  auto clients = ServiceClients::create(Environment::from_map(vars), options);
+  ASSERT_TRUE(clients) << clients.error().to_string();
+  EXPECT_EQ(clients->retry().max_attempts, 7);
+  EXPECT_EQ(clients->retry().strategy, RetryStrategy::kLegacy);
+  vars["AWS_MAX_ATTEMPTS"] = "2";  // the variable wins over the profile
+  vars["AWS_RETRY_MODE"] = "adaptive";
+  auto overridden = ServiceClients::create(Environment::from_map(vars), options);
+  ASSERT_TRUE(overridden) << overridden.error().to_string();
+  EXPECT_EQ(overridden->retry().max_attempts, 2);
+  EXPECT_EQ(overridden->retry().strategy, RetryStrategy::kAdaptive);
+  options.profile = "q";
+  auto refused = ServiceClients::create(Environment::from_map(vars), options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, dir +
+                                         "/config (profile q ca_bundle) names "
+                                         "/nonexistent/profile-ca.pem, which cannot be read");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StsEndpoint, RegionalUnlessLegacyAskedForInALegacyRegion) {
+  SharedConfig none;
+  auto url = [&](Vars vars, std::string_view region) {
+    auto got = sts_endpoint(Environment::from_map(std::move(vars)), none, "", region);
+    return got ? got->url : got.error().to_string();
+  };
+  EXPECT_EQ(url({}, "eu-west-1"), "https://sts.eu-west-1.amazonaws.com");
+  EXPECT_EQ(url({{"AWS_STS_REGIONAL_ENDPOINTS", "regional"}}, "us-east-1"),
+            "https://sts.us-east-1.amazonaws.com");
+  EXPECT_EQ(url({{"AWS_STS_REGIONAL_ENDPOINTS", "legacy"}}, "us-east-1"),
+            "https://sts.amazonaws.com");
+  EXPECT_EQ(url({{"AWS_STS_REGIONAL_ENDPOINTS", "legacy"}}, "ap-east-1"),
+            "https://sts.ap-east-1.amazonaws.com");  // never had the global endpoint
+  EXPECT_EQ(url({{"AWS_STS_REGIONAL_ENDPOINTS", "legacy"}, {"AWS_ENDPOINT_URL_STS", "http://h:1"}},
+                "us-east-1"),
+            "http://h:1");
 }
 
 }  // namespace
