@@ -70,6 +70,9 @@ std::unique_ptr<CredentialsProvider> make_container_provider(Environment env,
 Result<std::string> container_credentials_url(const Environment& env);
 std::unique_ptr<CredentialsProvider> make_instance_metadata_provider(
     Environment env, std::chrono::milliseconds timeout);
+// Always these credentials (signing STS calls with a source profile's; the local Lambda's
+// deliveries with a function's role).
+std::unique_ptr<CredentialsProvider> make_fixed_provider(ProvidedCredentials credentials);
 
 class HttpClient;
 

@@ -17,7 +17,20 @@ std::string json_string(const model::JsonValue& doc, std::string_view key) {
   return v != nullptr && v->is_string() ? v->as_string() : std::string();
 }
 
+class FixedProvider final : public CredentialsProvider {
+ public:
+  explicit FixedProvider(ProvidedCredentials credentials) : credentials_(std::move(credentials)) {}
+  Result<ProvidedCredentials> fetch() override { return credentials_; }
+
+ private:
+  ProvidedCredentials credentials_;
+};
+
 }  // namespace
+
+std::unique_ptr<CredentialsProvider> make_fixed_provider(ProvidedCredentials credentials) {
+  return std::make_unique<FixedProvider>(std::move(credentials));
+}
 
 std::string redacted(const Credentials& credentials) {
   const std::string& id = credentials.access_key_id;

@@ -22,16 +22,6 @@ Error not_configured(std::string entry) {
   return make_error("CredentialsNotConfigured", std::move(entry));
 }
 
-// A fixed set of credentials, to sign the STS call that turns them into others.
-class FixedProvider final : public CredentialsProvider {
- public:
-  explicit FixedProvider(ProvidedCredentials credentials) : credentials_(std::move(credentials)) {}
-  Result<ProvidedCredentials> fetch() override { return credentials_; }
-
- private:
-  ProvidedCredentials credentials_;
-};
-
 class ProfileResolver {
  public:
   ProfileResolver(const ProfileSourceContext& context, const SharedConfig& config)
@@ -145,7 +135,7 @@ class ProfileResolver {
     if (!endpoint) return credentials_failed(endpoint.error().message);
     if (endpoint->url == "https://sts.amazonaws.com") region = "us-east-1";
     std::vector<std::unique_ptr<CredentialsProvider>> providers;
-    if (signer) providers.push_back(std::make_unique<FixedProvider>(std::move(*signer)));
+    if (signer) providers.push_back(make_fixed_provider(std::move(*signer)));
     CredentialsChainOptions quiet;
     quiet.log_fetches = false;
     auto chain = std::make_shared<CredentialsChain>(std::move(providers), std::move(quiet));

@@ -25,7 +25,11 @@ LocalRunner::~LocalRunner() {
 Result<local::deploy::StackOutputs> LocalRunner::deploy(
     const local::deploy::DeployOptions& options) {
   local::ControlPlane control = aws_->control_plane();
-  return local::deploy::deploy_stack(control, options);
+  auto outputs = local::deploy::deploy_stack(control, options);
+  // Events a previous run accepted and did not finish go on now that the functions and their
+  // configuration (failure destinations included) are back.
+  if (outputs) control.lambda.resume_queued_events();
+  return outputs;
 }
 
 void LocalRunner::stop() {

@@ -74,6 +74,7 @@ std::chrono::microseconds WritePacer::acquire(std::uint32_t units) {
     }
     sent_at = now + wait;
     sent_.add(sent_at, units);
+    spell_.sent += units;
     accepted_.start(sent_at);  // answers are counted from the first request on
   }
   if (wait.count() > 0) sleeper_.sleep(wait);
@@ -85,9 +86,56 @@ void WritePacer::on_throttle(std::chrono::microseconds sent_at, std::uint64_t ac
   std::lock_guard lock(mutex_);
   const std::chrono::microseconds now_time = clock_.now();
   accepted_.add(now_time, static_cast<double>(accepted));
+  ++spell_.answers;
+  ++spell_.throttles;
+  spell_.accepted += static_cast<double>(accepted);
   if (engaged_ && (sent_at < last_cut_ || now_time - last_cut_ < config_.cut_interval)) return;
-  last_cut_ = now_time;
+  // Too few answers since the last cut to tell what it did: wait for more before cutting again.
+  if (engaged_ && spell_.answers < config_.min_answers_to_judge) return;
+  const CutVerdict verdict = engaged_ ? judge_last_cut(now_time) : CutVerdict::kUnknown;
+  if (verdict == CutVerdict::kIneffective) {
+    // The refusals go on as before and the cut only cost throughput: undo it, keep regrowing,
+    // and judge the next spell against the same one before the cut.
+    fill_rate_ = std::max(fill_rate_, rate_before_cut_);
+    ++cuts_undone_;
+    last_cut_ = now_time;
+    spell_ = Spell{now_time};
+    return;
+  }
+  // A cut that could not be judged is undone with the ones after it, back to the rate before
+  // it, should a later one prove ineffective.
+  cut(now_time, !engaged_ || verdict == CutVerdict::kEffective);
+}
+
+WritePacer::CutVerdict WritePacer::judge_last_cut(std::chrono::microseconds now) const {
+  const Spell& before = before_cut_;
+  if (before.answers < config_.min_answers_to_judge) return CutVerdict::kUnknown;
+  const double n_before = before.answers;
+  const double n_now = spell_.answers;
+  const double share_before = before.throttles / n_before;
+  const double share_now = spell_.throttles / n_now;
+  // The same share, within what chance gives two samples of these sizes.
+  const double pooled = (before.throttles + spell_.throttles) / (n_before + n_now);
+  const double noise = std::sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_now));
+  const double tolerance = config_.same_share_deviations * noise + 0.01;
+  const bool same_share = std::abs(share_now - share_before) <= tolerance;
+  const double span_before = std::max(seconds(last_cut_ - before.start), 1e-3);
+  const double span_now = std::max(seconds(now - spell_.start), 1e-3);
+  const double sent_ratio = (spell_.sent / span_now) / std::max(before.sent / span_before, 1e-9);
+  const double accepted_ratio =
+      (spell_.accepted / span_now) / std::max(before.accepted / span_before, 1e-9);
+  // A table that accepts nothing is told to slow down whatever the cause.
+  const bool ineffective =
+      same_share && spell_.accepted > 0 && accepted_ratio <= sent_ratio * (1 + 2 * tolerance);
+  return ineffective ? CutVerdict::kIneffective : CutVerdict::kEffective;
+}
+
+void WritePacer::cut(std::chrono::microseconds now_time, bool new_undo_point) {
   const double now = seconds(now_time);
+  before_cut_ = spell_;
+  spell_ = Spell{now_time};
+  if (new_undo_point) rate_before_cut_ = engaged_ ? fill_rate_ : sent_.rate(now_time);
+  last_cut_ = now_time;
   // What we were sending when the table pushed back: the lower of the measured rate and the
   // rate in force (as the SDKs), and of what the table accepted, when it has told us.
   const double measured = sent_.rate(now_time);
@@ -107,6 +155,8 @@ void WritePacer::on_success(std::uint64_t accepted) {
   std::lock_guard lock(mutex_);
   const std::chrono::microseconds now_time = clock_.now();
   accepted_.add(now_time, static_cast<double>(accepted));
+  ++spell_.answers;
+  spell_.accepted += static_cast<double>(accepted);
   if (!engaged_) return;
   const double t = seconds(now_time) - last_throttle_ - k_;
   const double cubic = config_.cubic_c * t * t * t + last_max_rate_;
@@ -124,6 +174,11 @@ double WritePacer::rate() const {
 double WritePacer::measured_rate() const {
   std::lock_guard lock(mutex_);
   return sent_.smoothed();
+}
+
+int WritePacer::cuts_undone() const {
+  std::lock_guard lock(mutex_);
+  return cuts_undone_;
 }
 
 bool WritePacer::adaptive_engaged() const {

@@ -21,6 +21,16 @@
 //   moment of overload comes back as one throttle per lane in flight, and a table's capacity is
 //   metered per second, so throttles go on for a while after a cut even at a rate below the
 //   capacity (the bucket refills). Cutting on each of those took the rate to the floor.
+// - A cut that only cost throughput is undone, and no further cut is made while that holds: a
+//   table that refuses requests at random whatever the rate (errors, a noisy neighbour,
+//   --fault throttle=R) is not telling us to slow down, and cutting on each of its refusals
+//   took a load to the floor (100,000 rows in 17.7 minutes against 40 s at fixed concurrency).
+//   Over the spell since a cut, against the spell before it: when the throttled share stayed
+//   about the same and what the table accepted fell with what we sent, the rate was not the
+//   cause. A capacity limit behaves the other way: above it, the table accepts its capacity
+//   whatever we send (the share moves); below it, the throttles stop; either way its cuts
+//   stand. Judged, and cuts after the first made, only once enough answers came back
+//   (min_answers_to_judge): at the floor that is a few seconds.
 // The SDKs pace requests; we pace write units, since that is what DynamoDB meters and a batch
 // of 25 one-KB items costs 25 times a batch of one.
 //
@@ -51,6 +61,11 @@ struct PacerConfig {
   std::chrono::microseconds measure_bucket{500'000};  // measured rate: smoothed per bucket
   double smoothing = 0.8;                             // weight of the newest bucket
   std::chrono::microseconds cut_interval{1'000'000};  // at most one cut per interval
+  // A cut is judged ineffective when the throttled share since it is the share before it
+  // within this many standard deviations of chance (plus 1%), and what was accepted fell with
+  // what was sent. No cut is judged, nor made after the first, on fewer answers than this.
+  double same_share_deviations = 2.5;
+  int min_answers_to_judge = 20;
 };
 
 // Units per second, counted per bucket of time and smoothed across buckets (the SDKs' measured
@@ -93,11 +108,19 @@ class WritePacer {
   double rate() const;
   double measured_rate() const;
   bool adaptive_engaged() const;
+  // Throttles judged not to be the rate's fault (their cut undone).
+  int cuts_undone() const;
 
  private:
   // Everything below: called with mutex_ held.
   double seconds(std::chrono::microseconds time) const;
   double effective_rate() const;
+  // What the last cut did (see above): kIneffective when it only cost throughput (the rate is
+  // not the cause), kUnknown when too few answers came back to tell.
+  enum class CutVerdict : std::uint8_t { kEffective, kIneffective, kUnknown };
+  CutVerdict judge_last_cut(std::chrono::microseconds now) const;
+  // `new_undo_point`: an undo goes back to the rate in force now (else to the earlier point).
+  void cut(std::chrono::microseconds now_time, bool new_undo_point);
 
   const PacerConfig config_;
   Clock& clock_;
@@ -113,6 +136,18 @@ class WritePacer {
   double last_throttle_ = 0;  // seconds
   std::chrono::microseconds last_cut_{std::chrono::microseconds::min()};
   double k_ = 0;
+  // What was sent and answered over a spell between cuts.
+  struct Spell {
+    std::chrono::microseconds start{0};
+    int answers = 0;
+    int throttles = 0;
+    double sent = 0;      // units
+    double accepted = 0;  // units
+  };
+  Spell spell_;       // since the last cut (or undo)
+  Spell before_cut_;  // the spell that ended in the last cut
+  double rate_before_cut_ = 0;
+  int cuts_undone_ = 0;
   RateMeter sent_;
   RateMeter accepted_;
 };

@@ -123,6 +123,8 @@ InvocationResponse import_failure(const ObjectImport& object, const Error& error
 
 std::string_view skip_reason_for_key(std::string_view key) {
   if (ingest::is_output_key(key)) return "output prefix";
+  // Lambda's own records of failed invocations (the template's on-failure destination).
+  if (key.starts_with("aws/lambda/")) return "a failed-invocation record";
   if (std::string_view reason = ingest::export_bookkeeping_reason(key); !reason.empty()) {
     return reason;
   }

@@ -49,6 +49,7 @@ class LocalAws::Parts {
     lambda::ExecutorSettings settings = options.lambda;
     settings.region = options.region;
     settings.logs_dir = options.data_dir + "/lambda/logs";
+    settings.queue_dir = options.data_dir + "/lambda/queue";
     return settings;
   }
 

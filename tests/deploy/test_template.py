@@ -303,7 +303,9 @@ class TemplateTest(unittest.TestCase):
             "dynamodb:DescribeTable": table,
             "dynamodb:BatchWriteItem": table,
             "s3:GetObject": [dump({"Fn::Sub": "${ImportBucket.Arn}/*"})],
-            "s3:PutObject": outputs,
+            # Lambda's records of failed invocations go to aws/lambda/ with this role.
+            "s3:PutObject": sorted(outputs + [dump({"Fn::Sub": "${ImportBucket.Arn}/aws/lambda/*"})]),
+            "s3:ListBucket": [dump({"Fn::GetAtt": ["ImportBucket", "Arn"]})],
             "s3:DeleteObject": sorted(dump({"Fn::Sub": "${ImportBucket.Arn}/" + p + "/*"})
                                       for p in ("unprocessed", "rejected", "conflicts",
                                                 "reports/.continuation")),
@@ -314,6 +316,14 @@ class TemplateTest(unittest.TestCase):
             "logs:CreateLogStream": logs,
             "logs:PutLogEvents": logs,
         })
+
+    def test_failed_invocations_go_to_the_bucket(self):
+        config = self.r["FailedInvocations"]
+        self.assertEqual(config["Type"], "AWS::Lambda::EventInvokeConfig")
+        self.assertEqual(config["Properties"]["FunctionName"], {"Ref": "ImportLambdaFunction"})
+        self.assertEqual(config["Properties"]["MaximumRetryAttempts"], 2)
+        self.assertEqual(config["Properties"]["DestinationConfig"],
+                         {"OnFailure": {"Destination": {"Fn::GetAtt": ["ImportBucket", "Arn"]}}})
 
     def test_the_table_grant_follows_the_write_mode(self):
         policy = self.r["DynamoDBWriteS3ReadPolicy"]["Properties"]["PolicyDocument"]

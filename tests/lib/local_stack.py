@@ -34,7 +34,8 @@ class LocalStack:
         self.outputs = {}
         deadline = time.monotonic() + timeout
         while True:
-            text = open(self.stdout_path).read()
+            with open(self.stdout_path) as f:
+                text = f.read()
             if self.port is None and text.startswith(LISTENING):
                 self.port = int(text[len(LISTENING):].split("\n", 1)[0])
             if READY in text and " is ready" in text:
@@ -56,10 +57,14 @@ class LocalStack:
 
     def log(self, function):
         path = os.path.join(self.data_dir, "lambda", "logs", function + ".log")
-        return open(path).read() if os.path.exists(path) else ""
+        if not os.path.exists(path):
+            return ""
+        with open(path) as f:
+            return f.read()
 
     def stderr_text(self):
-        return open(self.stderr_path).read()
+        with open(self.stderr_path) as f:
+            return f.read()
 
     def stop(self):
         if self.process.poll() is None:

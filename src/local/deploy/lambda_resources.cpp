@@ -1,4 +1,5 @@
-// AWS::Lambda::Function, AWS::Lambda::Permission and AWS::Logs::LogGroup. A function runs the
+// AWS::Lambda::Function, AWS::Lambda::Permission, AWS::Lambda::EventInvokeConfig and
+// AWS::Logs::LogGroup. A function runs the
 // bootstrap this machine has (FunctionCode), whatever its Code property says, with session
 // credentials of its execution role that the local AWS issues and then holds every call to
 // the role's policies.
@@ -171,6 +172,43 @@ Result<DeployedResource> deploy_permission(DeployContext& context, const std::st
   DeployedResource out;
   out.type = "AWS::Lambda::Permission";
   out.physical_id = permission.sid;
+  return out;
+}
+
+// AWS::Lambda::EventInvokeConfig: retries of failed asynchronous invocations and an S3
+// on-failure destination (the local Lambda delivers to S3 buckets only; another destination
+// type is a clear error).
+Result<DeployedResource> deploy_event_invoke_config(DeployContext& context,
+                                                    const std::string& logical_id,
+                                                    const JsonValue& properties) {
+  auto function = required_string(properties, "FunctionName", logical_id);
+  if (!function) return function.take_error();
+  auto retries = int_property(properties, "MaximumRetryAttempts", 2, 0, 2, logical_id);
+  if (!retries) return retries.take_error();
+  std::string destination;
+  if (const JsonValue* config = properties.find("DestinationConfig")) {
+    if (const JsonValue* on_failure = config->find("OnFailure")) {
+      destination = string_property(*on_failure, "Destination");
+    }
+    if (config->find("OnSuccess") != nullptr) {
+      return make_error("InvalidTemplate", logical_id +
+                                               ": csv2ddb local serves on-failure destinations "
+                                               "only (an S3 bucket)");
+    }
+  }
+  if (!destination.empty() && !destination.starts_with("arn:aws:s3:::")) {
+    return make_error("InvalidTemplate", logical_id + ": the on-failure destination " +
+                                             destination +
+                                             " is not an S3 bucket; csv2ddb local delivers "
+                                             "failure records to S3 only");
+  }
+  if (Status set = context.control.lambda.set_event_invoke_config(*function, *retries, destination);
+      !set) {
+    return make_error(set.error().code, logical_id + ": " + set.error().message);
+  }
+  DeployedResource out;
+  out.type = "AWS::Lambda::EventInvokeConfig";
+  out.physical_id = *function + ":$LATEST";
   return out;
 }
 

@@ -9,7 +9,7 @@
 namespace csv2ddb::local::deploy {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ResourceHandler>, 12> kHandlers{{
+constexpr std::array<std::pair<std::string_view, ResourceHandler>, 13> kHandlers{{
     {"AWS::S3::Bucket", &deploy_bucket},
     {"AWS::S3::BucketPolicy", &deploy_bucket_policy},
     {"AWS::DynamoDB::Table", &deploy_table},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<std::string_view, ResourceHandler>, 12> kHandlers
     {"AWS::Logs::LogGroup", &deploy_log_group},
     {"AWS::Lambda::Function", &deploy_function},
     {"AWS::Lambda::Permission", &deploy_permission},
+    {"AWS::Lambda::EventInvokeConfig", &deploy_event_invoke_config},
     {"AWS::CloudFormation::CustomResource", &deploy_custom_resource},
     {"Custom::", &deploy_custom_resource},  // every Custom::Name
     {"", nullptr},

@@ -56,6 +56,8 @@ Result<DeployedResource> deploy_function(DeployContext&, const std::string&,
                                          const model::JsonValue&);
 Result<DeployedResource> deploy_permission(DeployContext&, const std::string&,
                                            const model::JsonValue&);
+Result<DeployedResource> deploy_event_invoke_config(DeployContext&, const std::string&,
+                                                    const model::JsonValue&);
 Result<DeployedResource> deploy_custom_resource(DeployContext&, const std::string&,
                                                 const model::JsonValue&);
 

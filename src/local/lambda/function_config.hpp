@@ -29,6 +29,10 @@ struct FunctionConfig {
   std::uint64_t code_size = 0;
   aws::Credentials credentials;  // a session of the execution role
   std::string log_group;         // /aws/lambda/NAME unless the template says otherwise
+  // AWS::Lambda::EventInvokeConfig: retries of a failed asynchronous invocation (0 to 2) and
+  // where the record of one that failed them all goes (an S3 bucket's ARN; "" for nowhere).
+  int maximum_retry_attempts = 2;
+  std::string on_failure_destination;
 };
 
 // A statement of the function's resource policy (AWS::Lambda::Permission, AddPermission).

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <future>
 
@@ -61,6 +63,8 @@ struct FunctionExecutor::Invocation {
   std::string client_context;
   bool async = false;
   int attempt = 1;
+  bool journaled = false;  // kept in the AsyncJournal until it ends
+  std::uint64_t sequence = 0;
   std::function<void(InvocationResult)> answer;  // synchronous invocations
   SteadyClock::time_point started{};
   SteadyClock::time_point deadline{};
@@ -83,8 +87,108 @@ struct FunctionExecutor::Environment {
 };
 
 FunctionExecutor::FunctionExecutor(FunctionConfig config, ExecutorSettings settings)
-    : config_(std::move(config)), settings_(std::move(settings)) {
+    : config_(std::move(config)),
+      settings_(std::move(settings)),
+      journal_(settings_.queue_dir.empty() ? std::string()
+                                           : settings_.queue_dir + "/" + config_.name) {
+  maximum_retry_attempts_ = config_.maximum_retry_attempts;
+  on_failure_destination_ = config_.on_failure_destination;
   watchdog_ = std::thread([this] { watchdog(); });
+}
+
+void FunctionExecutor::set_event_invoke_config(int maximum_retry_attempts,
+                                               std::string on_failure_destination) {
+  std::lock_guard lock(mutex_);
+  maximum_retry_attempts_ = maximum_retry_attempts;
+  on_failure_destination_ = std::move(on_failure_destination);
+}
+
+// Called with mutex_ held, or before any other thread knows the executor.
+int FunctionExecutor::max_async_retries() const {
+  return std::min(maximum_retry_attempts_, static_cast<int>(settings_.async_retry_delays.size()));
+}
+
+namespace {
+
+JournaledEvent journal_entry(const std::string& request_id, const std::string& payload,
+                             const std::string& trace_id, int attempt, bool started,
+                             std::uint64_t sequence) {
+  JournaledEvent event;
+  event.sequence = sequence;
+  event.request_id = request_id;
+  event.payload = payload;
+  event.trace_id = trace_id;
+  event.attempt = attempt;
+  event.started = started;
+  return event;
+}
+
+}  // namespace
+
+void FunctionExecutor::recover_queued_events() {
+  int retries = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (recovered_) return;
+    recovered_ = true;
+    retries = max_async_retries();
+  }
+  for (JournaledEvent& event : journal_.load()) {
+    // An attempt cut off by the stop failed, as a crash of the function would.
+    if (event.started) {
+      ++event.attempt;
+      event.started = false;
+    }
+    if (event.attempt > retries + 1) {
+      --event.attempt;  // the attempts made
+      append_log("csv2ddb local: asynchronous invocation " + event.request_id +
+                 " was cut off by a stop on its last attempt\n");
+      send_to_failure_destination(event, error_document("Runtime.ExitError",
+                                                        "csv2ddb local stopped during the "
+                                                        "invocation"));
+      journal_.remove(event.request_id);
+      continue;
+    }
+    (void)journal_.save(event);
+    auto invocation = std::make_shared<Invocation>();
+    invocation->request_id = event.request_id;
+    invocation->payload = std::move(event.payload);
+    invocation->trace_id = std::move(event.trace_id);
+    invocation->async = true;
+    invocation->attempt = event.attempt;
+    invocation->journaled = true;
+    invocation->sequence = event.sequence;
+    append_log("csv2ddb local: asynchronous invocation " + invocation->request_id +
+               " queued again after a restart (attempt " + std::to_string(event.attempt) + ")\n");
+    std::lock_guard lock(mutex_);
+    enqueue_locked(std::move(invocation));
+  }
+}
+
+void FunctionExecutor::send_to_failure_destination(const JournaledEvent& event,
+                                                   const std::string& error) {
+  FunctionConfig target = config_;
+  {
+    std::lock_guard lock(mutex_);
+    target.on_failure_destination = on_failure_destination_;
+  }
+  if (target.on_failure_destination.empty() || !settings_.deliver_failure) return;
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char when[64];
+  std::strftime(when, sizeof when, "%Y/%m/%d/%Y-%m-%dT%H.%M.%S", &utc);
+  const std::string key = "aws/lambda/async/" + config_.name + "/" + when + "-" + new_uuid();
+  const std::string record = failure_record(event, config_.arn, "RetriesExhausted", error);
+  if (Status sent = settings_.deliver_failure(target, key, record); !sent) {
+    append_log("csv2ddb local: the record of failed invocation " + event.request_id +
+               " could not be delivered to " + target.on_failure_destination + ": " +
+               sent.error().message + "\n");
+    return;
+  }
+  append_log("csv2ddb local: the record of failed invocation " + event.request_id + " went to " +
+             target.on_failure_destination + " as " + key + "\n");
 }
 
 FunctionExecutor::~FunctionExecutor() {
@@ -135,6 +239,21 @@ std::string FunctionExecutor::invoke_async(std::string payload, std::string trac
     invocation->answer = [on_final = std::move(on_final)](InvocationResult result) {
       on_final(result);
     };
+  } else if (journal_.enabled()) {
+    // Kept before it is accepted: a stop from here on queues it again at the next start. (The
+    // deployer's own invocations, which wait on on_final, end with their deploy.)
+    JournaledEvent event = journal_entry(invocation->request_id, invocation->payload,
+                                         invocation->trace_id, 1, false, 0);
+    std::lock_guard lock(mutex_);
+    if (stopping_) return invocation->request_id;
+    if (Status saved = journal_.save(event); saved) {
+      invocation->journaled = true;
+      invocation->sequence = event.sequence;
+    } else {
+      append_log("csv2ddb local: " + saved.error().message + "\n");
+    }
+    enqueue_locked(invocation);
+    return invocation->request_id;
   }
   std::lock_guard lock(mutex_);
   if (!stopping_) enqueue_locked(invocation);
@@ -260,6 +379,12 @@ std::optional<AssignedInvocation> FunctionExecutor::next(int id) {
   invocation->started = SteadyClock::now();
   invocation->deadline = invocation->started + std::chrono::seconds(config_.timeout_seconds);
   invocation->log_offset = file_size(log_path());
+  if (invocation->journaled) {
+    JournaledEvent started =
+        journal_entry(invocation->request_id, invocation->payload, invocation->trace_id,
+                      invocation->attempt, true, invocation->sequence);
+    (void)journal_.save(started);
+  }
   lock.unlock();
   append_log("START RequestId: " + invocation->request_id + " Version: $LATEST\n");
   AssignedInvocation assigned;
@@ -377,31 +502,53 @@ void FunctionExecutor::finish(const std::shared_ptr<Invocation>& invocation,
 
   std::function<void(InvocationResult)> answer;
   bool retrying = false;
+  bool cut_off = false;  // by a stop: the journal keeps it for the next start
+  int attempts_allowed = 1;
   {
     std::lock_guard lock(mutex_);
     --running_;
     ++counters_.invocations;
     if (result.function_error) ++counters_.errors;
-    const std::size_t retries = settings_.async_retry_delays.size();
+    cut_off = stopping_ && invocation->journaled;
+    attempts_allowed = max_async_retries() + 1;
     retrying = invocation->async && result.function_error && !stopping_ &&
-               static_cast<std::size_t>(invocation->attempt) <= retries;
+               invocation->attempt < attempts_allowed;
     if (retrying) {
       const auto delay = settings_.async_retry_delays[invocation->attempt - 1];
       ++invocation->attempt;
       ++counters_.async_retries;
       invocation->started = {};
       delayed_.emplace(now + delay, invocation);
-    } else {
+    } else if (!cut_off) {
       answer = std::move(invocation->answer);
     }
     idle_.notify_all();
   }
+  if (cut_off) return;
+  const JournaledEvent event =
+      journal_entry(invocation->request_id, invocation->payload, invocation->trace_id,
+                    invocation->attempt, false, invocation->sequence);
   if (invocation->async && result.function_error) {
+    bool has_destination = false;
+    {
+      std::lock_guard lock(mutex_);
+      has_destination = !on_failure_destination_.empty();
+    }
     append_log("csv2ddb local: asynchronous invocation " + invocation->request_id +
                (retrying ? " failed; retried as Lambda retries it (attempt " +
                                std::to_string(invocation->attempt) + " of " +
-                               std::to_string(settings_.async_retry_delays.size() + 1) + ")\n"
-                         : " failed on its last attempt; the event is dropped\n"));
+                               std::to_string(attempts_allowed) + ")\n"
+                : has_destination ? " failed on its last attempt\n"
+                                  : " failed on its last attempt; the event is dropped\n"));
+    if (!retrying) send_to_failure_destination(event, result.payload);
+  }
+  if (invocation->journaled) {
+    if (retrying) {
+      JournaledEvent next = event;
+      (void)journal_.save(next);
+    } else {
+      journal_.remove(invocation->request_id);
+    }
   }
   if (answer) answer(std::move(result));
 }
@@ -476,8 +623,13 @@ void FunctionExecutor::shutdown() {
     std::lock_guard lock(mutex_);
     if (stopping_ && !watchdog_.joinable()) return;
     stopping_ = true;
-    for (auto& invocation : pending_) dropped.push_back(invocation);
-    for (auto& [due, invocation] : delayed_) dropped.push_back(invocation);
+    // Journaled events stay on disk for the next start; the others fail now.
+    for (auto& invocation : pending_) {
+      if (!invocation->journaled) dropped.push_back(invocation);
+    }
+    for (auto& [due, invocation] : delayed_) {
+      if (!invocation->journaled) dropped.push_back(invocation);
+    }
     pending_.clear();
     delayed_.clear();
     running_ += dropped.size();

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/result.hpp"
+#include "local/lambda/async_journal.hpp"
 #include "local/lambda/function_config.hpp"
 #include "local/lambda/runtime_api.hpp"
 
@@ -41,6 +43,12 @@ struct ExecutorSettings {
   std::chrono::milliseconds init_timeout{10000};  // Lambda's 10 s for a runtime to start
   // Variables of csv2ddb local's own environment handed on (sanitizer settings).
   std::vector<std::pair<std::string, std::string>> passthrough_environment;
+  // Where accepted asynchronous events are kept (a folder per function; "" keeps none).
+  std::string queue_dir;
+  // Puts the record of an event that failed its last attempt into the function's on-failure
+  // destination (bucket ARN, key, record); errors are logged by the executor.
+  std::function<Status(const FunctionConfig&, const std::string& key, const std::string& record)>
+      deliver_failure;
 };
 
 struct ExecutorCounters {
@@ -69,8 +77,14 @@ class FunctionExecutor : private RuntimeApiBackend {
                            std::function<void(const InvocationResult&)> on_final = {});
   // True once nothing is queued, waiting for a retry or running (false after `timeout`).
   bool wait_idle(std::chrono::milliseconds timeout);
+  // Retries of failed asynchronous invocations and the on-failure destination (an S3 bucket
+  // ARN, "" for none), as AWS::Lambda::EventInvokeConfig sets them.
+  void set_event_invoke_config(int maximum_retry_attempts, std::string on_failure_destination);
+  // Queues what the journal kept from a previous run (once; later calls do nothing).
+  void recover_queued_events();
   // Stops every environment (SIGTERM, then SIGKILL after a grace period); queued invocations
-  // fail. Called by the destructor.
+  // fail, except the journaled asynchronous ones, which the next start queues again. Called
+  // by the destructor.
   void shutdown();
   ExecutorCounters counters() const;
 
@@ -94,9 +108,17 @@ class FunctionExecutor : private RuntimeApiBackend {
               long max_memory_mb);
   std::vector<std::pair<std::string, std::string>> process_environment(std::uint16_t port) const;
   void append_log(const std::string& text);
+  // The last attempt failed: the record goes to the on-failure destination, if there is one.
+  void send_to_failure_destination(const JournaledEvent& event, const std::string& error);
+  int max_async_retries() const;
 
   FunctionConfig config_;
   ExecutorSettings settings_;
+  AsyncJournal journal_;
+  bool recovered_ = false;
+  // EventInvokeConfig (guarded by mutex_).
+  int maximum_retry_attempts_ = 2;
+  std::string on_failure_destination_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_ready_;  // environments waiting in next()

@@ -7,6 +7,7 @@
 #include "aws/lambda_wire.hpp"
 #include "aws/sigv4.hpp"
 #include "local/iam/identity_store.hpp"
+#include "local/lambda/failure_destination.hpp"
 #include "local/request_id.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/json.hpp"
@@ -131,7 +132,18 @@ std::string function_name_of(std::string_view name_or_arn) {
   return std::string(name.substr(0, name.find(':')));
 }
 
-LambdaService::LambdaService(ExecutorSettings settings) : settings_(std::move(settings)) {}
+LambdaService::LambdaService(ExecutorSettings settings) : settings_(std::move(settings)) {
+  settings_.deliver_failure = [this](const FunctionConfig& function, const std::string& key,
+                                     const std::string& record) {
+    std::string endpoint, region;
+    {
+      std::lock_guard lock(mutex_);
+      endpoint = settings_.endpoint_url;
+      region = settings_.region;
+    }
+    return put_failure_record(endpoint, region, function, key, record);
+  };
+}
 
 LambdaService::~LambdaService() {
   shutdown();
@@ -147,20 +159,47 @@ Status LambdaService::add_function(FunctionConfig config) {
     return make_error("InvalidParameterValueException",
                       "a function needs a name and a bootstrap to run");
   }
+  const std::string name = config.name;
+  // A replaced function stops first, so that its queued events (kept on disk) go to the new
+  // one once, not to both.
   std::unique_ptr<FunctionExecutor> replaced;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto found = functions_.find(name); found != functions_.end()) {
+      replaced = std::move(found->second->executor);
+    }
+  }
+  if (replaced) replaced->shutdown();
   std::lock_guard lock(mutex_);
   auto function = std::make_unique<Function>();
-  const std::string name = config.name;
   function->executor = std::make_unique<FunctionExecutor>(std::move(config), settings_);
   auto found = functions_.find(name);
   if (found != functions_.end()) {
     function->permissions = std::move(found->second->permissions);
-    replaced = std::move(found->second->executor);
     found->second = std::move(function);
   } else {
     functions_.emplace(name, std::move(function));
   }
   return {};
+}
+
+Status LambdaService::set_event_invoke_config(std::string_view function, int maximum_retry_attempts,
+                                              std::string on_failure_destination) {
+  std::lock_guard lock(mutex_);
+  Function* found = find_locked(function);
+  if (found == nullptr) return not_found(function);
+  found->executor->set_event_invoke_config(maximum_retry_attempts,
+                                           std::move(on_failure_destination));
+  return {};
+}
+
+void LambdaService::resume_queued_events() {
+  std::vector<FunctionExecutor*> executors;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, function] : functions_) executors.push_back(function->executor.get());
+  }
+  for (FunctionExecutor* executor : executors) executor->recover_queued_events();
 }
 
 Status LambdaService::add_permission(std::string_view function, InvokePermission permission) {

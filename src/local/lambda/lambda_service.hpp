@@ -39,6 +39,12 @@ class LambdaService : public Service {
   bool s3_may_invoke(std::string_view function_arn, std::string_view bucket_arn) const;
   // S3's notification hook: one event record document for one Lambda configuration.
   void deliver_s3_event(const std::string& function_arn, const std::string& event_json);
+  // AWS::Lambda::EventInvokeConfig. Errors: ResourceNotFoundException.
+  Status set_event_invoke_config(std::string_view function, int maximum_retry_attempts,
+                                 std::string on_failure_destination);
+  // Queues the asynchronous events a previous run of the local AWS accepted and did not finish
+  // (each function once; after a deploy, so that their configuration is in place).
+  void resume_queued_events();
   // Stops every function (csv2ddb local's shutdown).
   void shutdown();
 
