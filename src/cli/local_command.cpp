@@ -20,7 +20,8 @@ constexpr const char* kUsage =
                      [--auth open|strict] [--fault SPEC] [--seed N] [--region R]
                      [--threads N] [--lambda-concurrency N] [--lambda-retry-delays MS,MS]
                      [--role NAME=POLICY_FILE ...] [--oidc-key PEM] [--sso-token TOKEN ...]
-                     [--min-session-seconds N]
+                     [--min-session-seconds N] [--idle-timeout S] [--stall-timeout S]
+                     [--max-connections N]
 
 Serves S3, DynamoDB, Lambda, STS and the SSO portal on one local port, backed by SQLite
 and files in the data folder. Once listening it prints one line, 'csv2ddb local listening on
@@ -65,6 +66,11 @@ survives a restart.
   --sso-token T   a bearer token the SSO portal accepts, as `aws sso login` caches it (repeat)
   --min-session-seconds N  the shortest session STS issues (default 900, as AWS; tests lower
                   it to see credentials expire and be renewed)
+  --idle-timeout S     close a keep-alive connection idle this long (default 60 s)
+  --stall-timeout S    end a request whose head takes longer, or whose body or answer moves
+                  no byte for this long (default 20 s; the body is answered RequestTimeout)
+  --max-connections N  connections at once (default 1000); beyond it, and when descriptors
+                  run out, new clients wait in the kernel's backlog
 )";
 
 int usage_error(const std::string& message) {
@@ -133,6 +139,15 @@ Result<local::LocalAwsOptions> local_options(const Args& args) {
   auto min_session = args.get_int("min-session-seconds", 900, 1, 43200);
   if (!min_session) return min_session.take_error();
   options.min_session_seconds = static_cast<int>(*min_session);
+  auto idle = args.get_int("idle-timeout", 60, 1, 86400);
+  if (!idle) return idle.take_error();
+  auto stall = args.get_int("stall-timeout", 20, 1, 86400);
+  if (!stall) return stall.take_error();
+  auto max_connections = args.get_int("max-connections", 1000, 1, 1000000);
+  if (!max_connections) return max_connections.take_error();
+  options.idle_timeout = std::chrono::seconds(*idle);
+  options.stall_timeout = std::chrono::seconds(*stall);
+  options.max_connections = static_cast<std::size_t>(*max_connections);
   return options;
 }
 
@@ -178,7 +193,10 @@ int run_local(const std::vector<std::string>& argv) {
                            {"role", true, true},
                            {"oidc-key"},
                            {"sso-token", true, true},
-                           {"min-session-seconds"}},
+                           {"min-session-seconds"},
+                           {"idle-timeout"},
+                           {"stall-timeout"},
+                           {"max-connections"}},
                           "local");
   if (!args) return usage_error(args.error().message);
   if (args->help()) {

@@ -132,6 +132,9 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   server_options.port = options.port;
   server_options.worker_threads = options.worker_threads;
   server_options.spool_dir = spool_dir;
+  server_options.idle_timeout = options.idle_timeout;
+  server_options.stall_timeout = options.stall_timeout;
+  server_options.max_connections = options.max_connections;
   auto server = HttpServer::listen(server_options, parts->router_);
   if (!server) return server.take_error();
   parts->server_ = std::move(*server);

@@ -3,6 +3,7 @@
 // tests can run one in-process.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +44,10 @@ struct LocalAwsOptions {
   FaultSpec faults;
   std::uint64_t seed = 1;
   std::size_t worker_threads = 8;
+  // The HTTP server's limits (http_server.hpp): idle and stall timeouts, connections at once.
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds stall_timeout{20000};
+  std::size_t max_connections = 1000;
   std::string region = "us-east-1";
   // STS and the SSO portal: the RSA public key (PEM file) web identity tokens are checked
   // against, the bearer tokens the portal accepts, roles beside the template's (name and IAM

@@ -83,6 +83,34 @@ Status RequestAuthenticator::check(const HttpRequest& request, aws::AuthDialect 
   return check_expiry(*key, dialect);
 }
 
+Status RequestAuthenticator::check_head(const HttpRequest& head, aws::AuthDialect dialect,
+                                        bool anonymous_allowed) const {
+  if (dialect == aws::AuthDialect::kS3) {
+    // S3 signs x-amz-content-sha256, a header: the whole signature is checkable now.
+    const bool signed_request = !head.header("authorization").empty() ||
+                                head.query.find("X-Amz-Credential=") != std::string::npos;
+    if (signed_request) return check(head, dialect, "");
+  }
+  const aws::SignableRequest to_verify = signable(head, "");
+  auto parsed = aws::parse_request_authorization(to_verify, dialect);
+  if (!parsed) {
+    // Unsigned: only strict mode refuses it, and only where the service needs a signature.
+    if (head.header("authorization").empty() && (mode_ == AuthMode::kOpen || anonymous_allowed)) {
+      return {};
+    }
+    return parsed.take_error();
+  }
+  if (Status region = check_region(*parsed, dialect); !region) return region;
+  const auto skew = dialect == aws::AuthDialect::kS3 ? kS3AllowedSkew : kDynamoDbAllowedSkew;
+  if (Status shape = aws::verify_without_secret(to_verify, *parsed, clock_(), skew); !shape) {
+    return shape;
+  }
+  // A known key's token and expiry are checked with its signature, once the body is in (the
+  // refusal then names the first thing wrong, as before).
+  if (key_of(parsed->access_key_id) || mode_ == AuthMode::kOpen) return {};
+  return check(head, dialect, aws::kEmptySha256Hex);  // the unknown-key refusal, in words
+}
+
 // As AWS answers a scope for another region: DynamoDB (and the JSON services) with
 // InvalidSignatureException, S3 with AuthorizationHeaderMalformed naming both regions.
 Status RequestAuthenticator::check_region(const aws::ParsedAuthorization& parsed,

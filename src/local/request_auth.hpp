@@ -45,6 +45,13 @@ class RequestAuthenticator {
   Status check(const HttpRequest& request, aws::AuthDialect dialect,
                std::string_view payload_hash) const;
 
+  // What the head alone can show, before any body byte is read: a signed request's region,
+  // clock and key (known, in strict mode); and, for S3 (whose payload hash is a
+  // header), the signature itself. An unsigned request passes here: strict mode refuses it
+  // only where `anonymous_allowed` is false. Errors as check()'s.
+  Status check_head(const HttpRequest& head, aws::AuthDialect dialect,
+                    bool anonymous_allowed) const;
+
   // The secret of a known key (test/test, the functions' session keys), for checking signed
   // streaming bodies.
   std::optional<std::string> secret_of(std::string_view access_key_id) const {

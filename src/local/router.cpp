@@ -1,6 +1,7 @@
 #include "local/router.hpp"
 
 #include "aws/dynamodb_wire.hpp"
+#include "aws/error_codes.hpp"
 #include "aws/lambda_wire.hpp"
 #include "local/sts/sso_portal.hpp"
 
@@ -45,7 +46,23 @@ Service& Router::service_for(const HttpRequest& head) {
 }
 
 BodyPolicy Router::body_policy(const HttpRequest& head) {
-  return service_for(head).body_policy(head);
+  Service& service = service_for(head);
+  BodyPolicy policy = service.body_policy(head);
+  // What the headers already refuse is answered before the body is read: a strict server
+  // takes no anonymous gigabyte to disk, nor a 16 MB body from a key it does not know.
+  // (STS and SSO decide anonymity from the body's Action or a bearer token: checked later.)
+  const ServiceKind kind = route_request(head);
+  const bool anonymous_allowed = kind == ServiceKind::kSts || kind == ServiceKind::kSso;
+  const Status head_ok = authenticator_.check_head(head, service.auth_dialect(), anonymous_allowed);
+  if (!head_ok) policy.refusal = service.error_response(head, head_ok.error());
+  return policy;
+}
+
+HttpResponse Router::request_timed_out(const HttpRequest& head) {
+  return service_for(head).error_response(
+      head, make_error(std::string(aws::code::kRequestTimeout),
+                       "Your socket connection to the server was not read from or written to "
+                       "within the timeout period. Idle connections will be closed."));
 }
 
 HttpResponse Router::body_too_large(const HttpRequest& head) {

@@ -44,6 +44,119 @@ class ServerHardening(unittest.TestCase):
             self.assertTrue(received.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"
                                                 b"HTTP/1.1 200 OK\r\n"), received)
 
+    # ---- timeouts, the connection cap and refusals from the head (each an order of events:
+    # what the server sends, or whether it closed, while the client sends nothing more) ----
+
+    def read_until_closed(self, sock, limit=30):
+        """Everything the server sends until it closes the connection."""
+        sock.settimeout(limit)
+        received = b""
+        while True:
+            piece = sock.recv(65536)
+            if not piece:
+                return received
+            received += piece
+
+    def test_idle_and_stalled_connections_are_closed(self):
+        import socket
+        with local_server.LocalServer(CSV2DDB, self.data, "--idle-timeout", "1",
+                                      "--stall-timeout", "2") as server:
+            idle = socket.create_connection(("127.0.0.1", server.port))
+            half_head = socket.create_connection(("127.0.0.1", server.port))
+            half_head.sendall(b"PUT /bucket/key HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            self.assertEqual(self.read_until_closed(idle), b"")
+            self.assertEqual(self.read_until_closed(half_head), b"")
+            # A body that stops: S3's RequestTimeout, then the close.
+            boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
+                         aws_access_key_id="test", aws_secret_access_key="test"
+                         ).create_bucket(Bucket="bucket")
+            headers, *_ = local_server.sign_s3_request(
+                server.port, "PUT", "/bucket/key", headers={"Content-Length": "100"},
+                payload_hash="UNSIGNED-PAYLOAD")
+            with socket.create_connection(("127.0.0.1", server.port)) as stalled:
+                head = "PUT /bucket/key HTTP/1.1\r\n" + "".join(
+                    "%s: %s\r\n" % item for item in headers.items()) + "\r\n"
+                stalled.sendall(head.encode() + b"x" * 10)
+                answer = self.read_until_closed(stalled)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 400 "), answer)
+            self.assertEqual(local_server.s3_error_code(answer.split(b"\r\n\r\n", 1)[1]),
+                             "RequestTimeout")
+            idle.close()
+            half_head.close()
+
+    def test_beyond_the_connection_cap_clients_wait_until_one_closes(self):
+        import socket
+        with local_server.LocalServer(CSV2DDB, self.data, "--max-connections", "3") as server:
+            held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+            time.sleep(0.3)  # the server has taken the three
+            waiting = socket.create_connection(("127.0.0.1", server.port))  # the backlog
+            waiting.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            waiting.settimeout(1.5)
+            with self.assertRaises(socket.timeout):
+                waiting.recv(1)  # not served while three connections are open
+            held[0].close()
+            waiting.settimeout(30)
+            self.assertTrue(waiting.recv(4096).startswith(b"HTTP/1.1 "))
+            for sock in held[1:] + [waiting]:
+                sock.close()
+
+    def test_out_of_descriptors_the_server_waits_instead_of_spinning(self):
+        import resource
+        import socket
+
+        def few_descriptors():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        server = local_server.LocalServer.__new__(local_server.LocalServer)
+        import subprocess
+        process = subprocess.Popen(
+            [CSV2DDB, "local", "--port", "0", "--data-dir", self.data, "--threads", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            preexec_fn=few_descriptors)
+        line = process.stdout.readline()
+        port = int(line.strip().rsplit(":", 1)[1])
+        server.process = process
+        try:
+            clients = []
+            for _ in range(80):  # more than the server has descriptors for
+                clients.append(socket.create_connection(("127.0.0.1", port)))
+            time.sleep(0.5)
+            before = local_server.LocalServer.cpu_seconds(server)
+            time.sleep(2)
+            spent = local_server.LocalServer.cpu_seconds(server) - before
+            # A spinning accept loop burns a whole core: 2 s of CPU in 2 s.
+            self.assertLess(spent, 0.5)
+            for sock in clients:
+                sock.close()
+            status, _, _ = local_server.raw_request(port, "GET", "/", timeout=30)
+            self.assertEqual(status, 403)  # served again (an anonymous ListBuckets)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            process.stdout.close()
+
+    def test_strict_mode_refuses_from_the_head_before_the_body(self):
+        import socket
+        with local_server.LocalServer(CSV2DDB, self.data, "--auth", "strict") as server:
+            # An anonymous 1 GiB upload: refused before one body byte is sent.
+            with socket.create_connection(("127.0.0.1", server.port)) as sock:
+                sock.sendall(b"PUT /bucket/big HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             b"Content-Length: 1073741824\r\n\r\n")
+                sock.settimeout(30)
+                answer = sock.recv(65536)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 403 "), answer)
+            self.assertEqual(os.listdir(os.path.join(self.data, "tmp")), [])
+            # A 16 MB DynamoDB body from an unknown key: refused from its head too.
+            headers, _ = local_server.sign_dynamodb_request(
+                server.port, "ListTables", {}, key="AKIDUNKNOWN", secret="x")
+            headers["Content-Length"] = str(16 * 1024 * 1024)
+            with socket.create_connection(("127.0.0.1", server.port)) as sock:
+                sock.sendall(("POST / HTTP/1.1\r\n" + "".join(
+                    "%s: %s\r\n" % item for item in headers.items()) + "\r\n").encode())
+                sock.settimeout(30)
+                answer = sock.recv(65536)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 400 "), answer)
+            self.assertIn(b"UnrecognizedClientException", answer)
+
     def setUp(self):
         self.data = tempfile.mkdtemp(prefix="csv2ddb-hardening-")
 

@@ -45,6 +45,10 @@ struct Connection {
   std::uint64_t file_remaining = 0;
   std::uint64_t file_offset = 0;
   bool closed = false;  // closed, to be erased after the current event (no dangling references)
+  // Timeouts: the last byte read or written, and when the request being read began (zero
+  // between requests).
+  std::chrono::steady_clock::time_point last_activity{};
+  std::chrono::steady_clock::time_point request_started{};
 };
 
 void close_fd(int& fd);

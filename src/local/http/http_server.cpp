@@ -57,6 +57,14 @@ std::vector<HttpResponse> handle_one_by_one(
   return responses;
 }
 
+HttpResponse HttpHandler::request_timed_out(const HttpRequest&) {
+  HttpResponse response;
+  response.status = 408;
+  response.body = "request timed out\n";
+  response.add_header("Content-Type", "text/plain");
+  return response;
+}
+
 std::vector<HttpResponse> HttpHandler::handle_inline(std::span<HttpRequest* const> requests) {
   return handle_one_by_one(requests, [this](HttpRequest& request) { return handle(request); });
 }
@@ -100,6 +108,8 @@ class HttpServer::Impl {
       send_due_answers();
       erase_closed();
       end_expired_lingering();
+      enforce_timeouts();
+      resume_accepting_if_room();
     }
     dispatch_.stop();
     answer(dispatch_.take_finished());
@@ -141,11 +151,24 @@ class HttpServer::Impl {
 
   void accept_all() {
     for (;;) {
-      const int fd = reactor_->accept_one();
-      if (fd < 0) return;  // EAGAIN, or out of descriptors: try again on the next event
+      if (connections_.size() >= options_.max_connections) {
+        pause_accepting(std::chrono::steady_clock::time_point::max());
+        return;
+      }
+      bool out_of_fds = false;
+      const int fd = reactor_->accept_one(out_of_fds);
+      if (fd < 0) {
+        // Out of descriptors, the listener stays ready: accepting again at once would spin.
+        // Wait for a connection to close, or a moment.
+        if (out_of_fds) {
+          pause_accepting(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+        }
+        return;
+      }
       auto conn = std::make_unique<Connection>();
       conn->fd = fd;
       conn->id = next_id_++;
+      conn->last_activity = std::chrono::steady_clock::now();
       conn->watched = EPOLLIN | EPOLLRDHUP;
       reactor_->watch(fd, conn->watched, conn->id);
       connections_.emplace(conn->id, std::move(conn));
@@ -158,9 +181,65 @@ class HttpServer::Impl {
     reactor_->rewatch(conn.fd, events, conn.id);
   }
 
+  // ---- back-pressure and timeouts ----
+
+  void pause_accepting(std::chrono::steady_clock::time_point until) {
+    reactor_->pause_accepting();
+    accept_paused_ = true;
+    accept_retry_at_ = until;
+  }
+
+  void resume_accepting_if_room() {
+    if (!accept_paused_ || stopping_) return;
+    const bool room = connections_.size() < options_.max_connections;
+    const bool retry_due = accept_retry_at_ != std::chrono::steady_clock::time_point::max() &&
+                           std::chrono::steady_clock::now() >= accept_retry_at_;
+    if (!room || (!retry_due && !closed_since_pause_)) return;
+    accept_paused_ = false;
+    closed_since_pause_ = false;
+    reactor_->resume_accepting();
+  }
+
+  // Once a second: idle connections closed, stalled requests and answers ended.
+  void enforce_timeouts() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_timeout_sweep_) return;
+    next_timeout_sweep_ = now + std::chrono::seconds(1);
+    std::vector<std::uint64_t> idle, stalled_heads, stalled_bodies;
+    for (const auto& [id, conn] : connections_) {
+      if (conn->closed) continue;
+      const auto quiet = now - conn->last_activity;
+      if (conn->phase == Phase::kReading) {
+        if (conn->request_started == std::chrono::steady_clock::time_point{}) {
+          if (quiet > options_.idle_timeout) idle.push_back(id);
+        } else if (conn->parser.state() == HttpRequestParser::State::kHead) {
+          if (now - conn->request_started > options_.stall_timeout) stalled_heads.push_back(id);
+        } else if (quiet > options_.stall_timeout) {
+          stalled_bodies.push_back(id);
+        }
+      } else if (conn->phase == Phase::kWriting && quiet > options_.stall_timeout) {
+        stalled_heads.push_back(id);  // the client stopped reading its answer
+      }
+    }
+    for (std::uint64_t id : idle) close_connection(id);
+    for (std::uint64_t id : stalled_heads) close_connection(id);
+    for (std::uint64_t id : stalled_bodies) {
+      Connection& conn = *connections_.at(id);
+      discard_spool(conn);
+      HttpResponse response = handler_.request_timed_out(conn.parser.request());
+      response.close_connection = true;
+      send_response(conn, std::move(response), false);
+    }
+    erase_closed();
+  }
+
   // ---- reading a request ----
 
   void on_readable(Connection& conn) {
+    conn.last_activity = std::chrono::steady_clock::now();
+    if (conn.request_started == std::chrono::steady_clock::time_point{}) {
+      conn.request_started = conn.last_activity;
+    }
     for (;;) {
       const IoResult read = read_available(conn);
       if (read == IoResult::kClosed) {
@@ -205,6 +284,14 @@ class HttpServer::Impl {
     HttpRequest& request = conn.parser.request();
     conn.policy = handler_.body_policy(request);
     conn.body_bytes = 0;
+    if (conn.policy.refusal) {  // refused from its headers: no body byte is taken
+      HttpResponse response = std::move(*conn.policy.refusal);
+      conn.policy.refusal.reset();
+      response.close_connection = true;
+      conn.linger_after_write = true;
+      send_response(conn, std::move(response), false);
+      return;
+    }
     const auto length = conn.parser.content_length();
     if (length && *length > conn.policy.max_bytes) {
       refuse_too_large(conn);
@@ -293,6 +380,7 @@ class HttpServer::Impl {
   // for the one before it.
   void start_work(Connection& conn) {
     close_fd(conn.spool_fd);
+    conn.request_started = {};
     const bool keep_alive = conn.parser.keep_alive();
     HttpRequest request = std::move(conn.parser.request());
     conn.phase = Phase::kWorking;
@@ -370,6 +458,7 @@ class HttpServer::Impl {
   }
 
   void on_writable(Connection& conn) {
+    conn.last_activity = std::chrono::steady_clock::now();
     const IoResult written = write_pending(conn);
     if (written == IoResult::kClosed) {
       close_connection(conn.id);
@@ -388,6 +477,8 @@ class HttpServer::Impl {
     }
     conn.phase = Phase::kReading;
     conn.parser.reset();
+    conn.request_started = {};
+    if (!conn.in.empty()) conn.request_started = conn.last_activity;
     rewatch(conn, EPOLLIN | EPOLLRDHUP);
     if (!conn.in.empty()) parse_input(conn);  // a pipelined request already arrived
   }
@@ -412,6 +503,9 @@ class HttpServer::Impl {
       const auto found = connections_.find(id);
       if (found != connections_.end()) first = std::min(first, found->second->linger_until);
     }
+    // Timeouts are swept once a second, and a paused listener retried.
+    if (!connections_.empty()) first = std::min(first, next_timeout_sweep_);
+    if (accept_paused_) first = std::min(first, accept_retry_at_);
     if (first == std::chrono::steady_clock::time_point::max()) {
       return lingering_.empty() ? -1 : 0;
     }
@@ -487,6 +581,7 @@ class HttpServer::Impl {
   }
 
   void erase_closed() {
+    if (!closed_.empty()) closed_since_pause_ = true;
     for (std::uint64_t id : closed_) connections_.erase(id);
     closed_.clear();
   }
@@ -499,6 +594,10 @@ class HttpServer::Impl {
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::vector<std::uint64_t> closed_;
   std::vector<std::uint64_t> lingering_;  // connections in Phase::kLingering
+  bool accept_paused_ = false;
+  bool closed_since_pause_ = false;
+  std::chrono::steady_clock::time_point accept_retry_at_{};
+  std::chrono::steady_clock::time_point next_timeout_sweep_{};
   std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   bool in_pass_ = false;  // between a wait's first event and the end of its pass

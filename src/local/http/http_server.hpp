@@ -7,9 +7,11 @@
 // Why our own server rather than Boost.Beast or cpp-httplib (see http_server.cpp's header).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,6 +31,9 @@ struct BodyPolicy {
   // (DynamoDB on SQLite) the two thread hand-offs cost more than the work. Never for handlers
   // that sleep or stream large files.
   bool run_inline = false;
+  // An answer decided from the head alone (a request its headers already show is refused):
+  // sent before any body byte is read, and the connection closed.
+  std::optional<HttpResponse> refusal{};
 };
 
 class HttpHandler {
@@ -38,6 +43,9 @@ class HttpHandler {
   virtual BodyPolicy body_policy(const HttpRequest& head) = 0;
   // The answer to a body over BodyPolicy::max_bytes (the connection is then closed).
   virtual HttpResponse body_too_large(const HttpRequest& head) = 0;
+  // The answer to a body that stopped arriving (HttpServerOptions::stall_timeout); the default
+  // is a bare 408.
+  virtual HttpResponse request_timed_out(const HttpRequest& head);
   // A worker thread. Exceptions are caught by the server and answered with a bare 500.
   virtual HttpResponse handle(HttpRequest& request) = 0;
   // The reactor thread (BodyPolicy::run_inline): the inline requests of every connection that
@@ -59,6 +67,14 @@ struct HttpServerOptions {
   std::size_t worker_threads = 8;
   std::string spool_dir;  // where spooled bodies go; required when a policy spools
   std::uint64_t spool_threshold = 1024 * 1024;
+  // As AWS's front ends: a keep-alive connection with no request is closed after idle_timeout;
+  // a request whose head takes longer than stall_timeout, or whose body or answer moves no
+  // byte for that long, is ended (the body with request_timed_out()).
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds stall_timeout{20000};
+  // Connections at once. Beyond it, and when the process runs out of descriptors, the server
+  // stops accepting (new clients wait in the kernel's backlog) until connections close.
+  std::size_t max_connections = 1000;
 };
 
 class HttpServer {

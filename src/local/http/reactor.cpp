@@ -57,14 +57,30 @@ Reactor::~Reactor() {
   close_fd(epoll_fd_);
 }
 
-int Reactor::accept_one() {
+int Reactor::accept_one(bool& out_of_fds) {
+  out_of_fds = false;
   if (listen_fd_ < 0) return -1;
-  return ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0)
+    out_of_fds = errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
+  return fd;
+}
+
+void Reactor::pause_accepting() {
+  if (listen_fd_ < 0 || !accepting_) return;
+  unwatch(listen_fd_);
+  accepting_ = false;
+}
+
+void Reactor::resume_accepting() {
+  if (listen_fd_ < 0 || accepting_) return;
+  watch(listen_fd_, EPOLLIN, kListenerTag);
+  accepting_ = true;
 }
 
 void Reactor::stop_listening() {
   if (listen_fd_ < 0) return;
-  unwatch(listen_fd_);
+  if (accepting_) unwatch(listen_fd_);
   close_fd(listen_fd_);
 }
 

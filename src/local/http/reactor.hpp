@@ -29,10 +29,14 @@ class Reactor {
 
   std::uint16_t port() const { return port_; }
 
-  // A new connection's descriptor (non-blocking), or -1 when none is waiting or none can be
-  // taken now (out of descriptors).
-  int accept_one();
+  // A new connection's descriptor (non-blocking), or -1 when none is waiting (`out_of_fds`
+  // false) or the process or system has no descriptor left (true).
+  int accept_one(bool& out_of_fds);
   void stop_listening();
+  // Stops and resumes watching the listener, so that a full server leaves new clients in the
+  // kernel's backlog instead of spinning on a ready listener it cannot accept from.
+  void pause_accepting();
+  void resume_accepting();
 
   void watch(int fd, std::uint32_t events, std::uint64_t tag);
   void rewatch(int fd, std::uint32_t events, std::uint64_t tag);
@@ -50,6 +54,7 @@ class Reactor {
   Reactor() = default;
 
   int listen_fd_ = -1;
+  bool accepting_ = true;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::uint16_t port_ = 0;
