@@ -15,7 +15,7 @@ cmake --preset debug >/dev/null
 cmake --build --preset debug -j "$jobs"
 
 echo "== fuzz (bounded runs)"
-scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+scripts/fuzz.sh "${FUZZ_SECONDS:-12}"
 
 echo "== tests"
 ctest --preset debug

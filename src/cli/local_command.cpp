@@ -21,7 +21,7 @@ constexpr const char* kUsage =
                      [--threads N] [--lambda-concurrency N] [--lambda-retry-delays MS,MS]
                      [--role NAME=POLICY_FILE ...] [--oidc-key PEM] [--sso-token TOKEN ...]
                      [--min-session-seconds N] [--idle-timeout S] [--stall-timeout S]
-                     [--max-connections N]
+                     [--max-connections N] [--body-memory-mb N]
 
 Serves S3, DynamoDB, Lambda, STS and the SSO portal on one local port, backed by SQLite
 and files in the data folder. Once listening it prints one line, 'csv2ddb local listening on
@@ -71,6 +71,9 @@ survives a restart.
                   no byte for this long (default 20 s; the body is answered RequestTimeout)
   --max-connections N  connections at once (default 1000); beyond it, and when descriptors
                   run out, new clients wait in the kernel's backlog
+  --body-memory-mb N   request bodies held in memory at once, over all connections (default
+                  512); a request that would pass it is answered 503 (SlowDown for S3,
+                  ServiceUnavailable for the others) before its body is read
 )";
 
 int usage_error(const std::string& message) {
@@ -148,6 +151,9 @@ Result<local::LocalAwsOptions> local_options(const Args& args) {
   options.idle_timeout = std::chrono::seconds(*idle);
   options.stall_timeout = std::chrono::seconds(*stall);
   options.max_connections = static_cast<std::size_t>(*max_connections);
+  auto budget = args.get_int("body-memory-mb", 512, 1, 1 << 20);
+  if (!budget) return budget.take_error();
+  options.body_memory_budget = static_cast<std::uint64_t>(*budget) * 1024 * 1024;
   return options;
 }
 
@@ -196,7 +202,8 @@ int run_local(const std::vector<std::string>& argv) {
                            {"min-session-seconds"},
                            {"idle-timeout"},
                            {"stall-timeout"},
-                           {"max-connections"}},
+                           {"max-connections"},
+                           {"body-memory-mb"}},
                           "local");
   if (!args) return usage_error(args.error().message);
   if (args->help()) {

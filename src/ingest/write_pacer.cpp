@@ -114,6 +114,9 @@ WritePacer::CutVerdict WritePacer::judge_last_cut(std::chrono::microseconds now)
   const double n_now = spell_.answers;
   const double share_before = before.throttles / n_before;
   const double share_now = spell_.throttles / n_now;
+  // A table near its capacity refuses a small share while the pacer probes around it; only a
+  // share this large, unmoved by a cut, says the refusals do not depend on the rate.
+  if (share_before < config_.min_share_to_undo) return CutVerdict::kEffective;
   // The same share, within what chance gives two samples of these sizes.
   const double pooled = (before.throttles + spell_.throttles) / (n_before + n_now);
   const double noise = std::sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_now));

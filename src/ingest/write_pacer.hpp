@@ -29,8 +29,10 @@
 //   about the same and what the table accepted fell with what we sent, the rate was not the
 //   cause. A capacity limit behaves the other way: above it, the table accepts its capacity
 //   whatever we send (the share moves); below it, the throttles stop; either way its cuts
-//   stand. Judged, and cuts after the first made, only once enough answers came back
-//   (min_answers_to_judge): at the floor that is a few seconds.
+//   stand. Only a share of at least min_share_to_undo (25%) is judged: near its capacity a
+//   table refuses a small share while the pacer probes, and those cuts always stand. Judged, and
+//   cuts after the first made, only once enough answers came back (min_answers_to_judge): at the
+//   floor that is a few seconds.
 // The SDKs pace requests; we pace write units, since that is what DynamoDB meters and a batch
 // of 25 one-KB items costs 25 times a batch of one.
 //
@@ -65,6 +67,7 @@ struct PacerConfig {
   // within this many standard deviations of chance (plus 1%), and what was accepted fell with
   // what was sent. No cut is judged, nor made after the first, on fewer answers than this.
   double same_share_deviations = 2.5;
+  double min_share_to_undo = 0.25;
   int min_answers_to_judge = 20;
 };
 

@@ -135,6 +135,7 @@ Result<std::unique_ptr<LocalAws>> LocalAws::start(const LocalAwsOptions& options
   server_options.idle_timeout = options.idle_timeout;
   server_options.stall_timeout = options.stall_timeout;
   server_options.max_connections = options.max_connections;
+  server_options.body_memory_budget = options.body_memory_budget;
   auto server = HttpServer::listen(server_options, parts->router_);
   if (!server) return server.take_error();
   parts->server_ = std::move(*server);

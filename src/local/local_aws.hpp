@@ -48,6 +48,7 @@ struct LocalAwsOptions {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds stall_timeout{20000};
   std::size_t max_connections = 1000;
+  std::uint64_t body_memory_budget = 512ULL * 1024 * 1024;
   std::string region = "us-east-1";
   // STS and the SSO portal: the RSA public key (PEM file) web identity tokens are checked
   // against, the bearer tokens the portal accepts, roles beside the template's (name and IAM

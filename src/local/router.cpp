@@ -58,6 +58,16 @@ BodyPolicy Router::body_policy(const HttpRequest& head) {
   return policy;
 }
 
+HttpResponse Router::server_busy(const HttpRequest& head) {
+  Service& service = service_for(head);
+  // What AWS's front ends answer a client they shed: retryable everywhere.
+  const bool s3 = service.auth_dialect() == aws::AuthDialect::kS3;
+  return service.error_response(
+      head, s3 ? make_error(std::string(aws::code::kSlowDown), "Please reduce your request rate.")
+               : make_error(std::string(aws::code::kServiceUnavailable),
+                            "The service is unavailable. Please try again shortly."));
+}
+
 HttpResponse Router::request_timed_out(const HttpRequest& head) {
   return service_for(head).error_response(
       head, make_error(std::string(aws::code::kRequestTimeout),

@@ -36,6 +36,7 @@ class Router : public HttpHandler {
   BodyPolicy body_policy(const HttpRequest& head) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
   HttpResponse request_timed_out(const HttpRequest& head) override;
+  HttpResponse server_busy(const HttpRequest& head) override;
   HttpResponse handle(HttpRequest& request) override;
   // Each request authenticated and authorized on its own; those that pass go to their service
   // together, in order.

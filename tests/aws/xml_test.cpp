@@ -62,6 +62,46 @@ TEST(ParseXml, Errors) {
   EXPECT_FALSE(parse_xml(deep).ok());
 }
 
+TEST(ParseXml, DoctypeProcessingInstructionsAttributesAndSplitText) {
+  auto doc = parse_xml(
+      "<?xml version='1.0'?><!DOCTYPE Error><?pi data?>"
+      "<Error a='1 &amp; 2' b=\"x&lt;y\">one<!-- c -->two<Inner>in</Inner>three</Error>");
+  ASSERT_TRUE(doc.ok()) << doc.error().to_string();
+  ASSERT_EQ(doc->attributes.size(), 2u);
+  EXPECT_EQ(doc->attributes[0].second, "1 & 2");
+  EXPECT_EQ(doc->attributes[1].second, "x<y");
+  EXPECT_EQ(doc->text, "onetwothree");  // the element's own text, children's apart
+  EXPECT_EQ(doc->child_text("Inner"), "in");
+  EXPECT_EQ(doc->child("Missing"), nullptr);
+  EXPECT_EQ(doc->child_text("Missing"), "");
+}
+
+TEST(ParseXml, DepthLimitIsExact) {
+  auto nested = [](int depth) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += "<a>";
+    for (int i = 0; i < depth; ++i) text += "</a>";
+    return text;
+  };
+  EXPECT_TRUE(parse_xml(nested(32)).ok());
+  EXPECT_FALSE(parse_xml(nested(33)).ok());
+  XmlParseOptions shallow;
+  shallow.max_depth = 2;
+  EXPECT_TRUE(parse_xml(nested(2), shallow).ok());
+  EXPECT_FALSE(parse_xml(nested(3), shallow).ok());
+}
+
+TEST(ParseXml, TruncatedDocumentsAreErrorsNeverCrashes) {
+  const std::string whole =
+      "<?xml version=\"1.0\"?><R x=\"1\"><![CDATA[a]]><K>v&amp;w</K><!-- c --></R>";
+  for (std::size_t cut = 0; cut < whole.size(); ++cut) {
+    auto doc = parse_xml(whole.substr(0, cut));
+    ASSERT_FALSE(doc.ok()) << cut;
+    EXPECT_EQ(doc.error().code, "InvalidXml");
+  }
+  EXPECT_TRUE(parse_xml(whole).ok());
+}
+
 TEST(XmlEscape, EscapesTheFiveAndCarriageReturn) {
   EXPECT_EQ(xml_escape("a&b<c>d\"e'f\rg\n\xC3\xA9"),
             "a&amp;b&lt;c&gt;d&quot;e&apos;f&#13;g\n\xC3\xA9");

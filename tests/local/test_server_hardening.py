@@ -157,6 +157,31 @@ class ServerHardening(unittest.TestCase):
             self.assertTrue(answer.startswith(b"HTTP/1.1 400 "), answer)
             self.assertIn(b"UnrecognizedClientException", answer)
 
+    def test_bodies_in_memory_share_one_budget(self):
+        # A 1 MB budget: a 600 KB DynamoDB body being sent holds 600 KB of it, so a second
+        # one is answered 503 ServiceUnavailable from its head, before its body; once the first
+        # is answered, the budget is back.
+        import socket
+        with local_server.LocalServer(CSV2DDB, self.data, "--body-memory-mb", "1") as server:
+            def head_of(size):
+                headers, _ = local_server.sign_dynamodb_request(server.port, "ListTables", {})
+                headers["Content-Length"] = str(size)
+                return ("POST / HTTP/1.1\r\n" + "".join(
+                    "%s: %s\r\n" % item for item in headers.items()) + "\r\n").encode()
+            first = socket.create_connection(("127.0.0.1", server.port))
+            first.sendall(head_of(600 * 1024) + b"{")  # the body is still coming
+            time.sleep(0.3)
+            with socket.create_connection(("127.0.0.1", server.port)) as second:
+                second.sendall(head_of(600 * 1024))
+                second.settimeout(30)
+                answer = second.recv(65536)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 503 "), answer)
+            self.assertIn(b"ServiceUnavailable", answer)
+            first.close()
+            time.sleep(0.3)
+            status, body = local_server.signed_dynamodb_request(server.port, "ListTables", {})
+            self.assertEqual(status, 200, body)
+
     def setUp(self):
         self.data = tempfile.mkdtemp(prefix="csv2ddb-hardening-")
 

@@ -8,25 +8,12 @@
 
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/request_checks.hpp"
+#include "local/request_id.hpp"
 
 namespace csv2ddb::local::dynamodb {
 namespace {
 
 constexpr std::int64_t kMaxCapacityUnits = 1000000000000;
-
-std::string new_uuid() {
-  static std::mutex mutex;
-  static std::mt19937_64 random(std::random_device{}());
-  std::lock_guard<std::mutex> lock(mutex);
-  const std::uint64_t a = random();
-  const std::uint64_t b = random();
-  char text[40];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
-                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-  return text;
-}
 
 std::string number_text(double value) {
   char text[32];

@@ -49,6 +49,8 @@ struct Connection {
   // between requests).
   std::chrono::steady_clock::time_point last_activity{};
   std::chrono::steady_clock::time_point request_started{};
+  // Bytes of the server's body memory budget this connection's request holds.
+  std::uint64_t budgeted = 0;
 };
 
 void close_fd(int& fd);

@@ -65,6 +65,14 @@ HttpResponse HttpHandler::request_timed_out(const HttpRequest&) {
   return response;
 }
 
+HttpResponse HttpHandler::server_busy(const HttpRequest&) {
+  HttpResponse response;
+  response.status = 503;
+  response.body = "server busy\n";
+  response.add_header("Content-Type", "text/plain");
+  return response;
+}
+
 std::vector<HttpResponse> HttpHandler::handle_inline(std::span<HttpRequest* const> requests) {
   return handle_one_by_one(requests, [this](HttpRequest& request) { return handle(request); });
 }
@@ -300,6 +308,12 @@ class HttpServer::Impl {
     // As S3 does, whatever the body's length: botocore, answered with a final status instead,
     // keeps that status for the next request on the connection, which then stalls for its
     // read timeout and is sent twice.
+    // A body held in memory takes its declared length from the budget now (a chunked one as
+    // it comes, in take_body).
+    if (length && !conn.policy.spool_to_file && !take_budget(conn, *length)) {
+      refuse_busy(conn);
+      return;
+    }
     if (conn.parser.expects_continue()) {
       conn.out.append(kContinue);
       flush_now(conn);
@@ -326,6 +340,10 @@ class HttpServer::Impl {
     if (conn.spool_fd >= 0) {
       if (!write_all(conn.spool_fd, piece)) return fail_connection(conn);
     } else {
+      if (!conn.parser.content_length() && !take_budget(conn, piece.size())) {
+        refuse_busy(conn);
+        return true;
+      }
       body.memory.append(piece);
     }
     body.size = conn.body_bytes;
@@ -353,6 +371,29 @@ class HttpServer::Impl {
       ::unlink(body.file_path.c_str());
       body.file_path.clear();
     }
+  }
+
+  // Takes `bytes` from the body memory budget for the connection's request; false when they
+  // do not fit.
+  bool take_budget(Connection& conn, std::uint64_t bytes) {
+    if (budget_used_ + bytes > options_.body_memory_budget) return false;
+    budget_used_ += bytes;
+    conn.budgeted += bytes;
+    return true;
+  }
+
+  void give_back_budget(Connection& conn) {
+    budget_used_ -= std::min(budget_used_, conn.budgeted);
+    conn.budgeted = 0;
+  }
+
+  void refuse_busy(Connection& conn) {
+    discard_spool(conn);
+    give_back_budget(conn);
+    HttpResponse response = handler_.server_busy(conn.parser.request());
+    response.close_connection = true;
+    conn.linger_after_write = true;
+    send_response(conn, std::move(response), false);
   }
 
   void refuse_too_large(Connection& conn) {
@@ -427,6 +468,7 @@ class HttpServer::Impl {
   // ---- writing the answer ----
 
   void send_response(Connection& conn, HttpResponse response, bool head_only) {
+    give_back_budget(conn);  // the request is done with its body
     if (response.drop_without_response) {
       close_connection(conn.id);
       return;
@@ -555,6 +597,7 @@ class HttpServer::Impl {
   }
 
   void release(Connection& conn) {
+    give_back_budget(conn);
     // While a handler has the request, the spool file is the dispatch's to delete.
     if (conn.phase != Phase::kWorking) discard_spool(conn);
     close_fd(conn.spool_fd);
@@ -594,6 +637,7 @@ class HttpServer::Impl {
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::vector<std::uint64_t> closed_;
   std::vector<std::uint64_t> lingering_;  // connections in Phase::kLingering
+  std::uint64_t budget_used_ = 0;         // body memory budget taken, over every connection
   bool accept_paused_ = false;
   bool closed_since_pause_ = false;
   std::chrono::steady_clock::time_point accept_retry_at_{};

@@ -46,6 +46,9 @@ class HttpHandler {
   // The answer to a body that stopped arriving (HttpServerOptions::stall_timeout); the default
   // is a bare 408.
   virtual HttpResponse request_timed_out(const HttpRequest& head);
+  // The answer to a request whose in-memory body would pass the server's budget
+  // (HttpServerOptions::body_memory_budget): a retryable 503; the default is a bare one.
+  virtual HttpResponse server_busy(const HttpRequest& head);
   // A worker thread. Exceptions are caught by the server and answered with a bare 500.
   virtual HttpResponse handle(HttpRequest& request) = 0;
   // The reactor thread (BodyPolicy::run_inline): the inline requests of every connection that
@@ -75,6 +78,10 @@ struct HttpServerOptions {
   // Connections at once. Beyond it, and when the process runs out of descriptors, the server
   // stops accepting (new clients wait in the kernel's backlog) until connections close.
   std::size_t max_connections = 1000;
+  // Request bodies held in memory at once, over every connection (bodies spooled to files do
+  // not count): a request that would pass it is answered server_busy() before its body is
+  // read, so many clients sending large DynamoDB bodies cannot fill the memory.
+  std::uint64_t body_memory_budget = 512ULL * 1024 * 1024;
 };
 
 class HttpServer {

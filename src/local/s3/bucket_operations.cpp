@@ -5,6 +5,7 @@
 #include "aws/error_codes.hpp"
 #include "aws/s3_notification.hpp"
 #include "aws/xml.hpp"
+#include "local/request_id.hpp"
 #include "local/s3/notification_rules.hpp"
 #include "local/s3/notification_xml.hpp"
 #include "local/s3/s3_errors.hpp"
@@ -20,14 +21,7 @@ constexpr std::string_view kOwnerId =
 
 // S3 names a configuration that came without an Id.
 std::string generated_configuration_id() {
-  static std::mutex mutex;
-  static std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char kAlphabet[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  std::lock_guard lock(mutex);
-  std::string out;
-  for (int i = 0; i < 36; ++i) out.push_back(kAlphabet[engine() % (sizeof kAlphabet - 1)]);
-  return out;
+  return random_token(36, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 }
 
 }  // namespace

@@ -1,31 +1,22 @@
 #include "local/s3/digests.hpp"
 
+#include <zlib.h>
+
+#include <algorithm>
+
 #include "aws/crypto.hpp"
 #include "model/dynamodb_json.hpp"  // base64_encode
 
 namespace csv2ddb::local::s3 {
-namespace {
-
-std::array<std::uint32_t, 256> make_crc_table() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t n = 0; n < 256; ++n) {
-    std::uint32_t c = n;
-    for (int k = 0; k < 8; ++k) c = (c & 1U) ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    table[n] = c;
-  }
-  return table;
-}
-
-const std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
-
-}  // namespace
-
 void Crc32::update(std::string_view data) {
-  std::uint32_t c = state_;
-  for (char byte : data) {
-    c = kCrcTable[(c ^ static_cast<std::uint8_t>(byte)) & 0xFFU] ^ (c >> 8);
+  // zlib takes a uInt length: feed large pieces in slices.
+  constexpr std::size_t kSlice = 1U << 30;
+  while (!data.empty()) {
+    const std::size_t n = std::min(data.size(), kSlice);
+    state_ = static_cast<std::uint32_t>(
+        ::crc32(state_, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(n)));
+    data.remove_prefix(n);
   }
-  state_ = c;
 }
 
 std::string Crc32::base64() const {

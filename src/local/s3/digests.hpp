@@ -18,16 +18,16 @@ using aws::md5_hex;
 using aws::Md5Digest;
 using aws::Md5Hasher;
 
-// CRC-32 (IEEE 802.3, the one zlib computes), updated piece by piece.
+// CRC-32 (IEEE 802.3), updated piece by piece: zlib's, which the build links for gzip.
 class Crc32 {
  public:
   void update(std::string_view data);
-  std::uint32_t value() const { return ~state_; }
+  std::uint32_t value() const { return state_; }
   // Big-endian bytes, base64: the form of x-amz-checksum-crc32.
   std::string base64() const;
 
  private:
-  std::uint32_t state_ = 0xFFFFFFFFU;
+  std::uint32_t state_ = 0;  // zlib's crc32 of nothing
 };
 
 }  // namespace csv2ddb::local::s3

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "aws/crypto.hpp"
+#include "local/request_id.hpp"
 #include "local/s3/digests.hpp"
 #include "local/s3/object_store.hpp"
 #include "local/s3/s3_errors.hpp"
@@ -28,12 +29,7 @@ std::int64_t now_ms() {
 // Upload ids are 32 random hex digits; ids from clients are only ever looked up, never used
 // as paths unless found.
 std::string new_upload_id() {
-  static std::mutex mutex;
-  static std::mt19937_64 engine{std::random_device{}()};
-  std::lock_guard lock(mutex);
-  std::array<std::uint8_t, 16> bytes{};
-  for (auto& b : bytes) b = static_cast<std::uint8_t>(engine());
-  return aws::hex_encode(bytes);
+  return random_token(32, "0123456789abcdef");
 }
 
 Error errno_error(std::string_view what) {

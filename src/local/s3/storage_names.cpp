@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "aws/crypto.hpp"
+#include "model/json.hpp"
 
 namespace csv2ddb::local::s3 {
 namespace {
@@ -45,49 +46,12 @@ Status validate_bucket_name(std::string_view name) {
   return {};
 }
 
-bool is_valid_utf8(std::string_view bytes) {
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    std::size_t extra = 0;
-    std::uint32_t cp = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = lead & 0x1FU;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = lead & 0x0FU;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = lead & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + extra >= bytes.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(bytes[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (next & 0x3FU);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 Status validate_object_key(std::string_view key) {
   if (key.empty()) return make_error("InvalidArgument", "An object key must not be empty.");
   if (key.size() > kMaxKeyBytes) {
     return make_error("KeyTooLongError", "Your key is too long");
   }
-  if (!is_valid_utf8(key)) {
+  if (!model::is_valid_utf8(key)) {  // one validator for the whole code base
     return make_error("InvalidArgument", "Object keys must be valid UTF-8.");
   }
   return {};

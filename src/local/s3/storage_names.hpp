@@ -21,8 +21,6 @@ inline constexpr std::size_t kMaxKeyBytes = 1024;
 Status validate_bucket_name(std::string_view name);
 // A key is 1 to 1024 bytes of UTF-8. Errors: KeyTooLongError, InvalidArgument.
 Status validate_object_key(std::string_view key);
-// True when the bytes are well-formed UTF-8.
-bool is_valid_utf8(std::string_view bytes);
 
 // "ab/ab12...ef.000000000000002a": a two-level fan-out folder and the file name of one stored
 // version of a key. Only hex digits, '/' and '.' ever appear.
