@@ -71,10 +71,13 @@ class Server:
         stack.stop()
 
     def usage(self):
+        """RSS (MB), open descriptors and warm function environments (bootstrap children)."""
         pid = self.stack.process.pid
         with open("/proc/%d/status" % pid) as f:
             rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-        return rss / 1024.0, len(os.listdir("/proc/%d/fd" % pid))
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                  text=True).stdout.split()
+        return rss / 1024.0, len(os.listdir("/proc/%d/fd" % pid)), len(children)
 
 
 def client(server, service):
@@ -175,7 +178,7 @@ def main():
         KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
                    {"AttributeName": "offer_id", "KeyType": "RANGE"}])
     time.sleep(1)
-    rss_start, fds_start = server.usage()
+    rss_start, fds_start, envs_start = server.usage()
     started = time.time()
     stop_at = started + args.seconds
     uploads, smalls, sides = [], [], []
@@ -222,16 +225,23 @@ def main():
             s3.head_object(Bucket=BUCKET, Key=key)
         except Exception:
             small_missing += 1
-    time.sleep(5)  # idle: connections closed, functions finished
-    rss_end, fds_end = server.usage()
+    time.sleep(5)  # idle: connections closed, functions finished (their environments warm)
+    rss_end, fds_end, envs_end = server.usage()
+    # The same process idle again after a second quiet spell: what a leak would still hold.
+    time.sleep(10)
+    rss_later, fds_later, envs_later = server.usage()
     result = {
         "uploads": len(uploads), "reports": len(reports), "missing_reports": missing,
         "unbalanced_reports": unbalanced, "rows_written": written,
         "rows_unprocessed": unprocessed, "table_items": in_table,
         "side_items_acknowledged": len(sides), "side_items_in_table": side_count,
         "small_objects": len(smalls), "small_objects_missing": small_missing,
-        "rss_mb_start": round(rss_start, 1), "rss_mb_end": round(rss_end, 1),
-        "fds_start": fds_start, "fds_end": fds_end,
+        "first_server_idle": {"rss_mb": round(rss_start, 1), "fds": fds_start,
+                              "environments": envs_start},
+        "last_server_idle": {"rss_mb": round(rss_end, 1), "fds": fds_end,
+                             "environments": envs_end},
+        "last_server_10s_later": {"rss_mb": round(rss_later, 1), "fds": fds_later,
+                                  "environments": envs_later},
     }
     print(json.dumps(result, indent=2))
     server.stop("term")

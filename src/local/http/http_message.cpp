@@ -53,4 +53,12 @@ std::string_view reason_phrase(int status) {
   }
 }
 
+HttpResponse json_body_response(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  response.add_header("Content-Type", "application/json");
+  return response;
+}
+
 }  // namespace csv2ddb::local

@@ -60,4 +60,7 @@ struct HttpResponse {
 // The reason phrase of a status code ("Not Found"); "Unknown" for codes we never send.
 std::string_view reason_phrase(int status);
 
+// A response with a JSON body (Content-Type: application/json).
+HttpResponse json_body_response(int status, std::string body);
+
 }  // namespace csv2ddb::local

@@ -113,10 +113,7 @@ std::string policy_json(const FunctionConfig& config,
 }
 
 HttpResponse json_response(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  response.add_header("Content-Type", "application/json");
+  HttpResponse response = json_body_response(status, std::move(body));
   response.add_header("x-amzn-RequestId", new_uuid());
   return response;
 }

@@ -11,11 +11,7 @@ namespace {
 using namespace aws::runtime_api;  // NOLINT(google-build-using-namespace): the wire's names
 
 HttpResponse json_answer(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  response.add_header("Content-Type", "application/json");
-  return response;
+  return json_body_response(status, std::move(body));
 }
 
 // The Runtime API's own error shape.

@@ -10,14 +10,6 @@ namespace {
 
 constexpr int kSsoSessionSeconds = 3600;
 
-HttpResponse json_answer(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  response.add_header("Content-Type", "application/json");
-  return response;
-}
-
 }  // namespace
 
 BodyPolicy SsoPortal::body_policy(const HttpRequest&) {
@@ -32,7 +24,7 @@ HttpResponse SsoPortal::error_response(const HttpRequest&, const Error& error) {
   std::string body = "{\"message\":";
   model::append_json_string(body, error.message);
   body += "}";
-  HttpResponse response = json_answer(aws::sso_error_status(error.code), std::move(body));
+  HttpResponse response = json_body_response(aws::sso_error_status(error.code), std::move(body));
   response.add_header("x-amzn-ErrorType", error.code);
   return response;
 }
@@ -70,7 +62,7 @@ HttpResponse SsoPortal::handle(HttpRequest& request) {
       std::chrono::duration_cast<std::chrono::milliseconds>(session->expiration.time_since_epoch())
           .count());
   body += "}}";
-  return json_answer(200, std::move(body));
+  return json_body_response(200, std::move(body));
 }
 
 }  // namespace csv2ddb::local::sts
