@@ -56,6 +56,12 @@ class Server:
                                             env=self._env)
             try:
                 wait_for_port(self.port, self.process)
+                # Someone else may have the port (another suite's server, bound between our
+                # probe and this child's bind): then the port answers but the child, refused
+                # the bind, exits. Only a child still running after a moment owns it.
+                time.sleep(0.5)
+                if self.process.poll() is not None:
+                    raise RuntimeError("the port was taken by another process")
                 return self
             except RuntimeError:
                 self.stop()
