@@ -296,6 +296,28 @@ class AwsConventionsTest(unittest.TestCase):
         self.assertEqual(json.loads(done.stdout)["Arn"],
                          "arn:aws:sts::000000000000:assumed-role/reader/eks-pod")
 
+    def test_get_session_token_for_the_account_not_for_a_session(self):
+        import boto3
+        account = boto3.client("sts", endpoint_url=self.local.endpoint, region_name="us-east-1",
+                               aws_access_key_id="test", aws_secret_access_key="test")
+        issued = account.get_session_token(DurationSeconds=900)["Credentials"]
+        self.assertTrue(issued["AccessKeyId"].startswith("ASIA"))
+        done = self.run_env([CSV2DDB, "whoami"], {
+            "AWS_ACCESS_KEY_ID": issued["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": issued["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": issued["SessionToken"]})
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout)["Arn"], "arn:aws:iam::000000000000:root")
+        session = account.assume_role(RoleArn=ROLE + "hopper", RoleSessionName="hop")["Credentials"]
+        as_session = boto3.client("sts", endpoint_url=self.local.endpoint,
+                                  region_name="us-east-1",
+                                  aws_access_key_id=session["AccessKeyId"],
+                                  aws_secret_access_key=session["SecretAccessKey"],
+                                  aws_session_token=session["SessionToken"])
+        with self.assertRaises(Exception) as caught:
+            as_session.get_session_token()
+        self.assertIn("AccessDenied", str(caught.exception))
+
     def test_the_roles_policy_decides_the_ingest(self):
         done = self.ingest("writer")
         self.assertEqual(done.returncode, 0, done.stderr)
