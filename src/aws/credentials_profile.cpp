@@ -131,21 +131,14 @@ class ProfileResolver {
       auto resolved = resolve_region(context_.env, config_, {}, {});
       region = resolved ? *resolved : "us-east-1";
     }
-    auto endpoint = sts_endpoint(context_.env, config_, profile, region);
-    if (!endpoint) return credentials_failed(endpoint.error().message);
-    if (endpoint->url == "https://sts.amazonaws.com") region = "us-east-1";
+    auto service = sts_service_config(context_.env, config_, profile, region);
+    if (!service) return credentials_failed(service.error().message);
     std::vector<std::unique_ptr<CredentialsProvider>> providers;
     if (signer) providers.push_back(make_fixed_provider(std::move(*signer)));
     CredentialsChainOptions quiet;
     quiet.log_fetches = false;
     auto chain = std::make_shared<CredentialsChain>(std::move(providers), std::move(quiet));
-    ServiceConfig service{"sts",
-                          region,
-                          std::move(endpoint).value(),
-                          ErrorDialect::kS3Xml,
-                          false,
-                          kDynamoDbRequestTimeout};
-    return StsClient(std::make_shared<AwsCaller>(std::move(service), std::move(chain),
+    return StsClient(std::make_shared<AwsCaller>(std::move(service).value(), std::move(chain),
                                                  http_transport(context_.http)));
   }
 

@@ -136,23 +136,10 @@ Result<ServiceClients> ServiceClients::create(const Environment& env,
   if (!s3) return s3.take_error();
   auto lambda = make_caller("lambda", ErrorDialect::kLambda, std::nullopt);
   if (!lambda) return lambda.take_error();
-  // STS (whoami): the global endpoint of the legacy setting signs for us-east-1.
-  std::string sts_url = options.endpoint_url;
-  if (sts_url.empty()) {
-    auto sts_found = sts_endpoint(env, files, profile, out.region_);
-    if (!sts_found) return sts_found.take_error();
-    sts_url = sts_found->url;
-  }
-  auto sts_endpoint_value = resolve_endpoint(env, "sts", out.region_, sts_url, &files, profile);
-  if (!sts_endpoint_value) return sts_endpoint_value.take_error();
-  ServiceConfig sts_config{"sts",
-                           sts_url == "https://sts.amazonaws.com" ? "us-east-1" : out.region_,
-                           std::move(sts_endpoint_value).value(),
-                           ErrorDialect::kS3Xml,
-                           false,
-                           kDynamoDbRequestTimeout};
+  auto sts_config = sts_service_config(env, files, profile, out.region_, options.endpoint_url);
+  if (!sts_config) return sts_config.take_error();
   out.sts_ = std::make_shared<StsClient>(std::make_shared<AwsCaller>(
-      std::move(sts_config), out.credentials_, http_transport(out.http_), caller));
+      std::move(sts_config).value(), out.credentials_, http_transport(out.http_), caller));
   out.dynamodb_ = std::make_shared<DynamoDbClient>(std::move(dynamodb).value());
   out.s3_ = std::make_shared<S3Client>(std::move(s3).value());
   out.lambda_ = std::make_shared<LambdaClient>(std::move(lambda).value());

@@ -123,4 +123,21 @@ Result<Endpoint> sts_endpoint(const Environment& env, const SharedConfig& config
   return endpoint;
 }
 
+Result<ServiceConfig> sts_service_config(const Environment& env, const SharedConfig& config,
+                                         std::string_view profile, std::string_view region,
+                                         std::string_view explicit_url) {
+  constexpr std::string_view kGlobal = "https://sts.amazonaws.com";
+  auto endpoint = explicit_url.empty()
+                      ? sts_endpoint(env, config, profile, region)
+                      : resolve_endpoint(env, "sts", region, explicit_url, &config, profile);
+  if (!endpoint) return endpoint.take_error();
+  const std::string signing_region(endpoint->url == kGlobal ? "us-east-1" : region);
+  return ServiceConfig{"sts",
+                       signing_region,
+                       std::move(endpoint).value(),
+                       ErrorDialect::kS3Xml,
+                       false,
+                       std::chrono::milliseconds(10000)};
+}
+
 }  // namespace csv2ddb::aws

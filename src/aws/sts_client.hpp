@@ -50,6 +50,12 @@ class StsClient {
 Result<Endpoint> sts_endpoint(const Environment& env, const SharedConfig& config,
                               std::string_view profile, std::string_view region);
 
+// How to call STS for a region: `explicit_url` (--endpoint-url) when given, else sts_endpoint();
+// the global endpoint signs for us-east-1. Each call is bounded by 10 s, as DynamoDB's are.
+Result<ServiceConfig> sts_service_config(const Environment& env, const SharedConfig& config,
+                                         std::string_view profile, std::string_view region,
+                                         std::string_view explicit_url = {});
+
 // Reads <Credentials> of an AssumeRole* answer. Errors never include the body.
 Result<ProvidedCredentials> parse_sts_credentials(std::string_view body, std::string_view result,
                                                   std::string source);

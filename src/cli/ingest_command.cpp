@@ -238,34 +238,120 @@ std::vector<std::pair<std::string, std::optional<std::string>>> one_file_destina
 
 }  // namespace
 
+namespace {
+
+const std::vector<OptionSpec>& ingest_options() {
+  static const std::vector<OptionSpec> kOptions = {{"table"},
+                                                   {"format"},
+                                                   {"mode"},
+                                                   {"condition"},
+                                                   {"endpoint-url"},
+                                                   {"region"},
+                                                   {"profile"},
+                                                   {"key"},
+                                                   {"types"},
+                                                   {"delimiter"},
+                                                   {"header"},
+                                                   {"concurrency"},
+                                                   {"max-wcu"},
+                                                   {"no-adaptive", false},
+                                                   {"no-spread", false},
+                                                   {"checkpoint"},
+                                                   {"resume", false},
+                                                   {"json-copy"},
+                                                   {"unprocessed"},
+                                                   {"rejected"},
+                                                   {"conflicts"},
+                                                   {"report"},
+                                                   {"outputs"},
+                                                   {"keep-going", false},
+                                                   {"dry-run", false}};
+  return kOptions;
+}
+
+// The AWS clients, when the run needs them: a dry run that knows the key schema and touches no
+// s3:// path never calls AWS, so it needs no region or credentials (a check of a file on a
+// laptop without an AWS setup). The clients' retry settings reach the lanes too.
+Result<std::optional<aws::ServiceClients>> connect_if_needed(const Args& args, IngestPlan& plan) {
+  bool calls_aws = !plan.options.dry_run || !plan.options.key_schema;
+  for (const std::string& input : args.positional()) calls_aws = calls_aws || is_s3(input);
+  for (const char* flag :
+       {"json-copy", "unprocessed", "rejected", "conflicts", "report", "outputs"}) {
+    calls_aws = calls_aws || is_s3(args.get(flag));
+  }
+  if (!calls_aws) return std::optional<aws::ServiceClients>();
+  aws::ServiceClientsOptions client_options;
+  client_options.region = args.get("region").value_or("");
+  client_options.endpoint_url = args.get("endpoint-url").value_or("");
+  client_options.profile = args.get("profile").value_or("");
+  // Every lane keeps its connection; per-item modes run 8 lanes for each (write_plan.hpp).
+  client_options.http.max_connections = std::max<long>(
+      client_options.http.max_connections, static_cast<long>(plan.options.lanes) * 8 + 8);
+  auto created = aws::ServiceClients::create(aws::Environment::process(), client_options);
+  if (!created) return created.take_error();
+  // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's settings.
+  plan.options.retry.max_attempts = created->retry().max_attempts;
+  plan.options.retry.strategy = created->retry().strategy;
+  return std::optional<aws::ServiceClients>(std::move(created).value());
+}
+
+// Where the outputs and the checkpoint go: one file's named destinations, or a folder (or
+// prefix) for several. A wrong combination of flags is the returned message.
+std::string plan_outputs(const Args& args, Expansion& expansion, IngestPlan& plan) {
+  if (args.has("outputs")) expansion.several = true;
+  if (!expansion.several) {
+    plan.destinations = one_file_destinations(args, expansion.files.front().location);
+    plan.checkpoint_path =
+        args.get("checkpoint")
+            .value_or(output_stem(expansion.files.front().location) + ".checkpoint.json");
+    return "";
+  }
+  plan.options.typing.every_column_required = false;
+  for (const char* flag : {"json-copy", "unprocessed", "rejected", "conflicts", "report"}) {
+    if (args.has(flag)) {
+      return std::string("--") + flag + " names one file's output; with several files " +
+             "each file's outputs go under --outputs DIR";
+    }
+  }
+  plan.outputs_folder = args.get("outputs").value_or(".");
+  if (!is_s3(plan.outputs_folder)) {
+    std::error_code error;  // the checkpoint goes there before any output does
+    std::filesystem::create_directories(plan.outputs_folder, error);
+    if (error) return "--outputs " + plan.outputs_folder + ": " + error.message();
+  }
+  std::string folder = plan.outputs_folder;
+  if (!folder.ends_with('/')) folder.push_back('/');
+  plan.checkpoint_path =
+      args.get("checkpoint")
+          .value_or(is_s3(folder) ? "ingest.checkpoint.json" : folder + "ingest.checkpoint.json");
+  return "";
+}
+
+// Runs the files with Ctrl-C and SIGTERM caught (an orderly stop with a checkpoint).
+int run_with_stop_signals(const Expansion& expansion, const IngestPlan& plan,
+                          const std::optional<aws::ServiceClients>& clients) {
+  g_interrupted = false;
+  g_signal = 0;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  OfflineTableWriter offline_writer;
+  std::optional<adapters::DynamoDbTableWriter> dynamodb_writer;
+  if (clients) dynamodb_writer.emplace(clients->dynamodb());
+  ingest::TableWriter& writer =
+      dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;
+  const std::shared_ptr<aws::S3Client> s3 = clients ? clients->s3() : nullptr;
+  const int status = ingest_files(expansion, plan, s3, writer, g_interrupted);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  // 128 + the signal, as a shell reports a job stopped by it: 130 for Ctrl-C, 143 for SIGTERM.
+  if (status == kExitInterrupted && g_signal == SIGTERM) return 128 + SIGTERM;
+  return status;
+}
+
+}  // namespace
+
 int run_ingest(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv,
-                          {{"table"},
-                           {"format"},
-                           {"mode"},
-                           {"condition"},
-                           {"endpoint-url"},
-                           {"region"},
-                           {"profile"},
-                           {"key"},
-                           {"types"},
-                           {"delimiter"},
-                           {"header"},
-                           {"concurrency"},
-                           {"max-wcu"},
-                           {"no-adaptive", false},
-                           {"no-spread", false},
-                           {"checkpoint"},
-                           {"resume", false},
-                           {"json-copy"},
-                           {"unprocessed"},
-                           {"rejected"},
-                           {"conflicts"},
-                           {"report"},
-                           {"outputs"},
-                           {"keep-going", false},
-                           {"dry-run", false}},
-                          "ingest");
+  auto args = Args::parse(argv, ingest_options(), "ingest");
   if (!args) return usage(args.error().message);
   if (args->help()) {
     std::cout << kUsage;
@@ -299,59 +385,12 @@ int run_ingest(const std::vector<std::string>& argv) {
     return usage("--resume needs a file or s3:// input, not -");
   }
 
-  // A dry run that knows the key schema and touches no s3:// path never calls AWS: it must not
-  // need a region or credentials (a check of a file on a laptop without an AWS setup).
-  bool calls_aws = !plan.options.dry_run || !plan.options.key_schema;
-  for (const std::string& input : inputs) calls_aws = calls_aws || is_s3(input);
-  for (const char* flag :
-       {"json-copy", "unprocessed", "rejected", "conflicts", "report", "outputs"}) {
-    calls_aws = calls_aws || is_s3(args->get(flag));
-  }
-  std::optional<aws::ServiceClients> clients;
-  if (calls_aws) {
-    aws::ServiceClientsOptions client_options;
-    client_options.region = args->get("region").value_or("");
-    client_options.endpoint_url = args->get("endpoint-url").value_or("");
-    client_options.profile = args->get("profile").value_or("");
-    // Every lane keeps its connection; per-item modes run 8 lanes for each (write_plan.hpp).
-    client_options.http.max_connections = std::max<long>(
-        client_options.http.max_connections, static_cast<long>(plan.options.lanes) * 8 + 8);
-    auto created = aws::ServiceClients::create(aws::Environment::process(), client_options);
-    if (!created) return fail(created.error());
-    clients = std::move(created).value();
-    // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's settings reach the lanes too.
-    plan.options.retry.max_attempts = clients->retry().max_attempts;
-    plan.options.retry.strategy = clients->retry().strategy;
-  }
-  const std::shared_ptr<aws::S3Client> s3 = clients ? clients->s3() : nullptr;
-
-  Result<Expansion> expansion = expand_inputs(inputs, s3);
+  auto clients = connect_if_needed(*args, plan);
+  if (!clients) return fail(clients.error());
+  Result<Expansion> expansion = expand_inputs(inputs, *clients ? (*clients)->s3() : nullptr);
   if (!expansion) return fail(expansion.error());
-  if (args->has("outputs")) expansion->several = true;
-  if (expansion->several) {
-    plan.options.typing.every_column_required = false;
-    for (const char* flag : {"json-copy", "unprocessed", "rejected", "conflicts", "report"}) {
-      if (args->has(flag)) {
-        return usage(std::string("--") + flag + " names one file's output; with several files " +
-                     "each file's outputs go under --outputs DIR");
-      }
-    }
-    plan.outputs_folder = args->get("outputs").value_or(".");
-    if (!is_s3(plan.outputs_folder)) {
-      std::error_code error;  // the checkpoint goes there before any output does
-      std::filesystem::create_directories(plan.outputs_folder, error);
-      if (error) return usage("--outputs " + plan.outputs_folder + ": " + error.message());
-    }
-    std::string folder = plan.outputs_folder;
-    if (!folder.ends_with('/')) folder.push_back('/');
-    plan.checkpoint_path =
-        args->get("checkpoint")
-            .value_or(is_s3(folder) ? "ingest.checkpoint.json" : folder + "ingest.checkpoint.json");
-  } else {
-    plan.destinations = one_file_destinations(*args, expansion->files.front().location);
-    plan.checkpoint_path =
-        args->get("checkpoint")
-            .value_or(output_stem(expansion->files.front().location) + ".checkpoint.json");
+  if (std::string wrong = plan_outputs(*args, *expansion, plan); !wrong.empty()) {
+    return usage(wrong);
   }
   if (plan.options.dry_run) {
     for (const IgnoredFile& ignored : expansion->ignored) {
@@ -359,22 +398,7 @@ int run_ingest(const std::vector<std::string>& argv) {
                 << ")\n";
     }
   }
-
-  g_interrupted = false;
-  g_signal = 0;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  OfflineTableWriter offline_writer;
-  std::optional<adapters::DynamoDbTableWriter> dynamodb_writer;
-  if (clients) dynamodb_writer.emplace(clients->dynamodb());
-  ingest::TableWriter& writer =
-      dynamodb_writer ? static_cast<ingest::TableWriter&>(*dynamodb_writer) : offline_writer;
-  const int status = ingest_files(*expansion, plan, s3, writer, g_interrupted);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  // 128 + the signal, as a shell reports a job stopped by it: 130 for Ctrl-C, 143 for SIGTERM.
-  if (status == kExitInterrupted && g_signal == SIGTERM) return 128 + SIGTERM;
-  return status;
+  return run_with_stop_signals(*expansion, plan, *clients);
 }
 
 }  // namespace csv2ddb::cli

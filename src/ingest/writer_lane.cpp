@@ -188,13 +188,7 @@ void WriterLane::send_item_attempts(Batch& batch) {
                                  outcome.error_message));
         return;
     }
-    const RetryDecision decision = context_.policy.after_failure(attempt, retry_class);
-    if (!decision.retry) {
-      give_up(batch);
-      return;
-    }
-    last_retry_cost = decision.cost;
-    context_.sleeper.sleep(decision.delay);
+    if (!wait_to_retry(batch, attempt, retry_class, last_retry_cost)) return;
   }
 }
 
@@ -279,13 +273,7 @@ void WriterLane::send_attempts(Batch& batch) {
         return;
     }
 
-    const RetryDecision decision = context_.policy.after_failure(attempt, retry_class);
-    if (!decision.retry) {
-      give_up(batch);
-      return;
-    }
-    last_retry_cost = decision.cost;
-    context_.sleeper.sleep(decision.delay);
+    if (!wait_to_retry(batch, attempt, retry_class, last_retry_cost)) return;
   }
 }
 
@@ -321,6 +309,20 @@ void WriterLane::follow_given_up_keys(Batch& batch) {
   // what matters is that each held row lands in unprocessed/ after its key's earlier rows.
   if (!held.empty()) give_up(held);
   batch = std::move(rest);
+}
+
+// After a failed attempt: waits the policy's backoff and says to go again, or gives the batch
+// up (to unprocessed/) when the policy will not retry.
+bool WriterLane::wait_to_retry(const Batch& batch, int attempt, RetryClass retry_class,
+                               int& last_retry_cost) {
+  const RetryDecision decision = context_.policy.after_failure(attempt, retry_class);
+  if (!decision.retry) {
+    give_up(batch);
+    return false;
+  }
+  last_retry_cost = decision.cost;
+  context_.sleeper.sleep(decision.delay);
+  return true;
 }
 
 void WriterLane::give_up(const Batch& batch) {

@@ -126,6 +126,7 @@ class WriterLane {
   void send_item_attempts(Batch& batch);
   BatchWriteOutcome write_batch(const Batch& batch);
   void conflict(const PlannedItem& planned);
+  bool wait_to_retry(const Batch& batch, int attempt, RetryClass retry_class, int& last_retry_cost);
   void give_up(const Batch& batch);  // to unprocessed/, remembering the keys
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);

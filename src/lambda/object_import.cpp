@@ -65,6 +65,8 @@ class FileRun {
   Result<ObjectOutcome> run();
 
  private:
+  Result<std::unique_ptr<csv::ByteSource>> open_object(std::optional<ObjectOutcome>& ended);
+  ingest::IngestOptions run_options(std::chrono::milliseconds reserve);
   std::chrono::milliseconds time_remaining() const {
     return context_.options.time_remaining ? context_.options.time_remaining()
                                            : context_.request.time_remaining();
@@ -208,99 +210,15 @@ Result<ObjectOutcome> FileRun::run() {
     }
     incoming_ = std::move(**state);
   }
+  std::optional<ObjectOutcome> ended;
+  Result<std::unique_ptr<csv::ByteSource>> source = open_object(ended);
+  if (!source) return source.take_error();
+  if (ended) return std::move(*ended);
 
-  // A plain object is read from where the previous invocation stopped; a compressed one is
-  // decompressed from its start and the bytes before that point discarded.
-  const bool seek = continuation && continuation->compression == csv::Compression::kNone;
-  Result<std::unique_ptr<adapters::S3ObjectSource>> opened = adapters::S3ObjectSource::open(
-      context_.clients.s3, object_.bucket, object_.key, options.read_chunk,
-      seek ? continuation->resume.byte_offset : 0);
-  if (!opened) {
-    if (continuation && aws::is_missing_object(opened.error())) {
-      return stop_chain("object deleted", nullptr);
-    }
-    return opened.take_error();
-  }
-  object_etag_ = (*opened)->etag();
-  if (continuation) {
-    // Every GET carries If-Match on this ETag, so a later overwrite stops the run too.
-    if (unquoted(object_etag_) != unquoted(continuation->etag)) {
-      return stop_chain("object changed", nullptr);
-    }
-  } else if (!object_.event_etag.empty() &&
-             unquoted(object_etag_) != unquoted(object_.event_etag)) {
-    log_line(LogLevel::kInfo, "skipped: the object changed since the event (replayed event)",
-             {{"bucket", object_.bucket},
-              {"key", object_.key},
-              {"eventETag", object_.event_etag},
-              {"objectETag", object_etag_}});
-    return skipped("stale event");
-  }
-  std::unique_ptr<csv::ByteSource> source;
-  if (seek) {
-    source = std::move(*opened);
-  } else {
-    Result<std::unique_ptr<csv::ByteSource>> decompressed =
-        csv::open_decompressed(std::move(*opened), &compression_);
-    if (!decompressed) {
-      report_failure(decompressed.error());
-      return decompressed.take_error();
-    }
-    source = std::move(*decompressed);
-  }
-  if (continuation) {
-    compression_ = continuation->compression;
-    format_ = incoming_->format;
-  } else {
-    // What the object holds, from its key and first bytes (after decompression).
-    std::string first_bytes;
-    Result<std::unique_ptr<csv::ByteSource>> peeked =
-        ingest::peek_bytes(std::move(source), first_bytes);
-    if (!peeked) {
-      report_failure(peeked.error());
-      return peeked.take_error();
-    }
-    source = std::move(*peeked);
-    format_ = ingest::detect_input_format(object_.key, first_bytes);
-  }
-
-  const ImportConfig& config = context_.config;
   const auto reserve = std::min(options.hand_over_reserve, time_remaining() / 2);
-  const WriterSize size = size_writer(config.concurrency, config.memory_mb, reserve);
-  ingest::IngestOptions ingest_options;
-  ingest_options.table = config.table;
-  ingest_options.typing = config.typing;
-  ingest_options.reader.dialect.delimiter = config.delimiter;
-  ingest_options.lanes = size.lanes;
-  const ingest::LaneQueueSize queue_size = ingest::lane_queue_size(size.lanes);
-  ingest_options.lane_queue_capacity = std::min(size.queue_capacity, queue_size.items);
-  ingest_options.lane_queue_bytes = queue_size.bytes;
-  ingest_options.spread = ingest::SpreadLimits{};
-  ingest_options.spread->max_rows = size.spread_rows;
-  ingest_options.retry.max_attempts = config.max_retries + 1;
-  ingest_options.input_format = format_;
-  ingest_options.mode = config.mode;
-  ingest_options.condition = config.condition;
-  ingest_options.outputs = outputs();
-  ingest_options.report_failure = [](const Error& error) {
-    return !aws::is_precondition_failed(error);  // the new object's own import reports
-  };
-  ingest_options.source_name = s3_url(object_.bucket, object_.key);
-  // An item array (an unprocessed/ file put back) is read whole: it has no resume points.
-  if (context_.clients.lambda && format_ != ingest::InputFormat::kItemArray) {
-    ingest_options.stop_mode = ingest::StopMode::kHandOver;
-    ingest_options.stop_requested = [this, reserve] { return time_remaining() < reserve; };
-  }
-  if (continuation) {
-    ingest_options.resume = continuation->resume;
-    ingest_options.resume->header = incoming_->header;
-    ingest_options.resume_outputs = incoming_->outputs;
-    ingest_options.source_starts_at_resume = seek;
-  }
-
   adapters::DynamoDbTableWriter writer(context_.clients.dynamodb);
   Result<ingest::RunOutcome> outcome =
-      ingest::run_ingest(std::move(source), writer, ingest_options);
+      ingest::run_ingest(std::move(*source), writer, run_options(reserve));
   if (!outcome) {
     // If-Match failed on a range: the object was overwritten while this invocation read it.
     // Its own event imports the new object; this chain has nothing left to do.
@@ -311,6 +229,106 @@ Result<ObjectOutcome> FileRun::run() {
   if (outcome->end == ingest::RunOutcome::End::kFailed) return failed(outcome->report);
   if (outcome->hand_over) return hand_over(outcome->report, std::move(*outcome->hand_over));
   return finished(std::move(outcome->report));
+}
+
+// The object's bytes, decompressed, from where the chain stopped; its format known. When the
+// chain ends here instead (the object deleted or changed, a replayed event), `ended` says how
+// and no source comes back.
+Result<std::unique_ptr<csv::ByteSource>> FileRun::open_object(std::optional<ObjectOutcome>& ended) {
+  const std::optional<ContinuationEvent>& continuation = object_.continuation;
+  // A plain object is read from where the previous invocation stopped; a compressed one is
+  // decompressed from its start and the bytes before that point discarded.
+  const bool seek = continuation && continuation->compression == csv::Compression::kNone;
+  Result<std::unique_ptr<adapters::S3ObjectSource>> opened = adapters::S3ObjectSource::open(
+      context_.clients.s3, object_.bucket, object_.key, context_.options.read_chunk,
+      seek ? continuation->resume.byte_offset : 0);
+  if (!opened) {
+    if (continuation && aws::is_missing_object(opened.error())) {
+      ended = stop_chain("object deleted", nullptr);
+      return std::unique_ptr<csv::ByteSource>();
+    }
+    return opened.take_error();
+  }
+  object_etag_ = (*opened)->etag();
+  if (continuation) {
+    // Every GET carries If-Match on this ETag, so a later overwrite stops the run too.
+    if (unquoted(object_etag_) != unquoted(continuation->etag)) {
+      ended = stop_chain("object changed", nullptr);
+      return std::unique_ptr<csv::ByteSource>();
+    }
+  } else if (!object_.event_etag.empty() &&
+             unquoted(object_etag_) != unquoted(object_.event_etag)) {
+    log_line(LogLevel::kInfo, "skipped: the object changed since the event (replayed event)",
+             {{"bucket", object_.bucket},
+              {"key", object_.key},
+              {"eventETag", object_.event_etag},
+              {"objectETag", object_etag_}});
+    ended = skipped("stale event");
+    return std::unique_ptr<csv::ByteSource>();
+  }
+  if (seek) {
+    compression_ = continuation->compression;
+    format_ = incoming_->format;
+    return std::unique_ptr<csv::ByteSource>(std::move(*opened));
+  }
+  Result<std::unique_ptr<csv::ByteSource>> source =
+      csv::open_decompressed(std::move(*opened), &compression_);
+  if (!source) {
+    report_failure(source.error());
+    return source.take_error();
+  }
+  if (continuation) {
+    compression_ = continuation->compression;
+    format_ = incoming_->format;
+    return std::move(*source);
+  }
+  // What the object holds, from its key and first bytes (after decompression).
+  std::string first_bytes;
+  Result<std::unique_ptr<csv::ByteSource>> peeked =
+      ingest::peek_bytes(std::move(*source), first_bytes);
+  if (!peeked) {
+    report_failure(peeked.error());
+    return peeked.take_error();
+  }
+  format_ = ingest::detect_input_format(object_.key, first_bytes);
+  return std::move(*peeked);
+}
+
+// The engine's options for this invocation's share of the object.
+ingest::IngestOptions FileRun::run_options(std::chrono::milliseconds reserve) {
+  const ImportConfig& config = context_.config;
+  const WriterSize size = size_writer(config.concurrency, config.memory_mb, reserve);
+  ingest::IngestOptions options;
+  options.table = config.table;
+  options.typing = config.typing;
+  options.reader.dialect.delimiter = config.delimiter;
+  options.lanes = size.lanes;
+  const ingest::LaneQueueSize queue_size = ingest::lane_queue_size(size.lanes);
+  options.lane_queue_capacity = std::min(size.queue_capacity, queue_size.items);
+  options.lane_queue_bytes = queue_size.bytes;
+  options.spread = ingest::SpreadLimits{};
+  options.spread->max_rows = size.spread_rows;
+  options.retry.max_attempts = config.max_retries + 1;
+  options.input_format = format_;
+  options.mode = config.mode;
+  options.condition = config.condition;
+  options.outputs = outputs();
+  options.report_failure = [](const Error& error) {
+    return !aws::is_precondition_failed(error);  // the new object's own import reports
+  };
+  options.source_name = s3_url(object_.bucket, object_.key);
+  // An item array (an unprocessed/ file put back) is read whole: it has no resume points.
+  if (context_.clients.lambda && format_ != ingest::InputFormat::kItemArray) {
+    options.stop_mode = ingest::StopMode::kHandOver;
+    options.stop_requested = [this, reserve] { return time_remaining() < reserve; };
+  }
+  if (const std::optional<ContinuationEvent>& continuation = object_.continuation) {
+    options.resume = continuation->resume;
+    options.resume->header = incoming_->header;
+    options.resume_outputs = incoming_->outputs;
+    options.source_starts_at_resume = continuation->compression == csv::Compression::kNone;
+  }
+  return options;
 }
 
 // A run that could not start (the header, the table, the first bytes): its report says so, with

@@ -86,14 +86,12 @@ HttpResponse answer(std::string_view action, const std::string& result) {
 }  // namespace
 
 std::vector<aws::QueryParam> query_parameters(const HttpRequest& request) {
-  std::string text = request.method == "POST" ? request.body.memory : request.query;
-  for (char& c : text) {
-    if (c == '+') c = ' ';
-  }
-  // parse_query percent-decodes; a literal space is what '+' meant.
+  const std::string& text = request.method == "POST" ? request.body.memory : request.query;
+  // parse_query percent-decodes; a form's '+' is a space.
   std::string encoded;
+  encoded.reserve(text.size());
   for (char c : text) {
-    if (c == ' ') {
+    if (c == '+') {
       encoded += "%20";
     } else {
       encoded += c;
