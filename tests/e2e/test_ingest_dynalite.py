@@ -16,6 +16,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import threading
 import unittest
 import urllib.request
@@ -43,6 +44,13 @@ def create_table(env, endpoint, name):
         "AttributeName=offer_id,AttributeType=S",
         "--key-schema", "AttributeName=account,KeyType=HASH",
         "AttributeName=offer_id,KeyType=RANGE", "--billing-mode", "PAY_PER_REQUEST")
+    # dynalite answers CreateTable with CREATING and turns the table ACTIVE on a timer.
+    for _ in range(100):
+        if aws(env, endpoint, "dynamodb", "describe-table", "--table-name",
+               name)["Table"]["TableStatus"] == "ACTIVE":
+            return
+        time.sleep(0.1)
+    raise AssertionError("table %s never became ACTIVE" % name)
 
 
 def scan(env, endpoint, name):

@@ -63,6 +63,9 @@ class Backend:
                                   {"AttributeName": "offer_id", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
                        {"AttributeName": "offer_id", "KeyType": "RANGE"}])
+        # dynalite answers CreateTable with CREATING and turns the table ACTIVE on a timer:
+        # a write before then is ResourceNotFoundException.
+        self.client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2})
         return name
 
     def put(self, table, items):
