@@ -17,12 +17,16 @@ Error invalid(const std::string& what) {
   return Error{"InvalidCheckpoint", "the checkpoint file is not valid: " + what};
 }
 
-constexpr std::uint64_t kVersion = 1;
-// A checkpoint stops before the first row that was rejected or left unprocessed, so it carries
-// the rows read, written and skipped before it.
-constexpr ingest::CountFields kCheckpointCounts = {ingest::CountField::kRowsRead,
-                                                   ingest::CountField::kRowsWritten,
-                                                   ingest::CountField::kRowsSkipped};
+// Version 2 passes rows set aside, whose entries its journals keep, and counts them; version 1
+// (csv2ddb 0.x before journals) stopped before the first of them, so it has no such rows.
+constexpr std::uint64_t kVersion = 2;
+constexpr ingest::CountFields kVersion1Counts = {ingest::CountField::kRowsRead,
+                                                 ingest::CountField::kRowsWritten,
+                                                 ingest::CountField::kRowsSkipped};
+constexpr ingest::CountFields kCheckpointCounts = {
+    ingest::CountField::kRowsRead,     ingest::CountField::kRowsWritten,
+    ingest::CountField::kRowsRejected, ingest::CountField::kRowsUnprocessed,
+    ingest::CountField::kRowsSkipped,  ingest::CountField::kRowsConflicts};
 
 }  // namespace
 
@@ -44,6 +48,7 @@ std::string encode_checkpoint(const CheckpointFile& checkpoint) {
   json.raw(",\"line\":" + std::to_string(checkpoint.point.line));
   ingest::append_counts(json, checkpoint.point, kCheckpointCounts, ingest::NumberForm::kExact,
                         false);
+  if (checkpoint.journal > 0) json.raw(",\"journal\":" + std::to_string(checkpoint.journal));
   if (checkpoint.file_index > 0 || !checkpoint.done_reports.empty()) {
     json.raw(",\"file_index\":" + std::to_string(checkpoint.file_index) + ",\"done\":[");
     for (std::size_t i = 0; i < checkpoint.done_reports.size(); ++i) {
@@ -63,7 +68,9 @@ Result<CheckpointFile> decode_checkpoint(std::string_view text) {
   const model::JsonValue& object = *parsed;
   Result<std::uint64_t> version = model::count_member(object, "version");
   if (!version) return invalid(version.error().message);
-  if (*version != kVersion) return invalid("version " + std::to_string(*version) + " is not known");
+  if (*version != kVersion && *version != 1) {
+    return invalid("version " + std::to_string(*version) + " is not known");
+  }
   CheckpointFile checkpoint;
   for (auto [name, field] :
        {std::pair{"input", &checkpoint.input}, std::pair{"identity", &checkpoint.identity},
@@ -81,8 +88,15 @@ Result<CheckpointFile> decode_checkpoint(std::string_view text) {
     if (!value) return invalid(value.error().message);
     *field = *value;
   }
-  if (Status counts = ingest::read_counts(object, kCheckpointCounts, checkpoint.point); !counts) {
+  if (Status counts = ingest::read_counts(
+          object, *version == 1 ? kVersion1Counts : kCheckpointCounts, checkpoint.point);
+      !counts) {
     return invalid(counts.error().message);
+  }
+  if (object.find("journal") != nullptr) {
+    Result<std::uint64_t> journal = model::count_member(object, "journal");
+    if (!journal) return invalid(journal.error().message);
+    checkpoint.journal = *journal;
   }
   if (!checkpoint.point.balanced()) return invalid("its counts do not add up");
   if (object.find("file_index") != nullptr) {

@@ -20,7 +20,10 @@ struct CheckpointFile {
   std::string input;     // as given on the command line
   std::string identity;  // "size=123 mtime_ns=456" or "etag=\"...\""
   std::string table;
-  ingest::ResumePoint point;              // header included
+  ingest::ResumePoint point;  // header included
+  // The generation of the outputs' journals that hold the entries of the rows set aside before
+  // the point (checkpoint_journals.hpp); 0: none (a checkpoint at a file's start).
+  std::uint64_t journal = 0;
   std::size_t file_index = 0;             // several files: this file's place in the list
   std::vector<std::string> done_reports;  // several files: the lines of the files before it
 };

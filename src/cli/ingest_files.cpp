@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/checkpoint_file.hpp"
+#include "cli/checkpoint_journals.hpp"
 #include "cli/commands.hpp"
 #include "cli/file_outputs.hpp"
 #include "cli/input_reading.hpp"
@@ -61,8 +62,9 @@ class FilesRun {
   Status resume_from_checkpoint();
   FileEnd run_file(std::size_t index);
   FileEnd failed(const InputFile& file, const Error& error) const;
-  void save_checkpoint(std::size_t index, const std::string& identity,
-                       const ingest::ResumePoint& point);
+  // True when it was written.
+  bool save_checkpoint(std::size_t index, const std::string& identity,
+                       const ingest::ResumePoint& point, std::uint64_t journal = 0);
   void account(const InputFile& file, const FileEnd& end);
   void print_summary(const InputFile& file, const ingest::Report& report) const;
   int finish(int status);
@@ -78,6 +80,7 @@ class FilesRun {
 
   std::size_t first_ = 0;                     // where this run starts (a resumed one later)
   std::optional<ingest::ResumePoint> point_;  // in the first file, when resumed within it
+  std::uint64_t journal_ = 0;                 // the journals' generation at point_
   std::string expected_identity_;             // of the first file, when resumed
   std::vector<std::string> done_reports_;     // the lines of the files finished
   ingest::Counts total_;
@@ -101,6 +104,7 @@ Status FilesRun::resume_from_checkpoint() {
   // A checkpoint taken at a file's start carries no point: the file starts over.
   if (checkpoint->point.rows_read > 0 || checkpoint->point.byte_offset > 0) {
     point_ = checkpoint->point;
+    journal_ = checkpoint->journal;
   }
   for (std::string& line : checkpoint->done_reports) {
     Result<model::JsonValue> parsed = model::parse_json(line);
@@ -129,20 +133,23 @@ FileEnd FilesRun::failed(const InputFile& file, const Error& error) const {
   return end;
 }
 
-void FilesRun::save_checkpoint(std::size_t index, const std::string& identity,
-                               const ingest::ResumePoint& point) {
+bool FilesRun::save_checkpoint(std::size_t index, const std::string& identity,
+                               const ingest::ResumePoint& point, std::uint64_t journal) {
   CheckpointFile file;
   file.input = files_[index].location;
   file.identity = identity;
   file.table = plan_.options.table;
   file.point = point;
+  file.journal = journal;
   if (several_) {
     file.file_index = index;
     file.done_reports = done_reports_;
   }
   if (Status written = write_checkpoint(plan_.checkpoint_path, file); !written) {
     checkpoint_error_ = written.error();
+    return false;
   }
+  return true;
 }
 
 FileEnd FilesRun::run_file(std::size_t index) {
@@ -163,11 +170,17 @@ FileEnd FilesRun::run_file(std::size_t index) {
   options.interrupt = &interrupted_;
   if (first && point_) options.resume = point_;
   const bool resumable = opened->format != ingest::InputFormat::kItemArray && file.location != "-";
+  // The outputs' entries, kept with the checkpoint so that it may pass rows set aside.
+  std::optional<CheckpointJournals> journals;
   if (checkpointing() && resumable) {
     if (several_ && !options.resume) save_checkpoint(index, opened->identity, {});
-    options.on_checkpoint = [this, index,
-                             identity = opened->identity](const ingest::ResumePoint& point) {
-      save_checkpoint(index, identity, point);
+    journals.emplace(plan_.checkpoint_path, options.resume ? journal_ : 0);
+    options.journals = &*journals;
+    options.on_checkpoint = [this, index, identity = opened->identity,
+                             &journals](const ingest::ResumePoint& point) {
+      if (save_checkpoint(index, identity, point, journals->generation())) {
+        journals->remove_previous();
+      }
     };
   }
   ProgressDisplay display(::isatty(STDERR_FILENO) == 1,
@@ -176,6 +189,15 @@ FileEnd FilesRun::run_file(std::size_t index) {
       std::move(opened->bytes), writer_, options,
       [&display](const ingest::Progress& progress) { display.update(progress); });
   display.finish();
+  // An interrupted run's checkpoint names its journals; otherwise the outputs are final (or
+  // the checkpoint before this run still names the previous journals).
+  const bool checkpointed =
+      outcome && outcome->end == ingest::RunOutcome::End::kInterrupted && outcome->checkpoint;
+  if (journals && !checkpointed) journals->remove();
+  // Any end but an interruption ends this file's checkpoint (run() removes it).
+  if (journals && !(outcome && outcome->end == ingest::RunOutcome::End::kInterrupted)) {
+    journals->remove_previous();
+  }
   FileEnd end;
   end.format = std::string(ingest::input_format_name(opened->format));
   if (!outcome) {

@@ -1,11 +1,13 @@
 #include "ingest/checkpoint_tracker.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace csv2ddb::ingest {
 
-CheckpointTracker::CheckpointTracker(std::size_t lanes, std::optional<ResumePoint> base)
-    : lanes_(lanes), base_(std::move(base)) {
+CheckpointTracker::CheckpointTracker(std::size_t lanes, std::optional<ResumePoint> base,
+                                     bool journaled)
+    : journaled_(journaled), lanes_(lanes), base_(std::move(base)) {
   if (base_) last_ = base_;
 }
 
@@ -30,28 +32,67 @@ void CheckpointTracker::cap_at(const RowMark& mark) {
   if (!cap_ || mark.offset < cap_->offset) cap_ = mark;
 }
 
-void CheckpointTracker::row_not_written(const RowMark& mark) {
-  if (!frozen_) cap_at(mark);
+void CheckpointTracker::row_rejected(const RowMark& mark) {
+  if (frozen_) return;
+  if (journaled_) {
+    finished_.push(Finished{mark.offset, Outcome::kRejected});
+  } else {
+    cap_at(mark);
+  }
+}
+
+// The batch's items are the next ones of the lane's list. Each becomes a finished row with its
+// outcome, or (without journals, or when the run was failing) a batch with a row not written
+// caps the point at its first item.
+void CheckpointTracker::take_batch(LaneTrack& track, const CompletedBatch& done) {
+  if (track.unfinished.size() < done.items) return;  // cannot happen: every item was queued
+  const bool follow_each = done.clean() || (journaled_ && !done.stopped);
+  std::optional<RowMark> first;  // of the batch in input order (a spread lane mixes it)
+  for (std::uint32_t n = 0; n < done.items; ++n) {
+    const RowMark mark = track.finish_front();
+    if (!first || mark.offset < first->offset) first = mark;
+    if (!follow_each) continue;
+    Outcome outcome = Outcome::kWritten;
+    const auto set_aside =
+        std::find_if(done.set_aside.begin(), done.set_aside.end(),
+                     [&mark](const SetAsideRow& row) { return row.line == mark.line; });
+    if (set_aside != done.set_aside.end()) {
+      outcome = set_aside->outcome == SetAside::kRejected      ? Outcome::kRejected
+                : set_aside->outcome == SetAside::kUnprocessed ? Outcome::kUnprocessed
+                                                               : Outcome::kConflict;
+    }
+    finished_.push(Finished{mark.offset, outcome});
+  }
+  if (!follow_each && first) cap_at(*first);
+}
+
+void CheckpointTracker::count_before(std::uint64_t offset) {
+  while (!finished_.empty() && finished_.top().offset < offset) {
+    switch (finished_.top().outcome) {
+      case Outcome::kWritten:
+        ++before_.rows_written;
+        break;
+      case Outcome::kRejected:
+        ++before_.rows_rejected;
+        break;
+      case Outcome::kUnprocessed:
+        ++before_.rows_unprocessed;
+        break;
+      case Outcome::kConflict:
+        ++before_.rows_conflicts;
+        break;
+    }
+    finished_.pop();
+  }
 }
 
 std::optional<ResumePoint> CheckpointTracker::update(
     const std::vector<std::unique_ptr<WriterLane>>& lanes, std::optional<RowMark> held) {
   if (frozen_) return last_;
-  // Hand the lanes' finished batches to their items.
   for (std::size_t i = 0; i < lanes.size() && i < lanes_.size(); ++i) {
     scratch_.clear();
     lanes[i]->take_completed(scratch_);
-    LaneTrack& track = lanes_[i];
-    for (const CompletedBatch& done : scratch_) {
-      if (track.unfinished.size() < done.items) break;  // cannot happen: every item was queued
-      std::optional<RowMark> first;  // of the batch in input order (a spread lane mixes it)
-      for (std::uint32_t n = 0; n < done.items; ++n) {
-        const RowMark mark = track.finish_front();
-        if (done.clean) track.written.push(mark.offset);
-        if (!first || mark.offset < first->offset) first = mark;
-      }
-      if (!done.clean && first) cap_at(*first);
-    }
+    for (const CompletedBatch& done : scratch_) take_batch(lanes_[i], done);
   }
 
   std::optional<RowMark> point = latest_;
@@ -64,20 +105,20 @@ std::optional<ResumePoint> CheckpointTracker::update(
   if (held) lower(*held);
   if (cap_) lower(*cap_);
   if (!point) return last_;  // nothing read yet
-  // Written items before the point are counted; the rest wait for the point to pass them.
-  for (LaneTrack& track : lanes_) {
-    while (!track.written.empty() && track.written.top() < point->offset) {
-      ++written_;
-      track.written.pop();
-    }
-  }
+  count_before(point->offset);
 
   ResumePoint result;
+  static_cast<Counts&>(result) = before_;
+  if (base_) {
+    result.rows_written += base_->rows_written;
+    result.rows_rejected += base_->rows_rejected;
+    result.rows_unprocessed += base_->rows_unprocessed;
+    result.rows_conflicts += base_->rows_conflicts;
+  }
   result.byte_offset = point->offset;
   result.line = point->line;
   result.rows_read = point->rows_read_before;
   result.rows_skipped = point->rows_skipped_before;
-  result.rows_written = (base_ ? base_->rows_written : 0) + written_;
   // A point never moves back: with the base of a resumed run as the floor.
   if (!last_ || result.byte_offset >= last_->byte_offset) last_ = result;
   if (cap_) {

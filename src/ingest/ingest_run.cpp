@@ -5,6 +5,8 @@
 #include "ingest/csv_record_source.hpp"
 #include "ingest/item_array_source.hpp"
 #include "ingest/json_lines_source.hpp"
+#include "model/dynamodb_json.hpp"
+#include "model/json.hpp"
 
 namespace csv2ddb::ingest {
 namespace {
@@ -74,14 +76,48 @@ Status IngestRun::open(std::unique_ptr<csv::ByteSource> input) {
   if (options_.resume_outputs) {
     if (Status resumed = outputs_.resume(*options_.resume_outputs); !resumed) return resumed;
   }
+  if (options_.journals != nullptr && !options_.dry_run) {
+    if (Status journaled = outputs_.journal_to(*options_.journals); !journaled) return journaled;
+  }
   lanes_.emplace(table_, lane_setup(), clock_, sleeper_, buffers_);
   if (options_.on_checkpoint && !options_.dry_run && source_->resumable()) {
-    tracker_.emplace(lanes_->count(), options_.resume);
+    tracker_.emplace(lanes_->count(), options_.resume, outputs_.journaled());
     lanes_->context().log_completions = true;
+  }
+  if (options_.resume && outputs_.journaled()) {
+    if (Status carried = carry_over_outputs(); !carried) return carried;
   }
   lanes_->start();
   if (options_.spread && !options_.dry_run) spreader_.emplace(schema_, *options_.spread, &buffers_);
   last_checkpoint_ = clock_.now();
+  return {};
+}
+
+// The outputs start with the entries the interrupted run kept for the rows before the point,
+// which must be the rows the point counts as set aside. Keys given up then stay given up.
+Status IngestRun::carry_over_outputs() {
+  auto given_up = [this](std::string_view entry, bool is_delete) -> Status {
+    Result<model::JsonValue> parsed = model::parse_json(entry);
+    if (!parsed) return parsed.take_error();
+    Result<model::Item> item = model::decode_plain_item(*parsed, schema_);
+    if (!item) return item.take_error();
+    lanes_->remember_given_up(plan_item(*item, schema_, 0, {}, is_delete));
+    return {};
+  };
+  Result<Counts> carried = outputs_.carry_over(base_.line, given_up);
+  if (!carried) return carried.take_error();
+  if (carried->rows_rejected != base_.rows_rejected ||
+      carried->rows_unprocessed != base_.rows_unprocessed ||
+      carried->rows_conflicts != base_.rows_conflicts) {
+    return make_error(
+        "InvalidCheckpoint",
+        "the outputs kept with the checkpoint hold " + std::to_string(carried->rows_rejected) +
+            " rejected, " + std::to_string(carried->rows_unprocessed) + " unprocessed and " +
+            std::to_string(carried->rows_conflicts) + " conflicting rows before line " +
+            std::to_string(base_.line) + "; the checkpoint counts " +
+            std::to_string(base_.rows_rejected) + ", " + std::to_string(base_.rows_unprocessed) +
+            " and " + std::to_string(base_.rows_conflicts));
+  }
   return {};
 }
 
@@ -177,12 +213,12 @@ void IngestRun::account(SourceRecord& record, const RowMark& mark) {
       ++read_.rows_skipped;
       return;
     case SourceRecord::Kind::kRejected:
-      if (tracker_) tracker_->row_not_written(mark);
+      if (tracker_) tracker_->row_rejected(mark);
       reject(record.rejection);
       return;
     case SourceRecord::Kind::kItem:
       if (std::optional<std::string> missing = plan_.missing_value(record.item)) {
-        if (tracker_) tracker_->row_not_written(mark);
+        if (tracker_) tracker_->row_rejected(mark);
         record.rejection.line = record.line;
         record.rejection.reason =
             "the condition needs a value for '" + *missing + "' and the row has none";
@@ -190,7 +226,7 @@ void IngestRun::account(SourceRecord& record, const RowMark& mark) {
         reject(record.rejection);
         return;
       }
-      copy(record.item);
+      copy(record.item, record.line);
       if (options_.dry_run) {
         ++read_.rows_written;
         return;
@@ -208,10 +244,10 @@ void IngestRun::reject(const Rejection& rejection) {
   if (Status added = sink->add(rejection); !added) output_error_ = added.take_error();
 }
 
-void IngestRun::copy(const model::Item& item) {
+void IngestRun::copy(const model::Item& item, std::uint64_t line) {
   OutputSink* sink = outputs_.json_copy();
   if (sink == nullptr) return;
-  if (Status added = sink->add(item); !added) output_error_ = added.take_error();
+  if (Status added = sink->add(item, line); !added) output_error_ = added.take_error();
 }
 
 bool IngestRun::queue(const model::Item& item, std::uint64_t line, const RowMark& mark,
@@ -272,6 +308,11 @@ void IngestRun::checkpoint_now() {
 }
 
 void IngestRun::save_checkpoint(ResumePoint point) {
+  // The entries the point counts reach the journals before the checkpoint that counts them.
+  if (Status flushed = outputs_.flush_journals(); !flushed) {
+    if (!output_error_) output_error_ = flushed.take_error();
+    return;
+  }
   point.header = source_->header();
   options_.on_checkpoint(point);
 }
@@ -361,19 +402,23 @@ Result<RunOutcome> IngestRun::settle() {
   return settle_finished(std::move(report));
 }
 
-// Reports what the checkpoint covers: the rows before it, all written or skipped. The outputs
-// are not committed; the resumed run writes them for the rest of the input.
+// Reports what the checkpoint covers: the rows before it and their outcomes. The outputs are
+// not committed: the resumed run writes them whole, from their journals (when they are kept)
+// and the rest of the input.
 Result<RunOutcome> IngestRun::settle_interrupted(const Counts& lanes) {
-  outputs_.abort();
   RunOutcome outcome;
   outcome.end = RunOutcome::End::kInterrupted;
   outcome.max_lane_queue_depth = lanes_->max_queue_depth();
   if (tracker_) outcome.checkpoint = tracker_->update(lanes_->lanes(), held_in_window());
   if (outcome.checkpoint) save_checkpoint(*outcome.checkpoint);
+  outputs_.abort();
   const ResumePoint covered = outcome.checkpoint.value_or(base_);
   Report& report = outcome.report = new_report();
   report.rows_read = covered.rows_read;
   report.rows_written = covered.rows_written;
+  report.rows_rejected = covered.rows_rejected;
+  report.rows_unprocessed = covered.rows_unprocessed;
+  report.rows_conflicts = covered.rows_conflicts;
   report.rows_skipped = covered.rows_skipped;
   if (!tracker_) {  // no checkpoint: report what the lanes did, rows read or not
     report.rows_written += lanes.rows_written;

@@ -43,12 +43,13 @@ class IngestRun {
 
   // open's parts.
   Status open_source(std::unique_ptr<csv::ByteSource> input);
+  Status carry_over_outputs();
   LaneSetup lane_setup();
 
   // pump's parts: one record, and where each of its outcomes goes.
   void account(SourceRecord& record, const RowMark& mark);
   void reject(const Rejection& rejection);
-  void copy(const model::Item& item);
+  void copy(const model::Item& item, std::uint64_t line);
   // Plans the item and hands it to its lane, through the window when there is one. False when
   // the run is stopping.
   bool queue(const model::Item& item, std::uint64_t line, const RowMark& mark, bool is_delete);

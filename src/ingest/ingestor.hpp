@@ -40,7 +40,8 @@ namespace csv2ddb::ingest {
 enum class StopMode {
   // Ctrl-C: reading stops, lanes finish the batches they are sending and drop what waits in
   // their queues, the outputs are dropped, and the run returns the rows accounted before the
-  // last checkpoint (on_checkpoint). A resumed run writes outputs for the rest of the input.
+  // last checkpoint (on_checkpoint). A resumed run writes the outputs whole: from the journals
+  // (`journals`) for the rows before its point, and for the rest of the input.
   kCheckpoint,
   // A Lambda invocation near its deadline: reading stops at a record boundary, lanes send
   // everything queued, and the outputs are suspended (SuspendedOutputs) rather than committed,
@@ -109,6 +110,11 @@ struct IngestOptions {
   // `checkpoint_interval`, and once more when the run is interrupted. The caller stores it.
   std::function<void(const ResumePoint&)> on_checkpoint;
   std::chrono::milliseconds checkpoint_interval{2000};
+  // Where the outputs' entries are kept with their lines (output_journal.hpp), flushed before
+  // each checkpoint: the checkpoint then passes rows set aside, and a resumed run starts its
+  // outputs with the entries of the rows before its point. None: a checkpoint stops at the
+  // first row set aside.
+  OutputJournals* journals = nullptr;
   // Continue an earlier run from here: the reader skips to the point (`header` must hold the
   // earlier run's header) and the report counts the rows before it too.
   std::optional<ResumePoint> resume;

@@ -47,24 +47,59 @@ OutputSink::OutputSink(OutputStore& store, std::string key, OutputKind kind)
     : kind_(kind), stream_(store, std::move(key), std::string(framing_of(kind).content_type)) {}
 
 template <typename Encode>
-Status OutputSink::add_entry(Encode&& encode) {
+Status OutputSink::add_entry(std::uint64_t line, Encode&& encode) {
   std::lock_guard lock(mutex_);
   const Framing framing = framing_of(kind_);
-  stream_.buffer().append(entries_++ == 0 ? framing.open : framing.separator);
-  encode(stream_.buffer());
+  std::string& buffer = stream_.buffer();
+  buffer.append(entries_++ == 0 ? framing.open : framing.separator);
+  const std::size_t start = buffer.size();
+  encode(buffer);
+  if (journal_ != nullptr) {
+    std::string_view entry = std::string_view(buffer).substr(start);
+    if (!entry.empty() && entry.back() == '\n') entry.remove_suffix(1);
+    if (Status journaled = journal_->append(line, entry); !journaled) return journaled;
+  }
   return stream_.flush_if_full();
 }
 
-Status OutputSink::add(const model::Item& item) {
-  return add_entry([&](std::string& out) { model::append_plain_item(out, item); });
+Status OutputSink::add(const model::Item& item, std::uint64_t line) {
+  return add_entry(line, [&](std::string& out) { model::append_plain_item(out, item); });
 }
 
 Status OutputSink::add(const Rejection& rejection) {
-  return add_entry([&](std::string& out) { append_rejection_line(out, rejection); });
+  return add_entry(rejection.line,
+                   [&](std::string& out) { append_rejection_line(out, rejection); });
+}
+
+Status OutputSink::add_journaled(std::uint64_t line, std::string_view entry) {
+  const bool lines = framing_of(kind_).separator.empty();  // JSON Lines end each entry
+  return add_entry(line, [&](std::string& out) {
+    out.append(entry);
+    if (lines) out.push_back('\n');
+  });
+}
+
+Status OutputSink::replay_journal(const OutputJournal::EachEntry& each) {
+  OutputJournal* journal = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    journal = journal_;
+  }
+  return journal != nullptr ? journal->replay(each) : Status{};
+}
+
+void OutputSink::journal_to(OutputJournal* journal) {
+  std::lock_guard lock(mutex_);
+  journal_ = journal;
+}
+
+Status OutputSink::flush_journal() {
+  std::lock_guard lock(mutex_);
+  return journal_ != nullptr ? journal_->flush() : Status{};
 }
 
 Status OutputSink::add(const Conflict& conflict) {
-  return add_entry([&](std::string& out) {
+  return add_entry(conflict.line, [&](std::string& out) {
     out.append("{\"line\":");
     out.append(std::to_string(conflict.line));
     out.append(",\"key\":");

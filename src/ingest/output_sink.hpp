@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "ingest/output_journal.hpp"
 #include "ingest/output_stream.hpp"
 #include "ingest/row_mapper.hpp"
 #include "model/attribute_value.hpp"
@@ -45,11 +46,19 @@ class OutputSink {
  public:
   OutputSink(OutputStore& store, std::string key, OutputKind kind);
 
-  Status add(const model::Item& item);     // kJsonCopy, kUnprocessed, kUnprocessedDeletes
+  // kJsonCopy, kUnprocessed, kUnprocessedDeletes; `line`: of the row the item comes from.
+  Status add(const model::Item& item, std::uint64_t line);
   Status add(const Rejection& rejection);  // kRejected
   Status add(const Conflict& conflict);    // kConflicts
-  Status finish();                         // closes the frame and commits (or removes)
-  void abort();                            // drops what was written
+  // Also writes every entry to `journal` (output_journal.hpp), from here on.
+  void journal_to(OutputJournal* journal);
+  // The entries the journal kept from an interrupted run, and one of them added here (and to
+  // this run's journal) as it was written there. Before the run's other writers start.
+  Status replay_journal(const OutputJournal::EachEntry& each);
+  Status add_journaled(std::uint64_t line, std::string_view entry);
+  Status flush_journal();
+  Status finish();  // closes the frame and commits (or removes)
+  void abort();     // drops what was written
   // Hand-over: this sink stops here, and a sink built later in another process goes on.
   Result<SuspendedOutput> suspend();
   Status resume(SuspendedOutput suspended);
@@ -58,12 +67,13 @@ class OutputSink {
  private:
   // Appends the frame's opening or the separator, then the entry `encode` writes.
   template <typename Encode>
-  Status add_entry(Encode&& encode);
+  Status add_entry(std::uint64_t line, Encode&& encode);
 
   mutable std::mutex mutex_;
   OutputKind kind_;
   OutputStream stream_;
   std::uint64_t entries_ = 0;
+  OutputJournal* journal_ = nullptr;
 };
 
 }  // namespace csv2ddb::ingest

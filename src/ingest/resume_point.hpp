@@ -13,10 +13,9 @@
 
 namespace csv2ddb::ingest {
 
-// A resumable position and the counts and costs of the rows before it. A checkpoint stops
-// before the first row that went to rejected/ or unprocessed/ (their outputs are committed only
-// at the end); a hand-over, whose outputs go on in the next run, passes them and carries their
-// counts and the costs so far.
+// A resumable position and the counts and costs of the rows before it. A hand-over's outputs go
+// on in the next run; a checkpoint's are rebuilt by the resumed run from the outputs' journals
+// (output_journal.hpp), or, without journals, the point stops before the first row set aside.
 struct ResumePoint : Counts {
   std::uint64_t byte_offset = 0;    // of the (decompressed) input: the next record's first byte
   std::uint64_t line = 0;           // that record's line

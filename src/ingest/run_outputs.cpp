@@ -73,6 +73,55 @@ Result<SuspendedOutputs> RunOutputs::suspend() {
   return out;
 }
 
+Status RunOutputs::journal_to(OutputJournals& journals) {
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (!sink) continue;
+    Result<OutputJournal*> journal = journals.journal(slot.kind);
+    if (!journal) return journal.take_error();
+    sink->journal_to(*journal);
+  }
+  journaled_ = rejected_ && unprocessed_ && conflicts_ && unprocessed_deletes_;
+  return {};
+}
+
+Result<Counts> RunOutputs::carry_over(std::uint64_t before,
+                                      const EachUnprocessed& each_unprocessed) {
+  Counts carried;
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (!sink) continue;
+    std::uint64_t* count = slot.kind == OutputKind::kRejected    ? &carried.rows_rejected
+                           : slot.kind == OutputKind::kConflicts ? &carried.rows_conflicts
+                           : slot.kind == OutputKind::kJsonCopy  ? nullptr
+                                                                 : &carried.rows_unprocessed;
+    const bool unprocessed =
+        slot.kind == OutputKind::kUnprocessed || slot.kind == OutputKind::kUnprocessedDeletes;
+    Status replayed = sink->replay_journal([&](std::uint64_t line, std::string_view entry) {
+      if (line >= before) return Status{};  // read again by this run
+      if (count != nullptr) ++*count;
+      if (unprocessed) {
+        if (Status seen = each_unprocessed(entry, slot.kind == OutputKind::kUnprocessedDeletes);
+            !seen) {
+          return seen;
+        }
+      }
+      return sink->add_journaled(line, entry);
+    });
+    if (!replayed) return replayed.take_error();
+  }
+  return carried;
+}
+
+Status RunOutputs::flush_journals() {
+  for (const Slot& slot : slots()) {
+    std::optional<OutputSink>& sink = this->*slot.sink;
+    if (!sink) continue;
+    if (Status flushed = sink->flush_journal(); !flushed) return flushed;
+  }
+  return {};
+}
+
 Status RunOutputs::finish(const Report& report) {
   for (const Slot& slot : slots()) {
     std::optional<OutputSink>& sink = this->*slot.sink;

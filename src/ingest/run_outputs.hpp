@@ -4,9 +4,11 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "ingest/output_journal.hpp"
 #include "ingest/output_sink.hpp"
 #include "ingest/report.hpp"
 
@@ -53,6 +55,18 @@ class RunOutputs {
   // ("InvalidResumeOutputs" otherwise).
   Status resume(const SuspendedOutputs& outputs);
   Result<SuspendedOutputs> suspend();
+
+  // Writes every output's entries to its journal too. Every output this run writes gets one.
+  Status journal_to(OutputJournals& journals);
+  // Whether the outputs of every row set aside (rejected, unprocessed, conflicts) are journaled.
+  bool journaled() const { return journaled_; }
+  // Starts each output with the entries its journal kept from the interrupted run before, for
+  // the rows before line `before` (the resume point); `each_unprocessed` sees the unprocessed
+  // ones (items and deletes). Returns how many rows they cover, by outcome (rows_rejected,
+  // rows_unprocessed, rows_conflicts), for the caller to check against the resume point.
+  using EachUnprocessed = std::function<Status(std::string_view entry, bool is_delete)>;
+  Result<Counts> carry_over(std::uint64_t before, const EachUnprocessed& each_unprocessed);
+  Status flush_journals();
   // Commits every output, then writes the report (when one is wanted).
   Status finish(const Report& report);
   void abort();
@@ -64,6 +78,7 @@ class RunOutputs {
   std::optional<OutputSink> rejected_;
   std::optional<OutputSink> conflicts_;
   std::optional<OutputSink> unprocessed_deletes_;
+  bool journaled_ = false;
 
   struct Slot;
   static const std::array<Slot, 5>& slots();

@@ -120,17 +120,22 @@ void WriterLane::take_completed(std::vector<CompletedBatch>& out) {
 
 void WriterLane::send(Batch batch) {
   const auto items = static_cast<std::uint32_t>(batch.size());
-  // Rows set aside (rejected, unprocessed, conflicts) go to outputs committed only at the end:
-  // a checkpoint may not pass them.
-  const std::uint64_t not_written_before = stats_.rows_set_aside();
+  // The checkpoint follows each row's outcome: the rows set aside (rejected, unprocessed,
+  // conflicts) are noted by line as they are, in set_aside_.
+  set_aside_.clear();
   if (!given_up_.empty()) follow_given_up_keys(batch);
   send_attempts(batch);
   release(batch);
   planner_.recycle(std::move(batch));
   if (!context_.log_completions) return;
-  const bool clean = !context_.stopping && stats_.rows_set_aside() == not_written_before;
+  CompletedBatch done{items, std::move(set_aside_), context_.stopping.load()};
+  set_aside_ = {};
   std::lock_guard lock(completed_mutex_);
-  completed_.push_back(CompletedBatch{items, clean});
+  completed_.push_back(std::move(done));
+}
+
+void WriterLane::note_set_aside(std::uint64_t line, SetAside outcome) {
+  if (context_.log_completions) set_aside_.push_back(SetAsideRow{line, outcome});
 }
 
 BatchWriteOutcome WriterLane::write_batch(const Batch& batch) {
@@ -329,11 +334,12 @@ void WriterLane::give_up(const Batch& batch) {
   stats_.rows_unprocessed += batch.size();
   for (const PlannedItem& item : batch.items) given_up_.add(item.fingerprint());
   for (const PlannedItem& planned : batch.items) {
+    note_set_aside(planned.line, SetAside::kUnprocessed);
     // Deletes go to a file of their own, re-driven with --mode delete.
     OutputSink* sink = planned.is_delete ? context_.unprocessed_deletes : context_.unprocessed;
     if (sink == nullptr) continue;
     Result<model::Item> item = planned.item();
-    Status added = item ? sink->add(*item) : Status(item.take_error());
+    Status added = item ? sink->add(*item, planned.line) : Status(item.take_error());
     if (!added) {
       context_.fail(added.take_error());
       return;
@@ -343,6 +349,7 @@ void WriterLane::give_up(const Batch& batch) {
 
 void WriterLane::conflict(const PlannedItem& planned) {
   ++stats_.rows_conflicts;
+  note_set_aside(planned.line, SetAside::kConflict);
   if (context_.conflicts == nullptr) return;
   Result<model::Item> item = planned.item();
   Status added =
@@ -354,6 +361,7 @@ void WriterLane::conflict(const PlannedItem& planned) {
 void WriterLane::reject(const PlannedItem& planned, const std::string& code,
                         const std::string& message) {
   ++stats_.rows_rejected;
+  note_set_aside(planned.line, SetAside::kRejected);
   if (context_.rejected == nullptr) return;
   Result<model::Item> item = planned.item();
   if (!item) {

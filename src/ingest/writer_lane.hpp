@@ -86,11 +86,23 @@ struct LaneContext {
   std::size_t lanes_finished_ = 0;
 };
 
+// What became of a row that was not written.
+enum class SetAside : std::uint8_t { kRejected, kUnprocessed, kConflict };
+struct SetAsideRow {
+  std::uint64_t line = 0;
+  SetAside outcome = SetAside::kUnprocessed;
+};
+
 // A batch a lane has finished with: its items are the next `items` of those the lane was given,
-// in order (a lane batches and sends in queue order). `clean`: every one of them was written.
+// in order (a lane batches and sends in queue order). The rows of it not written are in
+// `set_aside` by line; the others were written, unless `stopped` (the run was failing, and what
+// became of them is not known).
 struct CompletedBatch {
   std::uint32_t items = 0;
-  bool clean = true;
+  std::vector<SetAsideRow> set_aside;
+  bool stopped = false;
+
+  bool clean() const { return set_aside.empty() && !stopped; }
 };
 
 class WriterLane {
@@ -102,6 +114,7 @@ class WriterLane {
   WriterLane& operator=(const WriterLane&) = delete;
 
   void start();
+  void remember_given_up(std::string_view fingerprint) { given_up_.add(fingerprint); }
   // Called by the reader; waits while the queue is full. False once the run is stopping.
   bool push(PlannedItem item) {
     const std::size_t bytes = item.bytes.capacity();
@@ -131,6 +144,7 @@ class WriterLane {
   // Gives up, unsent, the items of `batch` whose key was given up earlier in the run.
   void follow_given_up_keys(Batch& batch);
   void reject(const PlannedItem& planned, const std::string& code, const std::string& message);
+  void note_set_aside(std::uint64_t line, SetAside outcome);
   // Empties `batch`, its items' strings going back to the reader (LaneContext::buffers).
   void release(Batch& batch);
   // Points item_json_ at the items of `batch`, for the table.
@@ -146,6 +160,7 @@ class WriterLane {
   std::vector<BatchEntry> entries_;          // the same, for batches with deletes
   Counts stats_;
   std::thread thread_;
+  std::vector<SetAsideRow> set_aside_;  // of the batch being sent, while completions are logged
   std::mutex completed_mutex_;
   std::vector<CompletedBatch> completed_;
 };

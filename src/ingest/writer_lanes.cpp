@@ -33,6 +33,11 @@ void WriterLanes::start() {
   for (auto& lane : lanes_) lane->start();
 }
 
+void WriterLanes::remember_given_up(const PlannedItem& item) {
+  if (lanes_.empty()) return;
+  lanes_[lane_for(item.key_hash, lanes_.size())]->remember_given_up(item.fingerprint());
+}
+
 std::optional<std::size_t> WriterLanes::push(PlannedItem&& item) {
   const std::size_t lane = lane_for(item.key_hash, lanes_.size());
   if (!lanes_[lane]->push(std::move(item))) return std::nullopt;

@@ -44,6 +44,9 @@ class WriterLanes {
   WriterLanes(const WriterLanes&) = delete;
   WriterLanes& operator=(const WriterLanes&) = delete;
 
+  // Before start(): the key of `item` was given up by the interrupted run this one resumes, so
+  // its lane gives up the key's later rows too (given_up_keys.hpp).
+  void remember_given_up(const PlannedItem& item);
   void start();
   // Hands `item` to its key's lane, waiting while that lane's queue is full. The lane's
   // number, or nullopt once the run is stopping.

@@ -49,8 +49,8 @@ TEST(OutputKeys, OutputPrefixesAreRecognised) {
 TEST(JsonCopySink, ExactBytes) {
   MemoryOutputStore store;
   OutputSink sink(store, "json-copy/offers.json", OutputKind::kJsonCopy);
-  ASSERT_TRUE(sink.add(item("a1", "12.5")).ok());
-  ASSERT_TRUE(sink.add(item("a\"2", "-3")).ok());
+  ASSERT_TRUE(sink.add(item("a1", "12.5"), 0).ok());
+  ASSERT_TRUE(sink.add(item("a\"2", "-3"), 0).ok());
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(store.get("json-copy/offers.json"),
             R"({"data":[{"account":"a1","price":12.5,"active":true},)"
@@ -71,7 +71,7 @@ TEST(JsonCopySink, LargeCopiesStreamAndStayExact) {
   OutputSink sink(store, "c.json", OutputKind::kJsonCopy);
   std::string expected = "{\"data\":[";
   for (int i = 0; i < 20000; ++i) {
-    ASSERT_TRUE(sink.add(item("a" + std::to_string(i), std::to_string(i))).ok());
+    ASSERT_TRUE(sink.add(item("a" + std::to_string(i), std::to_string(i)), 0).ok());
     expected += (i ? "," : "") + std::string("{\"account\":\"a") + std::to_string(i) +
                 "\",\"price\":" + std::to_string(i) + ",\"active\":true}";
   }
@@ -82,7 +82,7 @@ TEST(JsonCopySink, LargeCopiesStreamAndStayExact) {
 TEST(JsonCopySink, AbortLeavesNothing) {
   MemoryOutputStore store;
   OutputSink sink(store, "c.json", OutputKind::kJsonCopy);
-  ASSERT_TRUE(sink.add(item("a", "1")).ok());
+  ASSERT_TRUE(sink.add(item("a", "1"), 0).ok());
   sink.abort();
   EXPECT_TRUE(store.keys().empty());
 }
@@ -90,8 +90,8 @@ TEST(JsonCopySink, AbortLeavesNothing) {
 TEST(UnprocessedSink, ExactBytes) {
   MemoryOutputStore store;
   OutputSink sink(store, "unprocessed/o.csv.unprocessed.json", OutputKind::kUnprocessed);
-  ASSERT_TRUE(sink.add(item("a1", "1")).ok());
-  ASSERT_TRUE(sink.add(item("a2", "2")).ok());
+  ASSERT_TRUE(sink.add(item("a1", "1"), 0).ok());
+  ASSERT_TRUE(sink.add(item("a2", "2"), 0).ok());
   ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(
       store.get("unprocessed/o.csv.unprocessed.json"),
