@@ -201,6 +201,53 @@ TEST(Journals, AResumeWhoseJournalsDoNotHoldTheCountedRowsIsRefused) {
       << resumed.error().message;
 }
 
+// A key given up before the point stays given up after it: its later rows go to unprocessed/
+// too, so that re-driving unprocessed/ cannot put an older row over a newer one.
+TEST(Journals, KeysGivenUpBeforeThePointStayGivenUp) {
+  std::string csv = "account,offer_id,price\n";
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5000; ++i) {  // the first checkpoint comes after 2,048 rows
+      csv += "a,o" + std::to_string(i) + "," + std::to_string(round) + "\n";
+    }
+  }
+  MemoryJournals journals;
+  JournaledRun first(&journals);
+  first.table.set_unprocessed_fraction(0);
+  first.table.fail_call(1);  // the first batch (o0..o24) throttled, and not retried
+  first.options.lanes = 1;
+  first.options.spread.reset();
+  std::atomic<bool> interrupt{false};
+  std::optional<ResumePoint> saved;
+  first.options.interrupt = &interrupt;
+  first.options.on_checkpoint = [&](const ResumePoint& point) {
+    saved = point;
+    if (point.rows_read > 100) interrupt = true;
+  };
+  ASSERT_TRUE(
+      run_ingest(csv::make_memory_source(csv, "offers.csv"), first.table, first.options).ok());
+  ASSERT_TRUE(saved.has_value());
+  ASSERT_EQ(saved->rows_unprocessed, 25u);
+  ASSERT_LT(saved->rows_read, 5000u);
+
+  journals.next_generation();
+  JournaledRun second(&journals);
+  second.table.set_unprocessed_fraction(0);
+  second.options.lanes = 1;
+  second.options.spread.reset();
+  second.options.resume = *saved;
+  second.options.header = std::vector<std::string>{"account", "offer_id", "price"};
+  second.options.on_checkpoint = [](const ResumePoint&) {};
+  Result<RunOutcome> resumed =
+      run_ingest(csv::make_memory_source(csv, "offers.csv"), second.table, second.options);
+  ASSERT_TRUE(resumed.ok()) << resumed.error().to_string();
+  EXPECT_EQ(resumed->report.rows_unprocessed, 50u);
+  EXPECT_EQ(resumed->report.rows_written, 9950u);
+  EXPECT_EQ(offer_ids(second.store.get("unprocessed").value_or("[]")).count("o7"), 2u);
+  for (const model::Item& item : second.table.items()) {
+    EXPECT_NE(item.attributes[1].value.text, "o7");
+  }
+}
+
 // Without journals the point stops at the first row set aside, as the outputs need.
 TEST(Journals, WithoutJournalsThePointStopsAtTheFirstRowSetAside) {
   const std::string csv = offers_with_bad_rows();
