@@ -10,10 +10,12 @@ stopped (SIGTERM) and started again on the same data folder. At the end:
     (rows_read == written + rejected + unprocessed + skipped + conflicts);
   - the import table holds exactly the rows the reports say were written;
   - every acknowledged small object and BatchWriteItem item is there;
-  - the server's RSS and open descriptors, idle after the run, against their level after the
-    first deploy.
+  - the server's RSS and open descriptors, like with like: the last server idle after each of
+    several further waves of the same traffic (no stops), which must not grow from wave to wave
+    (the first wave warms the function's environments, as Lambda keeps them warm).
 
-    python3 bench/soak.py [--files 24] [--rows 2000] [--seconds 120]
+    python3 bench/soak.py [--files 24] [--rows 2000] [--seconds 120] [--waves 3]
+                          [--wave-seconds 20]
 
 Not a test (minutes long); the figures go to bench/README.md.
 """
@@ -114,18 +116,17 @@ def uploader(server, files, stop_at, acknowledged):
         acknowledged.append(key)
 
 
-def small_objects(server, stop_at, acknowledged):
+def small_objects(server, stop_at, acknowledged, prefix="misc/"):
     n = 0
     while time.time() < stop_at:
-        key = "misc/object-%05d.txt" % n
+        key = "%sobject-%05d.txt" % (prefix, n)
         until_done(server, lambda make, k=key: make("s3").put_object(
             Bucket=BUCKET, Key=k, Body=k.encode()), stop_at)
         acknowledged.append(key)
         n += 1
 
 
-def side_writes(server, stop_at, acknowledged):
-    n = 0
+def side_writes(server, stop_at, acknowledged, n=0):
     while time.time() < stop_at:
         items = [{"PutRequest": {"Item": {"account": {"S": "side"},
                                           "offer_id": {"S": "%06d" % (n + i)}}}}
@@ -140,6 +141,53 @@ def side_writes(server, stop_at, acknowledged):
         until_done(server, write, stop_at)
         acknowledged.extend("%06d" % (n + i) for i in range(25))
         n += 25
+
+
+def run_clients(server, files, seconds, uploads, smalls, sides, wave=0, stops=()):
+    """The three clients for `seconds`, with the server stopped and started at `stops`."""
+    started = time.time()
+    stop_at = started + seconds
+    threads = [threading.Thread(target=uploader, args=(server, files, stop_at, uploads)),
+               threading.Thread(target=small_objects,
+                                args=(server, stop_at, smalls, "misc/w%d-" % wave)),
+               threading.Thread(target=side_writes,
+                                args=(server, stop_at, sides, wave * 1000000))]
+    for t in threads:
+        t.start()
+    for how, at in stops:
+        time.sleep(max(0, started + seconds * at - time.time()))
+        server.stop(how)
+        print("%s at %.0f s; restarting" % ("SIGKILL" if how == "kill" else "SIGTERM",
+                                            time.time() - started), flush=True)
+        server.start()
+    for t in threads:
+        t.join()
+
+
+def wait_for_reports(server, uploads, reports):
+    s3 = client(server, "s3")
+    deadline = time.time() + 900
+    while len(reports) < len(uploads) and time.time() < deadline:
+        for key in uploads:
+            if key in reports:
+                continue
+            try:
+                body = s3.get_object(Bucket=BUCKET, Key="reports/%s.report.json" % key)["Body"]
+                reports[key] = json.loads(body.read())
+            except s3.exceptions.NoSuchKey:
+                pass
+        time.sleep(1)
+
+
+def balances(r):
+    return r["rows_read"] == (r["rows_written"] + r["rows_rejected"] + r["rows_unprocessed"] +
+                              r["rows_skipped"] + r["rows_conflicts"])
+
+
+def idle_usage(server):
+    time.sleep(5)  # idle: connections closed, functions finished (their environments warm)
+    rss, fds, envs = server.usage()
+    return {"rss_mb": round(rss, 1), "fds": fds, "environments": envs}
 
 
 def count_items(ddb, table):
@@ -159,6 +207,8 @@ def main():
     parser.add_argument("--files", type=int, default=24)
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--waves", type=int, default=3)
+    parser.add_argument("--wave-seconds", type=int, default=20)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="csv2ddb-soak-")
     data = os.path.join(tmp, "data")
@@ -178,46 +228,34 @@ def main():
         KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
                    {"AttributeName": "offer_id", "KeyType": "RANGE"}])
     time.sleep(1)
-    rss_start, fds_start, envs_start = server.usage()
-    started = time.time()
-    stop_at = started + args.seconds
+    first_idle = server.usage()
     uploads, smalls, sides = [], [], []
-    threads = [threading.Thread(target=uploader, args=(server, files, stop_at, uploads)),
-               threading.Thread(target=small_objects, args=(server, stop_at, smalls)),
-               threading.Thread(target=side_writes, args=(server, stop_at, sides))]
-    for t in threads:
-        t.start()
-    for how, at in (("kill", 1 / 3), ("term", 2 / 3)):
-        time.sleep(max(0, started + args.seconds * at - time.time()))
-        server.stop(how)
-        print("%s at %.0f s; restarting" % ("SIGKILL" if how == "kill" else "SIGTERM",
-                                            time.time() - started), flush=True)
-        server.start()
-    for t in threads:
-        t.join()
+    run_clients(server, files, args.seconds, uploads, smalls, sides,
+                stops=(("kill", 1 / 3), ("term", 2 / 3)))
     print("uploads acknowledged: %d, small objects: %d, side items: %d" %
           (len(uploads), len(smalls), len(sides)), flush=True)
-    s3 = client(server, "s3")
     reports = {}
-    deadline = time.time() + 900
-    while len(reports) < len(uploads) and time.time() < deadline:
-        for key in uploads:
-            if key in reports:
-                continue
-            try:
-                body = s3.get_object(Bucket=BUCKET, Key="reports/%s.report.json" % key)["Body"]
-                reports[key] = json.loads(body.read())
-            except s3.exceptions.NoSuchKey:
-                pass
-        time.sleep(1)
+    wait_for_reports(server, uploads, reports)
     missing = sorted(set(uploads) - set(reports))
-    unbalanced = [k for k, r in reports.items() if r["rows_read"] != r["rows_written"] +
-                  r["rows_rejected"] + r["rows_unprocessed"] + r["rows_skipped"] +
-                  r["rows_conflicts"]]
+    unbalanced = [k for k, r in reports.items() if not balances(r)]
     written = sum(r["rows_written"] for r in reports.values())
     unprocessed = sum(r["rows_unprocessed"] for r in reports.values())
     ddb = client(server, "dynamodb")
     in_table = count_items(ddb, TABLE)
+    # Waves of the same traffic against the last server, no stops: the same files again under
+    # new keys (the same rows, so the table keeps its count), measured idle after each.
+    idle = [idle_usage(server)]
+    for wave in range(1, args.waves + 1):
+        wave_files = [("in/w%d/%s" % (wave, key[3:]), path) for key, path in files[:6]]
+        wave_uploads = []
+        run_clients(server, wave_files, args.wave_seconds, wave_uploads, smalls, sides, wave)
+        wave_reports = {}
+        wait_for_reports(server, wave_uploads, wave_reports)
+        missing += sorted(set(wave_uploads) - set(wave_reports))
+        unbalanced += [k for k, r in wave_reports.items() if not balances(r)]
+        idle.append(idle_usage(server))
+        print("wave %d: %d uploads, idle %s" % (wave, len(wave_uploads), idle[-1]), flush=True)
+    s3 = client(server, "s3")
     side_count = count_items(ddb, SIDE)
     small_missing = 0
     for key in smalls:
@@ -225,23 +263,15 @@ def main():
             s3.head_object(Bucket=BUCKET, Key=key)
         except Exception:
             small_missing += 1
-    time.sleep(5)  # idle: connections closed, functions finished (their environments warm)
-    rss_end, fds_end, envs_end = server.usage()
-    # The same process idle again after a second quiet spell: what a leak would still hold.
-    time.sleep(10)
-    rss_later, fds_later, envs_later = server.usage()
     result = {
         "uploads": len(uploads), "reports": len(reports), "missing_reports": missing,
         "unbalanced_reports": unbalanced, "rows_written": written,
         "rows_unprocessed": unprocessed, "table_items": in_table,
         "side_items_acknowledged": len(sides), "side_items_in_table": side_count,
         "small_objects": len(smalls), "small_objects_missing": small_missing,
-        "first_server_idle": {"rss_mb": round(rss_start, 1), "fds": fds_start,
-                              "environments": envs_start},
-        "last_server_idle": {"rss_mb": round(rss_end, 1), "fds": fds_end,
-                             "environments": envs_end},
-        "last_server_10s_later": {"rss_mb": round(rss_later, 1), "fds": fds_later,
-                                  "environments": envs_later},
+        "first_server_idle_after_deploy": {"rss_mb": round(first_idle[0], 1),
+                                           "fds": first_idle[1], "environments": first_idle[2]},
+        "last_server_idle_after_the_run_then_each_wave": idle,
     }
     print(json.dumps(result, indent=2))
     server.stop("term")
