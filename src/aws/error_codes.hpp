@@ -76,6 +76,7 @@ inline constexpr std::string_view kConditionalCheckFailedException =
 inline constexpr std::string_view kRequestTooLargeException = "RequestTooLargeException";
 inline constexpr std::string_view kResourceConflictException = "ResourceConflictException";
 inline constexpr std::string_view kServiceException = "ServiceException";
+inline constexpr std::string_view kTooManyRequestsException = "TooManyRequestsException";
 
 // Errors of our own making that callers decide on.
 inline constexpr std::string_view kFileNotFound = "FileNotFound";

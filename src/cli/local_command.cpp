@@ -55,7 +55,9 @@ survives a restart.
   --seed N        seed for the fault draws (default 1)
   --region R      region shown in ARNs (default us-east-1)
   --threads N     worker threads running requests (default 8)
-  --lambda-concurrency N   execution environments per function (default 4)
+  --lambda-concurrency N   execution environments per function without a reserved concurrency
+                  (default twice the cores, 4 to 64; ReservedConcurrentExecutions is the limit
+                  of a function that has one)
   --lambda-retry-delays MS,MS  delays before Lambda's two retries of a failed asynchronous
                   invocation (default 1000,2000; Lambda itself waits about 1 and 2 minutes)
   --role NAME=POLICY_FILE  a role (arn:aws:iam::000000000000:role/NAME) with that IAM policy,
@@ -110,7 +112,9 @@ Result<local::LocalAwsOptions> local_options(const Args& args) {
   auto faults = local::parse_fault_spec(args.get("fault").value_or(""));
   if (!faults) return faults.take_error();
   options.faults = *faults;
-  auto concurrency = args.get_int("lambda-concurrency", 4, 1, 64);
+  auto concurrency =
+      args.get_int("lambda-concurrency",
+                   static_cast<std::int64_t>(local::lambda::default_max_environments()), 1, 256);
   if (!concurrency) return concurrency.take_error();
   options.lambda.max_environments = static_cast<std::size_t>(*concurrency);
   if (auto delays = args.get("lambda-retry-delays")) {

@@ -18,10 +18,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
 import boto3
+import botocore.config
 import botocore.exceptions
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -229,11 +231,55 @@ class LambdaService(unittest.TestCase):
             ddb.list_tables()
         self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidSignatureException")
 
+    def test_reserved_concurrency_throttles_synchronous_calls_past_it(self):
+        # ReservedConcurrentExecutions: 2. A third call while two run is throttled as Lambda
+        # throttles it (429 TooManyRequestsException), not queued; the client must not retry.
+        lam = boto3.client("lambda", endpoint_url=self.stack.endpoint, region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test",
+                           config=botocore.config.Config(retries={"total_max_attempts": 1},
+                                                         read_timeout=60))
+        self.assertEqual(lam.get_function(FunctionName="narrow")["Concurrency"],
+                         {"ReservedConcurrentExecutions": 2})
+        self.assertNotIn("Concurrency", lam.get_function(FunctionName="echo"))
+        outcomes = []
+
+        def call():
+            try:
+                lam.invoke(FunctionName="narrow", Payload=json.dumps({"seconds": 3}).encode())
+                outcomes.append("ran")
+            except botocore.exceptions.ClientError as error:
+                outcomes.append((error.response["Error"]["Code"],
+                                 error.response["ResponseMetadata"]["HTTPStatusCode"],
+                                 error.response.get("Reason"), error.response["Error"]["Message"]))
+        first = [threading.Thread(target=call) for _ in range(2)]
+        for t in first:
+            t.start()
+        time.sleep(1.5)  # both running (3 s each): the third is past the limit
+        call()
+        for t in first:
+            t.join()
+        self.assertEqual(sorted(outcomes, key=str), sorted([
+            "ran", "ran", ("TooManyRequestsException", 429,
+                           "ReservedFunctionConcurrentInvocationLimitExceeded",
+                           "Rate Exceeded.")], key=str))
+        # Asynchronous events past it wait their turn: all four run.
+        before = self.log_count("narrow", "END RequestId")
+        for _ in range(4):
+            self.assertEqual(lam.invoke(FunctionName="narrow", InvocationType="Event",
+                                        Payload=b'{"seconds": 0.2}')["StatusCode"], 202)
+        deadline = time.time() + 30
+        while self.log_count("narrow", "END RequestId") < before + 4 and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(self.log_count("narrow", "END RequestId"), before + 4)
+
+    def log_count(self, function, text):
+        return self.stack.log(function).count(text)
+
     def test_function_api_reads(self):
         lam = client(self.stack, "lambda")
         names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
         self.assertEqual(names, ["caller", "crasher", "custom", "echo", "failer", "init-failer",
-                                 "sleeper"])
+                                 "narrow", "sleeper"])
         config = lam.get_function(FunctionName="sleeper")["Configuration"]
         self.assertEqual((config["Runtime"], config["Handler"], config["Timeout"],
                           config["MemorySize"], config["State"]),

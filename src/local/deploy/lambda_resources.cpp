@@ -102,6 +102,12 @@ Result<DeployedResource> deploy_function(DeployContext& context, const std::stri
   auto timeout = int_property(properties, "Timeout", 3, 1, 900, logical_id);
   if (!timeout) return timeout.take_error();
   config.timeout_seconds = *timeout;
+  if (properties.find("ReservedConcurrentExecutions") != nullptr) {
+    auto reserved =
+        int_property(properties, "ReservedConcurrentExecutions", 0, 0, 1000, logical_id);
+    if (!reserved) return reserved.take_error();
+    config.reserved_concurrency = *reserved;
+  }
   if (const JsonValue* architectures = properties.find("Architectures");
       architectures && architectures->is_array() && !architectures->as_array().empty()) {
     config.architecture = architectures->as_array().front().as_string();

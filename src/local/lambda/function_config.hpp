@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,10 @@ struct FunctionConfig {
   // where the record of one that failed them all goes (an S3 bucket's ARN; "" for nowhere).
   int maximum_retry_attempts = 2;
   std::string on_failure_destination;
+  // ReservedConcurrentExecutions: at most this many environments at once, and a synchronous
+  // invocation past it is throttled (429), as Lambda does. Unset: the machine's limit
+  // (ExecutorSettings::max_environments), and invocations past it wait their turn.
+  std::optional<int> reserved_concurrency;
 };
 
 // A statement of the function's resource policy (AWS::Lambda::Permission, AddPermission).

@@ -223,6 +223,11 @@ InvocationResult FunctionExecutor::invoke(std::string payload, std::string trace
       return InvocationResult{true, error_document("ServiceException", "the function is stopping"),
                               ""};
     }
+    // A reserved concurrency is a hard limit: a synchronous call past it is throttled, not
+    // queued (asynchronous events wait, as Lambda's queue holds them).
+    if (config_.reserved_concurrency && running_ + pending_.size() >= concurrency_limit()) {
+      return InvocationResult{false, "", "", true};
+    }
     enqueue_locked(invocation);
   }
   return answer.get();
@@ -266,12 +271,22 @@ void FunctionExecutor::enqueue_locked(std::shared_ptr<Invocation> invocation) {
   work_ready_.notify_all();
 }
 
+std::size_t default_max_environments() {
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp<std::size_t>(2 * cores, 4, 64);
+}
+
+std::size_t FunctionExecutor::concurrency_limit() const {
+  if (config_.reserved_concurrency) return static_cast<std::size_t>(*config_.reserved_concurrency);
+  return settings_.max_environments;
+}
+
 void FunctionExecutor::maybe_start_environment_locked() {
   std::size_t available = 0;  // waiting for work, or still starting
   for (const auto& [id, environment] : environments_) {
     if (!environment->dead && !environment->current) ++available;
   }
-  if (pending_.size() > available && environments_.size() < settings_.max_environments) {
+  if (pending_.size() > available && environments_.size() < concurrency_limit()) {
     start_environment_locked();
   }
 }

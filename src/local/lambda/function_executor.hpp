@@ -31,13 +31,19 @@ struct InvocationResult {
   bool function_error = false;  // X-Amz-Function-Error: Unhandled
   std::string payload;          // the function's response, or Lambda's error document
   std::string log_tail;         // the invocation's log lines, at most the last 4 KB
+  bool throttled = false;       // past the reserved concurrency: 429, the function never ran
 };
+
+// Environments per function when neither --lambda-concurrency nor the function's reserved
+// concurrency says: two per core (an import's environment waits on the network about half the
+// time), at least 4 and at most 64.
+std::size_t default_max_environments();
 
 struct ExecutorSettings {
   std::string endpoint_url;  // the function's AWS_ENDPOINT_URL: the local AWS itself
   std::string region = "us-east-1";
   std::string logs_dir;  // <name>.log per function
-  std::size_t max_environments = 4;
+  std::size_t max_environments = default_max_environments();
   std::vector<std::chrono::milliseconds> async_retry_delays = {std::chrono::seconds(1),
                                                                std::chrono::seconds(2)};
   std::chrono::milliseconds init_timeout{10000};  // Lambda's 10 s for a runtime to start
@@ -99,6 +105,7 @@ class FunctionExecutor : private RuntimeApiBackend {
 
   void enqueue_locked(std::shared_ptr<Invocation> invocation);
   void maybe_start_environment_locked();
+  std::size_t concurrency_limit() const;
   void start_environment_locked();
   void on_exit(int environment, const std::string& reason);
   void watchdog();

@@ -366,8 +366,14 @@ HttpResponse LambdaService::handle(HttpRequest& request) {
     return json_response(200, configuration_json(executor->config()));
   }
   if (request.method == "GET" && path.resource.empty()) {
-    return json_response(200, "{\"Configuration\":" + configuration_json(executor->config()) +
-                                  ",\"Code\":{\"RepositoryType\":\"S3\",\"Location\":\"\"}}");
+    const FunctionConfig& config = executor->config();
+    std::string body = "{\"Configuration\":" + configuration_json(config) +
+                       ",\"Code\":{\"RepositoryType\":\"S3\",\"Location\":\"\"}";
+    if (config.reserved_concurrency) {
+      body += ",\"Concurrency\":{\"ReservedConcurrentExecutions\":" +
+              std::to_string(*config.reserved_concurrency) + "}";
+    }
+    return json_response(200, body + "}");
   }
   return error_response(
       request, make_error("InvalidRequestContentException",
@@ -414,6 +420,14 @@ HttpResponse LambdaService::invoke(HttpRequest& request, FunctionExecutor& funct
   }
   InvocationResult result =
       function.invoke(std::move(payload), std::move(trace_id), std::move(client_context));
+  if (result.throttled) {
+    HttpResponse throttled = json_response(
+        429,
+        "{\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\",\"Type\":\"User\","
+        "\"message\":\"Rate Exceeded.\"}");
+    throttled.add_header("x-amzn-ErrorType", std::string(aws::code::kTooManyRequestsException));
+    return throttled;
+  }
   HttpResponse response = json_response(200, std::move(result.payload));
   response.add_header("X-Amz-Executed-Version", "$LATEST");
   if (result.function_error) response.add_header("X-Amz-Function-Error", "Unhandled");
