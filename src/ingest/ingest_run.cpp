@@ -190,6 +190,10 @@ void IngestRun::pump() {
       break;
     }
     if (!*more) break;
+    if (options_.share && !accounts_for(record)) {
+      if (output_error_) break;
+      continue;
+    }
     last_line_ = record.line;
     const RowMark mark{record.offset, record.line, base_.rows_read + read_.rows_read,
                        base_.rows_skipped + read_.rows_skipped};
@@ -226,7 +230,9 @@ void IngestRun::account(SourceRecord& record, const RowMark& mark) {
         reject(record.rejection);
         return;
       }
-      copy(record.item, record.line);
+      if (!options_.share || options_.share->owns_offset(record.offset)) {
+        copy(record.item, record.line);
+      }
       if (options_.dry_run) {
         ++read_.rows_written;
         return;
@@ -235,6 +241,20 @@ void IngestRun::account(SourceRecord& record, const RowMark& mark) {
       queue(record.item, record.line, mark, record.is_delete || plan_.mode == WriteMode::kDelete);
       return;
   }
+}
+
+// A share's run accounts for the items of its keys and the other records of its byte range; it
+// still copies the items of its byte range that another share writes (share.hpp).
+bool IngestRun::accounts_for(SourceRecord& record) {
+  const bool in_range = options_.share->owns_offset(record.offset);
+  if (record.kind != SourceRecord::Kind::kItem) return in_range;
+  key_scratch_.clear();
+  model::append_key_fingerprint(key_scratch_, record.item, schema_);
+  if (options_.share->owns_key(share_key_hash(key_scratch_))) return true;
+  // The copy holds what the mapper made of the row, unless its condition lacks a value (then
+  // the row is rejected, by the share of its key, and has no copy).
+  if (in_range && !plan_.missing_value(record.item)) copy(record.item, record.line);
+  return false;
 }
 
 void IngestRun::reject(const Rejection& rejection) {

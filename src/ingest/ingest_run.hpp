@@ -47,6 +47,7 @@ class IngestRun {
   LaneSetup lane_setup();
 
   // pump's parts: one record, and where each of its outcomes goes.
+  bool accounts_for(SourceRecord& record);  // a share's record (share.hpp)
   void account(SourceRecord& record, const RowMark& mark);
   void reject(const Rejection& rejection);
   void copy(const model::Item& item, std::uint64_t line);
@@ -89,7 +90,8 @@ class IngestRun {
   std::optional<WriterLanes> lanes_;
   std::optional<CheckpointTracker> tracker_;
   std::optional<PartitionSpreader> spreader_;
-  SpreadRow window_row_;  // the row leaving the window, reused
+  SpreadRow window_row_;     // the row leaving the window, reused
+  std::string key_scratch_;  // a record's key fingerprint, for its share
 
   const ResumePoint base_;  // what the runs before this one accounted (a resume)
   Counts read_;             // what the reader accounted: read, skipped, rejected by the source

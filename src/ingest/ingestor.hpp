@@ -30,6 +30,7 @@
 #include "ingest/resume_point.hpp"
 #include "ingest/row_mapper.hpp"
 #include "ingest/run_outputs.hpp"
+#include "ingest/share.hpp"
 #include "ingest/table_writer.hpp"
 #include "ingest/write_pacer.hpp"
 #include "ingest/write_plan.hpp"
@@ -130,6 +131,9 @@ struct IngestOptions {
   // (the function's "the object was overwritten while it was read": the new object's own
   // import writes them). Unset: always.
   std::function<bool(const Error&)> report_failure;
+  // One share of a fanned-out import (share.hpp): the run accounts only for its keys' rows and
+  // its byte range's other records, and copies its byte range's items. Unset: everything.
+  std::optional<Share> share;
   // The byte source already starts at `resume->byte_offset` (a ranged read of a plain object),
   // so the reader continues there instead of reading and discarding up to it.
   bool source_starts_at_resume = false;
