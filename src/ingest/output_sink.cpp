@@ -4,16 +4,6 @@
 #include "model/json.hpp"
 
 namespace csv2ddb::ingest {
-namespace {
-
-struct Framing {
-  std::string_view content_type;
-  std::string_view open;
-  std::string_view separator;
-  std::string_view close;
-  bool written_when_empty;
-};
-
 Framing framing_of(OutputKind kind) {
   switch (kind) {
     case OutputKind::kJsonCopy:
@@ -27,8 +17,6 @@ Framing framing_of(OutputKind kind) {
   }
   return {"application/x-ndjson", "", "", "", false};  // JSON Lines
 }
-
-}  // namespace
 
 void append_rejection_line(std::string& out, const Rejection& rejection) {
   out.append("{\"line\":");

@@ -33,6 +33,17 @@ enum class OutputKind : std::uint8_t {
   kUnprocessedDeletes,
 };
 
+// How an output of each kind is framed: opened before its first entry, entries separated,
+// closed after the last; written when it has no entries, or removed.
+struct Framing {
+  std::string_view content_type;
+  std::string_view open;
+  std::string_view separator;
+  std::string_view close;
+  bool written_when_empty;
+};
+Framing framing_of(OutputKind kind);
+
 // A row whose condition failed: its line, and its key.
 struct Conflict {
   std::uint64_t line = 0;

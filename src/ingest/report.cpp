@@ -14,6 +14,8 @@ std::string Report::to_json() const {
   json.string(table);
   append_counts(json, *this, kReportFields, NumberForm::kRounded, false);
   json.raw(dry_run ? ",\"dry_run\":true" : ",\"dry_run\":false");
+  if (workers) json.raw(",\"workers\":" + std::to_string(*workers));
+  if (shares) json.raw(",\"shares\":" + std::to_string(*shares));
   if (!failure) {
     json.raw(",\"status\":\"done\"}");
     return out;

@@ -21,6 +21,10 @@ struct Report : Counts {
     std::optional<std::uint64_t> line;  // where it stopped, when known
   };
   std::optional<Failure> failure;
+  // A fanned-out import (lambda/fan_out.hpp): how many shares it was cut into and how many
+  // worker invocation chains imported them. Unset for one chain.
+  std::optional<std::uint32_t> shares;
+  std::optional<std::uint32_t> workers;
 
   // Compact JSON: source, table, the counts (counts_json.hpp, kReportFields), dry_run, status
   // ("done" or "failed") and, when failed, "error":{"reason":...,"line":N}.

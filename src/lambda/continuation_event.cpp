@@ -51,7 +51,13 @@ std::string continuation_payload(const ContinuationEvent& event) {
   json.string(event.state_key);
   json.raw(",\"etag\":");
   json.string(event.state_etag);
-  json.raw("}}}");
+  json.ch('}');
+  if (event.share) {
+    json.raw(",\"share\":{");
+    append_share_members(json, *event.share);
+    json.ch('}');
+  }
+  json.raw("}}");
   return out;
 }
 
@@ -95,6 +101,12 @@ Result<std::optional<ContinuationEvent>> parse_continuation_event(std::string_vi
     Result<std::string> text = model::text_member(*state, name);
     if (!text) return invalid(text.error().message);
     *target = std::move(*text);
+  }
+  if (const model::JsonValue* share = body->find("share"); share != nullptr) {
+    if (!share->is_object()) return invalid("share is not an object");
+    Result<ShareEvent> read = read_share_members(*share);
+    if (!read) return read.take_error();
+    event.share = std::move(*read);
   }
   return std::optional<ContinuationEvent>(std::move(event));
 }

@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "csv/byte_source.hpp"
 #include "ingest/resume_point.hpp"
+#include "lambda/share_event.hpp"
 
 namespace csv2ddb::lambda {
 
@@ -29,9 +30,10 @@ struct ContinuationEvent {
   std::string key;
   std::string etag;  // the object's, with its quotes, as HeadObject gave it to generation 0
   csv::Compression compression = csv::Compression::kNone;
-  ingest::ResumePoint resume;  // without the header (it is in the state object)
-  std::string state_key;       // the hand-over state object, in the same bucket
-  std::string state_etag;      // its ETag when it was written
+  ingest::ResumePoint resume;       // without the header (it is in the state object)
+  std::string state_key;            // the hand-over state object, in the same bucket
+  std::string state_etag;           // its ETag when it was written
+  std::optional<ShareEvent> share;  // a share of a fanned-out import, with its attempt
 };
 
 std::string continuation_payload(const ContinuationEvent& event);

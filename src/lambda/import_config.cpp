@@ -84,6 +84,16 @@ Result<ImportConfig> import_config_from(const aws::Environment& env) {
     config.memory_mb = static_cast<std::uint64_t>(*memory);
   }
 
+  Result<long> threshold = integer_variable(env, "CSV2DDB_FANOUT_THRESHOLD_MIB", 0, 0, 1 << 30);
+  if (!threshold) return threshold.take_error();
+  config.fan_out_threshold_bytes = static_cast<std::uint64_t>(*threshold) << 20;
+  Result<long> workers = integer_variable(env, "CSV2DDB_MAX_WORKERS", 8, 1, 1000);
+  if (!workers) return workers.take_error();
+  config.max_workers = static_cast<std::uint32_t>(*workers);
+  Result<long> max_wcu = integer_variable(env, "CSV2DDB_MAX_WCU", 0, 0, 100'000'000);
+  if (!max_wcu) return max_wcu.take_error();
+  config.max_wcu = static_cast<double>(*max_wcu);
+
   config.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME").value_or("csv2ddb-import");
   return config;
 }

@@ -36,6 +36,14 @@ struct ImportConfig {
   std::optional<std::size_t> concurrency;  // unset: from the memory size
   std::optional<std::uint64_t> memory_mb;  // unset outside Lambda
   std::string function_name;               // AWS_LAMBDA_FUNCTION_NAME, for metrics and continuation
+  // Fan-out (fan_out.hpp): an object at least this big is imported by shares, one worker
+  // invocation each, at most `max_workers` of them (CSV2DDB_FANOUT_THRESHOLD_MIB, 0: never;
+  // CSV2DDB_MAX_WORKERS).
+  std::uint64_t fan_out_threshold_bytes = 0;
+  std::uint32_t max_workers = 8;
+  // CSV2DDB_MAX_WCU: write units a second for the whole import, shared out between its
+  // workers (0: no cap).
+  double max_wcu = 0;
 };
 
 // Errors: "InvalidConfiguration" with a message naming the variable and what it accepts.

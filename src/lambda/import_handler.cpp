@@ -48,6 +48,8 @@ void append_optional_string(model::JsonWriter& json, const std::string& value) {
 
 void append_file(model::JsonWriter& json, const ObjectOutcome& file) {
   const bool continued = file.kind == ObjectOutcome::Kind::kContinued;
+  // A fanned-out object's report comes when its last share settles.
+  const bool settled_later = continued || file.kind == ObjectOutcome::Kind::kFannedOut;
   json.raw("{\"bucket\":");
   json.string(file.bucket);
   json.raw(",\"key\":");
@@ -59,9 +61,12 @@ void append_file(model::JsonWriter& json, const ObjectOutcome& file) {
   json.raw(",\"json_copy\":");
   append_optional_string(json, file.json_copy);
   json.raw(",\"report\":");
-  append_optional_string(json, continued
+  append_optional_string(json, settled_later
                                    ? std::string()
                                    : s3_url(file.bucket, ingest::output_keys_for(file.key).report));
+  if (file.kind == ObjectOutcome::Kind::kFannedOut) {
+    json.raw(",\"fanned_out\":" + std::to_string(file.shares));
+  }
   json.raw(",\"continued\":");
   json.raw(continued ? "true" : "false");
   json.raw(",\"generation\":" + std::to_string(file.generation));
@@ -145,7 +150,23 @@ InvocationResponse handle_import(const InvocationRequest& request, const ImportC
     }
   };
 
-  // A continuation first: it is no S3 event, and must not be mistaken for a malformed one.
+  // A share of a fanned-out import, or a continuation: no S3 event, and not to be mistaken for
+  // a malformed one.
+  Result<std::optional<ShareEvent>> share = parse_share_event(request.payload);
+  if (!share) return InvocationResponse::failure(share.error().message, share.error().code);
+  if (share->has_value()) {
+    ShareEvent& event = **share;
+    if (std::string_view reason = skip_reason_for_key(event.key); !reason.empty()) {
+      return InvocationResponse::failure(
+          "share event for " + s3_url(event.bucket, event.key) + ": " + std::string(reason),
+          "InvalidEvent");
+    }
+    ObjectImport object{event.bucket, event.key, event.etag, std::nullopt, std::move(event)};
+    Result<ObjectOutcome> outcome = import_object(object, context);
+    if (!outcome) return import_failure(object, outcome.error());
+    add(std::move(*outcome));
+    return InvocationResponse::success(result_json(files, skipped));
+  }
   Result<std::optional<ContinuationEvent>> continuation = parse_continuation_event(request.payload);
   if (!continuation) {
     return InvocationResponse::failure(continuation.error().message, continuation.error().code);
@@ -157,7 +178,7 @@ InvocationResponse handle_import(const InvocationRequest& request, const ImportC
           "continuation event for " + s3_url(event.bucket, event.key) + ": " + std::string(reason),
           "InvalidEvent");
     }
-    ObjectImport object{event.bucket, event.key, "", std::move(event)};
+    ObjectImport object{event.bucket, event.key, "", std::move(event), std::nullopt};
     Result<ObjectOutcome> outcome = import_object(object, context);
     if (!outcome) return import_failure(object, outcome.error());
     add(std::move(*outcome));
@@ -173,7 +194,7 @@ InvocationResponse handle_import(const InvocationRequest& request, const ImportC
       skipped.push_back({record.key, std::string(reason)});
       continue;
     }
-    ObjectImport object{record.bucket, record.key, record.etag, std::nullopt};
+    ObjectImport object{record.bucket, record.key, record.etag, std::nullopt, std::nullopt};
     Result<ObjectOutcome> outcome = import_object(object, context);
     if (!outcome) return import_failure(object, outcome.error());
     add(std::move(*outcome));

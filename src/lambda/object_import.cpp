@@ -9,6 +9,7 @@
 #include "ingest/ingestor.hpp"
 #include "ingest/output_keys.hpp"
 #include "ingest/peeked_source.hpp"
+#include "lambda/fan_out.hpp"
 #include "lambda/hand_over_state.hpp"
 #include "lambda/lambda_log.hpp"
 #include "lambda/writer_sizing.hpp"
@@ -60,6 +61,14 @@ class FileRun {
                context.options.min_part_size) {
     generation_ = object.continuation ? object.continuation->generation : 0;
     if (object.continuation) before_ = object.continuation->resume;
+    share_ = object.share          ? object.share
+             : object.continuation ? object.continuation->share
+                                   : std::nullopt;
+    if (share_) {
+      // Each attempt of a share writes its own outputs; its continuations go on with them.
+      if (share_->attempt.empty()) share_->attempt = new_attempt_id();
+      keys_ = place().share_keys(share_->share.index, share_->attempt);
+    }
   }
 
   Result<ObjectOutcome> run();
@@ -79,6 +88,15 @@ class FileRun {
   void delete_incoming_state();
   Result<ObjectOutcome> hand_over(const ingest::Report& report, ingest::HandOver hand_over);
   ObjectOutcome finished(ingest::Report report);
+  // Fan-out (fan_out.hpp): how many shares this object is cut into, the coordinator's events,
+  // and a share's end (its marker, and the settling when it is the last).
+  std::uint32_t fan_out_shares() const;
+  Result<ObjectOutcome> fan_out(std::uint32_t shares);
+  Result<ObjectOutcome> finish_share(ingest::Report report);
+  void mark_share_failed(const ingest::Report& report);
+  FanOutPlace place() const {
+    return FanOutPlace{object_.bucket, object_.key, share_->etag, share_->share.count};
+  }
   ingest::IngestOutputs outputs();
   void report_failure(const Error& error);
   Error failed(const ingest::Report& report);
@@ -88,6 +106,8 @@ class FileRun {
   ingest::OutputKeys keys_;
   adapters::S3OutputStore store_;
   std::uint32_t generation_ = 0;
+  std::optional<ShareEvent> share_;  // a share of a fanned-out import
+  std::uint64_t object_size_ = 0;
   ingest::ResumePoint before_;  // counts and costs of the earlier invocations
   std::optional<HandOverState> incoming_;
   std::string object_etag_;
@@ -214,6 +234,9 @@ Result<ObjectOutcome> FileRun::run() {
   Result<std::unique_ptr<csv::ByteSource>> source = open_object(ended);
   if (!source) return source.take_error();
   if (ended) return std::move(*ended);
+  if (!share_ && !continuation) {
+    if (const std::uint32_t shares = fan_out_shares(); shares > 1) return fan_out(shares);
+  }
 
   const auto reserve = std::min(options.hand_over_reserve, time_remaining() / 2);
   adapters::DynamoDbTableWriter writer(context_.clients.dynamodb);
@@ -228,6 +251,7 @@ Result<ObjectOutcome> FileRun::run() {
   }
   if (outcome->end == ingest::RunOutcome::End::kFailed) return failed(outcome->report);
   if (outcome->hand_over) return hand_over(outcome->report, std::move(*outcome->hand_over));
+  if (share_) return finish_share(std::move(outcome->report));
   return finished(std::move(outcome->report));
 }
 
@@ -250,6 +274,7 @@ Result<std::unique_ptr<csv::ByteSource>> FileRun::open_object(std::optional<Obje
     return opened.take_error();
   }
   object_etag_ = (*opened)->etag();
+  object_size_ = (*opened)->size();
   if (continuation) {
     // Every GET carries If-Match on this ETag, so a later overwrite stops the run too.
     if (unquoted(object_etag_) != unquoted(continuation->etag)) {
@@ -317,6 +342,11 @@ ingest::IngestOptions FileRun::run_options(std::chrono::milliseconds reserve) {
     return !aws::is_precondition_failed(error);  // the new object's own import reports
   };
   options.source_name = s3_url(object_.bucket, object_.key);
+  if (share_) options.share = share_->share;
+  if (config.max_wcu > 0) {  // for the whole import: each share takes its part
+    options.pacing = ingest::PacerConfig{};
+    options.pacing->max_wcu = config.max_wcu / (share_ ? share_->share.count : 1);
+  }
   // An item array (an unprocessed/ file put back) is read whole: it has no resume points.
   if (context_.clients.lambda && format_ != ingest::InputFormat::kItemArray) {
     options.stop_mode = ingest::StopMode::kHandOver;
@@ -342,6 +372,10 @@ void FileRun::report_failure(const Error& error) {
   report.source = s3_url(object_.bucket, object_.key);
   report.table = context_.config.table;
   report.failure = ingest::Report::Failure{error.to_string(), std::nullopt};
+  if (share_) {
+    mark_share_failed(report);
+    return;
+  }
   if (Status written = ingest::write_report(where, report); !written) {
     log_line(LogLevel::kWarn, "could not write the failure report",
              {{"key", where.report_key}, {"error", written.error().to_string()}});
@@ -353,6 +387,7 @@ void FileRun::report_failure(const Error& error) {
 // gets the event.
 Error FileRun::failed(const ingest::Report& report) {
   delete_incoming_state();
+  if (share_) mark_share_failed(report);
   emit_metrics(share_since(report, before_), context_.config.function_name);
   log_line(LogLevel::kError, "import failed",
            {{"source", report.source},
@@ -417,6 +452,7 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
   event.resume.header.clear();
   event.state_key = state_key;
   event.state_etag = *state_etag;
+  event.share = share_;
   Result<aws::InvokeResult> invoked = context_.clients.lambda->invoke(
       context_.config.function_name, continuation_payload(event), aws::InvocationType::kEvent);
   if (!invoked) {
@@ -444,6 +480,95 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
             {"offset", std::to_string(hand_over.point.byte_offset)},
             {"line", std::to_string(hand_over.point.line)},
             {"state", state_key}});
+  return outcome;
+}
+
+std::uint32_t FileRun::fan_out_shares() const {
+  // gzip and zstd cannot be entered mid-stream, and an item array has no records to share out.
+  if (!context_.clients.lambda || compression_ != csv::Compression::kNone ||
+      format_ == ingest::InputFormat::kItemArray) {
+    return 1;
+  }
+  return share_count(object_size_, context_.config.fan_out_threshold_bytes,
+                     context_.config.max_workers);
+}
+
+// The coordinator: one share event each, asynchronously. It imports nothing itself; a retry of
+// it sends the events again, and the shares' attempts keep their outputs apart.
+Result<ObjectOutcome> FileRun::fan_out(std::uint32_t shares) {
+  for (const ingest::Share& share : ingest::split_into_shares(object_size_, shares)) {
+    const ShareEvent event{object_.bucket, object_.key, object_etag_, object_size_, share, ""};
+    Result<aws::InvokeResult> invoked = context_.clients.lambda->invoke(
+        context_.config.function_name, share_payload(event), aws::InvocationType::kEvent);
+    if (!invoked) {
+      Error error = invoked.take_error();
+      error.message = "fanning " + s3_url(object_.bucket, object_.key) + " out (share " +
+                      std::to_string(share.index) + " of " + std::to_string(shares) +
+                      "): " + error.message;
+      return error;
+    }
+  }
+  log_line(LogLevel::kInfo, "fanned out",
+           {{"bucket", object_.bucket},
+            {"key", object_.key},
+            {"size", std::to_string(object_size_)},
+            {"shares", std::to_string(shares)}});
+  ObjectOutcome outcome;
+  outcome.kind = ObjectOutcome::Kind::kFannedOut;
+  outcome.bucket = object_.bucket;
+  outcome.key = object_.key;
+  outcome.shares = shares;
+  outcome.report.source = s3_url(object_.bucket, object_.key);
+  outcome.report.table = context_.config.table;
+  return outcome;
+}
+
+void FileRun::mark_share_failed(const ingest::Report& report) {
+  Status marked = write_share_marker(*context_.clients.s3, place(), share_->share.index,
+                                     share_->attempt, report);
+  Result<std::optional<ingest::Report>> settled =
+      marked ? settle_if_complete(*context_.clients.s3, store_, place(), context_.config.table)
+             : Result<std::optional<ingest::Report>>(marked.error());
+  if (!settled) {
+    log_line(LogLevel::kWarn, "could not record the share's failure",
+             {{"key", object_.key}, {"error", settled.error().to_string()}});
+  }
+}
+
+Result<ObjectOutcome> FileRun::finish_share(ingest::Report report) {
+  delete_incoming_state();
+  const std::uint32_t index = share_->share.index;
+  if (Status marked =
+          write_share_marker(*context_.clients.s3, place(), index, share_->attempt, report);
+      !marked) {
+    return marked.take_error();
+  }
+  Result<std::optional<ingest::Report>> settled =
+      settle_if_complete(*context_.clients.s3, store_, place(), context_.config.table);
+  if (!settled) return settled.take_error();
+  ObjectOutcome outcome;
+  outcome.kind = ObjectOutcome::Kind::kImported;
+  outcome.bucket = object_.bucket;
+  outcome.key = object_.key;
+  outcome.generation = generation_;
+  outcome.invocation = share_since(report, before_);
+  outcome.shares = share_->share.count;
+  emit_metrics(outcome.invocation, context_.config.function_name);
+  log_line(LogLevel::kInfo, settled->has_value() ? "imported" : "share imported",
+           {{"source", report.source},
+            {"share", std::to_string(index)},
+            {"generation", std::to_string(generation_)},
+            {"report", settled->has_value() ? (*settled)->to_json() : report.to_json()}});
+  if (settled->has_value()) {
+    const ingest::OutputKeys keys = ingest::output_keys_for(object_.key);
+    outcome.json_copy = s3_url(object_.bucket, keys.json_copy);
+    if ((*settled)->rows_unprocessed > 0) {
+      outcome.unprocessed_file = s3_url(object_.bucket, keys.unprocessed);
+    }
+    outcome.report = std::move(**settled);
+  } else {
+    outcome.report = std::move(report);
+  }
   return outcome;
 }
 

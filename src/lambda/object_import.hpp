@@ -12,6 +12,7 @@
 #include "ingest/report.hpp"
 #include "lambda/continuation_event.hpp"
 #include "lambda/import_handler.hpp"
+#include "lambda/share_event.hpp"
 
 namespace csv2ddb::lambda {
 
@@ -20,6 +21,7 @@ struct ObjectImport {
   std::string key;
   std::string event_etag;  // an S3 event's eTag (without quotes; may be empty)
   std::optional<ContinuationEvent> continuation;
+  std::optional<ShareEvent> share;  // a share of a fanned-out import (fan_out.hpp)
 };
 
 struct ObjectOutcome {
@@ -27,6 +29,7 @@ struct ObjectOutcome {
     kImported,   // the file's end was reached: outputs and report are written
     kContinued,  // handed over to the next invocation
     kSkipped,    // not imported: `reason` ("stale event", "object changed")
+    kFannedOut,  // cut into `shares`, one worker invocation each (fan_out.hpp)
   };
   Kind kind = Kind::kImported;
   std::string bucket;
@@ -37,6 +40,7 @@ struct ObjectOutcome {
   std::string json_copy;            // s3:// URL (imported)
   std::string unprocessed_file;     // s3:// URL, "" when nothing is unprocessed (imported)
   std::uint64_t resume_offset = 0;  // continued: where the next invocation starts
+  std::uint32_t shares = 0;         // fanned out; or, for a share, its index's count
   std::string reason;
 };
 

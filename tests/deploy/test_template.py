@@ -115,7 +115,13 @@ class TemplateTest(unittest.TestCase):
             "CSV2DDB_CONCURRENCY": {"Ref": "WriterConcurrency"},
             "CSV2DDB_WRITE_MODE": {"Ref": "WriteMode"},
             "CSV2DDB_WRITE_CONDITION": {"Ref": "WriteCondition"},
+            "CSV2DDB_FANOUT_THRESHOLD_MIB": {"Ref": "FanOutThresholdMiB"},
+            "CSV2DDB_MAX_WORKERS": {"Ref": "MaxWorkers"},
+            "CSV2DDB_MAX_WCU": {"Ref": "MaxWriteUnits"},
         })
+        self.assertEqual((params := self.t["Parameters"])["FanOutThresholdMiB"]["Default"], 1024)
+        self.assertEqual((params["MaxWorkers"]["Default"], params["MaxWriteUnits"]["Default"]),
+                         (8, 0))
         params = self.t["Parameters"]
         self.assertEqual(params["WriteMode"]["AllowedValues"],
                          ["put", "delete", "update", "put-if-absent"])
@@ -308,7 +314,7 @@ class TemplateTest(unittest.TestCase):
             "s3:ListBucket": [dump({"Fn::GetAtt": ["ImportBucket", "Arn"]})],
             "s3:DeleteObject": sorted(dump({"Fn::Sub": "${ImportBucket.Arn}/" + p + "/*"})
                                       for p in ("unprocessed", "rejected", "conflicts",
-                                                "reports/.continuation")),
+                                                "reports/.continuation", "reports/.fanout")),
             "s3:AbortMultipartUpload": outputs,
             "lambda:InvokeFunction": [dump({"Fn::Sub": (
                 "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:"

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Fan-out (issue "One big object, many workers"), on `csv2ddb local --template
+deploy/template.yaml` with FanOutThresholdMiB=1: a 4 MB CSV whose records hold quoted
+newlines that look like records wherever a byte range could be cut, CRLF and LF mixed, blank and
+all-empty rows, rows with too many fields, a 600 KB quoted field, and keys repeated early and
+late, is cut into four shares, one worker invocation each (the local Lambda runs them at once).
+The table, the JSON copy (byte for byte), the rejected rows and the report's counts equal
+`csv2ddb ingest` of the same file (the same engine in one run) into a second table; the report
+adds "shares" and "workers"; the shares' working objects are gone. The S3 event delivered again
+imports the object again to the same end."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import servers  # noqa: E402
+import test_pipeline as pipeline  # noqa: E402
+
+CSV2DDB = None
+KEY = "big/offers.csv"
+
+
+def tricky_csv(path):
+    rows = ["account,offer_id,price,note"]
+    for i in range(60000):
+        key = i if i < 56000 else i - 56000  # the last 4,000 rows repeat the first keys
+        if i % 97 == 0:
+            rows.append(",,,")  # all empty: skipped
+        if i % 89 == 0:
+            rows.append("a1,o1,1,2,3,4")  # too many fields: rejected
+        if i % 101 == 0:
+            rows.append("")  # blank
+        rows.append('a%d,o%d,%d,"line one\na%d,o%d,9\n""quoted"""' % (key % 7, key, i, key % 7,
+                                                                      key))
+        if i == 8000:
+            rows.append('a9,big,1,"%s\ny"' % ("x" * (600 * 1024)))
+    with open(path, "w", newline="") as f:
+        for n, row in enumerate(rows):
+            f.write(row + ("\r\n" if n % 3 == 0 else "\n"))
+
+
+def scan(stack, table):
+    items = []
+    for page in pipeline.client(stack, "dynamodb").get_paginator("scan").paginate(TableName=table):
+        items += page["Items"]
+    return {pipeline.key_of(i): i for i in items}
+
+
+ROWS = ("rows_read", "rows_written", "rows_rejected", "rows_unprocessed", "rows_skipped",
+        "rows_conflicts")
+
+
+class FanOut(unittest.TestCase):
+    def test_shares_in_parallel_make_one_import(self):
+        tmp = tempfile.mkdtemp()
+        path = os.path.join(tmp, "offers.csv")
+        tricky_csv(path)
+        self.assertGreater(os.path.getsize(path), 3 * 1024 * 1024)
+        with pipeline.stack_with(params=["FanOutThresholdMiB=1", "MaxWorkers=4",
+                                         "WriterConcurrency=2"]) as stack:
+            ddb = pipeline.client(stack, "dynamodb")
+            ddb.create_table(
+                TableName="reference", BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"},
+                                      {"AttributeName": "offer_id", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
+                           {"AttributeName": "offer_id", "KeyType": "RANGE"}])
+            one = subprocess.run(
+                [CSV2DDB, "ingest", path, "--table", "reference", "--endpoint-url",
+                 stack.endpoint, "--json-copy", os.path.join(tmp, "copy.json"), "--rejected",
+                 os.path.join(tmp, "rejected.jsonl")],
+                capture_output=True, text=True, env=servers.aws_env(), cwd=tmp, timeout=600)
+            self.assertEqual(one.returncode, 0, one.stderr)
+            expected = json.loads(one.stdout)
+            self.assertGreater(expected["rows_rejected"], 100)
+
+            pipeline.upload(stack, path, KEY)
+            keys = pipeline.output_keys(KEY)
+            report = json.loads(pipeline.wait_for(stack, keys["report"]))
+            self.assertEqual({k: report[k] for k in ROWS}, {k: expected[k] for k in ROWS})
+            self.assertEqual((report["shares"], report["workers"], report["status"]), (4, 4, "done"))
+            self.assertIn('"message":"fanned out"', stack.log("csv2ddb-import"))
+            self.assertEqual(scan(stack, pipeline.TABLE), scan(stack, "reference"))
+            with open(os.path.join(tmp, "copy.json"), "rb") as f:
+                self.assertEqual(pipeline.read(stack, keys["json_copy"]), f.read())
+            with open(os.path.join(tmp, "rejected.jsonl"), "rb") as f:
+                self.assertEqual(sorted(pipeline.read(stack, keys["rejected"]).splitlines()),
+                                 sorted(f.read().splitlines()))
+            s3 = pipeline.client(stack, "s3")
+            left = s3.list_objects_v2(Bucket=pipeline.BUCKET, Prefix="reports/.fanout/")
+            self.assertEqual(left.get("KeyCount"), 0, left.get("Contents"))
+
+            # The same S3 event again (S3 delivers at least once): the same end.
+            s3.delete_object(Bucket=pipeline.BUCKET, Key=keys["report"])
+            etag = s3.head_object(Bucket=pipeline.BUCKET, Key=KEY)["ETag"].strip('"')
+            event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+                                  "s3": {"bucket": {"name": pipeline.BUCKET},
+                                         "object": {"key": KEY, "eTag": etag}}}]}
+            answer = json.loads(pipeline.client(stack, "lambda").invoke(
+                FunctionName="csv2ddb-import", Payload=json.dumps(event).encode())
+                ["Payload"].read())
+            self.assertEqual(answer["files"][0]["fanned_out"], 4)
+            again = json.loads(pipeline.wait_for(stack, keys["report"]))
+            self.assertEqual({k: again[k] for k in ROWS}, {k: expected[k] for k in ROWS})
+            self.assertEqual(scan(stack, pipeline.TABLE), scan(stack, "reference"))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--csv2ddb", required=True)
+    args, rest = parser.parse_known_args()
+    CSV2DDB = os.path.abspath(args.csv2ddb)
+    pipeline.CSV2DDB = CSV2DDB
+    unittest.main(argv=[sys.argv[0], *rest])
