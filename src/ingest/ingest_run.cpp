@@ -392,6 +392,7 @@ Report IngestRun::new_report() const {
   report.source = source_name_;
   report.table = options_.table;
   report.dry_run = options_.dry_run;
+  report.note = options_.report_note;
   return report;
 }
 

@@ -131,6 +131,8 @@ struct IngestOptions {
   // (the function's "the object was overwritten while it was read": the new object's own
   // import writes them). Unset: always.
   std::function<bool(const Error&)> report_failure;
+  // Report::note of the run's report.
+  std::string report_note;
   // One share of a fanned-out import (share.hpp): the run accounts only for its keys' rows and
   // its byte range's other records, and copies its byte range's items. Unset: everything.
   std::optional<Share> share;

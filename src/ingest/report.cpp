@@ -16,6 +16,10 @@ std::string Report::to_json() const {
   json.raw(dry_run ? ",\"dry_run\":true" : ",\"dry_run\":false");
   if (workers) json.raw(",\"workers\":" + std::to_string(*workers));
   if (shares) json.raw(",\"shares\":" + std::to_string(*shares));
+  if (!note.empty()) {
+    json.raw(",\"note\":");
+    json.string(note);
+  }
   if (!failure) {
     json.raw(",\"status\":\"done\"}");
     return out;

@@ -25,6 +25,9 @@ struct Report : Counts {
   // worker invocation chains imported them. Unset for one chain.
   std::optional<std::uint32_t> shares;
   std::optional<std::uint32_t> workers;
+  // Something a person should know about how the input was imported ("note"), e.g. that a
+  // compressed object big enough to fan out was imported by one chain.
+  std::string note;
 
   // Compact JSON: source, table, the counts (counts_json.hpp, kReportFields), dry_run, status
   // ("done" or "failed") and, when failed, "error":{"reason":...,"line":N}.

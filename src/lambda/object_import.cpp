@@ -343,6 +343,11 @@ ingest::IngestOptions FileRun::run_options(std::chrono::milliseconds reserve) {
   };
   options.source_name = s3_url(object_.bucket, object_.key);
   if (share_) options.share = share_->share;
+  const std::uint64_t threshold = context_.config.fan_out_threshold_bytes;
+  if (compression_ != csv::Compression::kNone && threshold > 0 && object_size_ >= threshold) {
+    options.report_note = std::string(compression_name(compression_)) +
+                          " cannot be entered mid-stream: imported by one chain, not fanned out";
+  }
   if (config.max_wcu > 0) {  // for the whole import: each share takes its part
     options.pacing = ingest::PacerConfig{};
     options.pacing->max_wcu = config.max_wcu / (share_ ? share_->share.count : 1);

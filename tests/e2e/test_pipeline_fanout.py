@@ -7,7 +7,8 @@ late, is cut into four shares, one worker invocation each (the local Lambda runs
 The table, the JSON copy (byte for byte), the rejected rows and the report's counts equal
 `csv2ddb ingest` of the same file (the same engine in one run) into a second table; the report
 adds "shares" and "workers"; the shares' working objects are gone. The S3 event delivered again
-imports the object again to the same end."""
+imports the object again to the same end. A gzip object past the threshold is imported by one
+chain, and its report says why."""
 import argparse
 import json
 import os
@@ -109,6 +110,19 @@ class FanOut(unittest.TestCase):
             again = json.loads(pipeline.wait_for(stack, keys["report"]))
             self.assertEqual({k: again[k] for k in ROWS}, {k: expected[k] for k in ROWS})
             self.assertEqual(scan(stack, pipeline.TABLE), scan(stack, "reference"))
+
+            # A gzip object past the threshold is one chain, and its report says why.
+            gz = os.path.join(tmp, "plain.csv.gz")
+            subprocess.run([CSV2DDB, "make-csv", "--rows", "40000", "--seed", "3", "--output",
+                            gz[:-3]], check=True)
+            subprocess.run(["gzip", "-f", gz[:-3]], check=True)
+            self.assertGreater(os.path.getsize(gz), 1024 * 1024)
+            pipeline.upload(stack, gz, "big/plain.csv.gz")
+            plain = json.loads(pipeline.wait_for(stack, "reports/big/plain.csv.gz.report.json"))
+            self.assertEqual((plain["rows_written"], plain["status"]), (40000, "done"))
+            self.assertNotIn("shares", plain)
+            self.assertEqual(plain["note"], "gzip cannot be entered mid-stream: imported by one "
+                             "chain, not fanned out")
 
 
 if __name__ == "__main__":
