@@ -12,9 +12,11 @@ chain, and its report says why."""
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -57,45 +59,78 @@ ROWS = ("rows_read", "rows_written", "rows_rejected", "rows_unprocessed", "rows_
         "rows_conflicts")
 
 
+def reference(stack, path, tmp):
+    """`csv2ddb ingest` of the file into the table "reference": its report."""
+    pipeline.client(stack, "dynamodb").create_table(
+        TableName="reference", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"},
+                              {"AttributeName": "offer_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
+                   {"AttributeName": "offer_id", "KeyType": "RANGE"}])
+    one = subprocess.run(
+        [CSV2DDB, "ingest", path, "--table", "reference", "--endpoint-url", stack.endpoint,
+         "--json-copy", os.path.join(tmp, "copy.json"), "--rejected",
+         os.path.join(tmp, "rejected.jsonl")],
+        capture_output=True, text=True, env=servers.aws_env(), cwd=tmp, timeout=600)
+    assert one.returncode == 0, one.stderr
+    return json.loads(one.stdout)
+
+
 class FanOut(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        cls.path = os.path.join(cls.tmp, "offers.csv")
+        tricky_csv(cls.path)
+
+    def assert_one_import(self, stack, report, expected):
+        keys = pipeline.output_keys(KEY)
+        self.assertEqual({k: report[k] for k in ROWS}, {k: expected[k] for k in ROWS})
+        self.assertEqual((report["shares"], report["workers"], report["status"]), (4, 4, "done"))
+        self.assertEqual(scan(stack, pipeline.TABLE), scan(stack, "reference"))
+        with open(os.path.join(self.tmp, "copy.json"), "rb") as f:
+            self.assertEqual(pipeline.read(stack, keys["json_copy"]), f.read())
+        with open(os.path.join(self.tmp, "rejected.jsonl"), "rb") as f:
+            self.assertEqual(sorted(pipeline.read(stack, keys["rejected"]).splitlines()),
+                             sorted(f.read().splitlines()))
+        left = pipeline.client(stack, "s3").list_objects_v2(Bucket=pipeline.BUCKET,
+                                                            Prefix="reports/.fanout/")
+        self.assertEqual(left.get("KeyCount"), 0, left.get("Contents"))
+
+    def test_a_worker_killed_mid_share_is_retried(self):
+        # latency=20 and 2 lanes a worker: each share takes seconds, time to kill one.
+        with pipeline.stack_with(params=["FanOutThresholdMiB=1", "MaxWorkers=4",
+                                         "WriterConcurrency=2"],
+                                 extra=["--fault", "latency=20"]) as stack:
+            expected = reference(stack, self.path, self.tmp)
+            pipeline.upload(stack, self.path, KEY)
+            deadline = time.time() + 60
+            while stack.log("csv2ddb-import").count('"message":"fanned out"') == 0:
+                self.assertLess(time.time(), deadline, stack.log("csv2ddb-import")[-2000:])
+                time.sleep(0.1)
+            time.sleep(1.5)  # the four workers are writing their shares
+            workers = subprocess.run(["pgrep", "-P", str(stack.process.pid)],
+                                     capture_output=True, text=True).stdout.split()
+            self.assertGreaterEqual(len(workers), 4)
+            os.kill(int(workers[-1]), signal.SIGKILL)
+            report = json.loads(pipeline.wait_for(stack, pipeline.output_keys(KEY)["report"]))
+            self.assertIn("retried as Lambda retries it", stack.log("csv2ddb-import"))
+            self.assert_one_import(stack, report, expected)
+
     def test_shares_in_parallel_make_one_import(self):
-        tmp = tempfile.mkdtemp()
-        path = os.path.join(tmp, "offers.csv")
-        tricky_csv(path)
+        tmp, path = self.tmp, self.path
         self.assertGreater(os.path.getsize(path), 3 * 1024 * 1024)
         with pipeline.stack_with(params=["FanOutThresholdMiB=1", "MaxWorkers=4",
                                          "WriterConcurrency=2"]) as stack:
-            ddb = pipeline.client(stack, "dynamodb")
-            ddb.create_table(
-                TableName="reference", BillingMode="PAY_PER_REQUEST",
-                AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"},
-                                      {"AttributeName": "offer_id", "AttributeType": "S"}],
-                KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
-                           {"AttributeName": "offer_id", "KeyType": "RANGE"}])
-            one = subprocess.run(
-                [CSV2DDB, "ingest", path, "--table", "reference", "--endpoint-url",
-                 stack.endpoint, "--json-copy", os.path.join(tmp, "copy.json"), "--rejected",
-                 os.path.join(tmp, "rejected.jsonl")],
-                capture_output=True, text=True, env=servers.aws_env(), cwd=tmp, timeout=600)
-            self.assertEqual(one.returncode, 0, one.stderr)
-            expected = json.loads(one.stdout)
+            expected = reference(stack, path, tmp)
             self.assertGreater(expected["rows_rejected"], 100)
 
             pipeline.upload(stack, path, KEY)
             keys = pipeline.output_keys(KEY)
             report = json.loads(pipeline.wait_for(stack, keys["report"]))
-            self.assertEqual({k: report[k] for k in ROWS}, {k: expected[k] for k in ROWS})
-            self.assertEqual((report["shares"], report["workers"], report["status"]), (4, 4, "done"))
             self.assertIn('"message":"fanned out"', stack.log("csv2ddb-import"))
-            self.assertEqual(scan(stack, pipeline.TABLE), scan(stack, "reference"))
-            with open(os.path.join(tmp, "copy.json"), "rb") as f:
-                self.assertEqual(pipeline.read(stack, keys["json_copy"]), f.read())
-            with open(os.path.join(tmp, "rejected.jsonl"), "rb") as f:
-                self.assertEqual(sorted(pipeline.read(stack, keys["rejected"]).splitlines()),
-                                 sorted(f.read().splitlines()))
+            self.assert_one_import(stack, report, expected)
             s3 = pipeline.client(stack, "s3")
-            left = s3.list_objects_v2(Bucket=pipeline.BUCKET, Prefix="reports/.fanout/")
-            self.assertEqual(left.get("KeyCount"), 0, left.get("Contents"))
 
             # The same S3 event again (S3 delivers at least once): the same end.
             s3.delete_object(Bucket=pipeline.BUCKET, Key=keys["report"])
