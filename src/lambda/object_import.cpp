@@ -348,10 +348,11 @@ ingest::IngestOptions FileRun::run_options(std::chrono::milliseconds reserve) {
     options.report_note = std::string(compression_name(compression_)) +
                           " cannot be entered mid-stream: imported by one chain, not fanned out";
   }
-  if (config.max_wcu > 0) {  // for the whole import: each share takes its part
-    options.pacing = ingest::PacerConfig{};
-    options.pacing->max_wcu = config.max_wcu / (share_ ? share_->share.count : 1);
-  }
+  // Adaptive pacing, as `csv2ddb ingest` has: the workers of a fanned-out import share one
+  // table, and each converges on its part of what the table takes instead of retrying into
+  // it. MaxWriteUnits is for the whole import: each share takes its part.
+  options.pacing = ingest::PacerConfig{};
+  options.pacing->max_wcu = config.max_wcu / (share_ ? share_->share.count : 1);
   // An item array (an unprocessed/ file put back) is read whole: it has no resume points.
   if (context_.clients.lambda && format_ != ingest::InputFormat::kItemArray) {
     options.stop_mode = ingest::StopMode::kHandOver;
