@@ -16,13 +16,6 @@
 namespace csv2ddb::lambda {
 namespace {
 
-std::string_view unquoted(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    return etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
 struct ShareMarker {
   std::string attempt;
   ingest::Report report;
@@ -160,6 +153,13 @@ Status settle_output(aws::S3Client& s3, adapters::S3OutputStore& store, const Fa
 
 }  // namespace
 
+std::string_view unquoted_etag(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    return etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
 std::string new_attempt_id() {
   unsigned char bytes[8];
   RAND_bytes(bytes, sizeof bytes);
@@ -173,7 +173,7 @@ std::string new_attempt_id() {
 }
 
 std::string FanOutPlace::prefix() const {
-  return "reports/.fanout/" + key + "/" + std::string(unquoted(etag)) + "/";
+  return "reports/.fanout/" + key + "/" + std::string(unquoted_etag(etag)) + "/";
 }
 
 ingest::OutputKeys FanOutPlace::share_keys(std::uint32_t share, const std::string& attempt) const {

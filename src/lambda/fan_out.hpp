@@ -44,6 +44,9 @@ struct FanOutPlace {
 // most `max_workers`; 1 (no fan-out) below the threshold or when it is 0.
 std::uint32_t share_count(std::uint64_t size, std::uint64_t threshold, std::uint32_t max_workers);
 
+// An ETag without its quotes (S3 events give it bare, HEAD and GET quoted).
+std::string_view unquoted_etag(std::string_view etag);
+
 // A new attempt's name: 16 random hex digits.
 std::string new_attempt_id();
 

@@ -17,13 +17,6 @@
 namespace csv2ddb::lambda {
 namespace {
 
-std::string_view unquoted(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    return etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
 std::string s3_url(const std::string& bucket, const std::string& key) {
   return "s3://" + bucket + "/" + key;
 }
@@ -87,6 +80,7 @@ class FileRun {
   void discard(const ingest::SuspendedOutputs& outputs, bool only_created_here);
   void delete_incoming_state();
   Result<ObjectOutcome> hand_over(const ingest::Report& report, ingest::HandOver hand_over);
+  ObjectOutcome imported(const ingest::Report& report) const;  // the outcome's common part
   ObjectOutcome finished(ingest::Report report);
   // Fan-out (fan_out.hpp): how many shares this object is cut into, the coordinator's events,
   // and a share's end (its marker, and the settling when it is the last).
@@ -277,12 +271,12 @@ Result<std::unique_ptr<csv::ByteSource>> FileRun::open_object(std::optional<Obje
   object_size_ = (*opened)->size();
   if (continuation) {
     // Every GET carries If-Match on this ETag, so a later overwrite stops the run too.
-    if (unquoted(object_etag_) != unquoted(continuation->etag)) {
+    if (unquoted_etag(object_etag_) != unquoted_etag(continuation->etag)) {
       ended = stop_chain("object changed", nullptr);
       return std::unique_ptr<csv::ByteSource>();
     }
   } else if (!object_.event_etag.empty() &&
-             unquoted(object_etag_) != unquoted(object_.event_etag)) {
+             unquoted_etag(object_etag_) != unquoted_etag(object_.event_etag)) {
     log_line(LogLevel::kInfo, "skipped: the object changed since the event (replayed event)",
              {{"bucket", object_.bucket},
               {"key", object_.key},
@@ -402,14 +396,19 @@ Error FileRun::failed(const ingest::Report& report) {
   return make_error("ImportFailed", report.failure ? report.failure->reason : "failed");
 }
 
-ObjectOutcome FileRun::finished(ingest::Report report) {
-  delete_incoming_state();
+ObjectOutcome FileRun::imported(const ingest::Report& report) const {
   ObjectOutcome outcome;
   outcome.kind = ObjectOutcome::Kind::kImported;
   outcome.bucket = object_.bucket;
   outcome.key = object_.key;
   outcome.generation = generation_;
   outcome.invocation = share_since(report, before_);
+  return outcome;
+}
+
+ObjectOutcome FileRun::finished(ingest::Report report) {
+  delete_incoming_state();
+  ObjectOutcome outcome = imported(report);
   outcome.json_copy = s3_url(object_.bucket, keys_.json_copy);
   if (report.rows_unprocessed > 0) {
     outcome.unprocessed_file = s3_url(object_.bucket, keys_.unprocessed);
@@ -552,12 +551,7 @@ Result<ObjectOutcome> FileRun::finish_share(ingest::Report report) {
   Result<std::optional<ingest::Report>> settled =
       settle_if_complete(*context_.clients.s3, store_, place(), context_.config.table);
   if (!settled) return settled.take_error();
-  ObjectOutcome outcome;
-  outcome.kind = ObjectOutcome::Kind::kImported;
-  outcome.bucket = object_.bucket;
-  outcome.key = object_.key;
-  outcome.generation = generation_;
-  outcome.invocation = share_since(report, before_);
+  ObjectOutcome outcome = imported(report);
   outcome.shares = share_->share.count;
   emit_metrics(outcome.invocation, context_.config.function_name);
   log_line(LogLevel::kInfo, settled->has_value() ? "imported" : "share imported",

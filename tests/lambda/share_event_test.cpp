@@ -1,11 +1,12 @@
 // The share event of a fanned-out import (share_event.hpp): its exact wire form, a round trip in
 // a continuation event, malformed shares refused; and how many shares an object gets
 // (fan_out.hpp).
+#include "lambda/share_event.hpp"
+
 #include <gtest/gtest.h>
 
 #include "lambda/continuation_event.hpp"
 #include "lambda/fan_out.hpp"
-#include "lambda/share_event.hpp"
 
 namespace csv2ddb::lambda {
 namespace {
@@ -59,13 +60,14 @@ TEST(ShareEvent, RoundTripsAloneAndInAContinuation) {
 }
 
 TEST(ShareEvent, MalformedSharesAreRefused) {
-  for (const char* body :
-       {R"({"csv2ddbShare":[]})",
-        R"({"csv2ddbShare":{"version":2,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":1,"range_begin":0,"range_end":1,"attempt":""}})",
-        R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":1,"count":1,"range_begin":0,"range_end":1,"attempt":""}})",
-        R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":0,"range_begin":0,"range_end":1,"attempt":""}})",
-        R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":2,"range_begin":5,"range_end":1,"attempt":""}})",
-        R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":2,"range_begin":0,"range_end":1}})"}) {
+  for (
+      const char* body :
+      {R"({"csv2ddbShare":[]})",
+       R"({"csv2ddbShare":{"version":2,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":1,"range_begin":0,"range_end":1,"attempt":""}})",
+       R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":1,"count":1,"range_begin":0,"range_end":1,"attempt":""}})",
+       R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":0,"range_begin":0,"range_end":1,"attempt":""}})",
+       R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":2,"range_begin":5,"range_end":1,"attempt":""}})",
+       R"({"csv2ddbShare":{"version":1,"bucket":"b","key":"k","etag":"e","size":1,"index":0,"count":2,"range_begin":0,"range_end":1}})"}) {
     auto parsed = parse_share_event(body);
     ASSERT_FALSE(parsed.ok()) << body;
     EXPECT_EQ(parsed.error().code, "InvalidEvent");
@@ -74,7 +76,7 @@ TEST(ShareEvent, MalformedSharesAreRefused) {
 
 TEST(FanOut, ShareCountIsOnePerThresholdBegunUpToMaxWorkers) {
   const std::uint64_t mib = 1 << 20;
-  EXPECT_EQ(share_count(100 * mib, 0, 8), 1u);         // off
+  EXPECT_EQ(share_count(100 * mib, 0, 8), 1u);           // off
   EXPECT_EQ(share_count(100 * mib, 1024 * mib, 8), 1u);  // below the threshold
   EXPECT_EQ(share_count(1024 * mib, 1024 * mib, 8), 1u);
   EXPECT_EQ(share_count(1024 * mib + 1, 1024 * mib, 8), 2u);
