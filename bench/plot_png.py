@@ -2,7 +2,8 @@
 """Plots throughput against concurrency as a PNG: with matplotlib when python3 has it, else with
 a small built-in rasteriser (zlib + PNG chunks), so the sweep needs nothing from PyPI.
 
-usage: plot_png.py DATA.tsv OUT.png TITLE      (DATA: lines "concurrency<TAB>rows_per_second")
+usage: plot_png.py DATA.tsv OUT.png TITLE [linear]
+       (DATA: lines "x<TAB>y"; x on a log2 scale, e.g. lanes, or with "linear" e.g. seconds)
 """
 import struct
 import sys
@@ -19,16 +20,15 @@ def read(path):
     return points
 
 
-def with_matplotlib(points, out, title):
+def with_matplotlib(points, out, title, linear=False):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     xs, ys = zip(*points)
     plt.figure(figsize=(7, 4.5))
     plt.plot(xs, ys, marker="o")
-    plt.xscale("log", base=2)
-    plt.xlabel("--concurrency (lanes)")
-    plt.ylabel("rows/s")
+    if not linear:
+        plt.xscale("log", base=2)
     plt.title(title)
     plt.grid(True, alpha=0.3)
     plt.savefig(out, dpi=100)
@@ -41,7 +41,7 @@ DIGITS = {"0": "111101101101111", "1": "010110010010111", "2": "111001111100111"
           "9": "111101111001111", "k": "100101110101101"}
 
 
-def builtin(points, out, _title):
+def builtin(points, out, _title, linear=False):
     import math
     width, height, margin = 700, 450, 60
     pixels = [[(255, 255, 255)] * width for _ in range(height)]
@@ -68,7 +68,7 @@ def builtin(points, out, _title):
                         for sy in range(2):
                             put(x + n * 8 + (i % 3) * 2 + sx, y + (i // 3) * 2 + sy, (0, 0, 0))
 
-    xs = [math.log2(x) for x, _ in points]
+    xs = [x if linear else math.log2(x) for x, _ in points]
     top = max(y for _, y in points) * 1.1 or 1
     x_lo, x_hi = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
 
@@ -80,8 +80,13 @@ def builtin(points, out, _title):
 
     line(margin, height - margin, width - margin, height - margin, (0, 0, 0))
     line(margin, margin, margin, height - margin, (0, 0, 0))
-    for (x, y), lx in zip(points, xs):
-        text(sx(lx) - 6, height - margin + 8, str(int(x)))
+    if linear:  # five ticks, not one per point
+        for i in range(5):
+            value = x_lo + (x_hi - x_lo) * i / 4
+            text(sx(value) - 6, height - margin + 8, str(int(value)))
+    else:
+        for (x, y), lx in zip(points, xs):
+            text(sx(lx) - 6, height - margin + 8, str(int(x)))
     for i in range(5):
         value = top * i / 4
         line(margin - 4, sy(value), width - margin, sy(value), (220, 220, 220))
@@ -92,7 +97,7 @@ def builtin(points, out, _title):
         here = (sx(lx), sy(y))
         if previous:
             line(*previous, *here, (30, 90, 200), 2)
-        put(*here, (200, 30, 30), 4)
+        put(*here, (200, 30, 30), 2 if linear else 4)
         previous = here
 
     raw = b"".join(b"\x00" + bytes(c for px in row for c in px) for row in pixels)
@@ -110,13 +115,14 @@ def builtin(points, out, _title):
 
 def main():
     data, out, title = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else ""
+    linear = len(sys.argv) > 4 and sys.argv[4] == "linear"
     points = sorted(read(data))
     try:
-        with_matplotlib(points, out, title)
+        with_matplotlib(points, out, title, linear)
         print(f"{out} (matplotlib)")
     except ImportError:
-        builtin(points, out, title)
-        print(f"{out} (built-in rasteriser: x = lanes, log2; y = rows/s)")
+        builtin(points, out, title, linear)
+        print(f"{out} (built-in rasteriser: x {'linear' if linear else 'log2'})")
 
 
 if __name__ == "__main__":

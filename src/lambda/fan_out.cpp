@@ -187,6 +187,11 @@ ingest::OutputKeys FanOutPlace::share_keys(std::uint32_t share, const std::strin
   return keys;  // no report: the marker holds it
 }
 
+std::string FanOutPlace::state_key(std::uint32_t share, const std::string& attempt,
+                                   std::uint32_t generation) const {
+  return prefix() + std::to_string(share) + "/" + attempt + "/state/" + std::to_string(generation);
+}
+
 std::string FanOutPlace::marker_key(std::uint32_t share) const {
   char number[16];
   std::snprintf(number, sizeof number, "%05u", share);

@@ -38,6 +38,9 @@ struct FanOutPlace {
   std::string prefix() const;  // reports/.fanout/<key>/<etag without quotes>/
   ingest::OutputKeys share_keys(std::uint32_t share, const std::string& attempt) const;
   std::string marker_key(std::uint32_t share) const;
+  // The hand-over state of generation `generation` of a share's chain (hand_over_state.hpp).
+  std::string state_key(std::uint32_t share, const std::string& attempt,
+                        std::uint32_t generation) const;
 };
 
 // How many shares an object of `size` bytes is cut into: one per `threshold` bytes begun, at

@@ -441,7 +441,11 @@ Result<ObjectOutcome> FileRun::hand_over(const ingest::Report& report, ingest::H
   };
 
   HandOverState state{format_, hand_over.point.header, std::move(hand_over.outputs)};
-  const std::string state_key = hand_over_state_key(object_.key, next);
+  // A share's chain keeps its states with its outputs: the shares of one object hand over at
+  // the same moments, and a state key per object would be one key for all of them.
+  const std::string state_key = share_
+                                    ? place().state_key(share_->share.index, share_->attempt, next)
+                                    : hand_over_state_key(object_.key, next);
   Result<std::string> state_etag = context_.clients.s3->put_object(
       object_.bucket, state_key, encode_hand_over_state(state), "application/octet-stream");
   hand_over.outputs = std::move(state.outputs);

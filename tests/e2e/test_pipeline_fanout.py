@@ -59,16 +59,16 @@ ROWS = ("rows_read", "rows_written", "rows_rejected", "rows_unprocessed", "rows_
         "rows_conflicts")
 
 
-def reference(stack, path, tmp):
-    """`csv2ddb ingest` of the file into the table "reference": its report."""
+def reference(stack, path, tmp, table="reference"):
+    """`csv2ddb ingest` of the file into `table`: its report."""
     pipeline.client(stack, "dynamodb").create_table(
-        TableName="reference", BillingMode="PAY_PER_REQUEST",
+        TableName=table, BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"},
                               {"AttributeName": "offer_id", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "account", "KeyType": "HASH"},
                    {"AttributeName": "offer_id", "KeyType": "RANGE"}])
     one = subprocess.run(
-        [CSV2DDB, "ingest", path, "--table", "reference", "--endpoint-url", stack.endpoint,
+        [CSV2DDB, "ingest", path, "--table", table, "--endpoint-url", stack.endpoint,
          "--json-copy", os.path.join(tmp, "copy.json"), "--rejected",
          os.path.join(tmp, "rejected.jsonl")],
         capture_output=True, text=True, env=servers.aws_env(), cwd=tmp, timeout=600)
@@ -96,6 +96,46 @@ class FanOut(unittest.TestCase):
         left = pipeline.client(stack, "s3").list_objects_v2(Bucket=pipeline.BUCKET,
                                                             Prefix="reports/.fanout/")
         self.assertEqual(left.get("KeyCount"), 0, left.get("Contents"))
+
+    def test_shares_that_outlive_their_invocation_continue(self):
+        # Timeout 4 s: an invocation hands over after about 2 s; a share of ~15,000 rows at 2
+        # lanes of 10 ms requests needs 3 s, so every share is a chain of invocations.
+        with open(pipeline.TEMPLATE) as f:
+            text = f.read()
+        short = text.replace("      Timeout: 900\n", "      Timeout: 4\n")
+        self.assertNotEqual(short, text)
+        with pipeline.stack_with(short, params=["FanOutThresholdMiB=1", "MaxWorkers=4",
+                                                "WriterConcurrency=2"],
+                                 extra=["--fault", "latency=10"]) as stack:
+            expected = reference(stack, self.path, self.tmp)
+            pipeline.upload(stack, self.path, KEY)
+            report = json.loads(pipeline.wait_for(stack, pipeline.output_keys(KEY)["report"]))
+            log = stack.log("csv2ddb-import")
+            self.assertGreaterEqual(log.count('"message":"handed over to a new invocation"'), 4)
+            self.assert_one_import(stack, report, expected)
+            left = pipeline.client(stack, "s3").list_objects_v2(
+                Bucket=pipeline.BUCKET, Prefix="reports/.continuation/")
+            self.assertEqual(left.get("KeyCount"), 0, left.get("Contents"))
+
+    def test_json_lines_fan_out_too(self):
+        path = os.path.join(self.tmp, "feed.ndjson")
+        with open(path, "w") as f:
+            for i in range(24000):
+                key = i if i < 22000 else i - 22000  # repeated late: the later line wins
+                f.write(json.dumps({"account": "j%d" % (key % 5), "offer_id": "o%d" % key,
+                                    "price": i, "note": "x" * 40}) + "\n")
+                if i % 997 == 0:
+                    f.write('{"account":"j1"}\n')  # no offer_id: rejected
+        self.assertGreater(os.path.getsize(path), 2 * 1024 * 1024)
+        with pipeline.stack_with(params=["FanOutThresholdMiB=1", "MaxWorkers=4"]) as stack:
+            expected = reference(stack, path, self.tmp, "reference_json")
+            pipeline.upload(stack, path, "feeds/feed.ndjson")
+            report = json.loads(pipeline.wait_for(stack, "reports/feeds/feed.ndjson.report.json"))
+            self.assertEqual({k: report[k] for k in ROWS}, {k: expected[k] for k in ROWS})
+            self.assertEqual(report["shares"], 3)
+            self.assertEqual(scan(stack, pipeline.TABLE), scan(stack, "reference_json"))
+            with open(os.path.join(self.tmp, "copy.json"), "rb") as f:
+                self.assertEqual(pipeline.read(stack, "json-copy/feeds/feed.json"), f.read())
 
     def test_a_worker_killed_mid_share_is_retried(self):
         # latency=20 and 2 lanes a worker: each share takes seconds, time to kill one.

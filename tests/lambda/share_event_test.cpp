@@ -87,6 +87,7 @@ TEST(FanOut, ShareCountIsOnePerThresholdBegunUpToMaxWorkers) {
   EXPECT_EQ(place.marker_key(2), "reports/.fanout/in/a.csv/abc/done/00002");
   EXPECT_EQ(place.share_keys(2, "f00d").json_copy, "reports/.fanout/in/a.csv/abc/2/f00d/json-copy");
   EXPECT_EQ(place.share_keys(2, "f00d").report, "");
+  EXPECT_EQ(place.state_key(2, "f00d", 3), "reports/.fanout/in/a.csv/abc/2/f00d/state/3");
   EXPECT_EQ(new_attempt_id().size(), 16u);
 }
 
