@@ -99,6 +99,13 @@ struct JournaledRun {
     table.set_unprocessed_fraction(0.3);
     table.set_call_delay(std::chrono::microseconds(100));
   }
+
+  // Goes on from where an interrupted run saved its checkpoint.
+  void resume_from(const ResumePoint& saved) {
+    options.resume = saved;
+    options.header = std::vector<std::string>{"account", "offer_id", "price"};
+    options.on_checkpoint = [](const ResumePoint&) {};
+  }
 };
 
 // The `key` member of each element of a JSON array (unprocessed items).
@@ -149,9 +156,7 @@ TEST(Journals, TheCheckpointPassesRowsSetAsideAndTheResumeAccountsEachOnce) {
 
     journals.next_generation();
     JournaledRun second(&journals);
-    second.options.resume = *saved;
-    second.options.header = std::vector<std::string>{"account", "offer_id", "price"};
-    second.options.on_checkpoint = [](const ResumePoint&) {};
+    second.resume_from(*saved);
     Result<RunOutcome> resumed =
         run_ingest(csv::make_memory_source(csv, "offers.csv"), second.table, second.options);
     ASSERT_TRUE(resumed.ok()) << resumed.error().to_string();
@@ -189,9 +194,7 @@ TEST(Journals, AResumeWhoseJournalsDoNotHoldTheCountedRowsIsRefused) {
   ASSERT_TRUE(saved.has_value());
   MemoryJournals empty;  // the journals lost (deleted by hand)
   JournaledRun second(&empty);
-  second.options.resume = *saved;
-  second.options.header = std::vector<std::string>{"account", "offer_id", "price"};
-  second.options.on_checkpoint = [](const ResumePoint&) {};
+  second.resume_from(*saved);
   Result<RunOutcome> resumed =
       run_ingest(csv::make_memory_source(csv, "offers.csv"), second.table, second.options);
   ASSERT_FALSE(resumed.ok());
@@ -234,9 +237,7 @@ TEST(Journals, KeysGivenUpBeforeThePointStayGivenUp) {
   second.table.set_unprocessed_fraction(0);
   second.options.lanes = 1;
   second.options.spread.reset();
-  second.options.resume = *saved;
-  second.options.header = std::vector<std::string>{"account", "offer_id", "price"};
-  second.options.on_checkpoint = [](const ResumePoint&) {};
+  second.resume_from(*saved);
   Result<RunOutcome> resumed =
       run_ingest(csv::make_memory_source(csv, "offers.csv"), second.table, second.options);
   ASSERT_TRUE(resumed.ok()) << resumed.error().to_string();
