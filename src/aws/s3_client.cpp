@@ -75,6 +75,21 @@ Result<ObjectInfo> S3Client::head_object(const std::string& bucket, const std::s
   return object_info(*response);
 }
 
+Result<std::string> S3Client::get_object_bytes(const std::string& bucket, const std::string& key,
+                                               GetObjectOptions options) {
+  std::string bytes;
+  options.reset_sink = [&bytes] {
+    bytes.clear();
+    return true;
+  };
+  Result<ObjectInfo> info = get_object(bucket, key, options, [&bytes](std::string_view piece) {
+    bytes.append(piece);
+    return Status{};
+  });
+  if (!info) return info.take_error();
+  return bytes;
+}
+
 Result<ObjectInfo> S3Client::get_object(const std::string& bucket, const std::string& key,
                                         const GetObjectOptions& options, const BodySink& sink) {
   AwsRequest get = request("GET", bucket, key);

@@ -64,6 +64,9 @@ class S3Client {
   // The body goes to `sink` in pieces; nothing is held whole.
   Result<ObjectInfo> get_object(const std::string& bucket, const std::string& key,
                                 const GetObjectOptions& options, const BodySink& sink);
+  // A small object whole (a state, a marker); a retried GET starts the bytes over.
+  Result<std::string> get_object_bytes(const std::string& bucket, const std::string& key,
+                                       GetObjectOptions options = {});
   // The ETag of the new object.
   Result<std::string> put_object(const std::string& bucket, const std::string& key,
                                  std::string body, std::string_view content_type = {});

@@ -190,14 +190,11 @@ FileEnd FilesRun::run_file(std::size_t index) {
       [&display](const ingest::Progress& progress) { display.update(progress); });
   display.finish();
   // An interrupted run's checkpoint names its journals; otherwise the outputs are final (or
-  // the checkpoint before this run still names the previous journals).
-  const bool checkpointed =
-      outcome && outcome->end == ingest::RunOutcome::End::kInterrupted && outcome->checkpoint;
-  if (journals && !checkpointed) journals->remove();
-  // Any end but an interruption ends this file's checkpoint (run() removes it).
-  if (journals && !(outcome && outcome->end == ingest::RunOutcome::End::kInterrupted)) {
-    journals->remove_previous();
-  }
+  // the checkpoint before this run still names the previous journals). Any end but an
+  // interruption ends this file's checkpoint (run() removes it), and the previous journals.
+  const bool interrupted = outcome && outcome->end == ingest::RunOutcome::End::kInterrupted;
+  if (journals && !(interrupted && outcome->checkpoint)) journals->remove();
+  if (journals && !interrupted) journals->remove_previous();
   FileEnd end;
   end.format = std::string(ingest::input_format_name(opened->format));
   if (!outcome) {

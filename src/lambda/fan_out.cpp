@@ -22,22 +22,12 @@ struct ShareMarker {
 };
 
 Result<ShareMarker> read_marker(aws::S3Client& s3, const FanOutPlace& place, std::uint32_t share) {
-  std::string bytes;
-  aws::GetObjectOptions get;
-  get.reset_sink = [&bytes] {
-    bytes.clear();
-    return true;
-  };
-  auto info =
-      s3.get_object(place.bucket, place.marker_key(share), get, [&bytes](std::string_view piece) {
-        bytes.append(piece);
-        return Status{};
-      });
-  if (!info) return info.take_error();
+  Result<std::string> bytes = s3.get_object_bytes(place.bucket, place.marker_key(share));
+  if (!bytes) return bytes.take_error();
   auto invalid = [&](const std::string& what) {
     return make_error("InvalidFanOutState", place.marker_key(share) + ": " + what);
   };
-  Result<model::JsonValue> parsed = model::parse_json(bytes);
+  Result<model::JsonValue> parsed = model::parse_json(*bytes);
   if (!parsed || !parsed->is_object()) return invalid("not a JSON object");
   ShareMarker marker;
   Result<std::string> attempt = model::text_member(*parsed, "attempt");

@@ -133,30 +133,22 @@ ObjectOutcome FileRun::skipped(std::string reason) const {
 
 Result<std::optional<HandOverState>> FileRun::read_state() {
   const ContinuationEvent& event = *object_.continuation;
-  std::string bytes;
   aws::GetObjectOptions get;
   // The state this chain's previous invocation wrote, not one a second attempt of it wrote
   // since (that attempt started a chain of its own, which goes on instead).
   get.if_match = event.state_etag;
-  get.reset_sink = [&bytes] {
-    bytes.clear();
-    return true;
-  };
-  auto info = context_.clients.s3->get_object(object_.bucket, event.state_key, get,
-                                              [&bytes](std::string_view piece) {
-                                                bytes.append(piece);
-                                                return Status{};
-                                              });
-  if (!info) {
-    if (aws::is_precondition_failed(info.error()) || aws::is_missing_object(info.error())) {
+  Result<std::string> bytes =
+      context_.clients.s3->get_object_bytes(object_.bucket, event.state_key, get);
+  if (!bytes) {
+    if (aws::is_precondition_failed(bytes.error()) || aws::is_missing_object(bytes.error())) {
       return std::optional<HandOverState>();
     }
-    Error error = info.take_error();
+    Error error = bytes.take_error();
     error.message = "reading the hand-over state " + s3_url(object_.bucket, event.state_key) +
                     ": " + error.message;
     return error;
   }
-  Result<HandOverState> state = decode_hand_over_state(bytes);
+  Result<HandOverState> state = decode_hand_over_state(*bytes);
   if (!state) return state.take_error();
   return std::optional<HandOverState>(std::move(*state));
 }

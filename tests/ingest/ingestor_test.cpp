@@ -77,15 +77,6 @@ struct Harness {
   std::string object(const std::string& key) { return store.get(key).value_or("<absent>"); }
 };
 
-std::string stored(const InMemoryTable& table) {
-  std::string out;
-  for (const model::Item& item : table.items()) {
-    model::append_plain_item(out, item);
-    out.push_back('\n');
-  }
-  return out;
-}
-
 // The counts of a report, without the run-dependent seconds.
 std::string counts(const Report& r) {
   return "read=" + std::to_string(r.rows_read) + " written=" + std::to_string(r.rows_written) +

@@ -41,15 +41,6 @@ std::string offers(int rows, int keys = 0) {
   return csv;
 }
 
-std::string stored(const InMemoryTable& table) {
-  std::string out;
-  for (const model::Item& item : table.items()) {
-    model::append_plain_item(out, item);
-    out.push_back('\n');
-  }
-  return out;
-}
-
 struct SimulatedRun {
   InMemoryTable table{schema(), "offers"};
   ManualClock clock;

@@ -41,15 +41,6 @@ std::string tricky_csv() {
   return csv;
 }
 
-std::string stored(const InMemoryTable& table) {
-  std::string out;
-  for (const model::Item& item : table.items()) {
-    model::append_plain_item(out, item);
-    out.push_back('\n');
-  }
-  return out;
-}
-
 std::vector<std::string> sorted_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

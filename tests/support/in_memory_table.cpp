@@ -371,4 +371,13 @@ std::size_t InMemoryTable::max_concurrent_calls() const {
   return max_in_progress_;
 }
 
+std::string stored(const InMemoryTable& table) {
+  std::string out;
+  for (const model::Item& item : table.items()) {
+    model::append_plain_item(out, item);
+    out.push_back('\n');
+  }
+  return out;
+}
+
 }  // namespace csv2ddb::ingest

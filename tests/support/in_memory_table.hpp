@@ -124,4 +124,7 @@ class InMemoryTable final : public TableWriter {
   std::size_t max_in_progress_ = 0;
 };
 
+// What `table` holds, one plain JSON item a line in key order: what tests compare.
+std::string stored(const InMemoryTable& table);
+
 }  // namespace csv2ddb::ingest
