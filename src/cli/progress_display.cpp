@@ -37,6 +37,12 @@ std::string ProgressDisplay::format(const ingest::Progress& progress, double ela
                 static_cast<unsigned long long>(progress.rows_written),
                 static_cast<unsigned long long>(progress.rows_rejected));
   std::string text = line;
+  if (progress.requests > 0) {
+    std::snprintf(line, sizeof line, ", %llu requests, %llu throttled",
+                  static_cast<unsigned long long>(progress.requests),
+                  static_cast<unsigned long long>(progress.throttles));
+    text += line;
+  }
   // The share of the input done: the share of its bytes read, times the share of the rows read
   // that are written or rejected. Bytes read alone run ahead: the reader fills a window of rows
   // (a whole small file at once) while the writes go on, and would show 100%, ETA 0:00, long

@@ -1,4 +1,5 @@
-// The progress line of `csv2ddb ingest` on a terminal: rows, MB read, rows/s, write units/s and,
+// The progress line of `csv2ddb ingest` on a terminal: rows, MB read, rows/s, write units/s,
+// the write requests and how many were throttled (so that a user sees the table push back) and,
 // when the input's size is known, the share done and the ETA (from bytes read and rows written).
 // Redrawn in place on stderr at most a few times a second; nothing at all when stderr is not a
 // terminal (piped, CI logs).

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -26,6 +27,14 @@ class BoundedQueue {
   explicit BoundedQueue(std::size_t capacity, std::size_t max_bytes = SIZE_MAX)
       : capacity_(capacity == 0 ? 1 : capacity), max_bytes_(max_bytes) {}
 
+  // While push() waits for room, `hook` is called every `every` (without the lock held), on
+  // the pushing thread: the reader reports progress while a slow table holds it up. Set before
+  // the first push.
+  void set_wait_hook(std::function<void()> hook, std::chrono::milliseconds every) {
+    wait_hook_ = std::move(hook);
+    wait_hook_every_ = every;
+  }
+
   // Waits for room for `value`, which weighs `bytes`; false when the queue was aborted (the
   // value is dropped).
   bool push(T value, std::size_t bytes = 0) {
@@ -35,7 +44,16 @@ class BoundedQueue {
       // The consumer may be waiting for a batch's worth that cannot come now: the queue is as
       // full as it gets, so what it holds is the batch.
       if (consumer_waiting_) not_empty_.notify_one();
-      not_full_.wait(lock, [&] { return aborted_ || has_room(bytes); });
+      const auto room = [&] { return aborted_ || has_room(bytes); };
+      if (wait_hook_) {
+        while (!not_full_.wait_for(lock, wait_hook_every_, room)) {
+          lock.unlock();
+          wait_hook_();
+          lock.lock();
+        }
+      } else {
+        not_full_.wait(lock, room);
+      }
       --producers_waiting_;
     }
     if (aborted_) return false;
@@ -130,6 +148,8 @@ class BoundedQueue {
   std::deque<Entry> items_;
   std::size_t bytes_ = 0;
   std::size_t high_water_ = 0;
+  std::function<void()> wait_hook_;
+  std::chrono::milliseconds wait_hook_every_{0};
   std::size_t producers_waiting_ = 0;
   bool consumer_waiting_ = false;
   std::size_t wanted_ = 1;

@@ -11,7 +11,12 @@
 namespace csv2ddb::ingest {
 namespace {
 
+// Progress is reported every 8,192 rows, and offered every 256 rows and while the reader waits
+// for a full lane: given when a quarter of a second (on the run's clock) passed since the last.
+// A table that takes 1,000 rows a second showed nothing for half a minute by rows alone.
 constexpr std::uint64_t kProgressEveryRows = 8192;
+constexpr std::uint64_t kProgressCheckEveryRows = 256;
+constexpr std::chrono::milliseconds kProgressEvery{250};
 // Per-item writes (update, conditions) have one row in each request where a batch has 25, so a
 // run keeps more of them in flight: 8 lanes for each lane asked for (32 -> 256 requests), which
 // measured at 10 ms of latency brings them past a quarter of batch puts' rows/s
@@ -87,6 +92,8 @@ Status IngestRun::open(std::unique_ptr<csv::ByteSource> input) {
   if (options_.resume && outputs_.journaled()) {
     if (Status carried = carry_over_outputs(); !carried) return carried;
   }
+  // A slow table holds the reader up in a full lane's queue for seconds: progress goes on.
+  lanes_->set_wait_hook([this] { offer_progress(); }, kProgressEvery);
   lanes_->start();
   if (options_.spread && !options_.dry_run) spreader_.emplace(schema_, *options_.spread, &buffers_);
   last_checkpoint_ = clock_.now();
@@ -207,7 +214,11 @@ void IngestRun::pump() {
     account(record, mark);
     if (output_error_) break;
     if (read_.rows_read % kCheckpointEveryRows == 0) checkpoint_now();
-    if (read_.rows_read % kProgressEveryRows == 0) report_progress();
+    if (read_.rows_read % kProgressEveryRows == 0) {
+      report_progress();
+    } else if (read_.rows_read % kProgressCheckEveryRows == 0) {
+      offer_progress();
+    }
   }
 }
 
@@ -337,8 +348,14 @@ void IngestRun::save_checkpoint(ResumePoint point) {
   options_.on_checkpoint(point);
 }
 
+void IngestRun::offer_progress() {
+  if (!progress_ || clock_.now() - last_progress_ < kProgressEvery) return;
+  report_progress();
+}
+
 void IngestRun::report_progress() {
   if (!progress_) return;
+  last_progress_ = clock_.now();
   const LaneContext& context = lanes_->context();
   Progress progress;
   progress.rows_read = base_.rows_read + read_.rows_read;
@@ -347,6 +364,8 @@ void IngestRun::report_progress() {
   progress.rows_rejected = read_.rows_rejected;
   progress.bytes_read = source_->bytes_consumed();
   progress.units_written = context.units_written.load();
+  progress.requests = context.requests.load();
+  progress.throttles = context.throttles.load();
   progress_(progress);
 }
 
@@ -362,7 +381,11 @@ void IngestRun::drain() {
     std::uint64_t released = 0;
     while (!spreader_->empty() && !should_stop() && release_one_from_window()) {
       if (++released % kCheckpointEveryRows == 0) checkpoint_now();
-      if (released % kProgressEveryRows == 0) report_progress();
+      if (released % kProgressEveryRows == 0) {
+        report_progress();
+      } else if (released % kProgressCheckEveryRows == 0) {
+        offer_progress();
+      }
     }
   }
   // Ctrl-C: drop what waits in the queues, finish what is being sent.

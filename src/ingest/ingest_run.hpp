@@ -63,6 +63,8 @@ class IngestRun {
   void checkpoint_now();
   void save_checkpoint(ResumePoint point);
   void report_progress();
+  // report_progress(), unless the last was less than kProgressEvery ago on the run's clock.
+  void offer_progress();
   std::optional<RowMark> held_in_window();
 
   // settle's parts.
@@ -80,6 +82,7 @@ class IngestRun {
   Clock& clock_;
   Sleeper& sleeper_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::microseconds last_progress_{0};  // on clock_
 
   std::string source_name_;
   model::KeySchema schema_;

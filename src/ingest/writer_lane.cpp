@@ -160,6 +160,7 @@ void WriterLane::send_item_attempts(Batch& batch) {
     std::chrono::microseconds sent_at{0};
     if (context_.pacer != nullptr) sent_at = context_.pacer->acquire(planned.write_units);
     ++stats_.requests;
+    ++context_.requests;
     if (attempt > 1) ++stats_.retries;
     const ItemWriteOutcome outcome =
         context_.table.write_item_json(context_.table_name, *context_.plan, planned.item_json());
@@ -180,6 +181,7 @@ void WriterLane::send_item_attempts(Batch& batch) {
         return;
       case ItemWriteOutcome::Status::kThrottled:
         ++stats_.throttles;
+        ++context_.throttles;
         if (context_.pacer != nullptr) context_.pacer->on_throttle(sent_at);
         retry_class = RetryClass::kThrottling;
         break;
@@ -218,6 +220,7 @@ void WriterLane::send_attempts(Batch& batch) {
           std::min<std::uint64_t>(batch.write_units, std::numeric_limits<std::uint32_t>::max())));
     }
     ++stats_.requests;
+    ++context_.requests;
     if (attempt > 1) ++stats_.retries;
     BatchWriteOutcome outcome = write_batch(batch);
 
@@ -243,12 +246,14 @@ void WriterLane::send_attempts(Batch& batch) {
         }
         if (batch.empty()) return;
         ++stats_.throttles;  // the table took only part of the batch: throttled too
+        ++context_.throttles;
         // UnprocessedItems is DynamoDB shedding load: back off as for throttling.
         retry_class = RetryClass::kThrottling;
         break;
       }
       case BatchWriteOutcome::Status::kThrottled:
         ++stats_.throttles;
+        ++context_.throttles;
         if (context_.pacer != nullptr) context_.pacer->on_throttle(sent_at);
         retry_class = RetryClass::kThrottling;
         break;

@@ -60,6 +60,8 @@ struct LaneContext {
 
   std::atomic<std::uint64_t> rows_written{0};   // for progress reports while running
   std::atomic<std::uint64_t> units_written{0};  // write units of those rows
+  std::atomic<std::uint64_t> requests{0};       // write calls so far, retries included
+  std::atomic<std::uint64_t> throttles{0};      // of those, throttled (or partly unprocessed)
   std::atomic<bool> stopping{false};
   // Ctrl-C: the engine aborts the queues; lanes finish the batch they are sending (retries
   // included) and drop what they hold unsent, which the checkpoint leaves for the resume.
@@ -119,6 +121,10 @@ class WriterLane {
   bool push(PlannedItem item) {
     const std::size_t bytes = item.bytes.capacity();
     return queue_.push(std::move(item), bytes);
+  }
+  // See BoundedQueue::set_wait_hook.
+  void set_wait_hook(std::function<void()> hook, std::chrono::milliseconds every) {
+    queue_.set_wait_hook(std::move(hook), every);
   }
   void close() { queue_.close(); }
   void abort() { queue_.abort(); }

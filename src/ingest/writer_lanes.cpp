@@ -44,6 +44,11 @@ std::optional<std::size_t> WriterLanes::push(PlannedItem&& item) {
   return lane;
 }
 
+void WriterLanes::set_wait_hook(const std::function<void()>& hook,
+                                std::chrono::milliseconds every) {
+  for (auto& lane : lanes_) lane->set_wait_hook(hook, every);
+}
+
 void WriterLanes::close() {
   for (auto& lane : lanes_) lane->close();
 }

@@ -51,6 +51,8 @@ class WriterLanes {
   // Hands `item` to its key's lane, waiting while that lane's queue is full. The lane's
   // number, or nullopt once the run is stopping.
   std::optional<std::size_t> push(PlannedItem&& item);
+  // While push() waits for a full lane, `hook` is called every `every` on the pushing thread.
+  void set_wait_hook(const std::function<void()>& hook, std::chrono::milliseconds every);
   // No more items: the lanes write what they hold and end.
   void close();
   // Ctrl-C: the lanes drop what waits in their queues and finish what they are sending.

@@ -58,7 +58,7 @@ void set_log_request_id(std::string request_id) {
 }
 
 std::string format_log_line(LogLevel level, std::string_view message,
-                            std::initializer_list<LogField> fields) {
+                            std::initializer_list<LogField> fields, std::string_view json_members) {
   std::string out = "{\"timestamp\":\"" + iso8601_now() + "\",\"level\":\"";
   out += level_name(level);
   out += '"';
@@ -77,12 +77,17 @@ std::string format_log_line(LogLevel level, std::string_view message,
     out += ':';
     model::append_json_string(out, value);
   }
+  if (!json_members.empty()) {
+    out += ',';
+    out += json_members;
+  }
   out += '}';
   return out;
 }
 
-void log_line(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
-  const std::string line = format_log_line(level, message, fields) + "\n";
+void log_line(LogLevel level, std::string_view message, std::initializer_list<LogField> fields,
+              std::string_view json_members) {
+  const std::string line = format_log_line(level, message, fields, json_members) + "\n";
   std::ostream& stream = level >= LogLevel::kWarn ? std::cerr : std::cout;
   std::lock_guard lock(log_mutex());
   stream << line << std::flush;

@@ -22,10 +22,13 @@ void set_log_request_id(std::string request_id);
 
 // {"timestamp":"2026-01-02T03:04:05.678Z","level":"INFO","requestId":"...","message":"...",
 //  ...fields}: errors and warnings on stderr, the rest on stdout.
+// `json_members`: more members, already written as JSON (`"rows_read":12,...`), after the
+// fields: for numbers.
 std::string format_log_line(LogLevel level, std::string_view message,
-                            std::initializer_list<LogField> fields);
-void log_line(LogLevel level, std::string_view message,
-              std::initializer_list<LogField> fields = {});
+                            std::initializer_list<LogField> fields,
+                            std::string_view json_members = {});
+void log_line(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {},
+              std::string_view json_members = {});
 
 inline constexpr std::string_view kMetricsNamespace = "csv2ddb";
 

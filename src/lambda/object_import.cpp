@@ -12,6 +12,7 @@
 #include "lambda/fan_out.hpp"
 #include "lambda/hand_over_state.hpp"
 #include "lambda/lambda_log.hpp"
+#include "lambda/progress_log.hpp"
 #include "lambda/writer_sizing.hpp"
 
 namespace csv2ddb::lambda {
@@ -226,8 +227,12 @@ Result<ObjectOutcome> FileRun::run() {
 
   const auto reserve = std::min(options.hand_over_reserve, time_remaining() / 2);
   adapters::DynamoDbTableWriter writer(context_.clients.dynamodb);
+  ProgressLog progress(object_.bucket, object_.key, generation_,
+                       share_ ? std::optional(share_->share.index) : std::nullopt);
   Result<ingest::RunOutcome> outcome =
-      ingest::run_ingest(std::move(*source), writer, run_options(reserve));
+      ingest::run_ingest(std::move(*source), writer, run_options(reserve),
+                         [&progress](const ingest::Progress& now) { progress.update(now); });
+  progress.finish();
   if (!outcome) {
     // If-Match failed on a range: the object was overwritten while this invocation read it.
     // Its own event imports the new object; this chain has nothing left to do.

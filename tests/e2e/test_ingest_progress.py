@@ -32,6 +32,7 @@ ROWS = 50000
 # (size known) once something is written, the share done and the ETA (M:SS or H:MM:SS).
 PROGRESS = (r"(?P<rows>\d+) rows, (?P<mb>\d+\.\d) MB, \d+ rows/s, \d+ WCU/s, "
             r"(?P<written>\d+) written, (?P<rejected>\d+) rejected"
+            r"(?:, (?P<requests>\d+) requests, (?P<throttled>\d+) throttled)?"
             r"(?:, (?P<percent>\d+)%, ETA (?:\d+:[0-5]\d:[0-5]\d|\d+:[0-5]\d))?")
 
 

@@ -97,6 +97,19 @@ class FanOut(unittest.TestCase):
                                                             Prefix="reports/.fanout/")
         self.assertEqual(left.get("KeyCount"), 0, left.get("Contents"))
 
+    def assert_progress_lines(self, log, report):
+        """Each worker logs progress lines for its share; the last line of each share counts
+        the rows its share read, and together they make the report's."""
+        last = {}
+        for line in log.splitlines():
+            if line.startswith("{") and '"message":"progress"' in line:
+                entry = json.loads(line)
+                self.assertEqual((entry["bucket"], entry["key"]), (pipeline.BUCKET, KEY))
+                last[entry["share"]] = entry
+        self.assertEqual(sorted(last), [0, 1, 2, 3])
+        self.assertEqual(sum(e["rows_read"] for e in last.values()), report["rows_read"])
+        self.assertEqual(sum(e["requests"] for e in last.values()), report["requests"])
+
     def test_shares_that_outlive_their_invocation_continue(self):
         # Timeout 4 s: an invocation hands over after about 2 s; a share of ~15,000 rows at 2
         # lanes of 10 ms requests needs 3 s, so every share is a chain of invocations.
@@ -170,6 +183,7 @@ class FanOut(unittest.TestCase):
             report = json.loads(pipeline.wait_for(stack, keys["report"]))
             self.assertIn('"message":"fanned out"', stack.log("csv2ddb-import"))
             self.assert_one_import(stack, report, expected)
+            self.assert_progress_lines(stack.log("csv2ddb-import"), report)
             s3 = pipeline.client(stack, "s3")
 
             # The same S3 event again (S3 delivers at least once): the same end.

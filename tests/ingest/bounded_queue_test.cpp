@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -47,6 +48,30 @@ TEST(BoundedQueue, PushWaitsForRoomInItems) {
   producer.join();
   EXPECT_EQ(out, (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(queue.high_water(), 2u);
+}
+
+TEST(BoundedQueue, AWaitingPushCallsItsHookOnItsOwnThread) {
+  Queue queue(1);
+  std::atomic<int> calls{0};
+  std::thread::id called_on;
+  std::thread producer([&] {
+    queue.set_wait_hook(
+        [&] {
+          called_on = std::this_thread::get_id();
+          ++calls;
+        },
+        std::chrono::milliseconds(1));
+    EXPECT_TRUE(queue.push("1"));
+    EXPECT_EQ(calls.load(), 0);  // no wait, no call
+    EXPECT_TRUE(queue.push("2"));
+    EXPECT_EQ(called_on, std::this_thread::get_id());
+  });
+  // Room is made only once the waiting push has called its hook twice.
+  while (calls.load() < 2) std::this_thread::yield();
+  std::vector<std::string> out;
+  while (out.size() < 2) queue.pop_some(out, 1, kForever);
+  producer.join();
+  EXPECT_EQ(out, (std::vector<std::string>{"1", "2"}));
 }
 
 TEST(BoundedQueue, ABatchIsWhatFitsInTheBytes) {

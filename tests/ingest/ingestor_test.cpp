@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "ingest/output_keys.hpp"
 #include "model/dynamodb_json.hpp"
@@ -529,6 +530,8 @@ void expect_drain_reports_reach_the_totals(const std::vector<Progress>& seen, st
 
 TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
   Harness h;
+  ManualClock clock;  // still: only the every-8,192-rows reports, none by time
+  h.options.clock = &clock;
   std::vector<Progress> seen;
   std::string csv = "account,offer_id\n";
   // One account: a sorted run, which the spreading window holds whole.
@@ -549,6 +552,8 @@ TEST(Ingest, ProgressIsReportedAndEndsWithTheTotals) {
 
 TEST(Ingest, ProgressWithoutSpreadingFollowsTheReader) {
   Harness h;
+  ManualClock clock;  // still: only the every-8,192-rows reports, none by time
+  h.options.clock = &clock;
   h.options.spread.reset();
   std::vector<Progress> seen;
   std::string csv = "account,offer_id\n";
@@ -560,6 +565,43 @@ TEST(Ingest, ProgressWithoutSpreadingFollowsTheReader) {
   EXPECT_EQ(seen[0].rows_read, 8192u);
   EXPECT_EQ(seen[1].rows_read, 16384u);
   expect_drain_reports_reach_the_totals(seen, 2, 20000, csv.size());
+}
+
+// Progress by time, on the run's clock: a reader held up by a full lane (a queue of one row,
+// behind a batch the table takes 300 ms to write) still reports, from its wait, before the end;
+// no 8,192-row mark is ever reached.
+TEST(Ingest, ProgressGoesOnWhileTheReaderWaitsForAFullLane) {
+  // Calls take 300 ms, really and on the run's clock.
+  class SlowCalls final : public Sleeper {
+   public:
+    explicit SlowCalls(ManualClock& clock) : clock_(clock) {}
+    void sleep(std::chrono::microseconds duration) override {
+      clock_.advance(duration);
+      std::this_thread::sleep_for(duration);
+    }
+
+   private:
+    ManualClock& clock_;
+  };
+  Harness h;
+  ManualClock clock;
+  SlowCalls slow(clock);
+  h.options.clock = &clock;
+  h.options.spread.reset();
+  h.options.lane_queue_capacity = 1;
+  h.table.set_call_delay(std::chrono::milliseconds(300));
+  h.table.set_call_sleeper(&slow);
+  std::vector<Progress> seen;
+  std::string csv = "account,offer_id\n";
+  // More than a batch of 25 and the queue hold: the reader waits while the first batch is sent.
+  for (int i = 0; i < 60; ++i) csv += "a" + std::to_string(i) + ",o\n";
+  Result<Report> report = ingest_report(csv::make_memory_source(csv), h.table, h.options,
+                                        [&](const Progress& p) { seen.push_back(p); });
+  ASSERT_TRUE(report.ok()) << report.error().to_string();
+  ASSERT_GE(seen.size(), 2u);
+  // Given while the reader waited, before it read the last row (the drain's reports come after).
+  EXPECT_LT(seen.front().rows_read, 60u);
+  EXPECT_EQ(seen.back().rows_written, 60u);
 }
 
 // Generates "account,offer_id" then `rows` rows on the fly, never holding the file.
