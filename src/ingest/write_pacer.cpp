@@ -49,36 +49,45 @@ double WritePacer::seconds(std::chrono::microseconds time) const {
 }
 
 double WritePacer::effective_rate() const {
-  double rate = engaged_ ? fill_rate_ : 0;
+  double rate = curve_.engaged ? curve_.fill_rate : 0;
   if (config_.max_wcu > 0) rate = rate > 0 ? std::min(rate, config_.max_wcu) : config_.max_wcu;
   return rate;
 }
 
 std::chrono::microseconds WritePacer::acquire(std::uint32_t units) {
-  std::chrono::microseconds wait{0};
-  std::chrono::microseconds sent_at{0};
-  {
-    std::lock_guard lock(mutex_);
-    const std::chrono::microseconds now = clock_.now();
-    const double rate = effective_rate();
-    if (rate > 0) {
-      // Reserve: the units are paid for `units / rate` seconds after the later of now and the
-      // end of what earlier requests reserved. The request goes when its payment starts, so
-      // consecutive requests are spaced by the previous one's cost.
-      const std::chrono::microseconds start = std::max(now, paid_until_);
-      wait = start - now;
-      paid_until_ =
-          start + std::chrono::microseconds(static_cast<std::int64_t>(units / rate * 1e6));
-    } else {
-      paid_until_ = now;
-    }
-    sent_at = now + wait;
-    sent_.add(sent_at, units);
-    spell_.sent += units;
-    accepted_.start(sent_at);  // answers are counted from the first request on
+  while (true) {
+    const Slot slot = reserve(units);
+    if (slot.wait.count() > 0) sleeper_.sleep(slot.wait);
+    if (confirm(slot)) return slot.sent_at;
   }
-  if (wait.count() > 0) sleeper_.sleep(wait);
-  return sent_at;
+}
+
+WritePacer::Slot WritePacer::reserve(std::uint32_t units) {
+  std::lock_guard lock(mutex_);
+  const std::chrono::microseconds now = clock_.now();
+  Slot slot{.units = units, .cuts = cuts_};
+  const double rate = effective_rate();
+  if (rate > 0) {
+    // Reserve: the units are paid for `units / rate` seconds after the later of now and the
+    // end of what earlier requests reserved. The request goes when its payment starts, so
+    // consecutive requests are spaced by the previous one's cost.
+    const std::chrono::microseconds start = std::max(now, paid_until_);
+    slot.wait = start - now;
+    paid_until_ = start + std::chrono::microseconds(static_cast<std::int64_t>(units / rate * 1e6));
+  } else {
+    paid_until_ = now;
+  }
+  slot.sent_at = now + slot.wait;
+  return slot;
+}
+
+bool WritePacer::confirm(const Slot& slot) {
+  std::lock_guard lock(mutex_);
+  if (slot.cuts != cuts_) return false;
+  sent_.add(slot.sent_at, slot.units);
+  spell_.sent += slot.units;
+  accepted_.start(slot.sent_at);  // answers are counted from the first request on
+  return true;
 }
 
 void WritePacer::on_throttle(std::chrono::microseconds sent_at, std::uint64_t accepted) {
@@ -89,22 +98,27 @@ void WritePacer::on_throttle(std::chrono::microseconds sent_at, std::uint64_t ac
   ++spell_.answers;
   ++spell_.throttles;
   spell_.accepted += static_cast<double>(accepted);
-  if (engaged_ && (sent_at < last_cut_ || now_time - last_cut_ < config_.cut_interval)) return;
+  if (judging_ && (sent_at < last_cut_ || now_time - last_cut_ < config_.cut_interval)) return;
   // Too few answers since the last cut to tell what it did: wait for more before cutting again.
-  if (engaged_ && spell_.answers < config_.min_answers_to_judge) return;
-  const CutVerdict verdict = engaged_ ? judge_last_cut(now_time) : CutVerdict::kUnknown;
+  if (judging_ && spell_.answers < config_.min_answers_to_judge) return;
+  const CutVerdict verdict = judging_ ? judge_last_cut(now_time) : CutVerdict::kUnknown;
   if (verdict == CutVerdict::kIneffective) {
-    // The refusals go on as before and the cut only cost throughput: undo it, keep regrowing,
-    // and judge the next spell against the same one before the cut.
-    fill_rate_ = std::max(fill_rate_, rate_before_cut_);
-    ++cuts_undone_;
-    last_cut_ = now_time;
-    spell_ = Spell{now_time};
+    undo_cut(now_time);
     return;
   }
-  // A cut that could not be judged is undone with the ones after it, back to the rate before
+  // A cut that could not be judged is undone with the ones after it, back to the curve before
   // it, should a later one prove ineffective.
-  cut(now_time, !engaged_ || verdict == CutVerdict::kEffective);
+  cut(now_time, !judging_ || verdict == CutVerdict::kEffective);
+}
+
+void WritePacer::undo_cut(std::chrono::microseconds now_time) {
+  // The refusals go on as before and the cut only cost throughput: the curve goes on as if it
+  // had not been made (the rate keeps growing; with no cut before it, no limit at all), and the
+  // next spell is judged against the same one before the cut.
+  curve_ = undo_point_;
+  ++cuts_undone_;
+  last_cut_ = now_time;
+  spell_ = Spell{now_time};
 }
 
 WritePacer::CutVerdict WritePacer::judge_last_cut(std::chrono::microseconds now) const {
@@ -134,23 +148,55 @@ WritePacer::CutVerdict WritePacer::judge_last_cut(std::chrono::microseconds now)
 }
 
 void WritePacer::cut(std::chrono::microseconds now_time, bool new_undo_point) {
-  const double now = seconds(now_time);
+  const double spell_accepted = accepted_over_spell(now_time);
   before_cut_ = spell_;
   spell_ = Spell{now_time};
-  if (new_undo_point) rate_before_cut_ = engaged_ ? fill_rate_ : sent_.rate(now_time);
+  if (new_undo_point) undo_point_ = curve_;
   last_cut_ = now_time;
+  judging_ = true;
+  // The requests waiting for their turn were spaced at the old rate: they reserve again.
+  ++cuts_;
+  paid_until_ = now_time;
   // What we were sending when the table pushed back: the lower of the measured rate and the
-  // rate in force (as the SDKs), and of what the table accepted, when it has told us.
-  const double measured = sent_.rate(now_time);
-  double rate = engaged_ ? std::min(measured, fill_rate_) : measured;
-  const double taken = accepted_.rate(now_time);
+  // rate in force (as the SDKs), and of what the table accepted, when it has told us. Both over
+  // the whole spell since the last cut when it is long enough: what the table accepted then is
+  // its capacity (a table whose bucket ran dry at both cuts took exactly what refilled it), or
+  // this writer's part of it when others share the table. The last half second alone misleads:
+  // it includes the bucket running dry (high), or lanes sleeping in backoff (near 0, and a
+  // writer of a fanned-out import cut to the floor).
+  const Spell& spell = before_cut_;
+  const bool whole_spell = spell_accepted > 0;
+  const double span = seconds(now_time - spell.start);
+  const double measured = whole_spell ? spell.sent / span : sent_.rate(now_time);
+  double rate = curve_.engaged ? std::min(measured, curve_.fill_rate) : measured;
+  const double taken = whole_spell ? spell_accepted : accepted_.rate(now_time);
   if (taken > 0) rate = std::min(rate, taken);
-  if (rate <= 0) rate = engaged_ ? fill_rate_ : config_.min_rate;
-  last_max_rate_ = rate;
-  k_ = std::cbrt(last_max_rate_ * (1 - config_.beta) / config_.cubic_c);
-  last_throttle_ = now;
-  fill_rate_ = std::max(rate * config_.beta, config_.min_rate);
-  engaged_ = true;
+  if (rate <= 0) rate = curve_.engaged ? curve_.fill_rate : config_.min_rate;
+  // The curve comes back to `rate` after `recovery` seconds: c is set for that, so that the
+  // curve has the same shape at any rate and a table of 1,000 units/s is probed as gently as
+  // one of 100,000 (the SDKs' fixed c, in requests, probes a slow table in a second or two).
+  // c is set by the highest rate cut from so far, so that a rate cut far below it (workers
+  // sharing the table that all cut at once) climbs back faster: K is then shorter. Only rates
+  // measured over a whole spell count: the first burst of a run reads far above any capacity
+  // (the table's saved-up units).
+  const double recovery = seconds(config_.recovery);
+  if (whole_spell) highest_cut_from_ = std::max(highest_cut_from_, rate);
+  const double scale = std::max(highest_cut_from_, whole_spell ? 0 : rate);
+  const double c = scale * (1 - config_.beta) / (recovery * recovery * recovery);
+  curve_ = Curve{.engaged = true,
+                 .fill_rate = std::max(rate * config_.beta, config_.min_rate),
+                 .w_max = rate,
+                 .cut_at = seconds(now_time),
+                 .k = std::cbrt(rate * (1 - config_.beta) / c),
+                 .c = c};
+}
+
+double WritePacer::accepted_over_spell(std::chrono::microseconds now) const {
+  const double span = seconds(now - spell_.start);
+  if (span < seconds(config_.cut_interval) || spell_.answers < config_.min_answers_to_judge) {
+    return 0;
+  }
+  return spell_.accepted / span;
 }
 
 void WritePacer::on_success(std::uint64_t accepted) {
@@ -160,13 +206,13 @@ void WritePacer::on_success(std::uint64_t accepted) {
   accepted_.add(now_time, static_cast<double>(accepted));
   ++spell_.answers;
   spell_.accepted += static_cast<double>(accepted);
-  if (!engaged_) return;
-  const double t = seconds(now_time) - last_throttle_ - k_;
-  const double cubic = config_.cubic_c * t * t * t + last_max_rate_;
+  if (!curve_.engaged) return;
+  const double t = seconds(now_time) - curve_.cut_at - curve_.k;
+  const double cubic = curve_.c * t * t * t + curve_.w_max;
   double rate = cubic;
   const double measured = sent_.smoothed();
   if (measured > 0) rate = std::min(rate, 2 * measured);
-  fill_rate_ = std::max(rate, config_.min_rate);
+  curve_.fill_rate = std::max(rate, config_.min_rate);
 }
 
 double WritePacer::rate() const {
@@ -186,7 +232,7 @@ int WritePacer::cuts_undone() const {
 
 bool WritePacer::adaptive_engaged() const {
   std::lock_guard lock(mutex_);
-  return engaged_;
+  return curve_.engaged;
 }
 
 }  // namespace csv2ddb::ingest

@@ -63,7 +63,7 @@ TEST(WritePacer, UnlimitedUntilTheFirstThrottle) {
 TEST(WritePacer, ThrottleCutsToBetaOfMeasuredRateThenCubicRegrowth) {
   ManualClock clock;
   PacerConfig config;
-  config.cubic_c = 0.4;  // the SDKs' constant, for round numbers
+  config.recovery = microseconds(4'000'000);  // c = 160 * 0.3 / 4^3 = 0.75
   config.min_rate = 10;
   WritePacer pacer(config, clock, clock);
   pacer.acquire(100);                    // bucket 0: 100 units
@@ -76,15 +76,14 @@ TEST(WritePacer, ThrottleCutsToBetaOfMeasuredRateThenCubicRegrowth) {
   // Right after the throttle CUBIC's curve is at beta * W_max too.
   pacer.on_success();
   EXPECT_NEAR(pacer.rate(), 112, 1e-9);
-  // K = cbrt(160 * 0.3 / 0.4) seconds later it is back at W_max (within 2x measured).
-  const double k = std::cbrt(160 * 0.3 / 0.4);
-  clock.advance(microseconds(static_cast<std::int64_t>(k * 1e6)));
+  // K = 4 s later it is back at W_max (within 2x measured).
+  clock.advance(microseconds(4'000'000));
   pacer.on_success();
   EXPECT_NEAR(pacer.rate(), 160, 1e-3);
-  // Two seconds beyond K: W_max + 0.4 * 2^3 = 163.2.
+  // Two seconds beyond K: W_max + 0.75 * 2^3 = 166.
   clock.advance(microseconds(2'000'000));
   pacer.on_success();
-  EXPECT_NEAR(pacer.rate(), 163.2, 1e-3);
+  EXPECT_NEAR(pacer.rate(), 166, 1e-3);
 }
 
 TEST(WritePacer, ThrottleInTheFirstMeasuringBucketCutsFromWhatWasSent) {
