@@ -49,6 +49,11 @@ class Decoder {
   bool exact = false;
 
   Result<AttributeValue> decode(const JsonValue& json) {
+    if (depth_ > kMaxNestingLevels) {
+      return invalid(
+          "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+          "levels beyond supported limit");
+    }
     if (!json.is_object()) {
       return invalid(
           "Supplied AttributeValue is not a JSON object, must contain exactly one of the "
@@ -105,6 +110,11 @@ class Decoder {
   }
 
  private:
+  // DynamoDB's limit: a value nests at most 32 levels (an attribute is level 1), measured
+  // against the service: 31 maps around a string are taken, 32 are refused.
+  static constexpr int kMaxNestingLevels = 32;
+  int depth_ = 1;
+
   static Error wrong_shape(std::string_view type, std::string_view expected) {
     return invalid("Supplied AttributeValue " + std::string(type) + " must be " +
                    std::string(expected));
@@ -118,9 +128,25 @@ class Decoder {
   }
 
   static Result<AttributeValue> decode_binary(const std::string& text) {
-    Result<std::string> bytes = base64_decode(text);
-    if (!bytes) return invalid("Invalid binary value: " + bytes.error().message);
+    Result<std::string> bytes = binary_bytes(text);
+    if (!bytes) return bytes.take_error();
     return AttributeValue::binary(std::move(bytes.value()));
+  }
+
+  // A B value or BS member. DynamoDB's service decodes base64 while it reads the request, so a
+  // malformed one is a SerializationException, in its (Java's) words, dynalite's too.
+  static Result<std::string> binary_bytes(const std::string& text) {
+    if (text.size() % 4 != 0) {
+      return make_error("SerializationException",
+                        "Base64 encoded length is expected a multiple of 4 bytes but found: " +
+                            std::to_string(text.size()));
+    }
+    Result<std::string> bytes = base64_decode(text);
+    if (!bytes || base64_encode(*bytes) != text) {
+      return make_error("SerializationException",
+                        "Invalid last non-pad Base64 character dectected");  // sic
+    }
+    return bytes;
   }
 
   static Result<AttributeValue> decode_set(AttributeType type, const JsonValue& body) {
@@ -159,8 +185,8 @@ class Decoder {
           return invalid(std::string(kInvalidPrefix) +
                          "Binary sets may not contain null or empty values");
         }
-        Result<std::string> bytes = base64_decode(text);
-        if (!bytes) return invalid("Invalid binary value: " + bytes.error().message);
+        Result<std::string> bytes = binary_bytes(text);
+        if (!bytes) return bytes.take_error();
         value.set.push_back(std::move(bytes.value()));
       }
     }
@@ -202,7 +228,9 @@ class Decoder {
     value.list.reserve(body.as_array().size());
     std::size_t index = 0;
     for (const JsonValue& element : body.as_array()) {
+      ++depth_;
       Result<AttributeValue> decoded = decode(element);
+      --depth_;
       if (!decoded) {
         std::string segment = "[";  // built step by step: g++ 12 -O3 misreports "[" + ... + "]"
         segment.append(std::to_string(index));
@@ -222,7 +250,9 @@ class Decoder {
     value.type = AttributeType::kM;
     value.map.reserve(body.as_object().size());
     for (const auto& [name, member] : body.as_object()) {
+      ++depth_;
       Result<AttributeValue> decoded = decode(member);
+      --depth_;
       if (!decoded) {
         path.insert(0, "." + name);
         return decoded.take_error();

@@ -114,6 +114,10 @@ Result<std::vector<UpdateAction>> parse_update(std::string_view text, Expression
 Result<std::vector<DocumentPath>> parse_projection(std::string_view text,
                                                    ExpressionContext& context);
 
+// The first element of every document path the condition names (its top-level attributes),
+// appended to `heads`: Query refuses a filter on the key.
+void condition_path_heads(const ConditionNode& condition, std::vector<std::string>& heads);
+
 // Evaluate.
 // The value at `path` in `item`, or nullptr.
 const AttributeValue* find_path(const Item& item, const DocumentPath& path);

@@ -424,6 +424,22 @@ Error empty_expression(ExpressionKind kind) {
                                                ": The expression can not be empty;");
 }
 
+// DynamoDB's limit on each expression parameter, in bytes as sent (names not substituted).
+constexpr std::size_t kMaxExpressionBytes = 4096;
+
+// Empty, or past the size limit: refused before parsing.
+Status check_text(ExpressionKind kind, std::string_view text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return empty_expression(kind);
+  if (text.size() > kMaxExpressionBytes) {
+    return make_error("ValidationException",
+                      "Invalid " + std::string(expression_parameter(kind)) +
+                          ": Expression size has exceeded the maximum allowed size; "
+                          "expression size: " +
+                          std::to_string(text.size()));
+  }
+  return {};
+}
+
 Error prefixed(ExpressionKind kind, const Error& error) {
   return make_error("ValidationException",
                     "Invalid " + std::string(expression_parameter(kind)) + ": " + error.message);
@@ -433,7 +449,7 @@ Error prefixed(ExpressionKind kind, const Error& error) {
 
 Result<ConditionNode> parse_condition(std::string_view text, ExpressionKind kind,
                                       ExpressionContext& context) {
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return empty_expression(kind);
+  if (Status checked = check_text(kind, text); !checked) return checked.error();
   ParseNotes notes;
   Result<ConditionNode> node = expression_detail::parse_condition_text(text, notes);
   if (!node) return prefixed(kind, node.error());
@@ -448,7 +464,7 @@ Result<ConditionNode> parse_condition(std::string_view text, ExpressionKind kind
 
 Result<std::vector<UpdateAction>> parse_update(std::string_view text, ExpressionContext& context) {
   constexpr ExpressionKind kind = ExpressionKind::kUpdate;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return empty_expression(kind);
+  if (Status checked = check_text(kind, text); !checked) return checked.error();
   ParseNotes notes;
   std::vector<std::string> repeated;
   Result<std::vector<UpdateAction>> actions =
@@ -467,7 +483,7 @@ Result<std::vector<UpdateAction>> parse_update(std::string_view text, Expression
 Result<std::vector<DocumentPath>> parse_projection(std::string_view text,
                                                    ExpressionContext& context) {
   constexpr ExpressionKind kind = ExpressionKind::kProjection;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return empty_expression(kind);
+  if (Status checked = check_text(kind, text); !checked) return checked.error();
   Result<std::vector<DocumentPath>> paths = expression_detail::parse_projection_text(text);
   if (!paths) return prefixed(kind, paths.error());
   Checker checker(context);

@@ -304,4 +304,20 @@ Item project(const Item& item, const std::vector<DocumentPath>& paths) {
   return out;
 }
 
+namespace {
+
+void operand_path_heads(const Operand& operand, std::vector<std::string>& heads) {
+  if (operand.kind == Operand::Kind::kPath && !operand.path.empty()) {
+    heads.push_back(operand.path.front().name);
+  }
+  for (const Operand& arg : operand.args) operand_path_heads(arg, heads);
+}
+
+}  // namespace
+
+void condition_path_heads(const ConditionNode& condition, std::vector<std::string>& heads) {
+  for (const Operand& operand : condition.operands) operand_path_heads(operand, heads);
+  for (const ConditionNode& child : condition.children) condition_path_heads(child, heads);
+}
+
 }  // namespace csv2ddb::model

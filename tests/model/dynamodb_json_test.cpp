@@ -142,8 +142,19 @@ TEST(DynamoDbJson, ValidationMessages) {
             "supported range");
   EXPECT_EQ(decode_value_error(R"({"N":"123456789012345678901234567890123456789"})"),
             "Attempting to store more than 38 significant digits in a Number");
-  EXPECT_EQ(decode_value_error(R"({"B":"Zg="})"),
-            "Invalid binary value: base64 length 3 is not a multiple of 4");
+  // Base64 is decoded while DynamoDB reads the request: a SerializationException.
+  auto base64_error = [](std::string_view text) {
+    Result<AttributeValue> decoded = decode_dynamodb_value(json(text));
+    if (decoded.ok()) return std::string("(decoded)");
+    return decoded.error().code + ": " + decoded.error().message;
+  };
+  EXPECT_EQ(base64_error(R"({"B":"Zg="})"),
+            "SerializationException: Base64 encoded length is expected a multiple of 4 bytes but "
+            "found: 3");
+  EXPECT_EQ(base64_error(R"({"B":"Zh=="})"),  // not the canonical encoding of "f"
+            "SerializationException: Invalid last non-pad Base64 character dectected");
+  EXPECT_EQ(base64_error(R"({"BS":["Zg==","a$=="]})"),
+            "SerializationException: Invalid last non-pad Base64 character dectected");
   EXPECT_EQ(decode_value_error(R"({"SS":[]})"), invalid + "An string set  may not be empty");
   EXPECT_EQ(decode_value_error(R"({"NS":[]})"), invalid + "An number set  may not be empty");
   EXPECT_EQ(decode_value_error(R"({"BS":[]})"), invalid + "Binary sets should not be empty");

@@ -11,6 +11,7 @@
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/request_expressions.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
@@ -44,8 +45,9 @@ void check_request_items_map(ConstraintErrors& errors, const model::JsonValue* i
   }
   if (!values_are_lists) return;
   for (const auto& [table, requests] : items->as_object()) {
-    if (!requests.is_array()) continue;
-    const std::size_t count = requests.as_array().size();
+    // A table's null list is a list of none: below the length of one.
+    if (!requests.is_array() && !requests.is_null()) continue;
+    const std::size_t count = requests.is_null() ? 0 : requests.as_array().size();
     if (count < 1 || count > max_per_table) {
       errors.require(false, items, "requestItems",
                      "Map value must satisfy constraint: [Member must have length less than or "
@@ -293,7 +295,7 @@ Result<std::string> batch_get_item(const model::JsonValue& request, OperationCon
   struct TableKeys {
     TableInfo table;
     std::vector<StorageKey> keys;
-    std::optional<std::vector<std::string>> projection;
+    ItemProjection projection;
     bool consistent;
   };
   std::vector<std::vector<model::Item>> decoded;
@@ -314,7 +316,13 @@ Result<std::string> batch_get_item(const model::JsonValue& request, OperationCon
   std::vector<TableKeys> plan;
   std::size_t index = 0;
   for (const auto& [table_name, spec] : items->as_object()) {
-    auto projection = parse_projection(spec);
+    if (Status s = check_expression_params(spec, {"ProjectionExpression"}, {"AttributesToGet"});
+        !s) {
+      return s.take_error();
+    }
+    auto expressions = read_request_expressions(spec);
+    if (!expressions) return expressions.take_error();
+    auto projection = item_projection(spec, *expressions);
     if (!projection) return projection.take_error();
     auto table = require_table(context, table_name);
     if (!table) return table.take_error();

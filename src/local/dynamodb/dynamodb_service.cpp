@@ -24,6 +24,7 @@ const std::unordered_map<std::string_view, Operation>& operations() {
       {"DescribeTable", describe_table},
       {"ListTables", list_tables},
       {"DeleteTable", delete_table},
+      {"UpdateTable", update_table},
       {"PutItem", put_item},
       {"GetItem", get_item},
       {"DeleteItem", delete_item},
@@ -99,6 +100,19 @@ std::vector<iam::Permission> DynamoDbService::permissions(const HttpRequest& req
   return needed;
 }
 
+namespace {
+
+// Deep enough for an item at DynamoDB's 32 levels of nesting (two JSON levels each, inside the
+// request and the item), so that it meets DynamoDB's own message for items too deep; deeper
+// bodies are refused while parsing, as DynamoDB refuses an item 50 levels deep.
+model::JsonParseOptions request_body_limits() {
+  model::JsonParseOptions options;
+  options.max_depth = 100;
+  return options;
+}
+
+}  // namespace
+
 Result<std::string> DynamoDbService::call(std::string_view operation, std::string_view body) {
   const auto found = operations().find(operation);
   if (found == operations().end()) {
@@ -113,9 +127,12 @@ Result<std::string> DynamoDbService::call(std::string_view operation, std::strin
       }
     }
     auto parsed = body.empty() ? Result<model::JsonValue>(model::JsonValue::object())
-                               : model::parse_json(body);
+                               : model::parse_json(body, request_body_limits());
     if (!parsed || !parsed->is_object()) {
-      return make_error("SerializationException", "");
+      // DynamoDB says nothing more of a body it cannot read; of one too deep, we do.
+      const bool too_deep = !parsed && parsed.error().message.starts_with("nesting deeper");
+      return make_error("SerializationException",
+                        too_deep ? "The request body nests deeper than 100 levels" : "");
     }
     return found->second(*parsed, context_);
   } catch (const std::exception& e) {

@@ -1,9 +1,11 @@
-// PutItem, GetItem, DeleteItem, with condition expressions (checked against the stored item in
-// the write's own transaction) and ReturnValues. UpdateItem is update_item.cpp.
+// PutItem, GetItem, DeleteItem, with condition expressions or the legacy Expected (checked
+// against the stored item in the write's own transaction) and ReturnValues. UpdateItem is
+// update_item.cpp.
 #include <algorithm>
 
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/item_write_support.hpp"
+#include "local/dynamodb/legacy_parameters.hpp"
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
@@ -13,18 +15,6 @@
 
 namespace csv2ddb::local::dynamodb {
 namespace {
-
-// Legacy parameters (Expected, AttributesToGet) are not served yet: a clear refusal.
-Status unsupported(const model::JsonValue& request,
-                   std::initializer_list<std::string_view> fields) {
-  for (std::string_view field : fields) {
-    const model::JsonValue* value = request.find(field);
-    if (value != nullptr && !value->is_null()) {
-      return validation_error("csv2ddb local does not support " + std::string(field));
-    }
-  }
-  return {};
-}
 
 // Checks shared by GetItem and DeleteItem up to the table lookup; returns the decoded key.
 Result<model::Item> check_key_request(const model::JsonValue& request, bool is_delete) {
@@ -37,6 +27,8 @@ Result<model::Item> check_key_request(const model::JsonValue& request, bool is_d
                                 {"ReturnValues", FieldKind::kString},
                                 {"ProjectionExpression", FieldKind::kString},
                                 {"ConditionExpression", FieldKind::kString},
+                                {"Expected", FieldKind::kMap},
+                                {"ConditionalOperator", FieldKind::kString},
                                 {"ExpressionAttributeNames", FieldKind::kMap},
                                 {"ExpressionAttributeValues", FieldKind::kMap},
                                 {"ReturnValuesOnConditionCheckFailure", FieldKind::kString}});
@@ -50,22 +42,21 @@ Result<model::Item> check_key_request(const model::JsonValue& request, bool is_d
   errors.table_name_pattern(request.find("TableName"), "tableName");
   errors.not_null(request.find("Key"), "key");
   if (is_delete) {
+    errors.enum_of(request.find("ConditionalOperator"), "conditionalOperator", {"OR", "AND"});
     errors.enum_of(request.find("ReturnValues"), "returnValues",
                    {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
     errors.enum_of(request.find("ReturnValuesOnConditionCheckFailure"),
                    "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
   }
   if (Status s = errors.result(); !s) return s.take_error();
-  if (Status s = unsupported(request, {"Expected", "AttributesToGet"}); !s) return s.take_error();
   if (is_delete) {
     if (Status s = check_expression_params(request, {"ConditionExpression"}, {"Expected"}); !s) {
       return s.take_error();
     }
-  } else if (Status s = unsupported(request, {"ConditionExpression"}); !s) {
+  } else if (Status s =
+                 check_expression_params(request, {"ProjectionExpression"}, {"AttributesToGet"});
+             !s) {
     return s.take_error();
-  }
-  if (!is_delete) {
-    if (Status s = check_expression_maps_not_empty(request); !s) return s.take_error();
   }
   auto key = decode_item(*request.find("Key"));
   if (!key) return key.take_error();
@@ -93,6 +84,8 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
                                 {"Item", FieldKind::kMap},
                                 {"ReturnValues", FieldKind::kString},
                                 {"ConditionExpression", FieldKind::kString},
+                                {"Expected", FieldKind::kMap},
+                                {"ConditionalOperator", FieldKind::kString},
                                 {"ExpressionAttributeValues", FieldKind::kMap},
                                 {"ExpressionAttributeNames", FieldKind::kMap},
                                 {"ReturnValuesOnConditionCheckFailure", FieldKind::kString}});
@@ -105,12 +98,12 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
                  {"INDEXES", "TOTAL", "NONE"});
   errors.table_name_pattern(request.find("TableName"), "tableName");
   errors.not_null(request.find("Item"), "item");
+  errors.enum_of(request.find("ConditionalOperator"), "conditionalOperator", {"OR", "AND"});
   errors.enum_of(request.find("ReturnValues"), "returnValues",
                  {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
   errors.enum_of(request.find("ReturnValuesOnConditionCheckFailure"),
                  "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
   if (Status s = errors.result(); !s) return s.take_error();
-  if (Status s = unsupported(request, {"Expected"}); !s) return s.take_error();
   if (Status s = check_expression_params(request, {"ConditionExpression"}, {"Expected"}); !s) {
     return s.take_error();
   }
@@ -127,6 +120,9 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   }
   auto expressions = read_request_expressions(request);
   if (!expressions) return expressions.take_error();
+  if (Status legacy = add_legacy_parameters(request, *expressions); !legacy) {
+    return legacy.take_error();
+  }
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto key = item_storage_key(*item, *table);
@@ -165,9 +161,10 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
 Result<std::string> get_item(const model::JsonValue& request, OperationContext& context) {
   auto key_item = check_key_request(request, false);
   if (!key_item) return key_item.take_error();
-  auto projection = parse_projection(request);
+  auto expressions = read_request_expressions(request);
+  if (!expressions) return expressions.take_error();
+  auto projection = item_projection(request, *expressions);
   if (!projection) return projection.take_error();
-  if (Status s = check_expression_maps_used(request); !s) return s.take_error();
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto key = key_storage_key(*key_item, *table);
@@ -194,6 +191,9 @@ Result<std::string> delete_item(const model::JsonValue& request, OperationContex
   if (!key_item) return key_item.take_error();
   auto expressions = read_request_expressions(request);
   if (!expressions) return expressions.take_error();
+  if (Status legacy = add_legacy_parameters(request, *expressions); !legacy) {
+    return legacy.take_error();
+  }
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto key = key_storage_key(*key_item, *table);

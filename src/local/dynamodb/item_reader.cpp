@@ -7,14 +7,17 @@ namespace csv2ddb::local::dynamodb {
 namespace {
 
 // Collects rows of (hk, rk, size, item) into stored items.
+// Rows of another segment are skipped.
 Result<std::vector<StoredItem>> collect(SqliteStatement& statement, std::size_t limit,
-                                        std::size_t max_bytes) {
+                                        std::size_t max_bytes,
+                                        const std::optional<ScanSegment>& segment = std::nullopt) {
   std::vector<StoredItem> items;
   std::size_t bytes = 0;
   while (items.size() < limit && bytes < max_bytes) {
     auto row = statement.step();
     if (!row) return row.take_error();
     if (!*row) break;
+    if (segment && !segment->holds(statement.column_blob(0))) continue;
     StoredItem item;
     item.hash = std::string(statement.column_blob(0));
     item.range = std::string(statement.column_blob(1));
@@ -28,6 +31,15 @@ Result<std::vector<StoredItem>> collect(SqliteStatement& statement, std::size_t 
 }
 
 }  // namespace
+
+bool ScanSegment::holds(std::string_view hash_key) const {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : hash_key) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash % total == index;
+}
 
 // Borrows a reader connection for one call and gives it back however the call ends.
 class ItemReader::Lease {
@@ -87,7 +99,7 @@ Result<std::optional<StoredItem>> ItemReader::get(std::int64_t table, std::strin
 
 Result<std::vector<StoredItem>> ItemReader::scan(
     std::int64_t table, const std::optional<std::pair<std::string, std::string>>& after,
-    std::size_t limit, std::size_t max_bytes) {
+    std::size_t limit, std::size_t max_bytes, const std::optional<ScanSegment>& segment) {
   Lease reader(*this);
   if (reader.get() == nullptr) return reader.error();
   auto statement = reader.get()->prepare(
@@ -96,13 +108,15 @@ Result<std::vector<StoredItem>> ItemReader::scan(
             : "SELECT hk, rk, size, item FROM items WHERE tbl = ? ORDER BY hk, rk LIMIT ?");
   if (!statement) return statement.take_error();
   statement->bind(1, table);
-  const auto sql_limit = static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX));
+  // A segment's rows are picked out as they come: SQL's LIMIT would count the others.
+  const auto sql_limit =
+      segment ? -1 : static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX));
   if (after) {
     statement->bind_blob(2, after->first).bind_blob(3, after->second).bind(4, sql_limit);
   } else {
     statement->bind(2, sql_limit);
   }
-  return collect(*statement, limit, max_bytes);
+  return collect(*statement, limit, max_bytes, segment);
 }
 
 Result<std::vector<StoredItem>> ItemReader::query(std::int64_t table, std::string_view hash,

@@ -24,10 +24,12 @@ class ItemReader {
   Result<std::optional<StoredItem>> get(std::int64_t table, std::string_view hash,
                                         std::string_view range);
   // Items in key order after (hash, range) when given, until `limit` items or `max_bytes` of
-  // item sizes (the item that crosses it included), as DynamoDB pages.
+  // item sizes (the item that crosses it included), as DynamoDB pages. With a segment, only
+  // the items whose hash key falls in it (segment_of).
   Result<std::vector<StoredItem>> scan(
       std::int64_t table, const std::optional<std::pair<std::string, std::string>>& after,
-      std::size_t limit, std::size_t max_bytes);
+      std::size_t limit, std::size_t max_bytes,
+      const std::optional<ScanSegment>& segment = std::nullopt);
   // One partition's items within `bounds`, ascending or descending by range key, strictly
   // after `after_range` in that direction when given.
   Result<std::vector<StoredItem>> query(std::int64_t table, std::string_view hash,

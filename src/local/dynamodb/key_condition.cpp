@@ -1,205 +1,146 @@
 #include "local/dynamodb/key_condition.hpp"
 
-#include <cctype>
+#include <algorithm>
+#include <array>
 
 #include "local/dynamodb/item_keys.hpp"
-#include "local/dynamodb/projection.hpp"
+#include "local/dynamodb/legacy_parameters.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-constexpr std::string_view kInvalid = "Invalid KeyConditionExpression: ";
+constexpr std::string_view kInvalidCondition = "Invalid condition in KeyConditionExpression: ";
 
-struct Token {
-  enum Kind : std::uint8_t { kWord, kSymbol, kEnd } kind;
-  std::string text;
-};
-
-bool is_word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '#' || c == ':' ||
-         c == '-' || c == '.' || static_cast<unsigned char>(c) >= 0x80;
+Error invalid_operator(std::string_view name) {
+  return validation_error("Invalid operator used in KeyConditionExpression: " + std::string(name));
 }
 
-Result<std::vector<Token>> tokenize(std::string_view text) {
-  std::vector<Token> tokens;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-    } else if (c == '(' || c == ')' || c == ',' || c == '=') {
-      tokens.push_back({Token::kSymbol, std::string(1, c)});
-      ++i;
-    } else if (c == '<' || c == '>') {
-      std::string op(1, c);
-      if (i + 1 < text.size() && (text[i + 1] == '=' || (c == '<' && text[i + 1] == '>'))) {
-        op.push_back(text[++i]);
+// `op` with its operands swapped (":v < k" is "k > :v").
+KeyOperator turned_around(KeyOperator op) {
+  switch (op) {
+    case KeyOperator::kLt:
+      return KeyOperator::kGt;
+    case KeyOperator::kLe:
+      return KeyOperator::kGe;
+    case KeyOperator::kGt:
+      return KeyOperator::kLt;
+    case KeyOperator::kGe:
+      return KeyOperator::kLe;
+    default:
+      return op;
+  }
+}
+
+Result<KeyOperator> compare_operator(model::Comparator comparator) {
+  switch (comparator) {
+    case model::Comparator::kEq:
+      return KeyOperator::kEq;
+    case model::Comparator::kLt:
+      return KeyOperator::kLt;
+    case model::Comparator::kLe:
+      return KeyOperator::kLe;
+    case model::Comparator::kGt:
+      return KeyOperator::kGt;
+    case model::Comparator::kGe:
+      return KeyOperator::kGe;
+    case model::Comparator::kNe:
+      break;
+  }
+  return invalid_operator("<>");
+}
+
+// One condition of the tree (not AND) into `out`.
+Status add_condition(const model::ConditionNode& node, KeyConditions& out) {
+  KeyCondition condition;
+  std::string_view written;  // how DynamoDB names the operator in its messages
+  if (node.kind == model::ConditionNode::Kind::kCompare) {
+    auto op = compare_operator(node.comparator);
+    if (!op) return op.error();
+    condition.op = *op;
+  } else if (node.kind == model::ConditionNode::Kind::kBetween) {
+    condition.op = KeyOperator::kBetween;
+    written = "BETWEEN";
+  } else {
+    condition.op = KeyOperator::kBeginsWith;
+    written = "begins_with";
+  }
+  std::optional<std::string> attribute;
+  std::size_t attribute_at = 0;
+  for (std::size_t i = 0; i < node.operands.size(); ++i) {
+    const model::Operand& operand = node.operands[i];
+    if (operand.kind == model::Operand::Kind::kFunction) {
+      return validation_error("KeyConditionExpressions cannot contain nested operations");
+    }
+    if (operand.kind != model::Operand::Kind::kPath) {
+      condition.values.push_back(operand.value);
+      continue;
+    }
+    if (attribute) {
+      return validation_error(std::string(kInvalidCondition) +
+                              "Multiple attribute names used in one condition");
+    }
+    if (operand.path.size() > 1 || operand.path.front().index) {
+      return validation_error(
+          "KeyConditionExpressions cannot have conditions on nested attributes");
+    }
+    attribute = operand.path.front().name;
+    attribute_at = i;
+  }
+  if (!written.empty() && attribute && attribute_at != 0) {
+    return validation_error(std::string(kInvalidCondition) + std::string(written) +
+                            " operator must have the key attribute as its first operand");
+  }
+  if (!attribute) {
+    return validation_error(std::string(kInvalidCondition) + "No key attribute specified");
+  }
+  if (out.count(*attribute) != 0) {
+    return validation_error("KeyConditionExpressions must only contain one condition per key");
+  }
+  if (attribute_at != 0) condition.op = turned_around(condition.op);
+  out[*attribute] = std::move(condition);
+  return {};
+}
+
+Status collect(const model::ConditionNode& node, KeyConditions& out) {
+  using Kind = model::ConditionNode::Kind;
+  switch (node.kind) {
+    case Kind::kAnd:
+      for (const model::ConditionNode& child : node.children) {
+        if (Status s = collect(child, out); !s) return s;
       }
-      tokens.push_back({Token::kSymbol, op});
-      ++i;
-    } else if (is_word_char(c)) {
-      const std::size_t start = i;
-      while (i < text.size() && is_word_char(text[i])) ++i;
-      tokens.push_back({Token::kWord, std::string(text.substr(start, i - start))});
-    } else {
-      return validation_error(std::string(kInvalid) + "Invalid character encountered; token: \"" +
-                              std::string(1, c) + "\", near: \"" + std::string(text.substr(i, 2)) +
-                              "\"");
-    }
+      return {};
+    case Kind::kOr:
+      return invalid_operator("OR");
+    case Kind::kNot:
+      return invalid_operator("NOT");
+    case Kind::kIn:
+      return invalid_operator("IN");
+    case Kind::kFunction:
+      if (node.function != "begins_with") return invalid_operator(node.function);
+      return add_condition(node, out);
+    case Kind::kCompare:
+    case Kind::kBetween:
+      return add_condition(node, out);
   }
-  tokens.push_back({Token::kEnd, ""});
-  return tokens;
+  return {};
 }
 
-bool keyword(const Token& token, std::string_view word) {
-  if (token.kind != Token::kWord || token.text.size() != word.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(token.text[i])) != word[i]) return false;
+// A legacy condition on a key attribute: only the operators an index can serve.
+Result<KeyCondition> key_condition_of(const LegacyCondition& legacy) {
+  static const std::array<std::pair<std::string_view, KeyOperator>, 7> kIndexable{
+      {{"EQ", KeyOperator::kEq},
+       {"LE", KeyOperator::kLe},
+       {"LT", KeyOperator::kLt},
+       {"GE", KeyOperator::kGe},
+       {"GT", KeyOperator::kGt},
+       {"BEGINS_WITH", KeyOperator::kBeginsWith},
+       {"BETWEEN", KeyOperator::kBetween}}};
+  for (const auto& [name, op] : kIndexable) {
+    if (legacy.op == name) return KeyCondition{op, legacy.values};
   }
-  return true;
-}
-
-class Parser {
- public:
-  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
-
-  Result<std::vector<KeyTerm>> parse() {
-    std::vector<KeyTerm> terms;
-    if (Status s = condition(terms); !s) return s.take_error();
-    if (keyword(peek(), "or") || keyword(peek(), "not")) {
-      std::string op = peek().text;
-      for (char& c : op) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      return validation_error("Invalid operator used in KeyConditionExpression: " + op);
-    }
-    if (peek().kind != Token::kEnd) return syntax_error();
-    return terms;
-  }
-
- private:
-  const Token& peek() const { return tokens_[pos_]; }
-  const Token& next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
-
-  Error syntax_error() const {
-    const Token& token = peek();
-    std::string near = token.kind == Token::kEnd ? "<EOF>" : token.text;
-    return validation_error(std::string(kInvalid) + "Syntax error; token: \"" + near +
-                            "\", near: \"" + near + "\"");
-  }
-
-  Status condition(std::vector<KeyTerm>& terms) {
-    if (Status s = term(terms); !s) return s;
-    while (keyword(peek(), "and")) {
-      next();
-      if (Status s = term(terms); !s) return s;
-    }
-    return {};
-  }
-
-  Result<std::string> operand() {
-    const Token& token = peek();
-    if (token.kind != Token::kWord || keyword(token, "and") || keyword(token, "between")) {
-      return syntax_error();
-    }
-    return next().text;
-  }
-
-  Status term(std::vector<KeyTerm>& terms) {
-    if (peek().kind == Token::kSymbol && peek().text == "(") {
-      next();
-      if (Status s = condition(terms); !s) return s;
-      if (peek().text != ")") return syntax_error();
-      next();
-      return {};
-    }
-    if (keyword(peek(), "begins_with") && tokens_[pos_ + 1].text == "(") {
-      next();
-      next();
-      KeyTerm t;
-      t.op = KeyOperator::kBeginsWith;
-      auto attribute = operand();
-      if (!attribute) return attribute.take_error();
-      if (peek().text != ",") return syntax_error();
-      next();
-      auto value = operand();
-      if (!value) return value.take_error();
-      if (peek().text != ")") return syntax_error();
-      next();
-      t.attribute = std::move(*attribute);
-      t.values.push_back(std::move(*value));
-      terms.push_back(std::move(t));
-      return {};
-    }
-    auto attribute = operand();
-    if (!attribute) return attribute.take_error();
-    KeyTerm t;
-    t.attribute = std::move(*attribute);
-    if (keyword(peek(), "between")) {
-      next();
-      auto low = operand();
-      if (!low) return low.take_error();
-      if (!keyword(peek(), "and")) return syntax_error();
-      next();
-      auto high = operand();
-      if (!high) return high.take_error();
-      t.op = KeyOperator::kBetween;
-      t.values = {std::move(*low), std::move(*high)};
-      terms.push_back(std::move(t));
-      return {};
-    }
-    const Token& op = peek();
-    if (op.kind != Token::kSymbol) return syntax_error();
-    if (op.text == "=")
-      t.op = KeyOperator::kEq;
-    else if (op.text == "<")
-      t.op = KeyOperator::kLt;
-    else if (op.text == "<=")
-      t.op = KeyOperator::kLe;
-    else if (op.text == ">")
-      t.op = KeyOperator::kGt;
-    else if (op.text == ">=")
-      t.op = KeyOperator::kGe;
-    else if (op.text == "<>") {
-      return validation_error("Invalid operator used in KeyConditionExpression: <>");
-    } else {
-      return syntax_error();
-    }
-    next();
-    auto value = operand();
-    if (!value) return value.take_error();
-    t.values.push_back(std::move(*value));
-    terms.push_back(std::move(t));
-    return {};
-  }
-
-  std::vector<Token> tokens_;
-  std::size_t pos_ = 0;
-};
-
-Result<model::AttributeValue> resolve_value(const std::string& token,
-                                            const model::JsonValue& request) {
-  if (!token.starts_with(':')) {
-    return validation_error(std::string(kInvalid) + "Syntax error; token: \"" + token +
-                            "\", near: \"" + token + "\"");
-  }
-  const model::JsonValue* values = request.find("ExpressionAttributeValues");
-  const model::JsonValue* value = values != nullptr ? values->find(token) : nullptr;
-  if (value == nullptr) {
-    return validation_error(std::string(kInvalid) +
-                            "An expression attribute value used in expression is not defined; "
-                            "attribute value: " +
-                            token);
-  }
-  auto decoded = model::decode_dynamodb_value(*value);
-  if (!decoded) return decoded.take_error();
-  return std::move(*decoded);
-}
-
-int compare_bytes(const model::AttributeValue& a, const model::AttributeValue& b) {
-  const std::string left = range_key_bytes(a);
-  const std::string right = range_key_bytes(b);
-  return left.compare(right);
+  return validation_error("Attempted conditional constraint is not an indexable operation");
 }
 
 std::string operand_text(const model::AttributeValue& value) {
@@ -210,76 +151,75 @@ std::string operand_text(const model::AttributeValue& value) {
 
 }  // namespace
 
-Result<std::vector<KeyTerm>> parse_key_condition(std::string_view expression) {
-  if (expression.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return validation_error(std::string(kInvalid) + "The expression can not be empty;");
-  }
-  auto tokens = tokenize(expression);
-  if (!tokens) return tokens.take_error();
-  return Parser(std::move(*tokens)).parse();
+Result<KeyConditions> key_conditions_of(const model::ConditionNode& tree) {
+  KeyConditions out;
+  if (Status s = collect(tree, out); !s) return s.error();
+  return out;
 }
 
-Result<ResolvedKeyCondition> resolve_key_condition(const std::vector<KeyTerm>& terms,
-                                                   const model::JsonValue& request,
-                                                   const model::KeySchema& key) {
-  std::optional<model::AttributeValue> hash;
+Result<KeyConditions> read_key_conditions(const model::JsonValue& conditions) {
+  KeyConditions out;
+  if (!conditions.is_object()) return out;
+  for (const auto& [name, spec] : conditions.as_object()) {
+    auto legacy = read_legacy_condition(spec);
+    if (!legacy) return legacy.take_error();
+    auto condition = key_condition_of(*legacy);
+    if (!condition) return condition.take_error();
+    out[name] = std::move(*condition);
+  }
+  return out;
+}
+
+Result<ResolvedKeyCondition> resolve_key_conditions(const KeyConditions& conditions,
+                                                    const model::KeySchema& key) {
+  if (conditions.size() != 1 && conditions.size() != 2) {
+    return validation_error("Conditions can be of length 1 or 2 only");
+  }
+  if (!key.range && conditions.size() > 1) {
+    return validation_error("Query key condition not supported");
+  }
+  const auto hash = conditions.find(key.hash.name);
+  if (hash == conditions.end()) {
+    return validation_error("Query condition missed key schema element: " + key.hash.name);
+  }
   std::optional<RangeCondition> range;
-  for (const KeyTerm& term : terms) {
-    auto name = resolve_name(term.attribute, request, "KeyConditionExpression");
-    if (!name) return name.take_error();
-    std::vector<model::AttributeValue> values;
-    for (const std::string& token : term.values) {
-      auto value = resolve_value(token, request);
-      if (!value) return value.take_error();
-      values.push_back(std::move(*value));
-    }
-    const bool is_hash = *name == key.hash.name;
-    const bool is_range = key.range && *name == key.range->name;
-    if (!is_hash && !is_range) {
-      return validation_error(
-          "Query condition missed key schema element: " +
-          (hash ? (key.range ? key.range->name : key.hash.name) : key.hash.name));
+  for (const auto& [name, condition] : conditions) {
+    const bool is_hash = name == key.hash.name;
+    if (!is_hash && !(key.range && name == key.range->name)) {
+      return validation_error("Query condition missed key schema element: " +
+                              (key.range ? key.range->name : key.hash.name));
     }
     const model::AttributeType expected = is_hash ? key.hash.type : key.range->type;
-    if (term.op == KeyOperator::kBeginsWith && expected == model::AttributeType::kN) {
-      return validation_error(std::string(kInvalid) +
-                              "Incorrect operand type for operator or function; operator or "
-                              "function: begins_with, operand type: N");
+    if (condition.op == KeyOperator::kBeginsWith && expected == model::AttributeType::kN) {
+      return validation_error(
+          "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+          "operator or function: begins_with, operand type: N");
     }
-    for (const model::AttributeValue& value : values) {
+    for (const model::AttributeValue& value : condition.values) {
       if (value.type != expected) {
         return validation_error(
             "One or more parameter values were invalid: Condition parameter type does not match "
             "schema type");
       }
     }
-    if (is_hash) {
-      if (term.op != KeyOperator::kEq || hash) {
-        return validation_error("Query key condition not supported");
-      }
-      hash = std::move(values[0]);
-      continue;
+    if (is_hash && condition.op != KeyOperator::kEq) {
+      return validation_error("Query key condition not supported");
     }
-    if (range) return validation_error("Query key condition not supported");
-    RangeCondition condition;
-    condition.op = term.op;
-    condition.first = std::move(values[0]);
-    if (term.op == KeyOperator::kBetween) {
-      condition.second = std::move(values[1]);
-      if (compare_bytes(condition.first, condition.second) > 0) {
-        return validation_error(std::string(kInvalid) +
-                                "The BETWEEN operator requires upper bound to be greater than or "
-                                "equal to lower bound; lower bound operand: " +
-                                operand_text(condition.first) +
-                                ", upper bound operand: " + operand_text(condition.second));
+    if (is_hash) continue;
+    RangeCondition resolved{condition.op, condition.values.at(0), {}};
+    if (condition.op == KeyOperator::kBetween) {
+      resolved.second = condition.values.at(1);
+      if (range_key_bytes(resolved.first).compare(range_key_bytes(resolved.second)) > 0) {
+        return validation_error(
+            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
+            "greater than or equal to lower bound; lower bound operand: " +
+            operand_text(resolved.first) +
+            ", upper bound operand: " + operand_text(resolved.second));
       }
     }
-    range = std::move(condition);
+    range = std::move(resolved);
   }
-  if (!hash) {
-    return validation_error("Query condition missed key schema element: " + key.hash.name);
-  }
-  return ResolvedKeyCondition{std::move(*hash), std::move(range)};
+  return ResolvedKeyCondition{hash->second.values.at(0), std::move(range)};
 }
 
 }  // namespace csv2ddb::local::dynamodb

@@ -1,39 +1,40 @@
-// Query's KeyConditionExpression: parsed into terms (grammar below), then resolved against
-// ExpressionAttributeNames/Values and the table's key schema.
-//
-//   condition := term [AND term] | '(' condition ')'
-//   term      := operand comparator operand            comparator: = < <= > >=
-//              | operand BETWEEN operand AND operand
-//              | begins_with '(' operand ',' operand ')'
-//   operand   := name | #name | :value
-//
-// Keywords are case-insensitive. Messages follow DynamoDB's ("Invalid KeyConditionExpression:
-// Syntax error; token: ...", "Query condition missed key schema element: ...").
+// Query's key condition: KeyConditionExpression's tree (parsed and resolved by the model's
+// grammar, model/expression.hpp) or the legacy KeyConditions parameter, as one condition per
+// key attribute, then checked against the key schema, in DynamoDB's words (dynalite's
+// convertKeyCondition and query action hold the same):
+//   "Invalid operator used in KeyConditionExpression: OR"
+//   "KeyConditionExpressions must only contain one condition per key"
+//   "Query condition missed key schema element: offer"
+//   "Query key condition not supported"
+// A condition may be written value first (":p = p"): it is turned around (":v < k" is k > :v).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
 #include "model/attribute_value.hpp"
+#include "model/expression.hpp"
 #include "model/json.hpp"
 
 namespace csv2ddb::local::dynamodb {
 
 enum class KeyOperator : std::uint8_t { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
 
-// One term as written: operand tokens not yet resolved.
-struct KeyTerm {
-  std::string attribute;  // "#a" or "account"
+struct KeyCondition {
   KeyOperator op = KeyOperator::kEq;
-  std::vector<std::string> values;  // ":v" tokens (two for BETWEEN)
+  std::vector<model::AttributeValue> values;  // two for BETWEEN
 };
+using KeyConditions = std::map<std::string, KeyCondition>;  // by attribute name
 
-// Syntax only. Errors: ValidationException "Invalid KeyConditionExpression: ...".
-Result<std::vector<KeyTerm>> parse_key_condition(std::string_view expression);
+// The resolved tree of a KeyConditionExpression.
+Result<KeyConditions> key_conditions_of(const model::ConditionNode& tree);
+// The legacy KeyConditions parameter: {"attr":{"AttributeValueList":[...],
+// "ComparisonOperator":"EQ"}}.
+Result<KeyConditions> read_key_conditions(const model::JsonValue& conditions);
 
 struct RangeCondition {
   KeyOperator op = KeyOperator::kEq;
@@ -46,10 +47,9 @@ struct ResolvedKeyCondition {
   std::optional<RangeCondition> range;
 };
 
-// Resolves names and values and checks the terms against the key schema (hash key with '=',
-// at most one condition on the range key, operand types matching the schema).
-Result<ResolvedKeyCondition> resolve_key_condition(const std::vector<KeyTerm>& terms,
-                                                   const model::JsonValue& request,
-                                                   const model::KeySchema& key);
+// Checks the conditions against the key schema: the hash key with '=', at most a condition on
+// the range key, operand types matching the schema.
+Result<ResolvedKeyCondition> resolve_key_conditions(const KeyConditions& conditions,
+                                                    const model::KeySchema& key);
 
 }  // namespace csv2ddb::local::dynamodb

@@ -30,6 +30,7 @@ Result<std::string> create_table(const model::JsonValue& request, OperationConte
 Result<std::string> describe_table(const model::JsonValue& request, OperationContext& context);
 Result<std::string> list_tables(const model::JsonValue& request, OperationContext& context);
 Result<std::string> delete_table(const model::JsonValue& request, OperationContext& context);
+Result<std::string> update_table(const model::JsonValue& request, OperationContext& context);
 
 Result<std::string> put_item(const model::JsonValue& request, OperationContext& context);
 Result<std::string> get_item(const model::JsonValue& request, OperationContext& context);

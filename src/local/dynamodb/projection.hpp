@@ -1,5 +1,6 @@
-// ProjectionExpression for top-level attributes ("a, #b, c"), resolved against
-// ExpressionAttributeNames. Nested paths (a.b, a[0]) are refused as unsupported.
+// What a read (GetItem, BatchGetItem, Query, Scan) returns of each item: the whole item, the
+// paths of its ProjectionExpression (nested paths and list indexes, parsed and resolved by the
+// model's grammar, model/expression.hpp), or the attributes of the legacy AttributesToGet.
 #pragma once
 
 #include <optional>
@@ -8,20 +9,24 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "local/dynamodb/request_expressions.hpp"
+#include "model/expression.hpp"
 #include "model/json.hpp"
 
 namespace csv2ddb::local::dynamodb {
 
-// Nothing when the request has no ProjectionExpression.
-Result<std::optional<std::vector<std::string>>> parse_projection(const model::JsonValue& request);
+struct ItemProjection {
+  std::optional<std::vector<model::DocumentPath>> paths;  // nullopt: the whole item
+};
 
-// Appends the stored item JSON, keeping only the projected attributes when a projection is
-// given.
+// From `expressions` (the request's parsed ProjectionExpression) or the AttributesToGet of
+// `spec` (the request, or one table's part of BatchGetItem). check_expression_params has made
+// sure that at most one of them is given.
+Result<ItemProjection> item_projection(const model::JsonValue& spec,
+                                       const RequestExpressions& expressions);
+
+// Appends the stored item (DynamoDB JSON), keeping only what `projection` keeps.
 Status append_projected(std::string& out, std::string_view item_json,
-                        const std::optional<std::vector<std::string>>& projection);
-
-// "#name" resolved through ExpressionAttributeNames; errors as DynamoDB words them.
-Result<std::string> resolve_name(std::string_view token, const model::JsonValue& request,
-                                 std::string_view expression_kind);
+                        const ItemProjection& projection);
 
 }  // namespace csv2ddb::local::dynamodb

@@ -146,48 +146,6 @@ Status check_table_name_required(const model::JsonValue& request) {
   return {};
 }
 
-Status check_expression_maps_not_empty(const model::JsonValue& request) {
-  for (const char* field : {"ExpressionAttributeNames", "ExpressionAttributeValues"}) {
-    const model::JsonValue* map = request.find(field);
-    if (map != nullptr && map->is_object() && map->as_object().empty()) {
-      return validation_error(std::string(field) + " must not be empty");
-    }
-  }
-  return {};
-}
-
-Status check_expression_maps_used(const model::JsonValue& request) {
-  std::string expressions;
-  for (const char* field : {"KeyConditionExpression", "ProjectionExpression", "FilterExpression",
-                            "ConditionExpression"}) {
-    const model::JsonValue* text = request.find(field);
-    if (text != nullptr && text->is_string()) expressions += text->as_string() + " ";
-  }
-  auto is_word = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-           static_cast<unsigned char>(c) >= 0x80;
-  };
-  for (const char* field : {"ExpressionAttributeNames", "ExpressionAttributeValues"}) {
-    const model::JsonValue* map = request.find(field);
-    if (map == nullptr || !map->is_object()) continue;
-    std::string unused;
-    for (const auto& [token, value] : map->as_object()) {
-      bool used = false;
-      for (std::size_t at = expressions.find(token); at != std::string::npos && !used;
-           at = expressions.find(token, at + 1)) {
-        const std::size_t end = at + token.size();
-        used = end >= expressions.size() || !is_word(expressions[end]);
-      }
-      if (!used) unused += (unused.empty() ? "" : ", ") + token;
-    }
-    if (!unused.empty()) {
-      return validation_error("Value provided in " + std::string(field) +
-                              " unused in expressions: keys: {" + unused + "}");
-    }
-  }
-  return {};
-}
-
 std::string constraint_value_text(const model::JsonValue* value) {
   if (value == nullptr || value->is_null()) return "null";
   switch (value->kind()) {

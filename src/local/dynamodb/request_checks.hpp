@@ -36,14 +36,6 @@ Status check_kinds(const model::JsonValue& request, std::initializer_list<FieldS
 // Step 2: TableName present and 3 to 255 characters long.
 Status check_table_name_required(const model::JsonValue& request);
 
-// ExpressionAttributeNames / ExpressionAttributeValues given but empty.
-Status check_expression_maps_not_empty(const model::JsonValue& request);
-
-// Every #name and :value defined must be used by one of the request's expressions
-// (KeyConditionExpression, ProjectionExpression): "Value provided in ExpressionAttributeValues
-// unused in expressions: keys: {:c}".
-Status check_expression_maps_used(const model::JsonValue& request);
-
 // Step 3.
 class ConstraintErrors {
  public:

@@ -132,6 +132,16 @@ Result<RequestExpressions> read_request_expressions(const model::JsonValue& requ
     if (!condition) return condition.take_error();
     out.condition = std::move(*condition);
   }
+  if (const std::string* text = text_of(request, "KeyConditionExpression")) {
+    auto condition = model::parse_condition(*text, model::ExpressionKind::kKeyCondition, context);
+    if (!condition) return condition.take_error();
+    out.key_condition = std::move(*condition);
+  }
+  if (const std::string* text = text_of(request, "FilterExpression")) {
+    auto condition = model::parse_condition(*text, model::ExpressionKind::kFilter, context);
+    if (!condition) return condition.take_error();
+    out.filter = std::move(*condition);
+  }
   if (const std::string* text = text_of(request, "ProjectionExpression")) {
     auto projection = model::parse_projection(*text, context);
     if (!projection) return projection.take_error();

@@ -31,6 +31,8 @@ struct RequestExpressions {
   std::map<std::string, std::string> names;
   std::map<std::string, model::AttributeValue> values;
   std::optional<model::ConditionNode> condition;               // ConditionExpression
+  std::optional<model::ConditionNode> key_condition;           // KeyConditionExpression
+  std::optional<model::ConditionNode> filter;                  // FilterExpression
   std::optional<std::vector<model::UpdateAction>> update;      // UpdateExpression
   std::optional<std::vector<model::DocumentPath>> projection;  // ProjectionExpression
 };

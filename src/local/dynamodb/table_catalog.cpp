@@ -215,6 +215,18 @@ Result<TableInfo> TableCatalog::create(SqliteConnection& db, TableInfo info) {
   return info;
 }
 
+Status TableCatalog::replace(SqliteConnection& db, const TableInfo& info) {
+  auto update = db.prepare("UPDATE tables SET info = ? WHERE id = ?");
+  if (!update) return update.take_error();
+  const std::string encoded = encode_info(info);
+  if (Status s = update->bind_text(1, encoded).bind(2, info.id).run(); !s) return s;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (TableInfo& table : tables_) {
+    if (table.id == info.id) table = info;
+  }
+  return {};
+}
+
 Result<std::pair<TableInfo, TableStats>> TableCatalog::remove(SqliteConnection& db,
                                                               std::string_view name) {
   auto table = find(name);

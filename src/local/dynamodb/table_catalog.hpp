@@ -36,6 +36,9 @@ class TableCatalog {
   // Drops the table's rows in one transaction; returns it as it was with its counters.
   // ResourceNotFoundException when absent. Its items are the caller's to remove.
   Result<std::pair<TableInfo, TableStats>> remove(SqliteConnection& db, std::string_view name);
+  // Stores `info` as the table of its id's new description (UpdateTable): its name, id and
+  // key stay.
+  Status replace(SqliteConnection& db, const TableInfo& info);
 
   // Counter changes of a transaction: written with it (persist), counted in memory once it
   // committed (apply).

@@ -1,5 +1,6 @@
-// CreateTable, DescribeTable, ListTables, DeleteTable. Tables are ACTIVE as soon as they exist
-// (CreateTable answers CREATING as DynamoDB does; the next DescribeTable says ACTIVE).
+// CreateTable, DescribeTable, ListTables, DeleteTable (UpdateTable: update_table.cpp). Tables are
+// ACTIVE as soon as they exist (CreateTable answers CREATING as DynamoDB does; the next
+// DescribeTable says ACTIVE).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -8,61 +9,13 @@
 
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/table_description.hpp"
 #include "local/request_id.hpp"
 
 namespace csv2ddb::local::dynamodb {
 namespace {
 
 constexpr std::int64_t kMaxCapacityUnits = 1000000000000;
-
-std::string number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", value);
-  return text;
-}
-
-std::string table_description(const TableInfo& table, std::string_view status,
-                              const TableStats& stats, const OperationContext& context) {
-  std::string out = "{\"AttributeDefinitions\":[";
-  for (std::size_t i = 0; i < table.attribute_definitions.size(); ++i) {
-    if (i != 0) out += ',';
-    out += "{\"AttributeName\":";
-    model::append_json_string(out, table.attribute_definitions[i].name);
-    out += ",\"AttributeType\":\"";
-    out += model::type_name(table.attribute_definitions[i].type);
-    out += "\"}";
-  }
-  out += "],\"TableName\":";
-  model::append_json_string(out, table.name);
-  out += ",\"KeySchema\":[{\"AttributeName\":";
-  model::append_json_string(out, table.key.hash.name);
-  out += ",\"KeyType\":\"HASH\"}";
-  if (table.key.range) {
-    out += ",{\"AttributeName\":";
-    model::append_json_string(out, table.key.range->name);
-    out += ",\"KeyType\":\"RANGE\"}";
-  }
-  out += "],\"TableStatus\":\"";
-  out += status;
-  out += "\",\"CreationDateTime\":" + number_text(table.created);
-  out += ",\"ProvisionedThroughput\":{\"NumberOfDecreasesToday\":0,\"ReadCapacityUnits\":" +
-         std::to_string(table.read_capacity) +
-         ",\"WriteCapacityUnits\":" + std::to_string(table.write_capacity) + "}";
-  out += ",\"TableSizeBytes\":" + std::to_string(stats.size_bytes);
-  out += ",\"ItemCount\":" + std::to_string(stats.item_count);
-  out += ",\"TableArn\":";
-  model::append_json_string(
-      out, "arn:aws:dynamodb:" + context.region + ":" + context.account + ":table/" + table.name);
-  out += ",\"TableId\":";
-  model::append_json_string(out, table.table_id);
-  out += ",\"BillingModeSummary\":{\"BillingMode\":";
-  model::append_json_string(out, table.billing_mode);
-  if (table.billing_mode == "PAY_PER_REQUEST") {
-    out += ",\"LastUpdateToPayPerRequestDateTime\":" + number_text(table.created);
-  }
-  out += "}}";
-  return out;
-}
 
 Status check_create_table(const model::JsonValue& request) {
   if (Status s = check_kinds(request, {{"AttributeDefinitions", FieldKind::kList},
@@ -119,6 +72,7 @@ Status check_create_table(const model::JsonValue& request) {
     for (const model::JsonValue& member : definitions->as_array()) {
       const std::string path = "attributeDefinitions." + std::to_string(++i) + ".member.";
       errors.not_null(member.find("AttributeName"), path + "attributeName");
+      errors.length_between(member.find("AttributeName"), path + "attributeName", 1, 255);
       errors.not_null(member.find("AttributeType"), path + "attributeType");
       errors.enum_of(member.find("AttributeType"), path + "attributeType", {"B", "N", "S"});
     }
@@ -140,6 +94,7 @@ Status check_create_table(const model::JsonValue& request) {
     for (const model::JsonValue& member : key_schema->as_array()) {
       const std::string path = "keySchema." + std::to_string(++i) + ".member.";
       errors.not_null(member.find("AttributeName"), path + "attributeName");
+      errors.length_between(member.find("AttributeName"), path + "attributeName", 1, 255);
       errors.not_null(member.find("KeyType"), path + "keyType");
       errors.enum_of(member.find("KeyType"), path + "keyType", {"HASH", "RANGE"});
     }
@@ -184,7 +139,11 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
   }
   std::vector<std::string> defined;
   for (const model::JsonValue& member : request.find("AttributeDefinitions")->as_array()) {
-    defined.push_back(member.find("AttributeName")->as_string());
+    const std::string& name = member.find("AttributeName")->as_string();
+    if (std::find(defined.begin(), defined.end(), name) != defined.end()) {
+      return validation_error("Attribute Name is duplicated: " + name);
+    }
+    defined.push_back(name);
     table.attribute_definitions.push_back(
         {defined.back(), *model::parse_type_name(member.find("AttributeType")->as_string())});
   }
@@ -345,7 +304,7 @@ Result<std::string> delete_table(const model::JsonValue& request, OperationConte
   auto deleted = context.store.delete_table(name);
   if (!deleted) return deleted.take_error();
   return "{\"TableDescription\":" +
-         table_description(deleted->first, "DELETING", deleted->second, context) + "}";
+         table_description(deleted->first, "DELETING", deleted->second, context, false) + "}";
 }
 
 std::string consumed_capacity_json(std::string_view mode, std::string_view table, double units) {

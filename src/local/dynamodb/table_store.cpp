@@ -46,6 +46,11 @@ Result<TableInfo> TableStore::create_table(TableInfo info) {
       [&](SqliteConnection& db, ItemWriter&) { return catalog_.create(db, std::move(info)); });
 }
 
+Status TableStore::update_table(const TableInfo& info) {
+  return commits_->exclusively(
+      [&](SqliteConnection& db, ItemWriter&) { return catalog_.replace(db, info); });
+}
+
 Result<std::pair<TableInfo, TableStats>> TableStore::delete_table(std::string_view name) {
   Result<std::pair<TableInfo, TableStats>> deleted = commits_->exclusively(
       [&](SqliteConnection& db, ItemWriter&) { return catalog_.remove(db, name); });

@@ -55,6 +55,8 @@ class TableStore {
   // gone from the catalog first; its items go in transactions of a few thousand rows each.
   // Returns the table as it was and its counters at that moment.
   Result<std::pair<TableInfo, TableStats>> delete_table(std::string_view name);
+  // UpdateTable: the new description of an existing table (same id, name and key).
+  Status update_table(const TableInfo& info);
   // The table's counters, kept exact with every write.
   TableStats stats(std::int64_t table) const { return catalog_.stats(table); }
 
@@ -78,8 +80,9 @@ class TableStore {
   }
   Result<std::vector<StoredItem>> scan(
       std::int64_t table, const std::optional<std::pair<std::string, std::string>>& after,
-      std::size_t limit, std::size_t max_bytes) {
-    return reader_.scan(table, after, limit, max_bytes);
+      std::size_t limit, std::size_t max_bytes,
+      const std::optional<ScanSegment>& segment = std::nullopt) {
+    return reader_.scan(table, after, limit, max_bytes, segment);
   }
   Result<std::vector<StoredItem>> query(std::int64_t table, std::string_view hash,
                                         const RangeBounds& bounds, bool forward,

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,14 @@ struct TableInfo {
   std::int64_t write_capacity = 0;
   double created = 0;    // seconds since the epoch
   std::string table_id;  // a UUID, as DescribeTable shows it
+};
+
+// A parallel Scan's part of the table: the items whose hash key bytes hash (FNV-1a) to `index`
+// modulo `total`, so that one partition's items are all in one segment, as in DynamoDB.
+struct ScanSegment {
+  std::uint32_t index = 0;
+  std::uint32_t total = 1;
+  bool holds(std::string_view hash_key) const;
 };
 
 struct StoredItem {

@@ -1,11 +1,13 @@
 // UpdateItem with update and condition expressions: the stored item (or, when there is none, its
 // key) is read in the write's transaction, the condition checked against it, the update applied
 // to a copy, and the result written whole. ReturnValues NONE, ALL_OLD, UPDATED_OLD, ALL_NEW and
-// UPDATED_NEW, as DynamoDB answers them. The legacy AttributeUpdates and Expected are refused.
+// UPDATED_NEW, as DynamoDB answers them. The legacy AttributeUpdates and Expected are served as
+// the expressions they stand for (legacy_parameters.hpp).
 #include <algorithm>
 
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/item_write_support.hpp"
+#include "local/dynamodb/legacy_parameters.hpp"
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/dynamodb/request_expressions.hpp"
@@ -53,12 +55,6 @@ Status check_shape(const model::JsonValue& request) {
                                          {"AttributeUpdates", "Expected"});
       !s) {
     return s;
-  }
-  for (const char* legacy : {"AttributeUpdates", "Expected"}) {
-    const model::JsonValue* value = request.find(legacy);
-    if (value != nullptr && !value->is_null()) {
-      return validation_error("csv2ddb local does not support " + std::string(legacy));
-    }
   }
   return {};
 }
@@ -167,6 +163,7 @@ Result<std::string> update_item(const model::JsonValue& request, OperationContex
   if (!key) return key.take_error();
   auto expressions = read_request_expressions(request);
   if (!expressions) return expressions.take_error();
+  if (Status legacy = add_legacy_parameters(request, *expressions); !legacy) return legacy.error();
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   auto storage_key = key_storage_key(*key, *table);
