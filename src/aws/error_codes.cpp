@@ -84,6 +84,7 @@ constexpr std::array kS3Statuses{
     CodeStatus{"InvalidBucketName", 400},
     CodeStatus{"InvalidDigest", 400},
     CodeStatus{"InvalidPart", 400},
+    CodeStatus{"InvalidPartNumber", 416},
     CodeStatus{"InvalidPartOrder", 400},
     CodeStatus{code::kInvalidRange, 416},
     CodeStatus{"InvalidRequest", 400},

@@ -1,5 +1,6 @@
 // ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation and the bucket's
 // notification configuration.
+#include <algorithm>
 #include <random>
 
 #include "aws/error_codes.hpp"
@@ -16,8 +17,7 @@ namespace csv2ddb::local::s3 {
 namespace {
 
 constexpr std::size_t kMaxConfigurationBytes = 1024 * 1024;
-constexpr std::string_view kOwnerId =
-    "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+constexpr std::size_t kMaxBuckets = 10000;
 
 // S3 names a configuration that came without an Id.
 std::string generated_configuration_id() {
@@ -26,23 +26,57 @@ std::string generated_configuration_id() {
 
 }  // namespace
 
-Result<HttpResponse> list_buckets(S3Context& ctx, S3Request&) {
+// ListBuckets, with the paging of its newer form: max-buckets (1 to 10,000), a
+// continuation-token (here the hex of the last name given) and a prefix.
+Result<HttpResponse> list_buckets(S3Context& ctx, S3Request& request) {
+  std::size_t max_buckets = kMaxBuckets;
+  if (const std::string* text = request.param("max-buckets")) {
+    const bool digits =
+        !text->empty() && text->size() <= 5 &&
+        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+    max_buckets = digits ? std::stoul(*text) : 0;
+    if (max_buckets < 1 || max_buckets > kMaxBuckets) {
+      return make_error("InvalidArgument",
+                        "Argument max-buckets must be an integer between 1 and "
+                        "10000");
+    }
+  }
+  const std::string* prefix = request.param("prefix");
+  std::string after;
+  if (const std::string* token = request.param("continuation-token"); token && !token->empty()) {
+    auto decoded = cursor_of(*token);
+    if (!decoded) return decoded.take_error();
+    after = std::move(*decoded);
+  }
   auto buckets = ctx.store.list_buckets();
   if (!buckets) return buckets.take_error();
   std::string body(kXmlDeclaration);
   body += "<ListAllMyBucketsResult xmlns=\"";
   body += kS3XmlNamespace;
-  body += "\"><Owner>";
-  append_xml_element(body, "ID", kOwnerId);
-  append_xml_element(body, "DisplayName", "csv2ddb");
-  body += "</Owner><Buckets>";
-  for (const BucketInfo& bucket : *buckets) {
+  body += "\"><Buckets>";
+  std::size_t listed = 0;
+  std::string last;
+  bool more = false;
+  for (const BucketInfo& bucket : *buckets) {  // in name order
+    if (!after.empty() && bucket.name <= after) continue;
+    if (prefix != nullptr && !bucket.name.starts_with(*prefix)) continue;
+    if (listed == max_buckets) {
+      more = true;
+      break;
+    }
     body += "<Bucket>";
     append_xml_element(body, "Name", bucket.name);
     append_xml_element(body, "CreationDate", iso8601_ms(bucket.created_ms));
+    append_xml_element(body, "BucketRegion", ctx.options.region);
     body += "</Bucket>";
+    last = bucket.name;
+    ++listed;
   }
-  body += "</Buckets></ListAllMyBucketsResult>";
+  body += "</Buckets>";
+  append_owner(body);
+  if (more) append_xml_element(body, "ContinuationToken", continuation_token(last));
+  if (prefix != nullptr) append_xml_element(body, "Prefix", *prefix);
+  body += "</ListAllMyBucketsResult>";
   return xml_response(200, std::move(body));
 }
 

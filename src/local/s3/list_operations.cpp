@@ -1,8 +1,8 @@
 // ListObjectsV2 and ListObjects (v1): keys in byte order under a prefix, rolled up into
 // CommonPrefixes at the delimiter, a page of at most max-keys entries (keys and prefixes
 // together), and a cursor to continue from.
+#include "aws/sigv4.hpp"
 #include "aws/xml.hpp"
-#include "local/s3/event_records.hpp"  // event_key_encode: the same encoding as encoding-type=url
 #include "local/s3/s3_errors.hpp"
 #include "local/s3/s3_request.hpp"
 
@@ -74,17 +74,22 @@ Result<std::size_t> max_keys_of(const S3Request& request) {
   return value < kDefaultMaxKeys ? value : kDefaultMaxKeys;
 }
 
+// encoding-type=url: every byte but the unreserved ones and '/' percent-encoded, a space as
+// %20 (as the s3-tests suite, written against Amazon S3, expects: "quux%20ab/", "foo%2B1/").
+// Event notifications encode keys differently (a space as '+'): event_records.hpp.
 std::string maybe_encoded(std::string_view text, bool url) {
-  return url ? event_key_encode(text) : std::string(text);
+  return url ? aws::uri_encode(text, true) : std::string(text);
 }
 
-void append_contents(std::string& out, const ListPage& page, bool url) {
+// `owner`: each entry names its owner (ListObjects always, ListObjectsV2 with fetch-owner).
+void append_contents(std::string& out, const ListPage& page, bool url, bool owner) {
   for (const ObjectInfo& object : page.objects) {
     out += "<Contents>";
     append_xml_element(out, "Key", maybe_encoded(object.key, url));
     append_xml_element(out, "LastModified", iso8601_ms(object.last_modified_ms));
     append_xml_element(out, "ETag", object.etag);
     append_xml_element(out, "Size", std::to_string(object.size));
+    if (owner) append_owner(out);
     append_xml_element(out, "StorageClass", "STANDARD");
     out += "</Contents>";
   }
@@ -107,34 +112,6 @@ Result<bool> url_encoding(const S3Request& request) {
   return true;
 }
 
-std::string hex_of(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : bytes) {
-    out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
-    out.push_back(kHex[static_cast<unsigned char>(c) & 0x0F]);
-  }
-  return out;
-}
-
-Result<std::string> unhex(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (text.size() % 2 != 0 || text.empty())
-    return invalid_argument("The continuation token provided is incorrect");
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int hi = value(text[i]);
-    const int lo = value(text[i + 1]);
-    if (hi < 0 || lo < 0) return invalid_argument("The continuation token provided is incorrect");
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<HttpResponse> list_objects_v2(S3Context& ctx, S3Request& request) {
@@ -147,10 +124,11 @@ Result<HttpResponse> list_objects_v2(S3Context& ctx, S3Request& request) {
   const std::string delimiter = param_or_empty(request, "delimiter");
   const std::string start_after = param_or_empty(request, "start-after");
   const std::string* token = request.param("continuation-token");
+  if (token != nullptr && token->empty()) token = nullptr;  // as S3: an empty one is none
   // The token is the hex of the cursor: opaque to clients, exact for us.
   std::string cursor = start_after;
   if (token != nullptr) {
-    auto decoded = unhex(*token);
+    auto decoded = cursor_of(*token);
     if (!decoded) return decoded.take_error();
     cursor = std::move(*decoded);
   }
@@ -171,8 +149,8 @@ Result<HttpResponse> list_objects_v2(S3Context& ctx, S3Request& request) {
                      std::to_string(page->objects.size() + page->common_prefixes.size()));
   append_xml_element(out, "IsTruncated", page->truncated ? "true" : "false");
   if (page->truncated)
-    append_xml_element(out, "NextContinuationToken", hex_of(page->last_returned));
-  append_contents(out, *page, *url);
+    append_xml_element(out, "NextContinuationToken", continuation_token(page->last_returned));
+  append_contents(out, *page, *url, param_or_empty(request, "fetch-owner") == "true");
   out += "</ListBucketResult>";
   return xml_response(200, std::move(out));
 }
@@ -210,7 +188,7 @@ Result<HttpResponse> list_objects_v1(S3Context& ctx, S3Request& request) {
     if (next.ends_with('\xff')) next.pop_back();
     append_xml_element(out, "NextMarker", maybe_encoded(next, *url));
   }
-  append_contents(out, *page, *url);
+  append_contents(out, *page, *url, true);
   out += "</ListBucketResult>";
   return xml_response(200, std::move(out));
 }

@@ -1,10 +1,14 @@
 // PutObject, CopyObject, GetObject, HeadObject, DeleteObject and DeleteObjects.
+#include <algorithm>
+#include <array>
+
 #include "aws/http_date.hpp"
 #include "aws/xml.hpp"
 #include "local/request_auth.hpp"
 #include "local/s3/body_stager.hpp"
 #include "local/s3/byte_range.hpp"
 #include "local/s3/event_records.hpp"
+#include "local/s3/metadata_text.hpp"
 #include "local/s3/s3_errors.hpp"
 #include "local/s3/s3_request.hpp"
 #include "local/s3/storage_names.hpp"
@@ -28,7 +32,10 @@ void add_object_headers(HttpResponse& response, const ObjectInfo& object) {
   response.add_header("ETag", object.etag);
   response.add_header("Last-Modified", aws::format_http_date(time_of(object.last_modified_ms)));
   response.add_header("Accept-Ranges", "bytes");
-  for (const aws::Header& header : object.headers) response.add_header(header.name, header.value);
+  for (const aws::Header& header : object.headers) {
+    const bool user = header.name.starts_with("x-amz-meta-");
+    response.add_header(header.name, user ? returned_metadata_value(header.value) : header.value);
+  }
 }
 
 bool etag_listed(std::string_view list, std::string_view etag) {
@@ -73,6 +80,44 @@ Result<int> precondition_status(const HttpRequest& request, const ObjectInfo& ob
   return 200;
 }
 
+// The parts an object was completed from: the "-N" of a multipart ETag; 1 otherwise.
+std::uint64_t parts_of(const ObjectInfo& object) {
+  const std::string_view etag = object.etag;
+  const auto dash = etag.rfind('-');
+  if (dash == std::string_view::npos) return 1;
+  std::uint64_t count = 0;
+  for (char c : etag.substr(dash + 1)) {
+    if (c >= '0' && c <= '9') count = count * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return count == 0 ? 1 : count;
+}
+
+// GetObject's partNumber: part 1 of an object uploaded in one piece is all of it, and there is
+// no part 2 (416 InvalidPartNumber, as S3 answers). The parts of a multipart object are not
+// kept apart here: reading one is not served.
+Status check_part_number(const S3Request& request, const ObjectInfo& object) {
+  const std::string* text = request.param("partNumber");
+  if (text == nullptr) return {};
+  std::uint64_t number = 0;
+  const bool digits =
+      !text->empty() && text->size() <= 5 &&
+      std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) number = std::stoull(*text);
+  if (!digits || number < 1 || number > 10000) {
+    return make_error("InvalidArgument",
+                      "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  if (parts_of(object) > 1) {
+    return make_error("NotImplemented",
+                      "A header you provided implies functionality that is not implemented: "
+                      "partNumber of a multipart object");
+  }
+  if (number > 1) {
+    return make_error("InvalidPartNumber", "The requested partnumber is not satisfiable");
+  }
+  return {};
+}
+
 Result<HttpResponse> read_object(S3Context& ctx, S3Request& request, bool with_body) {
   auto object = ctx.store.head(request.bucket, request.key);
   if (!object) return object.take_error();
@@ -85,6 +130,7 @@ Result<HttpResponse> read_object(S3Context& ctx, S3Request& request, bool with_b
     return response;
   }
   add_object_headers(response, *object);
+  if (Status part = check_part_number(request, *object); !part) return part.take_error();
   std::uint64_t offset = 0;
   std::uint64_t length = object->size;
   const std::string_view range_header = request.http.header("range");
@@ -187,6 +233,54 @@ Result<HttpResponse> get_object(S3Context& ctx, S3Request& request) {
 
 Result<HttpResponse> head_object(S3Context& ctx, S3Request& request) {
   return read_object(ctx, request, false);
+}
+
+Result<HttpResponse> get_object_attributes(S3Context& ctx, S3Request& request) {
+  auto object = ctx.store.head(request.bucket, request.key);
+  if (!object) return object.take_error();
+  // x-amz-object-attributes: a comma-separated list of the attributes asked for.
+  std::vector<std::string> asked;
+  const std::string_view list = request.http.header("x-amz-object-attributes");
+  std::size_t start = 0;
+  while (start < list.size()) {
+    auto comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    std::string_view name = list.substr(start, comma - start);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    asked.emplace_back(name);
+    start = comma + 1;
+  }
+  static constexpr std::array<std::string_view, 5> kAttributes = {"ETag", "Checksum", "ObjectParts",
+                                                                  "StorageClass", "ObjectSize"};
+  for (const std::string& name : asked) {
+    if (std::find(kAttributes.begin(), kAttributes.end(), name) == kAttributes.end()) {
+      return make_error("InvalidArgument", "Invalid attribute name specified.");
+    }
+  }
+  if (asked.empty()) return make_error("InvalidArgument", "Invalid attribute name specified.");
+  auto wants = [&](std::string_view name) {
+    return std::find(asked.begin(), asked.end(), name) != asked.end();
+  };
+  std::string body(kXmlDeclaration);
+  body += "<GetObjectAttributesResponse xmlns=\"";
+  body += kS3XmlNamespace;
+  body += "\">";
+  // In S3's order. Checksum: none is kept for an object here, so none is returned.
+  if (wants("ETag")) {
+    append_xml_element(body, "ETag", object->etag.substr(1, object->etag.size() - 2));
+  }
+  if (wants("ObjectParts") && parts_of(*object) > 1) {
+    body += "<ObjectParts>";
+    append_xml_element(body, "PartsCount", std::to_string(parts_of(*object)));
+    body += "</ObjectParts>";
+  }
+  if (wants("StorageClass")) append_xml_element(body, "StorageClass", "STANDARD");
+  if (wants("ObjectSize")) append_xml_element(body, "ObjectSize", std::to_string(object->size));
+  body += "</GetObjectAttributesResponse>";
+  HttpResponse response = xml_response(200, std::move(body));
+  response.add_header("Last-Modified", aws::format_http_date(time_of(object->last_modified_ms)));
+  return response;
 }
 
 Result<HttpResponse> delete_object(S3Context& ctx, S3Request& request) {

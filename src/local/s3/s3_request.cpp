@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "aws/xml.hpp"
+#include "local/s3/metadata_text.hpp"
 #include "local/s3/s3_errors.hpp"
 
 namespace csv2ddb::local::s3 {
@@ -52,6 +53,41 @@ std::string iso8601_ms(std::int64_t epoch_ms) {
   return text;
 }
 
+std::string continuation_token(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(kHex[static_cast<unsigned char>(c) & 0x0F]);
+  }
+  return out;
+}
+
+Result<std::string> cursor_of(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (text.size() % 2 != 0 || text.empty())
+    return invalid_argument("The continuation token provided is incorrect");
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int hi = value(text[i]);
+    const int lo = value(text[i + 1]);
+    if (hi < 0 || lo < 0) return invalid_argument("The continuation token provided is incorrect");
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+void append_owner(std::string& out) {
+  out += "<Owner>";
+  append_xml_element(out, "ID", "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a");
+  append_xml_element(out, "DisplayName", "csv2ddb");
+  out += "</Owner>";
+}
+
 HttpResponse xml_response(int status, std::string body) {
   HttpResponse response;
   response.status = status;
@@ -89,7 +125,7 @@ aws::HeaderList stored_headers_of(const HttpRequest& request) {
         aws::header_name_equals(header.name.substr(0, 11), "x-amz-meta-")) {
       std::string name = header.name;
       for (char& c : name) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-      out.push_back({std::move(name), header.value});
+      out.push_back({std::move(name), stored_metadata_value(header.value)});
     }
   }
   return out;

@@ -73,6 +73,13 @@ void append_xml_element(std::string& out, std::string_view name, std::string_vie
 // S3's timestamp in XML bodies: 2009-10-12T17:50:30.000Z.
 std::string iso8601_ms(std::int64_t epoch_ms);
 HttpResponse xml_response(int status, std::string body);
+// <Owner><ID>..</ID><DisplayName>..</DisplayName></Owner>: the one account that owns every
+// bucket and object here.
+void append_owner(std::string& out);
+// Listings' continuation tokens: the hex of the cursor, opaque to clients and exact for us.
+std::string continuation_token(std::string_view cursor);
+// Errors: InvalidArgument "The continuation token provided is incorrect".
+Result<std::string> cursor_of(std::string_view token);
 
 // Operations, one family per file.
 using Operation = Result<HttpResponse> (*)(S3Context&, S3Request&);
@@ -89,6 +96,7 @@ Result<HttpResponse> put_object(S3Context&, S3Request&);
 Result<HttpResponse> copy_object(S3Context&, S3Request&);
 Result<HttpResponse> get_object(S3Context&, S3Request&);
 Result<HttpResponse> head_object(S3Context&, S3Request&);
+Result<HttpResponse> get_object_attributes(S3Context&, S3Request&);
 Result<HttpResponse> delete_object(S3Context&, S3Request&);
 Result<HttpResponse> delete_objects(S3Context&, S3Request&);
 Result<HttpResponse> create_multipart_upload(S3Context&, S3Request&);

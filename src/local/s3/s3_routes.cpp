@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "model/json.hpp"
+
 namespace csv2ddb::local::s3 {
 namespace {
 
@@ -27,6 +29,7 @@ constexpr std::array kRoutes{
     Route{"PUT", Shape::kObject, "", "x-amz-copy-source", "CopyObject", &copy_object},
     Route{"PUT", Shape::kObject, "", "", "PutObject", &put_object},
     Route{"GET", Shape::kObject, "uploadId", "", "ListParts", &list_parts},
+    Route{"GET", Shape::kObject, "attributes", "", "GetObjectAttributes", &get_object_attributes},
     Route{"GET", Shape::kObject, "", "", "GetObject", &get_object},
     Route{"HEAD", Shape::kObject, "", "", "HeadObject", &head_object},
     Route{"DELETE", Shape::kObject, "uploadId", "", "AbortMultipartUpload",
@@ -61,6 +64,12 @@ constexpr std::array<std::string_view, 24> kUnservedSubresources{"acl",
                                                                  "versions",
                                                                  "uploads"};
 
+// A key is UTF-8: bytes that are not (a percent-encoded %FF) are a URI S3 cannot parse.
+Status check_key_text(const std::string& key) {
+  if (model::is_valid_utf8(key)) return {};
+  return make_error("InvalidURI", "Couldn't parse the specified URI.");
+}
+
 std::string_view host_without_port(std::string_view host) {
   if (host.starts_with('[')) return host;  // IPv6 literal: never virtual-hosted
   const auto colon = host.rfind(':');
@@ -82,12 +91,14 @@ Result<Address> parse_address(const HttpRequest& request) {
     if (bucket != "s3") {
       out.bucket = std::string(bucket);
       out.key = aws::percent_decode(path);
+      if (Status key = check_key_text(out.key); !key) return key.take_error();
       return out;
     }
   }
   const auto slash = path.find('/');
   out.bucket = aws::percent_decode(path.substr(0, slash));
   if (slash != std::string_view::npos) out.key = aws::percent_decode(path.substr(slash + 1));
+  if (Status key = check_key_text(out.key); !key) return key.take_error();
   return out;
 }
 

@@ -86,8 +86,11 @@ HttpResponse S3Service::error_response(const HttpRequest& request, const Error& 
   const std::string request_id = new_request_id();
   HttpResponse response;
   response.status = aws::s3_error_status(wire.code);
-  response.body =
-      aws::encode_s3_error(wire.code, wire.message, aws::percent_decode(request.path), request_id);
+  // The resource as S3 names it, decoded; as sent when it does not decode to UTF-8 (InvalidURI),
+  // so that the body stays the UTF-8 XML it says it is.
+  std::string resource = aws::percent_decode(request.path);
+  if (!model::is_valid_utf8(resource)) resource = request.path;
+  response.body = aws::encode_s3_error(wire.code, wire.message, resource, request_id);
   response.add_header("Content-Type", "application/xml");
   response.add_header("x-amz-request-id", request_id);
   return response;
