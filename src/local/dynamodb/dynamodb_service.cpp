@@ -25,6 +25,8 @@ const std::unordered_map<std::string_view, Operation>& operations() {
       {"ListTables", list_tables},
       {"DeleteTable", delete_table},
       {"UpdateTable", update_table},
+      {"TransactWriteItems", transact_write_items},
+      {"TransactGetItems", transact_get_items},
       {"PutItem", put_item},
       {"GetItem", get_item},
       {"DeleteItem", delete_item},

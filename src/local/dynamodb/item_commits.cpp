@@ -16,7 +16,18 @@ Status ItemCommits::write_decided(std::int64_t table, const KeyedDecision& decid
   return mine.decision;
 }
 
+Status ItemCommits::write_transaction(std::span<const TableDecision> items,
+                                      std::vector<Status>& decisions) {
+  PendingWrite mine{0, {}, nullptr, false, {}, nullptr, {}};
+  mine.transaction = items;
+  mine.decisions = &decisions;
+  return enqueue(mine);
+}
+
 Status ItemCommits::apply(PendingWrite& pending, StatsDeltas& deltas) {
+  if (!pending.transaction.empty()) {
+    return items_.apply_transaction(pending.transaction, deltas, *pending.decisions);
+  }
   if (pending.decided == nullptr) {
     return items_.apply(pending.table, pending.writes, pending.results, deltas);
   }

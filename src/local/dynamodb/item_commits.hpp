@@ -36,6 +36,8 @@ class ItemCommits {
   // A write decided from the item it replaces, read in the same transaction. Its decision's
   // error (a failed condition) is returned, and nothing is written for it.
   Status write_decided(std::int64_t table, const KeyedDecision& decided, WriteResults* results);
+  // A transaction: every item decided, then all written or none (ItemWriter::apply_transaction).
+  Status write_transaction(std::span<const TableDecision> items, std::vector<Status>& decisions);
 
   void begin_round();
   Status end_round();
@@ -57,9 +59,11 @@ class ItemCommits {
     std::span<const ItemWrite> writes;
     WriteResults* results;
     bool done;
-    Status status;                           // the transaction's
-    const KeyedDecision* decided = nullptr;  // instead of `writes`
-    Status decision;                         // the decision's own error
+    Status status;                                    // the transaction's
+    const KeyedDecision* decided = nullptr;           // instead of `writes`
+    Status decision;                                  // the decision's own error
+    std::span<const TableDecision> transaction = {};  // instead of `writes`, when not empty
+    std::vector<Status>* decisions = nullptr;         // the transaction's items' outcomes
   };
   Status enqueue(PendingWrite& mine);
   Status apply(PendingWrite& pending, StatsDeltas& deltas);

@@ -183,8 +183,8 @@ Status ItemWriter::insert_puts(std::int64_t table, std::span<const ItemWrite> wr
   return {};
 }
 
-Status ItemWriter::apply_decided(std::int64_t table, const KeyedDecision& decided,
-                                 WriteResults* results, StatsDeltas& deltas, Status& decision) {
+Result<std::optional<StoredItem>> ItemWriter::read(std::int64_t table,
+                                                   const KeyedDecision& decided) {
   auto read = db_.prepare("SELECT size, item FROM items WHERE tbl = ? AND hk = ? AND rk = ?");
   if (!read) return read.take_error();
   read->bind(1, table).bind_blob(2, decided.hash).bind_blob(3, decided.range);
@@ -196,7 +196,43 @@ Status ItemWriter::apply_decided(std::int64_t table, const KeyedDecision& decide
                          static_cast<std::uint32_t>(read->column_int(0))};
   }
   read->reset();
-  Result<std::optional<ItemWrite>> write = decided.decide(current);
+  return current;
+}
+
+Status ItemWriter::apply_transaction(std::span<const TableDecision> items, StatsDeltas& deltas,
+                                     std::vector<Status>& decisions) {
+  decisions.assign(items.size(), Status{});
+  std::vector<std::optional<ItemWrite>> writes;
+  bool refused = false;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto current = read(items[i].table, items[i].decided);
+    if (!current) return current.take_error();
+    Result<std::optional<ItemWrite>> write = items[i].decided.decide(*current);
+    if (!write) {
+      decisions[i] = write.take_error();
+      refused = true;
+      writes.emplace_back();
+      continue;
+    }
+    writes.push_back(std::move(*write));
+  }
+  if (refused) return {};
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!writes[i]) continue;
+    if (Status s =
+            apply(items[i].table, std::span<const ItemWrite>(&*writes[i], 1), nullptr, deltas);
+        !s) {
+      return s;
+    }
+  }
+  return {};
+}
+
+Status ItemWriter::apply_decided(std::int64_t table, const KeyedDecision& decided,
+                                 WriteResults* results, StatsDeltas& deltas, Status& decision) {
+  auto current = read(table, decided);
+  if (!current) return current.take_error();
+  Result<std::optional<ItemWrite>> write = decided.decide(*current);
   if (!write) {
     decision = write.take_error();
     return {};

@@ -33,10 +33,18 @@ class ItemWriter {
   Status apply_decided(std::int64_t table, const KeyedDecision& decided, WriteResults* results,
                        StatsDeltas& deltas, Status& decision);
 
+  // All or nothing: reads every decision's item, decides each, and applies the writes only
+  // when every decision succeeded. `decisions` gets each decision's own outcome (an error for
+  // one that refused, as a cancelled transaction reports them); a storage failure is the
+  // returned error.
+  Status apply_transaction(std::span<const TableDecision> items, StatsDeltas& deltas,
+                           std::vector<Status>& decisions);
+
   // Removes up to `rows` items of a table; false when there were none left.
   Result<bool> delete_some(std::int64_t table, std::int64_t rows);
 
  private:
+  Result<std::optional<StoredItem>> read(std::int64_t table, const KeyedDecision& decided);
   Status apply_one(std::int64_t table, const ItemWrite& write, bool want_old_item,
                    std::uint32_t& old_size, std::optional<std::string>& old_item);
   bool distinct_keys(std::span<const ItemWrite> writes);

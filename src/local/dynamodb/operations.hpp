@@ -40,6 +40,10 @@ Result<std::string> update_item(const model::JsonValue& request, OperationContex
 Result<std::string> batch_write_item(const model::JsonValue& request, OperationContext& context);
 Result<std::string> batch_get_item(const model::JsonValue& request, OperationContext& context);
 
+Result<std::string> transact_write_items(const model::JsonValue& request,
+                                         OperationContext& context);
+Result<std::string> transact_get_items(const model::JsonValue& request, OperationContext& context);
+
 Result<std::string> scan(const model::JsonValue& request, OperationContext& context);
 Result<std::string> query(const model::JsonValue& request, OperationContext& context);
 

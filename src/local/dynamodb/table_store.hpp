@@ -69,6 +69,11 @@ class TableStore {
   Status write_decided(std::int64_t table, const KeyedDecision& decided, WriteResults* results) {
     return commits_->write_decided(table, decided, results);
   }
+  // TransactWriteItems: all of `items` written, or none when a decision refuses; `decisions`
+  // gets each item's own outcome.
+  Status write_transaction(std::span<const TableDecision> items, std::vector<Status>& decisions) {
+    return commits_->write_transaction(items, decisions);
+  }
   // Rounds (item_commits.hpp).
   void begin_round() { commits_->begin_round(); }
   Status end_round() { return commits_->end_round(); }

@@ -86,6 +86,12 @@ struct KeyedDecision {
   std::function<Result<std::optional<ItemWrite>>(const std::optional<StoredItem>& current)> decide;
 };
 
+// One item of a transaction (TransactWriteItems): a decision on an item of a table.
+struct TableDecision {
+  std::int64_t table = 0;
+  KeyedDecision decided;
+};
+
 // How a transaction changed each table's counters, by table id.
 struct StatsDelta {
   std::int64_t items = 0;

@@ -59,27 +59,6 @@ Status check_shape(const model::JsonValue& request) {
   return {};
 }
 
-// An update may not touch the key, nor reach inside a key attribute.
-Status check_key_untouched(const std::vector<model::UpdateAction>& actions,
-                           const TableInfo& table) {
-  std::vector<std::string> keys{table.key.hash.name};
-  if (table.key.range) keys.push_back(table.key.range->name);
-  for (const std::string& key : keys) {
-    for (const model::UpdateAction& action : actions) {
-      if (action.path.front().name != key) continue;
-      if (action.path.size() > 1) {
-        return validation_error(
-            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
-            "allowed: Key: " +
-            key);
-      }
-      return validation_error(std::string(kInvalid) + "Cannot update attribute " + key +
-                              ". This attribute is part of the key");
-    }
-  }
-  return {};
-}
-
 std::string return_values(const model::JsonValue& request) {
   const model::JsonValue* returns = request.find("ReturnValues");
   return returns != nullptr && returns->is_string() ? returns->as_string() : "NONE";
@@ -92,42 +71,6 @@ std::vector<model::DocumentPath> updated_paths(const std::vector<model::UpdateAc
   return paths;
 }
 
-// What the update made, for the response.
-struct Outcome {
-  std::optional<model::Item> before;
-  model::Item after;
-  std::uint32_t old_size = 0;
-  std::uint32_t new_size = 0;
-};
-
-Result<std::optional<ItemWrite>> updated_write(
-    const model::Item& key, const StorageKey& storage_key, const RequestExpressions& expressions,
-    bool return_item_on_failure, const std::optional<StoredItem>& current, Outcome& outcome) {
-  const model::ConditionNode* condition = expressions.condition ? &*expressions.condition : nullptr;
-  if (Status ok = check_condition(condition, current, return_item_on_failure); !ok) {
-    return ok.error();
-  }
-  model::Item item = current ? stored_item(current) : key;
-  if (current) {
-    outcome.before = item;
-    outcome.old_size = current->size;
-  }
-  if (expressions.update) {
-    if (Status applied = model::apply_update(*expressions.update, item); !applied) {
-      return applied.error();
-    }
-  }
-  const std::size_t size = model::item_size(item);
-  if (size > model::kMaxItemBytes) {
-    return validation_error("Item size to update has exceeded the maximum allowed size");
-  }
-  ItemWrite write{true, storage_key.hash, storage_key.range, {}, static_cast<std::uint32_t>(size)};
-  model::append_dynamodb_item(write.json, item);
-  outcome.after = std::move(item);
-  outcome.new_size = write.size;
-  return std::optional<ItemWrite>(std::move(write));
-}
-
 void append_attributes(std::string& out, const model::Item& item) {
   if (item.attributes.empty()) return;
   out += "\"Attributes\":";
@@ -135,7 +78,7 @@ void append_attributes(std::string& out, const model::Item& item) {
 }
 
 std::string response_body(const model::JsonValue& request, const RequestExpressions& expressions,
-                          const Outcome& outcome, const TableInfo& table) {
+                          const UpdateOutcome& outcome, const TableInfo& table) {
   const std::string returns = return_values(request);
   const std::vector<model::DocumentPath> paths =
       expressions.update ? updated_paths(*expressions.update) : std::vector<model::DocumentPath>{};
@@ -177,7 +120,7 @@ Result<std::string> update_item(const model::JsonValue& request, OperationContex
   if (!context.faults.capacity().take(table->id, storage_key->hash, 1)) {
     return throughput_exceeded();  // --fault capacity/partition
   }
-  Outcome outcome;
+  UpdateOutcome outcome;
   const bool return_item = returns_item_on_failure(request);
   KeyedDecision decided{
       storage_key->hash, storage_key->range, [&](const std::optional<StoredItem>& current) {
