@@ -49,7 +49,7 @@ class Decoder {
   bool exact = false;
 
   Result<AttributeValue> decode(const JsonValue& json) {
-    if (depth_ > kMaxNestingLevels) {
+    if (depth_ > kMaxNestingLevels && !exact) {
       return invalid(
           "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
           "levels beyond supported limit");

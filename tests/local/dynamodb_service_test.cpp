@@ -55,7 +55,7 @@ class DynamoDbServiceTest : public ::testing::Test {
 };
 
 TEST_F(DynamoDbServiceTest, UnknownOperationAndBadJson) {
-  EXPECT_EQ(fails("TransactWriteItems", "{}").code, "UnknownOperationException");
+  EXPECT_EQ(fails("ExecuteStatement", "{}").code, "UnknownOperationException");
   EXPECT_EQ(fails("PutItem", "{not json").code, "SerializationException");
   EXPECT_EQ(fails("PutItem", R"({"TableName":5})").message,
             "NUMBER_VALUE cannot be converted to String");

@@ -284,7 +284,7 @@ class RoutingTest(LocalTestCase):
     def test_unknown_operation(self):
         """An X-Amz-Target with an operation we do not serve: UnknownOperationException."""
         with self.start() as server:
-            status, body = local_server.signed_dynamodb_request(server.port, "TransactWriteItems",
+            status, body = local_server.signed_dynamodb_request(server.port, "ExecuteStatement",
                                                                 {})
             self.assertEqual(status, 400)
             self.assertEqual(local_server.error_type(body), "UnknownOperationException")

@@ -40,7 +40,9 @@ const std::set<std::string, std::less<>> kTableNoOps = {"TableName",
                                                         "TableClass",
                                                         "ContributorInsightsSpecification",
                                                         "OnDemandThroughput",
-                                                        "WarmThroughput"};
+                                                        "WarmThroughput",
+                                                        "GlobalSecondaryIndexes",
+                                                        "LocalSecondaryIndexes"};
 
 Status only_known(const std::string& logical_id, const JsonValue& properties,
                   const std::set<std::string, std::less<>>& known) {
@@ -68,6 +70,22 @@ std::vector<std::pair<std::string, std::string>> key_pairs(const JsonValue* sche
 // Numbers that came through Ref arrive as strings; CreateTable wants numbers.
 JsonValue as_number(const JsonValue& value) {
   return value.is_string() ? JsonValue::number_text(value.as_string()) : value;
+}
+
+// An index declaration with its ProvisionedThroughput's numbers as numbers.
+JsonValue with_numbers(const JsonValue& index) {
+  JsonValue out = JsonValue::object();
+  if (!index.is_object()) return index;
+  for (const auto& [field, value] : index.as_object()) {
+    if (field != "ProvisionedThroughput" || !value.is_object()) {
+      out.set(field, value);
+      continue;
+    }
+    JsonValue units = JsonValue::object();
+    for (const auto& [name, number] : value.as_object()) units.set(name, as_number(number));
+    out.set(field, std::move(units));
+  }
+  return out;
 }
 
 }  // namespace
@@ -128,6 +146,13 @@ Result<DeployedResource> deploy_table(DeployContext& context, const std::string&
     JsonValue units = JsonValue::object();
     for (const auto& [field, value] : throughput->as_object()) units.set(field, as_number(value));
     request.set("ProvisionedThroughput", std::move(units));
+  }
+  for (const char* field : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
+    const JsonValue* indexes = properties.find(field);
+    if (indexes == nullptr || !indexes->is_array()) continue;
+    JsonValue copied = JsonValue::array();
+    for (const JsonValue& index : indexes->as_array()) copied.push(with_numbers(index));
+    request.set(field, std::move(copied));
   }
   auto created = context.control.dynamodb_call("CreateTable", model::to_json(request));
   if (!created && !aws::has_code(created.error(), aws::code::kResourceInUseException)) {

@@ -12,6 +12,7 @@
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/dynamodb/request_expressions.hpp"
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
@@ -166,6 +167,12 @@ Result<BatchWritePlan> plan_batch_write(const model::JsonValue& request,
     for (Decoded& d : decoded[table_index]) {
       auto key =
           d.is_put ? item_storage_key(d.item, writes.table) : key_storage_key(d.item, writes.table);
+      if (key && d.is_put) {
+        // One item with a bad index key refuses the whole batch, as DynamoDB does.
+        if (Status indexed = check_index_keys(d.item, writes.table); !indexed) {
+          return indexed.error();
+        }
+      }
       if (!key) {
         Error error = key.take_error();
         if (error.message.find("Missing the key") != std::string::npos ||

@@ -282,7 +282,8 @@ class FastPlanner {
     const std::string_view name = table_name.view();
     if (name.size() < 3 || name.size() > 255 || !is_table_name(name)) return false;
     auto table = context_.store.find_table(name);
-    if (!table) return false;
+    // A table with secondary indexes checks each item's index keys: the general path does.
+    if (!table || !table->indexes.empty()) return false;
     table_.table = std::move(*table);
     if (!reader_.take('[')) return false;
     do {

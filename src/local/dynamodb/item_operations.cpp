@@ -10,6 +10,7 @@
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/dynamodb/request_expressions.hpp"
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
@@ -127,6 +128,7 @@ Result<std::string> put_item(const model::JsonValue& request, OperationContext& 
   if (!table) return table.take_error();
   auto key = item_storage_key(*item, *table);
   if (!key) return key.take_error();
+  if (Status indexed = check_index_keys(*item, *table); !indexed) return indexed.error();
   if (Status s = maybe_throttle(context); !s) return s.take_error();
   if (!context.faults.capacity().take(table->id, key->hash, (size + 1023) / 1024)) {
     return throughput_exceeded();  // --fault capacity/partition

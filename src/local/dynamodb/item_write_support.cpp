@@ -1,6 +1,7 @@
 #include "local/dynamodb/item_write_support.hpp"
 
 #include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
@@ -86,9 +87,12 @@ Status check_key_untouched(const std::vector<model::UpdateAction>& actions,
   return {};
 }
 
-Result<std::optional<ItemWrite>> updated_write(
-    const model::Item& key, const StorageKey& storage_key, const RequestExpressions& expressions,
-    bool return_item_on_failure, const std::optional<StoredItem>& current, UpdateOutcome& outcome) {
+Result<std::optional<ItemWrite>> updated_write(const TableInfo& table, const model::Item& key,
+                                               const StorageKey& storage_key,
+                                               const RequestExpressions& expressions,
+                                               bool return_item_on_failure,
+                                               const std::optional<StoredItem>& current,
+                                               UpdateOutcome& outcome) {
   const model::ConditionNode* condition = expressions.condition ? &*expressions.condition : nullptr;
   if (Status ok = check_condition(condition, current, return_item_on_failure); !ok) {
     return ok.error();
@@ -103,6 +107,7 @@ Result<std::optional<ItemWrite>> updated_write(
       return applied.error();
     }
   }
+  if (Status indexed = check_index_keys(item, table); !indexed) return indexed.error();
   const std::size_t size = model::item_size(item);
   if (size > model::kMaxItemBytes) {
     return validation_error("Item size to update has exceeded the maximum allowed size");

@@ -48,9 +48,13 @@ struct UpdateOutcome {
 
 // UpdateItem's decision on the stored item (nullopt: none yet, so the key alone): the condition
 // checked, the update applied, the size checked; the write of the whole new item.
-Result<std::optional<ItemWrite>> updated_write(
-    const model::Item& key, const StorageKey& storage_key, const RequestExpressions& expressions,
-    bool return_item_on_failure, const std::optional<StoredItem>& current, UpdateOutcome& outcome);
+// The new item is checked against the table's secondary indexes.
+Result<std::optional<ItemWrite>> updated_write(const TableInfo& table, const model::Item& key,
+                                               const StorageKey& storage_key,
+                                               const RequestExpressions& expressions,
+                                               bool return_item_on_failure,
+                                               const std::optional<StoredItem>& current,
+                                               UpdateOutcome& outcome);
 
 // ReturnValuesOnConditionCheckFailure == ALL_OLD.
 bool returns_item_on_failure(const model::JsonValue& request);

@@ -222,4 +222,69 @@ Result<ResolvedKeyCondition> resolve_key_conditions(const KeyConditions& conditi
   return ResolvedKeyCondition{hash->second.values.at(0), std::move(range)};
 }
 
+namespace {
+
+// The smallest byte string greater than every string starting with `prefix`, if any.
+std::optional<std::string> prefix_successor(std::string prefix) {
+  while (!prefix.empty()) {
+    auto last = static_cast<unsigned char>(prefix.back());
+    if (last != 0xFF) {
+      prefix.back() = static_cast<char>(last + 1);
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+RangeBounds range_bounds(const std::optional<RangeCondition>& condition) {
+  RangeBounds bounds;
+  if (!condition) return bounds;
+  const std::string first = range_key_bytes(condition->first);
+  switch (condition->op) {
+    case KeyOperator::kEq:
+      bounds.lower = first;
+      bounds.upper = first;
+      break;
+    case KeyOperator::kLt:
+      bounds.upper = first;
+      bounds.upper_inclusive = false;
+      break;
+    case KeyOperator::kLe:
+      bounds.upper = first;
+      break;
+    case KeyOperator::kGt:
+      bounds.lower = first;
+      bounds.lower_inclusive = false;
+      break;
+    case KeyOperator::kGe:
+      bounds.lower = first;
+      break;
+    case KeyOperator::kBetween:
+      bounds.lower = first;
+      bounds.upper = range_key_bytes(condition->second);
+      break;
+    case KeyOperator::kBeginsWith:
+      bounds.lower = first;
+      bounds.upper = prefix_successor(first);
+      bounds.upper_inclusive = false;
+      break;
+  }
+  return bounds;
+}
+
+bool within(const RangeBounds& bounds, std::string_view bytes) {
+  if (bounds.lower) {
+    const int order = bytes.compare(*bounds.lower);
+    if (order < 0 || (order == 0 && !bounds.lower_inclusive)) return false;
+  }
+  if (bounds.upper) {
+    const int order = bytes.compare(*bounds.upper);
+    if (order > 0 || (order == 0 && !bounds.upper_inclusive)) return false;
+  }
+  return true;
+}
+
 }  // namespace csv2ddb::local::dynamodb

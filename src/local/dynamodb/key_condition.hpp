@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "local/dynamodb/table_types.hpp"
 #include "model/attribute_value.hpp"
 #include "model/expression.hpp"
 #include "model/json.hpp"
@@ -51,5 +52,9 @@ struct ResolvedKeyCondition {
 // the range key, operand types matching the schema.
 Result<ResolvedKeyCondition> resolve_key_conditions(const KeyConditions& conditions,
                                                     const model::KeySchema& key);
+
+// The range key bytes (item_keys.hpp's range_key_bytes) a range condition admits.
+RangeBounds range_bounds(const std::optional<RangeCondition>& condition);
+bool within(const RangeBounds& bounds, std::string_view bytes);
 
 }  // namespace csv2ddb::local::dynamodb

@@ -6,6 +6,7 @@
 // secondary indexes are not served yet.
 #include <algorithm>
 
+#include "local/dynamodb/index_reads.hpp"
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/key_condition.hpp"
 #include "local/dynamodb/legacy_parameters.hpp"
@@ -13,6 +14,7 @@
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/dynamodb/request_expressions.hpp"
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::local::dynamodb {
@@ -27,7 +29,10 @@ struct ReadRequest {
   RequestExpressions expressions;
   ItemProjection projection;
   std::optional<StorageKey> start;
+  std::optional<model::Item> start_item;  // for an index read: with the index's keys
   std::optional<ScanSegment> segment;
+  std::optional<IndexInfo> index;  // IndexName
+  bool whole_items = false;        // a local index read with Select ALL_ATTRIBUTES
 };
 
 Status check_read_kinds(const model::JsonValue& request) {
@@ -131,9 +136,6 @@ Status check_read_constraints(const model::JsonValue& request, bool is_query) {
     errors.at_most(request.find("TotalSegments"), "totalSegments", 1000000);
   }
   if (Status s = errors.result(); !s) return s;
-  if (present(request, "IndexName")) {
-    return validation_error("csv2ddb local does not support IndexName (secondary indexes)");
-  }
   if (is_query) {
     return check_expression_params(
         request, {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"},
@@ -153,6 +155,28 @@ Result<std::optional<model::Item>> read_start_item(const model::JsonValue& reque
     return error;
   }
   return std::optional<model::Item>(std::move(*decoded));
+}
+
+// IndexName: the index, and what Select and ConsistentRead may ask of it.
+Status choose_index(const model::JsonValue& request, ReadRequest& read) {
+  const model::JsonValue* name = request.find("IndexName");
+  if (name == nullptr || !name->is_string()) return {};
+  auto index = find_index(read.table, name->as_string());
+  if (!index) return index.error();
+  if (index->global && read.consistent) {
+    return validation_error("Consistent reads are not supported on global secondary indexes");
+  }
+  if (select_of(request) == "ALL_ATTRIBUTES" && index->projection != "ALL") {
+    if (index->global) {
+      return validation_error(
+          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
+          "supported for global secondary index " +
+          index->name + " because its projection type is not ALL");
+    }
+    read.whole_items = true;  // a local index fetches the rest from the table
+  }
+  read.index = std::move(*index);
+  return {};
 }
 
 // Everything Scan and Query share, up to and including the table and the start key.
@@ -195,8 +219,12 @@ Result<ReadRequest> prepare_read(const model::JsonValue& request, OperationConte
   auto table = require_table(context, request.find("TableName")->as_string());
   if (!table) return table.take_error();
   read.table = std::move(*table);
+  if (Status s = choose_index(request, read); !s) return s.take_error();
+  read.start_item = *start_item;
   if (*start_item) {
-    auto key = key_storage_key(**start_item, read.table);
+    // An index read's start key holds the index's keys too.
+    auto key = read.index ? item_storage_key(**start_item, read.table)
+                          : key_storage_key(**start_item, read.table);
     if (!key) {
       Error error = key.take_error();
       error.message = "The provided starting key is invalid: " + error.message;
@@ -243,7 +271,11 @@ Result<std::string> page_response(const ReadRequest& read, const std::vector<Sto
   const bool full = items.size() >= read.limit || bytes >= kMaxPageBytes;
   if (full && !items.empty()) {
     out += ",\"LastEvaluatedKey\":";
-    append_key_json(out, items.back().hash, items.back().range, read.table);
+    if (read.index) {
+      append_index_key_json(out, items.back(), read.table, *read.index);
+    } else {
+      append_key_json(out, items.back().hash, items.back().range, read.table);
+    }
   }
   // What was read is metered, filtered out or not: 4 KB per unit, half for eventual reads.
   const double units = static_cast<double>(std::max<std::uint64_t>(1, (bytes + 4095) / 4096)) *
@@ -254,53 +286,8 @@ Result<std::string> page_response(const ReadRequest& read, const std::vector<Sto
   return out;
 }
 
-// The smallest byte string greater than every string starting with `prefix`, if any.
-std::optional<std::string> prefix_successor(std::string prefix) {
-  while (!prefix.empty()) {
-    auto last = static_cast<unsigned char>(prefix.back());
-    if (last != 0xFF) {
-      prefix.back() = static_cast<char>(last + 1);
-      return prefix;
-    }
-    prefix.pop_back();
-  }
-  return std::nullopt;
-}
-
-RangeBounds bounds_of(const std::optional<RangeCondition>& condition) {
-  RangeBounds bounds;
-  if (!condition) return bounds;
-  const std::string first = range_key_bytes(condition->first);
-  switch (condition->op) {
-    case KeyOperator::kEq:
-      bounds.lower = first;
-      bounds.upper = first;
-      break;
-    case KeyOperator::kLt:
-      bounds.upper = first;
-      bounds.upper_inclusive = false;
-      break;
-    case KeyOperator::kLe:
-      bounds.upper = first;
-      break;
-    case KeyOperator::kGt:
-      bounds.lower = first;
-      bounds.lower_inclusive = false;
-      break;
-    case KeyOperator::kGe:
-      bounds.lower = first;
-      break;
-    case KeyOperator::kBetween:
-      bounds.lower = first;
-      bounds.upper = range_key_bytes(condition->second);
-      break;
-    case KeyOperator::kBeginsWith:
-      bounds.lower = first;
-      bounds.upper = prefix_successor(first);
-      bounds.upper_inclusive = false;
-      break;
-  }
-  return bounds;
+IndexRead index_read(const ReadRequest& read) {
+  return IndexRead{read.table, *read.index, read.start_item, read.limit, read.whole_items};
 }
 
 // The key condition of a Query, from KeyConditionExpression or the legacy KeyConditions.
@@ -310,7 +297,7 @@ Result<ResolvedKeyCondition> key_condition(const model::JsonValue& request,
                                          ? key_conditions_of(*read.expressions.key_condition)
                                          : read_key_conditions(*request.find("KeyConditions"));
   if (!conditions) return conditions.take_error();
-  return resolve_key_conditions(*conditions, read.table.key);
+  return resolve_key_conditions(*conditions, read.index ? read.index->key : read.table.key);
 }
 
 // A Query's filter may not name the key: the key condition is where it goes. `parameter`: how
@@ -336,6 +323,11 @@ Status check_filter_leaves_the_key(const model::ConditionNode& filter, const mod
 Result<std::string> scan(const model::JsonValue& request, OperationContext& context) {
   auto read = prepare_read(request, context, false);
   if (!read) return read.take_error();
+  if (read->index) {
+    auto items = scan_index(context, index_read(*read), read->segment);
+    if (!items) return items.take_error();
+    return page_response(*read, *items);
+  }
   std::optional<std::pair<std::string, std::string>> after;
   if (read->start) after = std::make_pair(read->start->hash, read->start->range);
   auto items = context.store.scan(read->table.id, after, read->limit, kMaxPageBytes, read->segment);
@@ -351,8 +343,8 @@ Result<std::string> query(const model::JsonValue& request, OperationContext& con
   if (read->expressions.filter) {
     const std::string_view parameter =
         present(request, "QueryFilter") ? "QueryFilter" : "Filter Expression";
-    if (Status s =
-            check_filter_leaves_the_key(*read->expressions.filter, read->table.key, parameter);
+    if (Status s = check_filter_leaves_the_key(
+            *read->expressions.filter, read->index ? read->index->key : read->table.key, parameter);
         !s) {
       return s.take_error();
     }
@@ -360,11 +352,16 @@ Result<std::string> query(const model::JsonValue& request, OperationContext& con
   const model::JsonValue* forward_field = request.find("ScanIndexForward");
   const bool forward =
       forward_field == nullptr || forward_field->is_null() || json_boolean(forward_field);
+  if (read->index) {
+    auto items = query_index(context, index_read(*read), *condition, forward);
+    if (!items) return items.take_error();
+    return page_response(*read, *items);
+  }
   std::optional<std::string> after;
   if (read->start) after = read->start->range;
-  auto items =
-      context.store.query(read->table.id, hash_key_bytes(condition->hash),
-                          bounds_of(condition->range), forward, after, read->limit, kMaxPageBytes);
+  auto items = context.store.query(read->table.id, hash_key_bytes(condition->hash),
+                                   range_bounds(condition->range), forward, after, read->limit,
+                                   kMaxPageBytes);
   if (!items) return items.take_error();
   return page_response(*read, *items);
 }

@@ -9,6 +9,35 @@ namespace csv2ddb::local::dynamodb {
 namespace {
 
 // The catalog row: the table's definition as a small JSON document.
+void append_key(std::string& out, const model::KeySchema& key) {
+  out += "\"hash\":";
+  model::append_json_string(out, key.hash.name);
+  out += ",\"hash_type\":";
+  model::append_json_string(out, model::type_name(key.hash.type));
+  if (key.range) {
+    out += ",\"range\":";
+    model::append_json_string(out, key.range->name);
+    out += ",\"range_type\":";
+    model::append_json_string(out, model::type_name(key.range->type));
+  }
+}
+
+void append_index(std::string& out, const IndexInfo& index) {
+  out += "{\"name\":";
+  model::append_json_string(out, index.name);
+  out += index.global ? ",\"global\":true," : ",\"global\":false,";
+  append_key(out, index.key);
+  out += ",\"projection\":";
+  model::append_json_string(out, index.projection);
+  out += ",\"include\":[";
+  for (std::size_t i = 0; i < index.non_key_attributes.size(); ++i) {
+    if (i != 0) out += ',';
+    model::append_json_string(out, index.non_key_attributes[i]);
+  }
+  out += "],\"rcu\":" + std::to_string(index.read_capacity);
+  out += ",\"wcu\":" + std::to_string(index.write_capacity) + "}";
+}
+
 std::string encode_info(const TableInfo& info) {
   std::string out = "{\"name\":";
   model::append_json_string(out, info.name);
@@ -38,6 +67,14 @@ std::string encode_info(const TableInfo& info) {
   out += ",\"created\":" + std::to_string(static_cast<std::int64_t>(info.created * 1000));
   out += ",\"table_id\":";
   model::append_json_string(out, info.table_id);
+  if (!info.indexes.empty()) {
+    out += ",\"indexes\":[";
+    for (std::size_t i = 0; i < info.indexes.size(); ++i) {
+      if (i != 0) out += ',';
+      append_index(out, info.indexes[i]);
+    }
+    out += ']';
+  }
   out += '}';
   return out;
 }
@@ -56,6 +93,32 @@ std::string as_text(const model::JsonValue* value) {
 
 model::AttributeType as_type(const model::JsonValue* value) {
   return model::parse_type_name(as_text(value)).value_or(model::AttributeType::kS);
+}
+
+model::KeySchema key_of(const model::JsonValue& doc) {
+  model::KeySchema key;
+  key.hash = {as_text(doc.find("hash")), as_type(doc.find("hash_type"))};
+  if (doc.find("range") != nullptr) {
+    key.range = model::KeyAttribute{as_text(doc.find("range")), as_type(doc.find("range_type"))};
+  }
+  return key;
+}
+
+IndexInfo index_of(const model::JsonValue& entry) {
+  IndexInfo index;
+  index.name = as_text(entry.find("name"));
+  const model::JsonValue* global = entry.find("global");
+  index.global = global == nullptr || !global->is_bool() || global->as_bool();
+  index.key = key_of(entry);
+  index.projection = as_text(entry.find("projection"));
+  if (const auto* include = entry.find("include"); include && include->is_array()) {
+    for (const model::JsonValue& name : include->as_array()) {
+      index.non_key_attributes.push_back(name.as_string());
+    }
+  }
+  index.read_capacity = as_int(entry.find("rcu"));
+  index.write_capacity = as_int(entry.find("wcu"));
+  return index;
 }
 
 Result<TableInfo> decode_info(std::int64_t id, std::string_view text) {
@@ -82,6 +145,10 @@ Result<TableInfo> decode_info(std::int64_t id, std::string_view text) {
   info.write_capacity = as_int(doc.find("wcu"));
   info.created = static_cast<double>(as_int(doc.find("created"))) / 1000.0;
   info.table_id = as_text(doc.find("table_id"));
+  if (const auto* indexes = doc.find("indexes"); indexes && indexes->is_array()) {
+    for (const model::JsonValue& entry : indexes->as_array())
+      info.indexes.push_back(index_of(entry));
+  }
   return info;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::local::dynamodb {
@@ -58,6 +59,7 @@ std::string table_description(const TableInfo& table, std::string_view status,
       out, "arn:aws:dynamodb:" + context.region + ":" + context.account + ":table/" + table.name);
   out += ",\"TableId\":";
   model::append_json_string(out, table.table_id);
+  if (with_schema) append_index_descriptions(out, table, stats, context);
   out += ",\"BillingModeSummary\":{\"BillingMode\":";
   model::append_json_string(out, table.billing_mode);
   if (table.billing_mode == "PAY_PER_REQUEST") {

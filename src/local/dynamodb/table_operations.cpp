@@ -9,6 +9,7 @@
 
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "local/dynamodb/table_description.hpp"
 #include "local/request_id.hpp"
 
@@ -187,11 +188,6 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
                             "Number of attributes in KeySchema does not exactly match number of "
                             "attributes defined in AttributeDefinitions");
   }
-  if (has_indexes) {
-    // Deliberate: csv2ddb's tables never need secondary indexes, so we refuse them plainly
-    // rather than accept indexes that would not be maintained.
-    return validation_error("csv2ddb local does not support secondary indexes");
-  }
   auto type_of = [&](const std::string& name) {
     for (const AttributeDefinition& d : table.attribute_definitions) {
       if (d.name == name) return d.type;
@@ -200,6 +196,11 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
   };
   table.key.hash = {keys[0], type_of(keys[0])};
   if (keys.size() == 2) table.key.range = model::KeyAttribute{keys[1], type_of(keys[1])};
+  if (has_indexes) {
+    auto indexes = read_secondary_indexes(request, table);
+    if (!indexes) return indexes.take_error();
+    table.indexes = std::move(*indexes);
+  }
   return table;
 }
 

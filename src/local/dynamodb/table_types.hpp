@@ -20,6 +20,17 @@ struct AttributeDefinition {
   model::AttributeType type = model::AttributeType::kS;
 };
 
+// A secondary index as CreateTable (or a template) declared it.
+struct IndexInfo {
+  std::string name;
+  bool global = true;  // false: a local secondary index (the table's hash key, its own range)
+  model::KeySchema key;
+  std::string projection = "ALL";               // ALL, KEYS_ONLY or INCLUDE
+  std::vector<std::string> non_key_attributes;  // INCLUDE's
+  std::int64_t read_capacity = 0;               // a global index of a provisioned table
+  std::int64_t write_capacity = 0;
+};
+
 struct TableInfo {
   std::int64_t id = 0;  // assigned by create_table
   std::string name;
@@ -30,6 +41,7 @@ struct TableInfo {
   std::int64_t write_capacity = 0;
   double created = 0;    // seconds since the epoch
   std::string table_id;  // a UUID, as DescribeTable shows it
+  std::vector<IndexInfo> indexes;
 };
 
 // A parallel Scan's part of the table: the items whose hash key bytes hash (FNV-1a) to `index`

@@ -9,12 +9,14 @@
 #include <algorithm>
 #include <array>
 
+#include "aws/error_codes.hpp"
 #include "local/dynamodb/item_keys.hpp"
 #include "local/dynamodb/item_write_support.hpp"
 #include "local/dynamodb/operations.hpp"
 #include "local/dynamodb/projection.hpp"
 #include "local/dynamodb/request_checks.hpp"
 #include "local/dynamodb/request_expressions.hpp"
+#include "local/dynamodb/secondary_indexes.hpp"
 #include "model/dynamodb_json.hpp"
 #include "model/item_size.hpp"
 
@@ -115,6 +117,7 @@ Result<TransactWrite> read_transact_write(const model::JsonValue& entry,
       return validation_error("Item size has exceeded the maximum allowed size");
     }
     out.size = static_cast<std::uint32_t>(size);
+    if (Status indexed = check_index_keys(out.key, out.table); !indexed) return indexed.error();
   }
   out.return_item = returns_item_on_failure(op);
   return out;
@@ -127,8 +130,8 @@ KeyedDecision decision_of(const TransactWrite& write, UpdateOutcome& outcome) {
       [&write,
        &outcome](const std::optional<StoredItem>& current) -> Result<std::optional<ItemWrite>> {
         if (write.kind == "Update") {
-          return updated_write(write.key, write.storage_key, write.expressions, write.return_item,
-                               current, outcome);
+          return updated_write(write.table, write.key, write.storage_key, write.expressions,
+                               write.return_item, current, outcome);
         }
         const model::ConditionNode* condition =
             write.expressions.condition ? &*write.expressions.condition : nullptr;
@@ -150,8 +153,9 @@ std::string cancellation_reason(const Status& outcome, std::string& code) {
     return "{\"Code\":\"None\"}";
   }
   const Error& error = outcome.error();
-  code = error.code == "ConditionalCheckFailedException" ? "ConditionalCheckFailed"
-                                                         : "ValidationError";
+  code = aws::has_code(error, aws::code::kConditionalCheckFailedException)
+             ? "ConditionalCheckFailed"
+             : "ValidationError";
   std::string out = "{\"Code\":\"" + code + "\",\"Message\":";
   model::append_json_string(out, error.message);
   if (!error.wire_members.empty()) out += "," + error.wire_members;  // the old item

@@ -122,10 +122,11 @@ Result<std::string> update_item(const model::JsonValue& request, OperationContex
   }
   UpdateOutcome outcome;
   const bool return_item = returns_item_on_failure(request);
-  KeyedDecision decided{
-      storage_key->hash, storage_key->range, [&](const std::optional<StoredItem>& current) {
-        return updated_write(*key, *storage_key, *expressions, return_item, current, outcome);
-      }};
+  KeyedDecision decided{storage_key->hash, storage_key->range,
+                        [&](const std::optional<StoredItem>& current) {
+                          return updated_write(*table, *key, *storage_key, *expressions,
+                                               return_item, current, outcome);
+                        }};
   WriteResults results;
   if (Status written = context.store.write_decided(table->id, decided, &results); !written) {
     return written.take_error();
