@@ -233,3 +233,16 @@ def error_type(body):
 
 def error_message(body):
     return body.get("message", body.get("Message"))
+
+
+def run_tests(module):
+    """The main of a test file run as `python3 FILE --csv2ddb BIN [unittest options]`: sets the
+    module's CSV2DDB to the binary's absolute path and runs the module's tests."""
+    import argparse
+    import sys
+    import unittest
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--csv2ddb", required=True)
+    args, rest = parser.parse_known_args()
+    module.CSV2DDB = os.path.abspath(args.csv2ddb)
+    unittest.main(module=module, argv=[sys.argv[0]] + rest, verbosity=2)

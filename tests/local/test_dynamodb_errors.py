@@ -6,7 +6,6 @@ answer exactly that; dynalite too, but for the differences in DYNALITE_DIFFERS, 
 reason.
 
 Written as a suite that could run against real DynamoDB: no csv2ddb internals."""
-import argparse
 import os
 import sys
 import tempfile
@@ -184,14 +183,5 @@ class DynamoDbErrors(unittest.TestCase):
             self.check(dynalite.port, skip=DYNALITE_DIFFERS)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--csv2ddb", required=True)
-    args, rest = parser.parse_known_args()
-    global CSV2DDB
-    CSV2DDB = args.csv2ddb
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    local_server.run_tests(sys.modules[__name__])

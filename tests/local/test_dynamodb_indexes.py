@@ -8,7 +8,6 @@ refuses for one bad index key until the bad rows stand alone, rejects them with 
 reason, and writes the rest.
 
 Written as a suite that could run against real DynamoDB: no csv2ddb internals."""
-import argparse
 import json
 import os
 import subprocess
@@ -368,14 +367,5 @@ def local_server_env():
     return env
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--csv2ddb", required=True)
-    args, rest = parser.parse_known_args()
-    global CSV2DDB
-    CSV2DDB = os.path.abspath(args.csv2ddb)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    local_server.run_tests(sys.modules[__name__])

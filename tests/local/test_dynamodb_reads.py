@@ -7,7 +7,6 @@ counts, or the error type and message. csv2ddb local must answer exactly that; d
 for the differences listed in DYNALITE_DIFFERS with the reason for each.
 
 Written as a suite that could run against real DynamoDB: no csv2ddb internals."""
-import argparse
 import json
 import os
 import sys
@@ -351,14 +350,5 @@ class DynamoDbReads(unittest.TestCase):
             self.check_segments(self.check(dynalite.endpoint, skip=DYNALITE_DIFFERS))
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--csv2ddb", required=True)
-    args, rest = parser.parse_known_args()
-    global CSV2DDB
-    CSV2DDB = args.csv2ddb
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    local_server.run_tests(sys.modules[__name__])

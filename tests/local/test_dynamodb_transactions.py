@@ -5,7 +5,6 @@ items the tables then hold, or the error with its cancellation reasons. csv2ddb 
 answer exactly that; moto too, but for the differences in MOTO_DIFFERS, each with the reason.
 
 Written as a suite that could run against real DynamoDB: no csv2ddb internals."""
-import argparse
 import os
 import sys
 import tempfile
@@ -166,14 +165,5 @@ class DynamoDbTransactions(unittest.TestCase):
             moto.stop()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--csv2ddb", required=True)
-    args, rest = parser.parse_known_args()
-    global CSV2DDB
-    CSV2DDB = args.csv2ddb
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    local_server.run_tests(sys.modules[__name__])

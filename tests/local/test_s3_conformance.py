@@ -7,7 +7,6 @@ csv2ddb local must answer exactly that, moto too but for the differences in MOTO
 with the reason.
 
 Run: python3 tests/local/test_s3_conformance.py --csv2ddb BIN (ctest: local.test_s3_conformance)."""
-import argparse
 import os
 import sys
 import tempfile
@@ -152,14 +151,5 @@ class S3Conformance(unittest.TestCase):
             moto.stop()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--csv2ddb", required=True)
-    args, rest = parser.parse_known_args()
-    global CSV2DDB
-    CSV2DDB = args.csv2ddb
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    local_server.run_tests(sys.modules[__name__])

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "local/dynamodb/request_checks.hpp"
+#include "local/dynamodb/table_description.hpp"
 #include "model/dynamodb_json.hpp"
 
 namespace csv2ddb::local::dynamodb {
@@ -37,25 +38,7 @@ Result<IndexInfo> read_index(const model::JsonValue& spec, bool global, const Ta
     }
   }
   if (keys.empty()) return validation_error(std::string(kInvalid) + "Index KeySchema is empty");
-  for (const std::string& key : keys) {
-    if (std::find(defined.begin(), defined.end(), key) == defined.end()) {
-      return validation_error(std::string(kInvalid) +
-                              "Some index key attributes are not defined in AttributeDefinitions. "
-                              "Keys: [" +
-                              joined(keys) + "], AttributeDefinitions: [" + joined(defined) + "]");
-    }
-  }
-  if (keys.size() == 2 && keys[0] == keys[1]) {
-    return validation_error(
-        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-  }
-  if (types[0] != "HASH") {
-    return validation_error("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-  }
-  if (types.size() == 2 && types[1] != "RANGE") {
-    return validation_error(
-        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
-  }
+  if (Status s = check_key_schema(keys, types, defined); !s) return s.error();
   if (!global) {
     if (keys.size() != 2) {
       return validation_error(std::string(kInvalid) +
@@ -141,18 +124,6 @@ Status read_list(const model::JsonValue& request, bool global, const TableInfo& 
   return {};
 }
 
-void append_key_schema(std::string& out, const model::KeySchema& key) {
-  out += "\"KeySchema\":[{\"AttributeName\":";
-  model::append_json_string(out, key.hash.name);
-  out += ",\"KeyType\":\"HASH\"}";
-  if (key.range) {
-    out += ",{\"AttributeName\":";
-    model::append_json_string(out, key.range->name);
-    out += ",\"KeyType\":\"RANGE\"}";
-  }
-  out += ']';
-}
-
 void append_description(std::string& out, const IndexInfo& index, const TableInfo& table,
                         const TableStats& stats, const OperationContext& context) {
   out += "{\"IndexName\":";
@@ -193,6 +164,30 @@ const model::KeyAttribute* index_keys(const IndexInfo& index, int which) {
 }
 
 }  // namespace
+
+Status check_key_schema(const std::vector<std::string>& keys, const std::vector<std::string>& types,
+                        const std::vector<std::string>& defined) {
+  for (const std::string& key : keys) {
+    if (std::find(defined.begin(), defined.end(), key) == defined.end()) {
+      return validation_error(std::string(kInvalid) +
+                              "Some index key attributes are not defined in AttributeDefinitions. "
+                              "Keys: [" +
+                              joined(keys) + "], AttributeDefinitions: [" + joined(defined) + "]");
+    }
+  }
+  if (keys.size() == 2 && keys[0] == keys[1]) {
+    return validation_error(
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  if (types[0] != "HASH") {
+    return validation_error("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  }
+  if (types.size() == 2 && types[1] != "RANGE") {
+    return validation_error(
+        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  }
+  return {};
+}
 
 Result<std::vector<IndexInfo>> read_secondary_indexes(const model::JsonValue& request,
                                                       const TableInfo& table) {

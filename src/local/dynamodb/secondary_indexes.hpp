@@ -22,6 +22,11 @@
 
 namespace csv2ddb::local::dynamodb {
 
+// The checks a table's KeySchema and an index's share, in DynamoDB's order and words: every key
+// defined, two different names, HASH then RANGE. `keys` and `types` are non-empty.
+Status check_key_schema(const std::vector<std::string>& keys, const std::vector<std::string>& types,
+                        const std::vector<std::string>& defined);
+
 // CreateTable's GlobalSecondaryIndexes and LocalSecondaryIndexes, checked in DynamoDB's order
 // and words against the table's key and attribute definitions (already read into `table`).
 // Also checks that every attribute definition is used by some key schema.

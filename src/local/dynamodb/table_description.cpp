@@ -16,6 +16,18 @@ std::string number_text(double value) {
 
 }  // namespace
 
+void append_key_schema(std::string& out, const model::KeySchema& key) {
+  out += "\"KeySchema\":[{\"AttributeName\":";
+  model::append_json_string(out, key.hash.name);
+  out += ",\"KeyType\":\"HASH\"}";
+  if (key.range) {
+    out += ",{\"AttributeName\":";
+    model::append_json_string(out, key.range->name);
+    out += ",\"KeyType\":\"RANGE\"}";
+  }
+  out += ']';
+}
+
 std::string table_description(const TableInfo& table, std::string_view status,
                               const TableStats& stats, const OperationContext& context,
                               bool with_schema) {
@@ -35,15 +47,8 @@ std::string table_description(const TableInfo& table, std::string_view status,
   out += "\"TableName\":";
   model::append_json_string(out, table.name);
   if (with_schema) {
-    out += ",\"KeySchema\":[{\"AttributeName\":";
-    model::append_json_string(out, table.key.hash.name);
-    out += ",\"KeyType\":\"HASH\"}";
-    if (table.key.range) {
-      out += ",{\"AttributeName\":";
-      model::append_json_string(out, table.key.range->name);
-      out += ",\"KeyType\":\"RANGE\"}";
-    }
-    out += "]";
+    out += ',';
+    append_key_schema(out, table.key);
   }
   out += ",\"TableStatus\":\"";
   out += status;

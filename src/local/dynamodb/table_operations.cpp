@@ -154,33 +154,10 @@ Result<TableInfo> table_from_request(const model::JsonValue& request) {
     keys.push_back(member.find("AttributeName")->as_string());
     key_types.push_back(member.find("KeyType")->as_string());
   }
-  auto join = [](const std::vector<std::string>& names) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-    return out;
-  };
   if (keys.size() > defined.size()) {
     return validation_error("Invalid KeySchema: Some index key attribute have no definition");
   }
-  for (const std::string& key : keys) {
-    if (std::find(defined.begin(), defined.end(), key) == defined.end()) {
-      return validation_error(invalid +
-                              "Some index key attributes are not defined in AttributeDefinitions. "
-                              "Keys: [" +
-                              join(keys) + "], AttributeDefinitions: [" + join(defined) + "]");
-    }
-  }
-  if (keys.size() == 2 && keys[0] == keys[1]) {
-    return validation_error(
-        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-  }
-  if (key_types[0] != "HASH") {
-    return validation_error("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-  }
-  if (key_types.size() == 2 && key_types[1] != "RANGE") {
-    return validation_error(
-        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
-  }
+  if (Status s = check_key_schema(keys, key_types, defined); !s) return s.error();
   const bool has_indexes = request.find("LocalSecondaryIndexes") != nullptr ||
                            request.find("GlobalSecondaryIndexes") != nullptr;
   if (!has_indexes && keys.size() != defined.size()) {
