@@ -17,7 +17,6 @@
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
 
 Status check_shape(const model::JsonValue& request) {
   if (Status s =
