@@ -17,7 +17,6 @@
 namespace csv2ddb::local::dynamodb {
 namespace {
 
-
 Status check_shape(const model::JsonValue& request) {
   if (Status s =
           check_kinds(request, {{"ReturnConsumedCapacity", FieldKind::kString},
