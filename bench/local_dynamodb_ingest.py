@@ -11,6 +11,8 @@ answer with no more parsing than its status, length and UnprocessedItems need. I
   python3 bench/local_dynamodb_ingest.py --csv2ddb build/release/csv2ddb \
       [--items 200000] [--processes 4] [--grow 0]
 
+--gsi gives the table (on both servers) a global secondary index that every item is in.
+
 --grow N additionally measures how csv2ddb local's rate holds as the table grows: after the
 comparison it keeps writing in rounds of --items until the table holds N items and prints the
 rate of each round."""
@@ -121,13 +123,25 @@ def send_all(args):
     return unprocessed
 
 
-def create_table(port):
-    status, body = local_server.signed_dynamodb_request(port, "CreateTable", {
+def create_table(port, gsi=False):
+    """The table, with --gsi a global secondary index on (risk, offer_type_id) as well, which
+    every item has: each write is then checked against the index's key types."""
+    request = {
         "TableName": TABLE, "BillingMode": "PAY_PER_REQUEST",
         "KeySchema": [{"AttributeName": "account", "KeyType": "HASH"},
                       {"AttributeName": "offer_id", "KeyType": "RANGE"}],
         "AttributeDefinitions": [{"AttributeName": "account", "AttributeType": "S"},
-                                 {"AttributeName": "offer_id", "AttributeType": "S"}]})
+                                 {"AttributeName": "offer_id", "AttributeType": "S"}]}
+    if gsi:
+        request["AttributeDefinitions"] += [{"AttributeName": "risk", "AttributeType": "S"},
+                                            {"AttributeName": "offer_type_id",
+                                             "AttributeType": "S"}]
+        request["GlobalSecondaryIndexes"] = [{
+            "IndexName": "by_risk",
+            "KeySchema": [{"AttributeName": "risk", "KeyType": "HASH"},
+                          {"AttributeName": "offer_type_id", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+    status, body = local_server.signed_dynamodb_request(port, "CreateTable", request)
     if status != 200:
         raise RuntimeError("CreateTable: %s" % body)
 
@@ -162,19 +176,21 @@ def main():
                         help="items written to each server (and per round of --grow)")
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--grow", type=int, default=0)
+    parser.add_argument("--gsi", action="store_true",
+                        help="the table (both servers') has a global secondary index")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="csv2ddb-bench-")
     try:
         with local_server.LocalServer(args.csv2ddb, data_dir) as server:
-            create_table(server.port)
+            create_table(server.port, args.gsi)
             ours, ours_cpu = ingest(server.port, 0, args.items, args.processes,
                                     server.process.pid)
             print("csv2ddb local: %8.0f items/s, %8.0f items per server CPU second "
                   "(%d items, %d client processes)" % (ours, ours_cpu, args.items, args.processes),
                   flush=True)
         with local_server.Dynalite() as dynalite:
-            create_table(dynalite.port)
+            create_table(dynalite.port, args.gsi)
             theirs, theirs_cpu = ingest(dynalite.port, 0, args.items, args.processes,
                                         dynalite.node_pid())
             print("dynalite:      %8.0f items/s, %8.0f items per server CPU second (%d items)" %

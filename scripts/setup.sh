@@ -17,6 +17,7 @@ debian_packages=(
   python3 time                                        # differential tests, peak RSS
   python3-boto3 awscli                                # independent AWS clients: botocore signer, awscli v2
   openssl                                             # self-signed certificates for the TLS tests
+  chromium chromium-driver python3-selenium           # the web console, tested in a real browser
 )
 
 # The Lambda zip (deploy/package.sh, test deploy.package_arm64): bootstrap cross-compiled for

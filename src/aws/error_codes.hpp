@@ -45,6 +45,7 @@ inline constexpr std::string_view kAuthorizationHeaderMalformed = "Authorization
 
 // S3, and the codes its clients infer from a bare status (HEAD has no body).
 inline constexpr std::string_view kNoSuchBucket = "NoSuchBucket";
+inline constexpr std::string_view kBucketNotEmpty = "BucketNotEmpty";
 inline constexpr std::string_view kNoSuchKey = "NoSuchKey";
 inline constexpr std::string_view kNoSuchUpload = "NoSuchUpload";
 inline constexpr std::string_view kNotFound = "NotFound";

@@ -69,6 +69,12 @@ Status S3Client::create_bucket(const std::string& bucket) {
   return {};
 }
 
+Status S3Client::delete_bucket(const std::string& bucket) {
+  auto response = caller_->call("DeleteBucket", request("DELETE", bucket, {}));
+  if (!response) return response.take_error();
+  return {};
+}
+
 Result<ObjectInfo> S3Client::head_object(const std::string& bucket, const std::string& key) {
   auto response = caller_->call("HeadObject", request("HEAD", bucket, key));
   if (!response) return response.take_error();

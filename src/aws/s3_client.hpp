@@ -60,6 +60,8 @@ class S3Client {
 
   // In the caller's region (a LocationConstraint outside us-east-1).
   Status create_bucket(const std::string& bucket);
+  // Errors: BucketNotEmpty, NoSuchBucket.
+  Status delete_bucket(const std::string& bucket);
   Result<ObjectInfo> head_object(const std::string& bucket, const std::string& key);
   // The body goes to `sink` in pieces; nothing is held whole.
   Result<ObjectInfo> get_object(const std::string& bucket, const std::string& key,

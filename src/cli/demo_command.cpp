@@ -3,6 +3,7 @@
 // through the S3 API, waits for the import function that the bucket's notification starts,
 // and shows the report, a few items of the table and where the outputs are.
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,18 +24,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kUsage = R"(usage: csv2ddb demo [--rows N] [--dir DIR] [--port N]
+constexpr const char* kUsage = R"(usage: csv2ddb demo [--rows N] [--dir DIR] [--port N] [--serve]
 
 Runs the whole pipeline on this machine: starts the local AWS (S3, DynamoDB and Lambda on
 127.0.0.1) in DIR (default ./csv2ddb-demo), deploys the project's CloudFormation template into
 it (bucket, table, roles, the import and notification functions), makes a sample CSV of N
 offers (default 10000), uploads it to the bucket, waits for the import and prints its report,
-a few items of the table and where the outputs are. Then it stops the local AWS; the command
-it prints runs it again with the same data.
+a few items of the table and where the outputs are, with the web console's address. Then it
+stops the local AWS (the command it prints runs it again with the same data), or with --serve
+keeps it running, console included, until Ctrl-C.
 
   --rows N   sample rows (default 10000)
   --dir DIR  where the data, the sample and the logs go (default ./csv2ddb-demo)
   --port N   the local AWS's port (default 0: a free one)
+  --serve    keep the local AWS and its console running after the demo
 )";
 
 constexpr const char* kBucket = "csv2ddb-demo-imports";
@@ -105,7 +108,7 @@ void print_report(const std::string& report_json) {
 }  // namespace
 
 int run_demo(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {{"rows"}, {"dir"}, {"port"}}, "demo");
+  auto args = Args::parse(argv, {{"rows"}, {"dir"}, {"port"}, {"serve", false}}, "demo");
   if (!args) {
     std::cerr << "csv2ddb demo: " << args.error().message << "\n";
     return kExitUsage;
@@ -129,13 +132,23 @@ int run_demo(const std::vector<std::string>& argv) {
   const fs::path template_path = dir / "template.yaml";
   std::ofstream(template_path, std::ios::binary) << embedded_template();
 
+  // With --serve the demo waits for Ctrl-C: the signals are blocked before any thread starts,
+  // so that every thread inherits the mask and only sigwait() takes them.
+  const bool serve = args->has("serve");
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  if (serve) pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
   local::LocalAwsOptions options;
   options.port = static_cast<std::uint16_t>(*port);
   options.data_dir = data_dir.string();
   auto runner = LocalRunner::start(options);
   if (!runner) return fail(runner.error().to_string());
   const std::string endpoint = (*runner)->endpoint_url();
-  std::cout << "1. The local AWS serves S3, DynamoDB and Lambda on " << endpoint << "\n";
+  std::cout << "1. The local AWS serves S3, DynamoDB and Lambda on " << endpoint << "\n"
+            << "   csv2ddb local console at " << (*runner)->console_url() << "\n";
 
   local::deploy::DeployOptions deploy;
   deploy.template_path = template_path.string();
@@ -197,6 +210,12 @@ int run_demo(const std::vector<std::string>& argv) {
             << "  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "
                "AWS_DEFAULT_REGION=us-east-1\n"
             << "  aws --endpoint-url http://127.0.0.1:4566 s3 cp my.csv s3://" << kBucket << "/\n";
+  if (serve) {
+    std::cout << "\nThe local AWS keeps running on " << endpoint
+              << "; its console: " << (*runner)->console_url() << "\nCtrl-C stops it." << std::endl;
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+  }
   (*runner)->stop();
   return kExitOk;
 }

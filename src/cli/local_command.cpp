@@ -249,7 +249,7 @@ int run_local(const std::vector<std::string>& argv) {
     (*runner)->stop();
   });
   std::cout << "csv2ddb local listening on http://" << options->host << ":" << (*runner)->port()
-            << std::endl;
+            << "\ncsv2ddb local console at " << (*runner)->console_url() << std::endl;
   int status = kExitOk;
   if (stack) {
     std::cerr << "csv2ddb local: deploying " << stack->template_path << " as stack "
@@ -270,6 +270,7 @@ int run_local(const std::vector<std::string>& argv) {
                 << options->data_dir << "/lambda/logs" << std::endl;
     }
   }
+  if (status == kExitOk) (*runner)->restore_stacks();
   (*runner)->wait();
   pthread_kill(signal_waiter.native_handle(), SIGTERM);  // wakes the waiter if still waiting
   signal_waiter.join();

@@ -32,6 +32,11 @@ Result<local::deploy::StackOutputs> LocalRunner::deploy(
   return outputs;
 }
 
+void LocalRunner::restore_stacks() {
+  aws_->restore_stacks();
+  aws_->control_plane().lambda.resume_queued_events();
+}
+
 void LocalRunner::stop() {
   std::call_once(stopped_, [this] { aws_->stop(); });
 }

@@ -21,7 +21,10 @@ class LocalRunner {
 
   std::string endpoint_url() const { return aws_->endpoint_url(); }
   std::uint16_t port() const { return aws_->port(); }
+  std::string console_url() const { return aws_->console_url(); }
   Result<local::deploy::StackOutputs> deploy(const local::deploy::DeployOptions& options);
+  // The stacks an earlier run created through the CloudFormation API, deployed again.
+  void restore_stacks();
   // Stops the functions and the server (from any one thread, any number of times); wait()
   // then returns.
   void stop();

@@ -7,6 +7,9 @@
 #include <optional>
 #include <sstream>
 
+#include "local/cloudformation/cloudformation_service.hpp"
+#include "local/cloudformation/stack_registry.hpp"
+#include "local/console/console_service.hpp"
 #include "local/dynamodb/dynamodb_service.hpp"
 #include "local/dynamodb/table_store.hpp"
 #include "local/http/http_server.hpp"
@@ -34,7 +37,13 @@ class LocalAws::Parts {
         issuer_(authenticator_, identities_, options.min_session_seconds),
         sts_(issuer_, identities_, std::move(oidc_key)),
         sso_(issuer_, identities_, options.sso_tokens),
-        router_(authenticator_, identities_, dynamodb_, lambda_, *s3_, sts_, sso_) {
+        stacks_([this] { return control_plane(); }, options.data_dir),
+        cloudformation_(stacks_),
+        console_api_([this] { return control_plane(); }, lambda_,
+                     options.data_dir + "/lambda/logs"),
+        console_(console_settings(options), console_api_),
+        router_(authenticator_, identities_, dynamodb_, lambda_, *s3_, sts_, sso_, cloudformation_,
+                console_) {
     s3_->set_faults(&faults_);
     s3_->set_secrets(
         [this](std::string_view access_key_id) { return authenticator_.secret_of(access_key_id); });
@@ -45,12 +54,31 @@ class LocalAws::Parts {
                         });
   }
 
+  // A token guards the console unless only this machine can reach it.
+  static console::ConsoleSettings console_settings(const LocalAwsOptions& options) {
+    const bool loopback =
+        options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
+    return console::ConsoleSettings{loopback ? "" : console::new_console_token()};
+  }
+
   static lambda::ExecutorSettings lambda_settings(const LocalAwsOptions& options) {
     lambda::ExecutorSettings settings = options.lambda;
     settings.region = options.region;
     settings.logs_dir = options.data_dir + "/lambda/logs";
     settings.queue_dir = options.data_dir + "/lambda/queue";
     return settings;
+  }
+
+  // What the deployer and the CloudFormation API drive in-process (once the port is bound).
+  ControlPlane control_plane() {
+    aws::Credentials admin = options_.known_keys.empty() ? aws::Credentials{"test", "test", ""}
+                                                         : options_.known_keys.front();
+    auto dynamodb_call = [this](std::string_view operation, std::string_view body) {
+      return dynamodb_.call(operation, body);
+    };
+    const std::string endpoint = "http://127.0.0.1:" + std::to_string(server_->port());
+    return ControlPlane{identities_, authenticator_,  lambda_, dynamodb_call,
+                        endpoint,    options_.region, admin,   options_.data_dir};
   }
 
   LocalAwsOptions options_;
@@ -64,6 +92,10 @@ class LocalAws::Parts {
   sts::SessionIssuer issuer_;
   sts::StsService sts_;
   sts::SsoPortal sso_;
+  cloudformation::StackRegistry stacks_;
+  cloudformation::CloudFormationService cloudformation_;
+  console::ConsoleApi console_api_;
+  console::ConsoleService console_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
 };
@@ -154,15 +186,17 @@ std::string LocalAws::endpoint_url() const {
 }
 
 ControlPlane LocalAws::control_plane() {
-  aws::Credentials admin = parts_->options_.known_keys.empty()
-                               ? aws::Credentials{"test", "test", ""}
-                               : parts_->options_.known_keys.front();
-  auto dynamodb_call = [this](std::string_view operation, std::string_view body) {
-    return parts_->dynamodb_.call(operation, body);
-  };
-  return ControlPlane{
-      parts_->identities_, parts_->authenticator_,  parts_->lambda_, dynamodb_call,
-      endpoint_url(),      parts_->options_.region, admin,           parts_->options_.data_dir};
+  return parts_->control_plane();
+}
+
+std::string LocalAws::console_url() const {
+  std::string url = "http://" + parts_->options_.host + ":" + std::to_string(port()) + "/_console/";
+  if (!parts_->console_.token().empty()) url += "?token=" + parts_->console_.token();
+  return url;
+}
+
+void LocalAws::restore_stacks() {
+  parts_->stacks_.restore();
 }
 
 void LocalAws::run() {

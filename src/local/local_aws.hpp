@@ -71,6 +71,11 @@ class LocalAws {
   std::uint16_t port() const;
   std::string endpoint_url() const;
   ControlPlane control_plane();
+  // The web console's address, with its token when one is needed (not on the loopback).
+  std::string console_url() const;
+  // Deploys again the stacks the CloudFormation API created in an earlier run (their functions
+  // live in this process); after the --template deploy.
+  void restore_stacks();
   // Serves until stop(), which another thread calls (not a signal handler: stop() waits up to
   // a few seconds for the functions' processes to end).
   void run();

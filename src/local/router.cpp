@@ -3,9 +3,29 @@
 #include "aws/dynamodb_wire.hpp"
 #include "aws/error_codes.hpp"
 #include "aws/lambda_wire.hpp"
+#include "local/console/console_service.hpp"
 #include "local/sts/sso_portal.hpp"
 
 namespace csv2ddb::local {
+namespace {
+
+// The service of a query-protocol request: the one its SigV4 credential scope names
+// ("Credential=AKID/20261207/us-east-1/cloudformation/aws4_request"); STS when unsigned (web
+// identity) or signed for STS.
+ServiceKind query_service(const HttpRequest& head) {
+  const std::string_view authorization = head.header("authorization");
+  const auto credential = authorization.find("Credential=");
+  if (credential == std::string_view::npos) return ServiceKind::kSts;
+  const std::string_view scope = authorization.substr(credential);
+  if (scope.substr(0, scope.find(',')).find("/cloudformation/aws4_request") !=
+      std::string_view::npos) {
+    return ServiceKind::kCloudFormation;
+  }
+  return ServiceKind::kSts;
+}
+
+}  // namespace
+
 ServiceKind route_request(const HttpRequest& head) {
   if (head.header("x-amz-target").starts_with(aws::kDynamoDbTargetPrefix)) {
     return ServiceKind::kDynamoDb;
@@ -13,17 +33,21 @@ ServiceKind route_request(const HttpRequest& head) {
   if (std::string_view(head.path).starts_with(aws::kLambdaFunctionsPath))
     return ServiceKind::kLambda;
   if (head.path == sts::kSsoCredentialsPath) return ServiceKind::kSso;
+  if (head.path == console::kConsolePath ||
+      std::string_view(head.path).starts_with(std::string(console::kConsolePath) + "/")) {
+    return ServiceKind::kConsole;
+  }
   // The query protocol: a form POST to "/" (S3's own POSTs name a bucket or carry a query), or
   // a GET with the Action in the query.
   if (head.path == "/") {
     const std::string_view type = head.header("content-type");
     if (head.method == "POST" && head.query.empty() &&
         type.starts_with("application/x-www-form-urlencoded")) {
-      return ServiceKind::kSts;
+      return query_service(head);
     }
     if (head.method == "GET" &&
         (head.query.starts_with("Action=") || head.query.find("&Action=") != std::string::npos)) {
-      return ServiceKind::kSts;
+      return query_service(head);
     }
   }
   return ServiceKind::kS3;
@@ -39,6 +63,10 @@ Service& Router::service_for(const HttpRequest& head) {
       return sts_;
     case ServiceKind::kSso:
       return sso_;
+    case ServiceKind::kCloudFormation:
+      return cloudformation_;
+    case ServiceKind::kConsole:
+      return console_;
     case ServiceKind::kS3:
       break;
   }
@@ -52,7 +80,8 @@ BodyPolicy Router::body_policy(const HttpRequest& head) {
   // takes no anonymous gigabyte to disk, nor a 16 MB body from a key it does not know.
   // (STS and SSO decide anonymity from the body's Action or a bearer token: checked later.)
   const ServiceKind kind = route_request(head);
-  const bool anonymous_allowed = kind == ServiceKind::kSts || kind == ServiceKind::kSso;
+  const bool anonymous_allowed =
+      kind == ServiceKind::kSts || kind == ServiceKind::kSso || kind == ServiceKind::kConsole;
   const Status head_ok = authenticator_.check_head(head, service.auth_dialect(), anonymous_allowed);
   if (!head_ok) policy.refusal = service.error_response(head, head_ok.error());
   return policy;
@@ -107,7 +136,7 @@ HttpResponse Router::handle(HttpRequest& request) {
 
 std::vector<HttpResponse> Router::handle_inline(std::span<HttpRequest* const> requests) {
   std::vector<HttpResponse> responses(requests.size());
-  for (Service* service : {&dynamodb_, &lambda_, &s3_, &sts_, &sso_}) {
+  for (Service* service : {&dynamodb_, &lambda_, &s3_, &sts_, &sso_, &cloudformation_, &console_}) {
     std::vector<HttpRequest*> passed;
     std::vector<std::size_t> where;
     for (std::size_t i = 0; i < requests.size(); ++i) {

@@ -1,6 +1,8 @@
 // One port, every service, as ARCHITECTURE.md fixes it: requests with
 // `X-Amz-Target: DynamoDB_20120810.*` go to DynamoDB, `/2015-03-31/functions/...` to Lambda,
-// query-protocol requests (a form POST or an Action in the query, at "/") to STS, the SSO
+// query-protocol requests (a form POST or an Action in the query, at "/") to STS or
+// CloudFormation (by the service their signature's scope names), /_console/ to the console,
+// the SSO
 // portal's `/federation/credentials` to SSO, everything else to S3. Every request is authenticated
 // (request_auth.hpp) in the chosen service's dialect before the service sees it, and a request
 // signed by a function's role is authorized against the role's policies (iam/identity_store.hpp);
@@ -16,7 +18,15 @@
 
 namespace csv2ddb::local {
 
-enum class ServiceKind : std::uint8_t { kDynamoDb, kLambda, kS3, kSts, kSso };
+enum class ServiceKind : std::uint8_t {
+  kDynamoDb,
+  kLambda,
+  kS3,
+  kSts,
+  kSso,
+  kCloudFormation,
+  kConsole
+};
 
 // Which service a request is for, from its head alone.
 ServiceKind route_request(const HttpRequest& head);
@@ -24,14 +34,17 @@ ServiceKind route_request(const HttpRequest& head);
 class Router : public HttpHandler {
  public:
   Router(const RequestAuthenticator& authenticator, const iam::IdentityStore& identities,
-         Service& dynamodb, Service& lambda, Service& s3, Service& sts, Service& sso)
+         Service& dynamodb, Service& lambda, Service& s3, Service& sts, Service& sso,
+         Service& cloudformation, Service& console)
       : authenticator_(authenticator),
         identities_(identities),
         dynamodb_(dynamodb),
         lambda_(lambda),
         s3_(s3),
         sts_(sts),
-        sso_(sso) {}
+        sso_(sso),
+        cloudformation_(cloudformation),
+        console_(console) {}
 
   BodyPolicy body_policy(const HttpRequest& head) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
@@ -55,6 +68,8 @@ class Router : public HttpHandler {
   Service& s3_;
   Service& sts_;
   Service& sso_;
+  Service& cloudformation_;
+  Service& console_;
 };
 
 }  // namespace csv2ddb::local

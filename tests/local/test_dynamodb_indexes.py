@@ -333,6 +333,83 @@ Resources:
 
 
 class IndexesFromATemplate(unittest.TestCase):
+    def test_update_table_creates_updates_and_deletes_a_global_index(self):
+        """GlobalSecondaryIndexUpdates on an existing table (csv2ddb local only: dynalite does not
+        create or delete indexes): the new index is described, queried and enforced on writes;
+        DynamoDB's refusals, exactly; a delete drops the index and the definitions it alone
+        used."""
+        with tempfile.TemporaryDirectory() as data, \
+                local_server.LocalServer(CSV2DDB, data) as server:
+            client = local_server.boto3_client(server.endpoint)
+            client.create_table(
+                TableName="grow", BillingMode="PROVISIONED",
+                ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+                AttributeDefinitions=[{"AttributeName": "account", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "account", "KeyType": "HASH"}])
+            for account, category in (("a", "book"), ("b", "toy"), ("c", "book")):
+                client.put_item(TableName="grow",
+                                Item={"account": s(account), "category": s(category)})
+
+            def update(**request):
+                try:
+                    return client.update_table(TableName="grow", **request)["TableDescription"]
+                except botocore.exceptions.ClientError as error:
+                    return (error.response["Error"]["Code"], error.response["Error"]["Message"])
+
+            create = {"IndexName": "by_category",
+                      "KeySchema": [{"AttributeName": "category", "KeyType": "HASH"}],
+                      "Projection": {"ProjectionType": "KEYS_ONLY"},
+                      "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 3}}
+            category = [{"AttributeName": "category", "AttributeType": "S"}]
+            self.assertEqual(
+                update(AttributeDefinitions=category, GlobalSecondaryIndexUpdates=[
+                    {"Create": {k: v for k, v in create.items() if k != "ProvisionedThroughput"}}]),
+                ("ValidationException", "One or more parameter values were invalid: "
+                 "ProvisionedThroughput is not specified for index: by_category"))
+            self.assertEqual(
+                update(GlobalSecondaryIndexUpdates=[{"Create": create}]),
+                ("ValidationException", "One or more parameter values were invalid: Some index "
+                 "key attributes are not defined in AttributeDefinitions. Keys: [category], "
+                 "AttributeDefinitions: [account]"))
+            self.assertEqual(
+                update(AttributeDefinitions=category, GlobalSecondaryIndexUpdates=[
+                    {"Create": create}, {"Create": dict(create, IndexName="other")}]),
+                ("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can "
+                 "be created or deleted simultaneously per table"))
+            described = update(AttributeDefinitions=category,
+                               GlobalSecondaryIndexUpdates=[{"Create": create}])
+            self.assertEqual([i["IndexName"] for i in described["GlobalSecondaryIndexes"]],
+                             ["by_category"])
+            self.assertEqual(
+                update(AttributeDefinitions=category,
+                       GlobalSecondaryIndexUpdates=[{"Create": create}]),
+                ("ValidationException", "One or more parameter values were invalid: Index with "
+                 "name by_category already exists on table grow"))
+            items = client.query(TableName="grow", IndexName="by_category",
+                                 KeyConditionExpression="category = :c",
+                                 ExpressionAttributeValues={":c": s("book")})["Items"]
+            self.assertEqual(sorted(i["account"]["S"] for i in items), ["a", "c"])
+            with self.assertRaises(botocore.exceptions.ClientError) as refused:
+                client.put_item(TableName="grow", Item={"account": s("d"), "category": n("1")})
+            self.assertEqual(refused.exception.response["Error"]["Message"],
+                             "One or more parameter values were invalid: Type mismatch for "
+                             "Index Key category Expected: S Actual: N IndexName: by_category")
+            update(GlobalSecondaryIndexUpdates=[{"Update": {
+                "IndexName": "by_category",
+                "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}])
+            index = client.describe_table(TableName="grow")["Table"]["GlobalSecondaryIndexes"][0]
+            self.assertEqual((index["ProvisionedThroughput"]["ReadCapacityUnits"],
+                              index["ProvisionedThroughput"]["WriteCapacityUnits"]), (7, 8))
+            self.assertEqual(
+                update(GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "nope"}}]),
+                ("ResourceNotFoundException",
+                 "Requested resource not found: Index: nope not found in table grow"))
+            update(GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by_category"}}])
+            table = client.describe_table(TableName="grow")["Table"]
+            self.assertEqual(("GlobalSecondaryIndexes" in table, table["AttributeDefinitions"]),
+                             (False, [{"AttributeName": "account", "AttributeType": "S"}]))
+            client.put_item(TableName="grow", Item={"account": s("d"), "category": n("1")})
+
     def test_a_template_declares_a_global_index(self):
         """AWS::DynamoDB::Table's GlobalSecondaryIndexes reach CreateTable: the deployed table
         has the index, with its throughput, and refuses an item with a bad index key."""

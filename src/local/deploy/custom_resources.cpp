@@ -3,6 +3,7 @@
 // S3 PUT URL into the local AWS's own bucket for answers; the deploy then waits for the answer
 // object, at most the resource's ServiceTimeout (CloudFormation's default is an hour).
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -56,11 +57,19 @@ Result<std::string> presigned_put_url(const ControlPlane& control, const std::st
   return control.endpoint_url + request.path + "?" + signed_request->presigned_query;
 }
 
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 }  // namespace
 
-Result<DeployedResource> deploy_custom_resource(DeployContext& context,
-                                                const std::string& logical_id,
-                                                const JsonValue& properties) {
+// Sends the function a Create (or Delete, with the resource's physical id) event and waits
+// for its answer.
+Result<DeployedResource> run_custom_resource(DeployContext& context, const std::string& logical_id,
+                                             const JsonValue& properties,
+                                             const std::string& request_type,
+                                             const std::string& physical_id) {
   auto token = required_string(properties, "ServiceToken", logical_id);
   if (!token) return token.take_error();
   lambda::FunctionExecutor* function = context.control.lambda.find(*token);
@@ -88,7 +97,7 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
   if (!url) return url.take_error();
 
   JsonValue event = JsonValue::object();
-  event.set("RequestType", JsonValue::string("Create"));
+  event.set("RequestType", JsonValue::string(request_type));
   event.set("ServiceToken", JsonValue::string(*token));
   event.set("ResponseURL", JsonValue::string(*url));
   event.set("StackId", JsonValue::string(context.stack_id));
@@ -96,6 +105,7 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
   event.set("LogicalResourceId", JsonValue::string(logical_id));
   event.set("ResourceType", JsonValue::string(context.resource_type));
   event.set("ResourceProperties", stringified(properties));
+  if (!physical_id.empty()) event.set("PhysicalResourceId", JsonValue::string(physical_id));
   // The deploy stops waiting early when the function has failed for good without answering.
   auto gave_up = std::make_shared<std::promise<std::string>>();
   std::future<std::string> failure = gave_up->get_future();
@@ -125,10 +135,12 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
       const std::string status = string_property(*parsed, "Status");
       if (status != "SUCCESS") {
         return make_error("CustomResourceFailed",
-                          logical_id + ": CREATE_FAILED: " + string_property(*parsed, "Reason"));
+                          logical_id + ": " + upper(request_type) +
+                              "_FAILED: " + string_property(*parsed, "Reason"));
       }
       DeployedResource out;
       out.physical_id = string_property(*parsed, "PhysicalResourceId");
+      if (out.physical_id.empty()) out.physical_id = physical_id;
       if (out.physical_id.empty()) out.physical_id = logical_id + "-" + request_id;
       if (const JsonValue* data = parsed->find("Data"); data && data->is_object()) {
         for (const auto& [name, value] : data->as_object()) out.attributes[name] = value;
@@ -167,6 +179,12 @@ Result<DeployedResource> deploy_custom_resource(DeployContext& context,
     }
     std::this_thread::sleep_for(kPollInterval);
   }
+}
+
+Result<DeployedResource> deploy_custom_resource(DeployContext& context,
+                                                const std::string& logical_id,
+                                                const JsonValue& properties) {
+  return run_custom_resource(context, logical_id, properties, "Create", "");
 }
 
 }  // namespace csv2ddb::local::deploy

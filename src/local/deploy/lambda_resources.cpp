@@ -1,11 +1,13 @@
 // AWS::Lambda::Function, AWS::Lambda::Permission, AWS::Lambda::EventInvokeConfig and
-// AWS::Logs::LogGroup. A function runs the
-// bootstrap this machine has (FunctionCode), whatever its Code property says, with session
+// AWS::Logs::LogGroup. A function runs the bootstrap this machine has (FunctionCode), whatever
+// its Code property says (through the CloudFormation API: the zip its Code names), with session
 // credentials of its execution role that the local AWS issues and then holds every call to
 // the role's policies.
 #include <filesystem>
+#include <fstream>
 #include <set>
 
+#include "aws/error_codes.hpp"
 #include "local/deploy/function_package.hpp"
 #include "local/deploy/resource_handlers.hpp"
 #include "local/request_id.hpp"
@@ -62,6 +64,49 @@ aws::Credentials issue_session(DeployContext& context, const iam::Role& role,
   (void)context.control.identities.bind_session(credentials.access_key_id, role.name,
                                                 function_name);
   return credentials;
+}
+
+// The machine's bootstrap or zip; for a stack deployed through the CloudFormation API, the zip
+// its Code names in the local S3, fetched into the data folder.
+Result<FunctionCode> function_code(DeployContext& context, const JsonValue& properties,
+                                   const std::string& function_name,
+                                   const std::string& logical_id) {
+  if (!context.code.from_template) return context.code;
+  const JsonValue* code = properties.find("Code");
+  const std::string bucket = code ? string_property(*code, "S3Bucket") : "";
+  const std::string key = code ? string_property(*code, "S3Key") : "";
+  if (bucket.empty() || key.empty()) {
+    return make_error("InvalidTemplate",
+                      logical_id +
+                          ": csv2ddb local runs a function from a zip in its S3 (Code with "
+                          "S3Bucket and S3Key, as `aws cloudformation package` writes it), not "
+                          "from inline code or an image");
+  }
+  const std::filesystem::path folder =
+      std::filesystem::path(context.control.data_dir) / "lambda" / "packages";
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  const std::string zip = (folder / (function_name + ".zip")).string();
+  std::ofstream out(zip, std::ios::binary | std::ios::trunc);
+  aws::GetObjectOptions options;
+  options.reset_sink = [&out, &zip] {  // a retried GET starts the bytes over
+    out.close();
+    out.open(zip, std::ios::binary | std::ios::trunc);
+    return static_cast<bool>(out);
+  };
+  auto got = context.clients.s3()->get_object(bucket, key, options, [&out](std::string_view chunk) {
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return out ? Status{} : make_error("InvalidCode", "cannot write the function's package");
+  });
+  out.close();
+  if (!got) {
+    return make_error("InvalidParameterValueException",
+                      logical_id + ": Error occurred while GetObject. S3 Error Code: " +
+                          got.error().code + ". S3 Error Message: " + got.error().message);
+  }
+  FunctionCode fetched;
+  fetched.zip = zip;
+  return fetched;
 }
 
 }  // namespace
@@ -137,8 +182,10 @@ Result<DeployedResource> deploy_function(DeployContext& context, const std::stri
   config.log_group = logging ? string_property(*logging, "LogGroup") : "";
   if (config.log_group.empty()) config.log_group = "/aws/lambda/" + config.name;
 
-  auto package = prepare_function_code(context.code, context.control.data_dir, config.name,
-                                       config.architecture);
+  auto code = function_code(context, properties, config.name, logical_id);
+  if (!code) return code.take_error();
+  auto package =
+      prepare_function_code(*code, context.control.data_dir, config.name, config.architecture);
   if (!package)
     return make_error(package.error().code, logical_id + ": " + package.error().message);
   config.command = package->command;
@@ -172,7 +219,9 @@ Result<DeployedResource> deploy_permission(DeployContext& context, const std::st
   permission.principal = *principal;
   permission.source_arn = string_property(properties, "SourceArn");
   permission.source_account = string_property(properties, "SourceAccount");
-  if (Status added = context.control.lambda.add_permission(*function, permission); !added) {
+  // A stack's update deploys the same statement again: kept.
+  if (Status added = context.control.lambda.add_permission(*function, permission);
+      !added && !aws::has_code(added.error(), aws::code::kResourceConflictException)) {
     return make_error(added.error().code, logical_id + ": " + added.error().message);
   }
   DeployedResource out;

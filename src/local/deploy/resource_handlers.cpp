@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "aws/crypto.hpp"
+#include "aws/environment.hpp"
 
 namespace csv2ddb::local::deploy {
 namespace {
@@ -35,6 +36,16 @@ ResourceHandler handler_for(std::string_view type) {
     }
   }
   return nullptr;
+}
+
+Result<aws::ServiceClients> admin_clients(const ControlPlane& control) {
+  aws::Environment env =
+      aws::Environment::from_map({{"AWS_ACCESS_KEY_ID", control.admin.access_key_id},
+                                  {"AWS_SECRET_ACCESS_KEY", control.admin.secret_access_key},
+                                  {"AWS_REGION", control.region},
+                                  {"AWS_ENDPOINT_URL", control.endpoint_url},
+                                  {"AWS_EC2_METADATA_DISABLED", "true"}});
+  return aws::ServiceClients::create(env, aws::ServiceClientsOptions{});
 }
 
 std::string generated_name(const DeployContext& context, const std::string& logical_id,

@@ -19,9 +19,12 @@
 namespace csv2ddb::local::deploy {
 
 // Where the functions' code comes from on this machine (csv2ddb local --bootstrap, --lambda-zip).
+// Or, for a stack deployed through the CloudFormation API, the zip each function's Code names
+// in the local S3 ({S3Bucket, S3Key}, as `aws cloudformation package` writes it).
 struct FunctionCode {
   std::string bootstrap;  // a native bootstrap executable
   std::string zip;        // or a packaged function.zip (deploy/package.sh): unpacked and run
+  bool from_template = false;
 };
 
 struct DeployContext {
@@ -60,8 +63,15 @@ Result<DeployedResource> deploy_event_invoke_config(DeployContext&, const std::s
                                                     const model::JsonValue&);
 Result<DeployedResource> deploy_custom_resource(DeployContext&, const std::string&,
                                                 const model::JsonValue&);
+// A custom resource's "Create" or "Delete" (with its physical id) event, and its answer.
+Result<DeployedResource> run_custom_resource(DeployContext& context, const std::string& logical_id,
+                                             const model::JsonValue& properties,
+                                             const std::string& request_type,
+                                             const std::string& physical_id);
 
 // Helpers the handlers share.
+// S3 and DynamoDB clients of the local AWS signed with the account's own key.
+Result<aws::ServiceClients> admin_clients(const ControlPlane& control);
 // "<stack>-<logical id>-<12 characters>", as CloudFormation names what the template does not,
 // but stable for the same stack and logical id (the data folder outlives a run), cut to
 // `max_length`, lower-cased when `lower`.

@@ -189,6 +189,14 @@ Status check_key_schema(const std::vector<std::string>& keys, const std::vector<
   return {};
 }
 
+Result<IndexInfo> read_global_index(const model::JsonValue& spec, const TableInfo& table) {
+  std::vector<std::string> defined;
+  for (const AttributeDefinition& definition : table.attribute_definitions) {
+    defined.push_back(definition.name);
+  }
+  return read_index(spec, true, table, defined, table.billing_mode == "PAY_PER_REQUEST");
+}
+
 Result<std::vector<IndexInfo>> read_secondary_indexes(const model::JsonValue& request,
                                                       const TableInfo& table) {
   std::vector<std::string> defined;

@@ -33,6 +33,15 @@ Status check_key_schema(const std::vector<std::string>& keys, const std::vector<
 Result<std::vector<IndexInfo>> read_secondary_indexes(const model::JsonValue& request,
                                                       const TableInfo& table);
 
+// One global index declaration (CreateTable's, or UpdateTable's Create), checked against the
+// table's definitions.
+Result<IndexInfo> read_global_index(const model::JsonValue& spec, const TableInfo& table);
+
+// UpdateTable's GlobalSecondaryIndexUpdates applied to the table: Create (its keys defined by the
+// request's AttributeDefinitions), Update (a provisioned index's throughput), Delete; then the
+// definitions no key uses any more are dropped, as DynamoDB drops them.
+Result<TableInfo> apply_index_updates(const model::JsonValue& request, TableInfo table);
+
 // ,"GlobalSecondaryIndexes":[...],"LocalSecondaryIndexes":[...] (nothing when there are none).
 void append_index_descriptions(std::string& out, const TableInfo& table, const TableStats& stats,
                                const OperationContext& context);

@@ -10,6 +10,11 @@ void IdentityStore::put_role(Role role) {
   roles_[name] = std::move(role);
 }
 
+void IdentityStore::remove_role(std::string_view name) {
+  std::unique_lock lock(mutex_);
+  if (const auto found = roles_.find(name); found != roles_.end()) roles_.erase(found);
+}
+
 Status IdentityStore::attach_policy(std::string_view role_name, Policy policy) {
   std::unique_lock lock(mutex_);
   const auto found = roles_.find(role_name);

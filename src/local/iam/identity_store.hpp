@@ -36,6 +36,8 @@ struct Permission {
 class IdentityStore {
  public:
   void put_role(Role role);
+  // Its sessions stay known and are allowed nothing.
+  void remove_role(std::string_view name);
   // Errors: NoSuchEntity when the role is unknown.
   Status attach_policy(std::string_view role_name, Policy policy);
   std::optional<Role> role_by_arn(std::string_view arn) const;

@@ -180,6 +180,31 @@ Status LambdaService::add_function(FunctionConfig config) {
   return {};
 }
 
+std::string LambdaService::configurations_json() const {
+  std::string out = "[";
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, function] : functions_) {
+    if (out.size() > 1) out += ",";
+    out += configuration_json(function->executor->config());
+  }
+  return out + "]";
+}
+
+Status LambdaService::remove_function(std::string_view name_or_arn) {
+  std::unique_ptr<Function> removed;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = functions_.find(function_name_of(name_or_arn));
+    if (found == functions_.end()) return not_found(std::string(name_or_arn));
+    removed = std::move(found->second);
+    functions_.erase(found);
+  }
+  removed->executor->shutdown();
+  std::lock_guard lock(mutex_);
+  removed_.push_back(std::move(removed));
+  return {};
+}
+
 Status LambdaService::set_event_invoke_config(std::string_view function, int maximum_retry_attempts,
                                               std::string on_failure_destination) {
   std::lock_guard lock(mutex_);
@@ -327,16 +352,7 @@ HttpResponse LambdaService::handle(HttpRequest& request) {
                                                 "template (--template); CreateFunction is not "
                                                 "served"));
     }
-    std::string body = "{\"Functions\":[";
-    std::lock_guard lock(mutex_);
-    bool first = true;
-    for (const auto& [name, function] : functions_) {
-      if (!first) body += ",";
-      first = false;
-      body += configuration_json(function->executor->config());
-    }
-    body += "]}";
-    return json_response(200, std::move(body));
+    return json_response(200, "{\"Functions\":" + configurations_json() + "}");
   }
   for (const auto& param : aws::parse_query(request.query)) {
     if (param.key == "Qualifier" && param.value != "$LATEST") {

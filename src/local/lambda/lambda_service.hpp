@@ -31,8 +31,13 @@ class LambdaService : public Service {
   void set_endpoint_url(std::string url);
   // Adds (or replaces) a function. Errors: InvalidParameterValueException.
   Status add_function(FunctionConfig config);
+  // Removes a function (a stack's delete): it shuts down as at csv2ddb local's end (its
+  // environments end; queued events stay journaled on disk). Errors: ResourceNotFoundException.
+  Status remove_function(std::string_view name_or_arn);
   // Errors: ResourceNotFoundException, ResourceConflictException (the Sid is taken).
   Status add_permission(std::string_view function, InvokePermission permission);
+  // Every function's configuration as GetFunctionConfiguration answers it, a JSON array.
+  std::string configurations_json() const;
   // The function by name, ARN or partial ARN; nullptr when unknown.
   FunctionExecutor* find(std::string_view name_or_arn);
   // True when the function's resource policy lets S3 invoke it for that bucket.
@@ -67,6 +72,8 @@ class LambdaService : public Service {
   ExecutorSettings settings_;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Function>, std::less<>> functions_;  // by name
+  // Removed functions, kept until the service ends: find() hands out their executors.
+  std::vector<std::unique_ptr<Function>> removed_;
 };
 
 // "arn:aws:lambda:us-east-1:000000000000:function:NAME[:QUALIFIER]", "0000:function:NAME" or
