@@ -24,6 +24,17 @@ ServiceKind query_service(const HttpRequest& head) {
   return ServiceKind::kSts;
 }
 
+// DynamoDB refuses a request whose headers pass 16 KB with a ValidationException; the HTTP
+// server's own cap (64 KB, answered 431) holds for every service.
+constexpr std::size_t kDynamoDbMaxHeaderBytes = 16 * 1024;
+
+std::size_t header_bytes(const HttpRequest& head) {
+  std::size_t total = 0;
+  for (const aws::Header& header : head.headers)
+    total += header.name.size() + header.value.size() + 4;
+  return total;
+}
+
 }  // namespace
 
 ServiceKind route_request(const HttpRequest& head) {
@@ -80,6 +91,13 @@ BodyPolicy Router::body_policy(const HttpRequest& head) {
   // takes no anonymous gigabyte to disk, nor a 16 MB body from a key it does not know.
   // (STS and SSO decide anonymity from the body's Action or a bearer token: checked later.)
   const ServiceKind kind = route_request(head);
+  if (kind == ServiceKind::kDynamoDb && header_bytes(head) > kDynamoDbMaxHeaderBytes) {
+    policy.refusal = service.error_response(
+        head, make_error(std::string(aws::code::kValidationException),
+                         "The request's headers are " + std::to_string(header_bytes(head)) +
+                             " bytes; DynamoDB takes at most 16384"));
+    return policy;
+  }
   const bool anonymous_allowed =
       kind == ServiceKind::kSts || kind == ServiceKind::kSso || kind == ServiceKind::kConsole;
   const Status head_ok = authenticator_.check_head(head, service.auth_dialect(), anonymous_allowed);

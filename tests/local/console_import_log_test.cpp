@@ -1,12 +1,12 @@
 // The console's reading of the functions' logs: lines as the import function and the local
 // Lambda write them (src/lambda/progress_log.cpp, object_import.cpp, function_executor.cpp),
 // turned into imports (status, counts, a rows/s series, their lines) and invocations.
-#include "local/console/import_log.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "local/console/import_log.hpp"
 
 namespace csv2ddb::local::console {
 namespace {
@@ -16,9 +16,10 @@ namespace fs = std::filesystem;
 class ImportLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("csv2ddb-import-log-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        fs::temp_directory_path() /
+        ("csv2ddb-import-log-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -34,8 +35,9 @@ class ImportLogTest : public ::testing::Test {
     return "{\"timestamp\":\"2026-12-07T10:00:" + time + "Z\",\"level\":\"INFO\",\"requestId\":\"" +
            request + "\",\"message\":\"progress\",\"bucket\":\"b\",\"key\":\"" + key +
            "\",\"generation\":0" + (share.empty() ? "" : ",\"share\":" + share) +
-           ",\"rows_read\":" + std::to_string(read) + ",\"rows_written\":" +
-           std::to_string(written) + ",\"rows_rejected\":0,\"bytes_read\":10,\"requests\":1," +
+           ",\"rows_read\":" + std::to_string(read) +
+           ",\"rows_written\":" + std::to_string(written) +
+           ",\"rows_rejected\":0,\"bytes_read\":10,\"requests\":1," +
            "\"throttles\":0,\"units_written\":" + std::to_string(units) + "}\n";
   }
 

@@ -3,6 +3,7 @@ threads, its sockets and its memory. Each test fails on a server that gets it wr
 asserts a wall-clock time (they assert an order of events or bytes on the wire)."""
 import argparse
 import http.client
+import json
 import os
 import shutil
 import sys
@@ -156,6 +157,26 @@ class ServerHardening(unittest.TestCase):
                 answer = sock.recv(65536)
             self.assertTrue(answer.startswith(b"HTTP/1.1 400 "), answer)
             self.assertIn(b"UnrecognizedClientException", answer)
+
+    def test_dynamodb_refuses_more_than_16_kb_of_headers(self):
+        """DynamoDB answers a request with over 16 KB of headers with a ValidationException
+        (the server's own 64 KB cap, 431, is for every service); 15 KB pass."""
+        with local_server.LocalServer(CSV2DDB, self.data) as server:
+            answers = []
+            for padding in (15 * 1024, 17 * 1024):
+                headers, payload = local_server.sign_dynamodb_request(server.port, "ListTables", {})
+                headers["X-Padding"] = "p" * padding  # unsigned headers are allowed
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                connection.request("POST", "/", body=payload, headers=headers)
+                response = connection.getresponse()
+                answers.append((response.status, json.loads(response.read())))
+                connection.close()
+            self.assertEqual(answers[0], (200, {"TableNames": []}))
+            self.assertEqual(answers[1][0], 400)
+            self.assertEqual(answers[1][1]["__type"].split("#")[1], "ValidationException")
+            self.assertRegex(answers[1][1]["message"],
+                             r"^The request's headers are 1[78]\d{3} bytes; DynamoDB takes at "
+                             r"most 16384$")
 
     def test_bodies_in_memory_share_one_budget(self):
         # A 1 MB budget: a 600 KB DynamoDB body being sent holds 600 KB of it, so a second

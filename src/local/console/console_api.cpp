@@ -16,12 +16,6 @@ constexpr std::size_t kImportsPage = 200;
 constexpr std::size_t kRejectedPage = 50;
 constexpr std::uint64_t kRejectedRead = 256 * 1024;
 
-HttpResponse json_ok(const JsonValue& body) {
-  HttpResponse response = json_body_response(200, model::to_json(body));
-  response.add_header("Cache-Control", "no-store");
-  return response;
-}
-
 JsonValue import_json(const ImportRecord& record) {
   JsonValue out = JsonValue::object();
   out.set("function", JsonValue::string(record.function));
@@ -47,6 +41,12 @@ std::size_t limit_of(const ApiCall& call, std::size_t fallback, std::size_t most
 }
 
 }  // namespace
+
+HttpResponse api_json(const JsonValue& body) {
+  HttpResponse response = json_body_response(200, model::to_json(body));
+  response.add_header("Cache-Control", "no-store");
+  return response;
+}
 
 HttpResponse api_error(int status, std::string_view code, std::string_view message) {
   JsonValue body = JsonValue::object();
@@ -93,7 +93,7 @@ HttpResponse ConsoleApi::imports(const ApiCall& call) {
   }
   JsonValue body = JsonValue::object();
   body.set("imports", std::move(list));
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::import_detail(const ApiCall& call) {
@@ -118,7 +118,7 @@ HttpResponse ConsoleApi::import_detail(const ApiCall& call) {
   body.set("series", std::move(series));
   body.set("log", strings(std::vector<std::string>(record.log.begin(), record.log.end())));
   body.set("outputs", output_links(control_(), call.host, bucket, key));
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::rejected(const ApiCall& call) {
@@ -155,7 +155,7 @@ HttpResponse ConsoleApi::rejected(const ApiCall& call) {
   body.set("rows", std::move(rows));
   body.set("next_cursor",
            more ? JsonValue::number_text(std::to_string(cursor + used)) : JsonValue::null());
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::functions(const ApiCall&) {
@@ -185,7 +185,7 @@ HttpResponse ConsoleApi::functions(const ApiCall&) {
   }
   JsonValue body = JsonValue::object();
   body.set("functions", std::move(list));
-  return json_ok(body);
+  return api_json(body);
 }
 
 }  // namespace csv2ddb::local::console

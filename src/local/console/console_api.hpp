@@ -60,6 +60,8 @@ class ConsoleApi {
   ImportLog imports_;
 };
 
+// 200 with the JSON, not to be cached (every answer is a live view).
+HttpResponse api_json(const model::JsonValue& body);
 // {"error":CODE,"message":TEXT} with the status.
 HttpResponse api_error(int status, std::string_view code, std::string_view message);
 // The parameter's value; "" when absent.

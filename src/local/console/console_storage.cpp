@@ -1,9 +1,8 @@
 #include "local/console/console_storage.hpp"
 
-#include "aws/endpoints.hpp"
 #include "aws/error_codes.hpp"
-#include "aws/sigv4.hpp"
 #include "local/deploy/resource_handlers.hpp"
+#include "local/presigned_url.hpp"
 
 namespace csv2ddb::local::console {
 namespace {
@@ -42,17 +41,7 @@ JsonValue json_copy_link(const ControlPlane& control, const std::string& host, a
 std::string presigned_path(const ControlPlane& control, const std::string& host,
                            const std::string& method, const std::string& bucket,
                            const std::string& key) {
-  aws::SignableRequest request;
-  request.method = method;
-  request.path = "/" + aws::encode_s3_key(bucket) + "/" + aws::encode_s3_key(key);
-  request.headers.push_back({"Host", host});
-  aws::SigningConfig config =
-      aws::SigningConfig::s3(control.region, control.admin, std::chrono::system_clock::now());
-  config.signed_body_value = "UNSIGNED-PAYLOAD";
-  config.expires = std::chrono::minutes(15);
-  auto signed_request = aws::presign_with_query(request, config);
-  if (!signed_request) return "";
-  return request.path + "?" + signed_request->presigned_query;
+  return presigned_s3_path(control, host, method, bucket, key, std::chrono::minutes(15));
 }
 
 JsonValue output_links(const ControlPlane& control, const std::string& host,

@@ -16,12 +16,6 @@ constexpr int kItemsPage = 25;
 constexpr int kObjectsPage = 100;
 constexpr int kTablesPage = 100;
 
-HttpResponse json_ok(const JsonValue& body) {
-  HttpResponse response = json_body_response(200, model::to_json(body));
-  response.add_header("Cache-Control", "no-store");
-  return response;
-}
-
 HttpResponse failed(const Error& error) {
   const bool missing = aws::has_code(error, aws::code::kResourceNotFoundException) ||
                        aws::has_code(error, aws::code::kNoSuchBucket) ||
@@ -116,7 +110,7 @@ HttpResponse ConsoleApi::tables(const ApiCall& call) {
   body.set("tables", std::move(tables));
   const JsonValue* last = listed->find("LastEvaluatedTableName");
   body.set("next", last ? *last : JsonValue::null());
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::items(const ApiCall& call) {
@@ -149,7 +143,7 @@ HttpResponse ConsoleApi::items(const ApiCall& call) {
   body.set("items", *page->find("Items"));
   const JsonValue* last = page->find("LastEvaluatedKey");
   body.set("last_key", last ? *last : JsonValue::null());
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::buckets(const ApiCall&) {
@@ -169,7 +163,7 @@ HttpResponse ConsoleApi::buckets(const ApiCall&) {
   }
   JsonValue body = JsonValue::object();
   body.set("buckets", std::move(names));
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::objects(const ApiCall& call) {
@@ -195,7 +189,7 @@ HttpResponse ConsoleApi::objects(const ApiCall& call) {
   body.set("next_token", page->next_continuation_token.empty()
                              ? JsonValue::null()
                              : JsonValue::string(page->next_continuation_token));
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::object(const ApiCall& call) {
@@ -214,7 +208,7 @@ HttpResponse ConsoleApi::object(const ApiCall& call) {
   body.set("last_modified", JsonValue::string(head->last_modified));
   body.set("content_type", JsonValue::string(head->content_type));
   body.set("url", JsonValue::string(presigned_path(control, call.host, "GET", bucket, key)));
-  return json_ok(body);
+  return api_json(body);
 }
 
 HttpResponse ConsoleApi::upload_url(const ApiCall& call) {
@@ -229,7 +223,7 @@ HttpResponse ConsoleApi::upload_url(const ApiCall& call) {
   JsonValue body = JsonValue::object();
   body.set("url", JsonValue::string(presigned_path(control_(), call.host, "PUT",
                                                    bucket->as_string(), key->as_string())));
-  return json_ok(body);
+  return api_json(body);
 }
 
 }  // namespace csv2ddb::local::console

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "aws/error_codes.hpp"
-#include "aws/sigv4.hpp"
 #include "local/deploy/resource_handlers.hpp"
+#include "local/presigned_url.hpp"
 #include "local/request_id.hpp"
 
 namespace csv2ddb::local::deploy {
@@ -41,20 +41,11 @@ JsonValue stringified(const JsonValue& value) {
   return value;
 }
 
-// A PUT URL for bucket/key, signed with the account's key, valid for two hours.
-Result<std::string> presigned_put_url(const ControlPlane& control, const std::string& key) {
+// A PUT URL for the answer, signed with the account's key, valid for two hours.
+std::string response_url(const ControlPlane& control, const std::string& key) {
   const std::string host = control.endpoint_url.substr(control.endpoint_url.find("://") + 3);
-  aws::SignableRequest request;
-  request.method = "PUT";
-  request.path = "/" + std::string(kResponseBucket) + "/" + aws::uri_encode(key, true);
-  request.headers.push_back({"Host", host});
-  aws::SigningConfig config =
-      aws::SigningConfig::s3(control.region, control.admin, std::chrono::system_clock::now());
-  config.signed_body_value = "UNSIGNED-PAYLOAD";
-  config.expires = std::chrono::hours(2);
-  auto signed_request = aws::presign_with_query(request, config);
-  if (!signed_request) return signed_request.take_error();
-  return control.endpoint_url + request.path + "?" + signed_request->presigned_query;
+  return control.endpoint_url +
+         presigned_s3_path(control, host, "PUT", kResponseBucket, key, std::chrono::hours(2));
 }
 
 std::string upper(std::string text) {
@@ -93,13 +84,12 @@ Result<DeployedResource> run_custom_resource(DeployContext& context, const std::
   }
   const std::string request_id = new_uuid();
   const std::string key = context.stack_name + "/" + logical_id + "/" + request_id;
-  auto url = presigned_put_url(context.control, key);
-  if (!url) return url.take_error();
+  const std::string url = response_url(context.control, key);
 
   JsonValue event = JsonValue::object();
   event.set("RequestType", JsonValue::string(request_type));
   event.set("ServiceToken", JsonValue::string(*token));
-  event.set("ResponseURL", JsonValue::string(*url));
+  event.set("ResponseURL", JsonValue::string(url));
   event.set("StackId", JsonValue::string(context.stack_id));
   event.set("RequestId", JsonValue::string(request_id));
   event.set("LogicalResourceId", JsonValue::string(logical_id));
