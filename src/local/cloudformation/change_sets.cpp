@@ -107,6 +107,13 @@ std::string required_capability(const JsonValue& document) {
   return needed;
 }
 
+std::vector<std::pair<std::string, std::string>> parameter_pairs(
+    const std::vector<Parameter>& parameters) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Parameter& parameter : parameters) out.emplace_back(parameter.key, parameter.value);
+  return out;
+}
+
 Result<std::vector<Parameter>> parameter_values(const std::vector<Parameter>& given,
                                                 const Stack* existing) {
   std::vector<Parameter> out;
@@ -150,15 +157,8 @@ Result<ChangeSet> plan_change_set(const ChangeSetRequest& request, const std::st
   auto values = parameter_values(request.parameters, existing);
   if (!values) return values.take_error();
   // The checks a deploy makes first (parameters, conditions, types, references), now.
-  auto plan = deploy::plan_stack(
-      *document,
-      [&values] {
-        std::vector<std::pair<std::string, std::string>> pairs;
-        for (const Parameter& parameter : *values)
-          pairs.emplace_back(parameter.key, parameter.value);
-        return pairs;
-      }(),
-      request.stack_name, stack_id, region);
+  auto plan =
+      deploy::plan_stack(*document, parameter_pairs(*values), request.stack_name, stack_id, region);
   if (!plan) {
     const bool template_error = aws::has_code(plan.error(), deploy::kInvalidTemplate);
     return make_error("ValidationError",

@@ -31,6 +31,10 @@ Result<ChangeSet> plan_change_set(const ChangeSetRequest& request, const std::st
 // "CAPABILITY_IAM" (one without), or "".
 std::string required_capability(const model::JsonValue& document);
 
+// The values as the deployer takes them (--param KEY=VALUE pairs).
+std::vector<std::pair<std::string, std::string>> parameter_pairs(
+    const std::vector<Parameter>& parameters);
+
 // A stack's parameters for a plan: UsePreviousValue takes the stack's value.
 Result<std::vector<Parameter>> parameter_values(const std::vector<Parameter>& given,
                                                 const Stack* existing);

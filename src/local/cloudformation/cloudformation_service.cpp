@@ -91,28 +91,23 @@ std::vector<iam::Permission> CloudFormationService::permissions(const HttpReques
 HttpResponse CloudFormationService::handle(HttpRequest& request) {
   const auto params = sts::query_parameters(request);
   const std::string action = param(params, "Action");
-  Result<std::string> result = make_error("InvalidAction", "");
-  if (action == "CreateChangeSet") {
-    result = create_change_set(params);
-  } else if (action == "DescribeChangeSet") {
-    result = describe_change_set(params);
-  } else if (action == "ExecuteChangeSet") {
-    result = execute_change_set(params);
-  } else if (action == "DescribeStacks") {
-    result = describe_stacks(params);
-  } else if (action == "DescribeStackEvents") {
-    result = describe_stack_events(params);
-  } else if (action == "DescribeStackResources") {
-    result = describe_stack_resources(params);
-  } else if (action == "ListStacks") {
-    result = list_stacks(params);
-  } else if (action == "GetTemplateSummary") {
-    result = get_template_summary(params);
-  } else if (action == "DeleteStack") {
-    result = delete_stack(params);
-  } else {
-    result = make_error("InvalidAction", "Could not find operation " + action + " for version " +
-                                             param(params, "Version"));
+  using Action = Result<std::string> (CloudFormationService::*)(const Params&);
+  static constexpr std::pair<std::string_view, Action> kActions[] = {
+      {"CreateChangeSet", &CloudFormationService::create_change_set},
+      {"DescribeChangeSet", &CloudFormationService::describe_change_set},
+      {"ExecuteChangeSet", &CloudFormationService::execute_change_set},
+      {"DescribeStacks", &CloudFormationService::describe_stacks},
+      {"DescribeStackEvents", &CloudFormationService::describe_stack_events},
+      {"DescribeStackResources", &CloudFormationService::describe_stack_resources},
+      {"ListStacks", &CloudFormationService::list_stacks},
+      {"GetTemplateSummary", &CloudFormationService::get_template_summary},
+      {"DeleteStack", &CloudFormationService::delete_stack},
+  };
+  Result<std::string> result =
+      make_error("InvalidAction",
+                 "Could not find operation " + action + " for version " + param(params, "Version"));
+  for (const auto& [name, handler] : kActions) {
+    if (name == action) result = (this->*handler)(params);
   }
   if (!result) return error_response(request, result.error());
   HttpResponse response;

@@ -13,12 +13,6 @@ namespace {
 // uploaded it.
 const deploy::FunctionCode kCodeFromTemplate{"", "", true};
 
-std::vector<std::pair<std::string, std::string>> given(const std::vector<Parameter>& parameters) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const Parameter& parameter : parameters) out.emplace_back(parameter.key, parameter.value);
-  return out;
-}
-
 std::string failed_list(const std::string& verb, const std::string& logical_id) {
   return "The following resource(s) failed to " + verb + ": [" + logical_id + "]. ";
 }
@@ -50,8 +44,8 @@ Built build_from(ControlPlane& control, const std::string& template_body,
     out.build.failure = document.take_error();
     return out;
   }
-  auto plan = deploy::plan_stack(std::move(*document), given(parameters), stack_name, stack_id,
-                                 control.region);
+  auto plan = deploy::plan_stack(std::move(*document), parameter_pairs(parameters), stack_name,
+                                 stack_id, control.region);
   if (!plan) {
     out.build.failure = plan.take_error();
     return out;

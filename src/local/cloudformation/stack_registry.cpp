@@ -1,5 +1,7 @@
 #include "local/cloudformation/stack_registry.hpp"
 
+#include <utility>
+
 #include "local/cloudformation/stack_records.hpp"
 #include "local/request_id.hpp"
 
@@ -43,6 +45,10 @@ StackRegistry::~StackRegistry() {
 }
 
 Stack* StackRegistry::find_locked(const std::string& name_or_id) {
+  return const_cast<Stack*>(std::as_const(*this).find_locked(name_or_id));
+}
+
+const Stack* StackRegistry::find_locked(const std::string& name_or_id) const {
   // Newest first: a name may have been used by a deleted stack before.
   for (auto it = stacks_.rbegin(); it != stacks_.rend(); ++it) {
     if (it->id == name_or_id) return &*it;
@@ -53,7 +59,7 @@ Stack* StackRegistry::find_locked(const std::string& name_or_id) {
 
 Result<Stack> StackRegistry::find(const std::string& stack) const {
   std::lock_guard lock(mutex_);
-  Stack* found = const_cast<StackRegistry*>(this)->find_locked(stack);
+  const Stack* found = find_locked(stack);
   if (found == nullptr) return validation("Stack with id " + stack + " does not exist");
   return *found;
 }

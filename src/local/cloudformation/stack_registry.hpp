@@ -47,6 +47,7 @@ class StackRegistry {
   void restore();
 
  private:
+  const Stack* find_locked(const std::string& name_or_id) const;
   Stack* find_locked(const std::string& name_or_id);
   void record(Stack& stack, const deploy::ResourceEvent& event);
   void set_status(Stack& stack, const std::string& status, const std::string& reason);

@@ -88,13 +88,17 @@ std::vector<IndexInfo>::iterator find_global(TableInfo& table, const std::string
                       [&](const IndexInfo& i) { return i.global && i.name == name; });
 }
 
+Error no_such_index(const JsonValue& action, const TableInfo& table) {
+  return make_error("ResourceNotFoundException",
+                    "Requested resource not found: Index: " + index_name_of(action) +
+                        " not found in table " + table.name);
+}
+
 Status apply_one(const JsonValue& update, TableInfo& table) {
   if (const JsonValue* remove = update.find("Delete"); remove && !remove->is_null()) {
     auto found = find_global(table, index_name_of(*remove));
     if (found == table.indexes.end()) {
-      return make_error("ResourceNotFoundException",
-                        "Requested resource not found: Index: " + index_name_of(*remove) +
-                            " not found in table " + table.name);
+      return no_such_index(*remove, table);
     }
     table.indexes.erase(found);
     return {};
@@ -102,9 +106,7 @@ Status apply_one(const JsonValue& update, TableInfo& table) {
   if (const JsonValue* change = update.find("Update"); change && !change->is_null()) {
     auto found = find_global(table, index_name_of(*change));
     if (found == table.indexes.end()) {
-      return make_error("ResourceNotFoundException",
-                        "Requested resource not found: Index: " + index_name_of(*change) +
-                            " not found in table " + table.name);
+      return no_such_index(*change, table);
     }
     const JsonValue* throughput = change->find("ProvisionedThroughput");
     if (table.billing_mode == "PAY_PER_REQUEST" || throughput == nullptr) {
